@@ -1,0 +1,115 @@
+"""Organisations and their users: the source of every access scope."""
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.models import PublicModel
+
+
+class Organisation(PublicModel):
+    """An NGO, UN agency or camp administration that works cases. Owns persons and requests."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO")
+        UN_AGENCY = "un_agency", _("UN agency")
+        CAMP_ADMINISTRATION = "camp_administration", _("Camp administration")
+        RED_CROSS = "red_cross", _("Red Cross / Red Crescent")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,9}$", _("2–10 capital letters or digits."))],
+        help_text=_("Prefix of this organisation's case numbers, e.g. NRC → NRC-000123."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.NGO)
+    email = models.EmailField(_("organisation mailbox"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    # Last case number handed out; incremented under a row lock by people.services.
+    last_case_number = models.PositiveIntegerField(_("last case number"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganisationQuerySet":
+        """The user's own organisation (all of them for superusers)."""
+        if user.is_superuser:
+            return self
+        return self.filter(pk=user.organisation_id) if user.organisation_id else self.none()
+
+
+Organisation.add_to_class("objects", OrganisationQuerySet.as_manager())
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "UserQuerySet":
+        """Users of the same organisation (all for superusers)."""
+        if user.is_superuser:
+            return self
+        return self.filter(organisation_id=user.organisation_id) if user.organisation_id else self.none()
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who logs in. Belongs to one organisation; superusers belong to none."""
+
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        AR = "ar", _("Arabic")
+        FR = "fr", _("French")
+
+    class DigestFrequency(models.TextChoices):
+        OFF = "off", _("Off")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    sees_assigned_only = models.BooleanField(
+        _("sees assigned cases only"),
+        default=False,
+        help_text=_("Limit this user to the cases assigned to them."),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.EN)
+    digest_frequency = models.CharField(
+        _("reminder digest"), max_length=10, choices=DigestFrequency.choices, default=DigestFrequency.DAILY
+    )
+
+    objects: ClassVar = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("view_sensitive_data", _("Can read highly sensitive (L3) fields; every reading is logged")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=True)
+                | models.Q(organisation__isnull=False)
+                | models.Q(is_active=False),
+                name="user_active_needs_organisation",
+            ),
+        ]

@@ -1,0 +1,103 @@
+"""Roles are Django groups with a fixed set of permissions, kept in sync after every migrate.
+
+The extra permission for highly sensitive data (`accounts.view_sensitive_data`) is not part of
+any role: it is granted to individual users.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+CASEWORKER = "caseworker"
+SUPERVISOR = "supervisor"
+ORGANISATION_ADMIN = "organisation_admin"
+AUDITOR = "auditor"
+
+_CASE_MODELS = [
+    "people.person",
+    "people.alias",
+    "people.household",
+    "people.familylink",
+    "people.custodyperiod",
+    "people.nationalityclaim",
+    "people.identitydocument",
+    "people.dnatest",
+    "people.assessment",
+    "screenings.screening",
+    "govrequests.governmentrequest",
+    "govrequests.requestedperson",
+    "govrequests.requestevent",
+    "govrequests.handoveroperation",
+    "govrequests.handoverperson",
+]
+_REFERENCE_MODELS = [
+    "camps.facility",
+    "camps.facilitysection",
+    "camps.controllingauthority",
+    "camps.facilitycontrolperiod",
+    "govrequests.governmentauthority",
+]
+_HISTORY_MODELS = ["people.personstatuschange", "govrequests.requeststatuschange"]
+
+
+def _perms(models: list[str], actions: list[str]) -> list[str]:
+    return [f"{m.split('.')[0]}.{a}_{m.split('.')[1]}" for m in models for a in actions]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CASEWORKER: [
+        *_perms(_CASE_MODELS, ["view", "add", "change"]),
+        *_perms(_REFERENCE_MODELS, ["view"]),
+        *_perms(_HISTORY_MODELS, ["view"]),
+        "people.transition_person",
+    ],
+    SUPERVISOR: [
+        *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
+        *_perms(_REFERENCE_MODELS, ["view"]),
+        *_perms(_HISTORY_MODELS, ["view"]),
+        "people.transition_person",
+        "people.assign_case",
+        "govrequests.decide_request",
+        "accounts.view_user",
+        "core.view_auditevent",
+    ],
+    ORGANISATION_ADMIN: [
+        *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
+        *_perms(_REFERENCE_MODELS, ["view", "add", "change"]),
+        *_perms(_HISTORY_MODELS, ["view"]),
+        "people.transition_person",
+        "people.assign_case",
+        "govrequests.decide_request",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_organisation",
+        "accounts.change_organisation",
+        "core.view_auditevent",
+    ],
+    AUDITOR: [
+        *_perms(_CASE_MODELS, ["view"]),
+        *_perms(_REFERENCE_MODELS, ["view"]),
+        *_perms(_HISTORY_MODELS, ["view"]),
+        "accounts.view_user",
+        "core.view_auditevent",
+    ],
+}
+
+
+def sync_roles(**kwargs) -> None:
+    """Create or update the role groups so that each has exactly its listed permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    apps = kwargs.get("apps", global_apps)
+    if apps is not global_apps:
+        # During migrations the historical registry is passed; permissions need the real one.
+        apps = global_apps
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

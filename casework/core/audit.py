@@ -1,0 +1,29 @@
+"""Writing to the audit log. Data written here never contains names or other personal data."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from casework.core.models import AuditEvent
+
+
+def record(*, actor: Any, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:
+    """Append one audit event; `target` is identified by its public id when it has one."""
+    organisation_id = None
+    target_type = None
+    target_id = ""
+    if target is not None:
+        target_type = ContentType.objects.get_for_model(target, for_concrete_model=True)
+        target_id = str(getattr(target, "public_id", None) or target.pk)
+        organisation_id = getattr(target, "organisation_id", None)
+    if organisation_id is None and actor is not None:
+        organisation_id = getattr(actor, "organisation_id", None)
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation_id=organisation_id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        data=data or {},
+    )

@@ -1,0 +1,59 @@
+"""Assessments: vulnerability, best interests of a child (BIA/BID), consent, legal representation."""
+
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from casework.core.models import PublicModel
+from casework.people.choices import AssessmentKind
+from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
+from casework.people.models.scoping import PersonScopedQuerySet
+
+
+class Assessment(PublicModel):
+    """One assessment of the person; the findings are child-protection or health data (L3)."""
+
+    SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"findings"})
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AssessmentKind.choices)
+    assessed_on = models.DateField(_("date"))
+    assessed_by = models.CharField(_("by"), max_length=200, blank=True)
+    consent_given = models.BooleanField(
+        _("consent given"), null=True, blank=True, help_text=_("For consent records, e.g. a mother's written consent.")
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=200, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    document = models.FileField(
+        _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
+    )
+
+    objects = PersonScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["person", "-assessed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("assessed_on")),
+                name="assessment_valid_after_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.assessed_on} ({self.person})"
+
+    def clean(self) -> None:
+        if self.valid_until and self.assessed_on and self.valid_until < self.assessed_on:
+            raise ValidationError({"valid_until": gettext("Valid until a date before the assessment.")})

@@ -1,0 +1,92 @@
+"""Households and family links between persons."""
+
+from typing import Any, Self
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from casework.core.models import PublicModel
+from casework.people.choices import Relation
+from casework.people.models.scoping import PersonScopedQuerySet
+
+# The relation seen from the other side: A is B's mother ⇔ B is A's child.
+INVERSE_RELATION = {
+    Relation.MOTHER: Relation.CHILD,
+    Relation.FATHER: Relation.CHILD,
+    Relation.CHILD: None,  # mother or father: decided by the other person's sex
+    Relation.SIBLING: Relation.SIBLING,
+    Relation.SPOUSE: Relation.SPOUSE,
+    Relation.GUARDIAN: Relation.WARD,
+    Relation.WARD: Relation.GUARDIAN,
+    Relation.GRANDPARENT: Relation.GRANDCHILD,
+    Relation.GRANDCHILD: Relation.GRANDPARENT,
+    Relation.OTHER: Relation.OTHER,
+}
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Households of the user's organisation (superusers: all)."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or not user.organisation_id:
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+
+class Household(PublicModel):
+    """People who live together in the camp (e.g. a mother and her children), under one reference."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="households"
+    )
+    reference = models.CharField(_("reference"), max_length=40)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = HouseholdQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="household_reference_unique_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class FamilyLink(PublicModel):
+    """`relative` is the `relation` of `person` (e.g. relative is person's mother).
+
+    Links are stored in both directions; `people.services.family_link_create` writes the pair.
+    """
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="family_links"
+    )
+    relative = models.ForeignKey(
+        "people.Person", verbose_name=_("relative"), on_delete=models.CASCADE, related_name="+"
+    )
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    is_verified = models.BooleanField(_("verified"), default=False, help_text=_("Confirmed by documents or DNA."))
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = PersonScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family link")
+        verbose_name_plural = _("family links")
+        ordering = ["person", "relation"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(person=F("relative")), name="family_link_not_self"),
+            models.UniqueConstraint(fields=["person", "relative", "relation"], name="family_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative} is {self.relation} of {self.person}"

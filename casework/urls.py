@@ -1,0 +1,21 @@
+"""URL configuration. Every view needs a login (LoginRequiredMiddleware) except those marked."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from casework.core import views as core_views
+
+admin.site.site_header = "Casework"
+admin.site.site_title = "Casework"
+admin.site.index_title = "Case administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("CASEWORK_VAR_DIR", default=str(BASE_DIR / "var")))
+# A relative CASEWORK_VAR_DIR is taken from the project directory.
+VAR_DIR = BASE_DIR / environ.Env().str("CASEWORK_VAR_DIR", default="var")
 
 env = environ.Env()
 

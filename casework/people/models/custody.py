@@ -20,10 +20,14 @@ class CustodyPeriodQuerySet(PersonScopedQuerySet):
         return self.filter(end_date__isnull=True)
 
     def overlapping(self, *, person_id: int, start_date, end_date) -> "CustodyPeriodQuerySet":
-        """Periods of the person that share at least one day with [start_date, end_date or open]."""
-        qs = self.filter(person_id=person_id).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+        """Periods of the person that overlap [start_date, end_date).
+
+        Periods are half-open: `end_date` is the day the person left, which may be the next
+        period's `start_date` (a transfer on that day).
+        """
+        qs = self.filter(person_id=person_id).filter(Q(end_date__isnull=True) | Q(end_date__gt=start_date))
         if end_date is not None:
-            qs = qs.filter(start_date__lte=end_date)
+            qs = qs.filter(start_date__lt=end_date)
         return qs
 
 
@@ -49,7 +53,7 @@ class CustodyPeriod(PublicModel):
     # Block / tent: highly sensitive (L3).
     exact_location = models.CharField(_("exact location (block, tent)"), max_length=100, blank=True)
     start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("to"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("The day the person left."))
     transfer_reason = models.CharField(
         _("reason"), max_length=30, choices=TransferReason.choices, default=TransferReason.INITIAL
     )

@@ -1,0 +1,333 @@
+"""Writes about government requests and handover operations.
+
+Terms: a *request* asks one authority of one State to take back the persons it *covers*; the
+State answers with a *decision* per covered person, from which the request's own decision status
+follows; *events* are what happened on the request (sent, acknowledged, information requested,
+answer, follow-up, appeal, court deadline). A *handover operation* is the day persons are handed
+to the State's delegation against a signed handover document.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from casework.accounts.models import Organisation
+from casework.core import audit
+from casework.core.exceptions import DomainError, TransitionNotAllowed
+from casework.govrequests.choices import (
+    DECISION_STATUSES,
+    Decision,
+    EventKind,
+    HandoverStatus,
+    RequestStatus,
+)
+from casework.govrequests.models import (
+    GovernmentAuthority,
+    GovernmentRequest,
+    HandoverOperation,
+    HandoverPerson,
+    RequestedPerson,
+    RequestEvent,
+    RequestStatusChange,
+)
+from casework.people.models import Person
+
+# An event of this kind moves the request to this status when that move is legal.
+EVENT_MOVES_REQUEST_TO = {
+    EventKind.SUBMITTED: RequestStatus.SUBMITTED,
+    EventKind.ACKNOWLEDGED: RequestStatus.ACKNOWLEDGED,
+    EventKind.INFORMATION_REQUESTED: RequestStatus.INFORMATION_REQUESTED,
+    EventKind.INFORMATION_PROVIDED: RequestStatus.UNDER_REVIEW,
+    EventKind.APPEAL: RequestStatus.REVIEW_REQUESTED,
+}
+
+
+def _lock_visible_request(gov_request: GovernmentRequest, actor: Any) -> GovernmentRequest:
+    """The request's row, locked, or PermissionDenied if the actor cannot see it."""
+    if not GovernmentRequest.objects.visible_to(actor).filter(pk=gov_request.pk).exists():
+        raise PermissionDenied
+    return GovernmentRequest.objects.select_for_update().get(pk=gov_request.pk)
+
+
+def _check_persons(persons: Iterable[Person], *, organisation_id: int, actor: Any) -> list[Person]:
+    """The persons, refused unless all are visible to the actor and belong to the request's organisation."""
+    persons = list(persons)
+    ids = {p.pk for p in persons}
+    visible = set(Person.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    if visible != ids:
+        raise PermissionDenied
+    if any(p.organisation_id != organisation_id for p in persons):
+        raise DomainError(_("A request can only cover persons of its own organisation."))
+    return persons
+
+
+def _next_reference(organisation_id: int, year: int) -> str:
+    """The organisation's next request reference for `year`, under a row lock."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    prefix = f"{organisation.code}-R{year}-"
+    taken = GovernmentRequest.objects.filter(organisation_id=organisation_id, reference__startswith=prefix).count()
+    return f"{prefix}{taken + 1:05d}"
+
+
+@transaction.atomic
+def gov_request_create(
+    *,
+    authority: GovernmentAuthority,
+    persons: Iterable[Person],
+    actor: Any,
+    drafted_on: date | None = None,
+    channel: str = "email",
+    reference: str = "",
+    notes: str = "",
+    organisation_id: int | None = None,
+) -> GovernmentRequest:
+    """Draft a request to `authority` covering `persons` (e.g. a mother and her children)."""
+    organisation_id = organisation_id if actor.is_superuser and organisation_id else actor.organisation_id
+    if organisation_id is None:
+        raise DomainError(_("Choose the organisation that owns this request."))
+    persons = _check_persons(persons, organisation_id=organisation_id, actor=actor)
+    drafted_on = drafted_on or timezone.localdate()
+    gov_request = GovernmentRequest(
+        organisation_id=organisation_id,
+        authority=authority,
+        channel=channel,
+        drafted_on=drafted_on,
+        reference=reference or _next_reference(organisation_id, drafted_on.year),
+        notes=notes,
+        created_by=actor,
+    )
+    gov_request.full_clean()
+    gov_request._history_user = actor
+    gov_request.save()
+    for person in persons:
+        row = RequestedPerson(request=gov_request, person=person)
+        row._history_user = actor
+        row.save()
+    audit.record(actor=actor, action="govrequests.request.created", target=gov_request, data={"persons": len(persons)})
+    return gov_request
+
+
+@transaction.atomic
+def gov_request_add_persons(*, gov_request: GovernmentRequest, persons: Iterable[Person], actor: Any) -> int:
+    """Add persons to a draft request; returns how many were new."""
+    locked = _lock_visible_request(gov_request, actor)
+    if locked.status != RequestStatus.DRAFT:
+        raise DomainError(_("Persons can only be added while the request is a draft."))
+    persons = _check_persons(persons, organisation_id=locked.organisation_id, actor=actor)
+    already = set(locked.covered.values_list("person_id", flat=True))
+    added = [RequestedPerson(request=locked, person=p) for p in persons if p.pk not in already]
+    for row in added:
+        row._history_user = actor
+        row.save()
+    audit.record(actor=actor, action="govrequests.request.persons_added", target=locked, data={"added": len(added)})
+    return len(added)
+
+
+def _apply_transition(locked: GovernmentRequest, *, to: str, actor: Any, note: str, on: date | None) -> None:
+    """Move an already-locked request; the caller holds the transaction."""
+    if not locked.can_transition_to(to):
+        raise TransitionNotAllowed(current=locked.status, requested=to)
+    if to in DECISION_STATUSES and not actor.has_perm("govrequests.decide_request"):
+        raise PermissionDenied
+    blocker = locked.transition_blocker(to)
+    if blocker:
+        raise TransitionNotAllowed(current=locked.status, requested=to, reason=blocker)
+    day = on or timezone.localdate()
+    old = locked.status
+    locked.status = to
+    locked.status_changed_at = timezone.now()
+    if to == RequestStatus.SUBMITTED and locked.submitted_on is None:
+        locked.submitted_on = day
+    if to == RequestStatus.ACKNOWLEDGED and locked.acknowledged_on is None:
+        locked.acknowledged_on = day
+    if to in DECISION_STATUSES:
+        locked.decided_on = day
+    locked.full_clean()
+    locked._history_user = actor
+    locked._change_reason = note[:100]
+    locked.save()
+    RequestStatusChange.objects.create(request=locked, old_status=old, new_status=to, actor=actor, note=note)
+    audit.record(actor=actor, action="govrequests.request.status_changed", target=locked, data={"from": old, "to": to})
+
+
+@transaction.atomic
+def gov_request_transition(
+    *, gov_request: GovernmentRequest, to: str, actor: Any, note: str = "", on: date | None = None
+) -> GovernmentRequest:
+    """Move a request to `to`, recording who did it, when and why. Raises TransitionNotAllowed."""
+    locked = _lock_visible_request(gov_request, actor)
+    _apply_transition(locked, to=to, actor=actor, note=note, on=on)
+    return locked
+
+
+@transaction.atomic
+def gov_request_record_event(
+    *,
+    gov_request: GovernmentRequest,
+    kind: str,
+    occurred_on: date,
+    actor: Any,
+    due_on: date | None = None,
+    description: str = "",
+    document: File | None = None,
+) -> RequestEvent:
+    """Record what happened on a request; sent / acknowledged / information requested also move its status."""
+    locked = _lock_visible_request(gov_request, actor)
+    event = RequestEvent(
+        request=locked,
+        kind=kind,
+        occurred_on=occurred_on,
+        due_on=due_on,
+        description=description,
+        created_by=actor,
+    )
+    if document is not None:
+        event.document = document
+    event.full_clean()
+    event._history_user = actor
+    event.save()
+    target = EVENT_MOVES_REQUEST_TO.get(kind)
+    if target and target != locked.status and locked.can_transition_to(target):
+        _apply_transition(locked, to=target, actor=actor, note=description, on=occurred_on)
+    if kind == EventKind.INFORMATION_REQUESTED and due_on:
+        locked.answer_due_on = due_on
+        locked.save(update_fields=["answer_due_on", "updated_at"])
+    audit.record(actor=actor, action="govrequests.request.event_recorded", target=locked, data={"kind": kind})
+    return event
+
+
+def _decision_status(decisions: list[str]) -> str | None:
+    """The request's decision status that follows from its persons' decisions, if all are decided."""
+    if not decisions or Decision.PENDING in decisions:
+        return None
+    positive = sum(d in (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED) for d in decisions)
+    if positive == len(decisions):
+        return RequestStatus.ACCEPTED
+    if positive == 0 and all(d == Decision.REFUSED for d in decisions):
+        return RequestStatus.REFUSED
+    if positive:
+        return RequestStatus.PARTIALLY_ACCEPTED
+    return None
+
+
+@transaction.atomic
+def gov_request_record_decisions(
+    *,
+    gov_request: GovernmentRequest,
+    decisions: Mapping[Person, str],
+    decided_on: date,
+    actor: Any,
+    note: str = "",
+) -> GovernmentRequest:
+    """Record the State's decision for each person; once all are decided the request's status follows.
+
+    A decision for a person the request does not cover is refused with a DomainError.
+    """
+    if not actor.has_perm("govrequests.decide_request"):
+        raise PermissionDenied
+    locked = _lock_visible_request(gov_request, actor)
+    if locked.status in (RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED):
+        raise DomainError(_("This request was never sent or is closed: no decision can be recorded."))
+    rows = {row.person_id: row for row in locked.covered.select_for_update()}
+    for person, decision in decisions.items():
+        if decision not in Decision.values:
+            raise DomainError(_("Unknown decision."))
+        row = rows.get(person.pk)
+        if row is None:
+            raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
+        row.decision = decision
+        row.decided_on = decided_on if decision != Decision.PENDING else None
+        row.decision_note = note
+        row._history_user = actor
+        row.save()
+    audit.record(
+        actor=actor, action="govrequests.request.decisions_recorded", target=locked, data={"count": len(decisions)}
+    )
+    status = _decision_status([row.decision for row in rows.values()])
+    if status and status != locked.status and locked.can_transition_to(status):
+        _apply_transition(locked, to=status, actor=actor, note=note, on=decided_on)
+    return locked
+
+
+@transaction.atomic
+def handover_plan(
+    *,
+    gov_request: GovernmentRequest,
+    persons: Iterable[Person],
+    planned_on: date,
+    place: str,
+    actor: Any,
+    receiving_delegation: str = "",
+) -> HandoverOperation:
+    """Plan a handover of accepted persons of a request."""
+    locked = _lock_visible_request(gov_request, actor)
+    persons = _check_persons(persons, organisation_id=locked.organisation_id, actor=actor)
+    accepted = set(
+        locked.covered.filter(decision__in=(Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED)).values_list(
+            "person_id", flat=True
+        )
+    )
+    if not persons or any(p.pk not in accepted for p in persons):
+        raise DomainError(_("Only persons the State accepted can be handed over."))
+    operation = HandoverOperation(
+        organisation_id=locked.organisation_id,
+        request=locked,
+        receiving_country=locked.authority.country,
+        planned_on=planned_on,
+        place=place,
+        receiving_delegation=receiving_delegation,
+    )
+    operation.full_clean()
+    operation._history_user = actor
+    operation.save()
+    for person in persons:
+        row = HandoverPerson(operation=operation, person=person)
+        row._history_user = actor
+        row.save()
+    if locked.can_transition_to(RequestStatus.OPERATION_PLANNED):
+        _apply_transition(locked, to=RequestStatus.OPERATION_PLANNED, actor=actor, note="", on=None)
+    audit.record(actor=actor, action="govrequests.handover.planned", target=operation, data={"persons": len(persons)})
+    return operation
+
+
+@transaction.atomic
+def handover_complete(
+    *, operation: HandoverOperation, signed_on: date, document: File | None, handed_over: Iterable[Person], actor: Any
+) -> HandoverOperation:
+    """Record that the handover took place, with the signed document and who was actually handed over."""
+    if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
+        raise PermissionDenied
+    locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if locked.status != HandoverStatus.PLANNED:
+        raise DomainError(_("Only a planned handover can be completed."))
+    if document is not None:
+        locked.handover_document = document
+    if not locked.handover_document:
+        raise DomainError(_("Attach the signed handover document."))
+    handed_ids = {p.pk for p in handed_over}
+    on_operation = set(locked.handed_persons.values_list("person_id", flat=True))
+    if not handed_ids or not handed_ids <= on_operation:
+        raise DomainError(_("Only persons on this operation can be handed over."))
+    locked.document_signed_on = signed_on
+    locked.status = HandoverStatus.COMPLETED
+    locked.full_clean()
+    locked._history_user = actor
+    locked.save()
+    rows = list(locked.handed_persons.filter(person_id__in=handed_ids))
+    for row in rows:
+        row.handed_over = True
+    bulk_update_with_history(rows, HandoverPerson, ["handed_over"], default_user=actor)
+    if locked.request_id:
+        request = GovernmentRequest.objects.select_for_update().get(pk=locked.request_id)
+        final = RequestStatus.COMPLETED if handed_ids == on_operation else RequestStatus.PARTIALLY_COMPLETED
+        if request.can_transition_to(final):
+            _apply_transition(request, to=final, actor=actor, note="", on=signed_on)
+    audit.record(actor=actor, action="govrequests.handover.completed", target=locked, data={"persons": len(handed_ids)})
+    return locked

@@ -1,0 +1,256 @@
+"""Writes about persons: registration, edits, case status, assignment, family links, custody.
+
+Terms: a *case* is the work on one person, its *status* is the stage of that work (see
+`Person.TRANSITIONS`); *custody* is where the person is held, as dated periods at facilities.
+Every function takes the acting user, records history (django-simple-history, with the actor as
+history user) and an audit event, and re-checks inside its transaction that the actor can see the
+records it writes.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.accounts.models import Organisation
+from casework.camps.models import Facility, FacilitySection
+from casework.core import audit
+from casework.core.exceptions import DomainError, TransitionNotAllowed
+from casework.people.choices import CaseStatus, Relation, Sex
+from casework.people.models import CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
+from casework.people.models.family import INVERSE_RELATION
+
+
+class ConcurrentEditError(DomainError):
+    """Someone else saved the record after the user opened it."""
+
+    def __init__(self, *, changed_fields: list[str]) -> None:
+        self.changed_fields = changed_fields
+        super().__init__(
+            _("Someone else changed this record while you were editing it. Changed fields: %(fields)s.")
+            % {"fields": ", ".join(changed_fields) or "—"}
+        )
+
+
+def _lock_visible_person(person: Person, actor: Any) -> Person:
+    """The person's row, locked, or PermissionDenied if the actor cannot see it (any more)."""
+    locked = Person.objects.select_for_update().visible_to(actor).filter(pk=person.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    return locked
+
+
+def _next_case_number(organisation_id: int) -> str:
+    """Hand out the organisation's next case number under a row lock (no gaps from races)."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    organisation.last_case_number += 1
+    organisation.save(update_fields=["last_case_number", "updated_at"])
+    return f"{organisation.code}-{organisation.last_case_number:06d}"
+
+
+@transaction.atomic
+def person_register(*, person: Person, actor: Any) -> Person:
+    """Register a new person (an unsaved instance) in the actor's organisation and give it a case number."""
+    if person.pk is not None:
+        raise ValueError("person_register takes an unsaved person")
+    if not actor.is_superuser:
+        if person.organisation_id and person.organisation_id != actor.organisation_id:
+            raise PermissionDenied
+        person.organisation_id = actor.organisation_id
+    if person.organisation_id is None:
+        raise DomainError(_("Choose the organisation that owns this case."))
+    if person.assigned_to_id and person.assigned_to.organisation_id != person.organisation_id:
+        raise DomainError(_("The assigned caseworker belongs to another organisation."))
+    person.case_number = _next_case_number(person.organisation_id)
+    person.created_by = actor
+    person.status = CaseStatus.REGISTERED
+    person.status_changed_at = timezone.now()
+    person.full_clean(exclude=["case_number"])
+    person._history_user = actor
+    person.save()
+    audit.record(actor=actor, action="people.person.registered", target=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, actor: Any, expected_updated_at: datetime | None = None) -> Person:
+    """Save edits made to `person`; refuse if the record changed since `expected_updated_at`.
+
+    `expected_updated_at` is the `updated_at` the user's form was built from (optimistic
+    concurrency): a conflicting save raises ConcurrentEditError naming the fields that differ.
+    """
+    current = _lock_visible_person(person, actor)
+    if current.organisation_id != person.organisation_id and not actor.is_superuser:
+        raise PermissionDenied
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        changed = [
+            f.name
+            for f in Person._meta.concrete_fields
+            if f.editable and getattr(current, f.attname) != getattr(person, f.attname)
+        ]
+        raise ConcurrentEditError(changed_fields=changed)
+    if person.assigned_to_id and person.assigned_to.organisation_id != person.organisation_id:
+        raise DomainError(_("The assigned caseworker belongs to another organisation."))
+    # Status fields move only through person_transition.
+    person.status = current.status
+    person.status_changed_at = current.status_changed_at
+    person.closure_reason = current.closure_reason
+    person.full_clean()
+    person._history_user = actor
+    person.save()
+    audit.record(actor=actor, action="people.person.updated", target=person)
+    return person
+
+
+@transaction.atomic
+def person_transition(*, person: Person, to: str, actor: Any, note: str = "", closure_reason: str = "") -> Person:
+    """Move a case to status `to`, recording who did it and why. Raises TransitionNotAllowed."""
+    if not actor.has_perm("people.transition_person"):
+        raise PermissionDenied
+    locked = _lock_visible_person(person, actor)
+    if not locked.can_transition_to(to):
+        raise TransitionNotAllowed(current=locked.status, requested=to)
+    blocker = locked.transition_blocker(to)
+    if blocker:
+        raise TransitionNotAllowed(current=locked.status, requested=to, reason=blocker)
+    if to in Person.NOTE_REQUIRED and not note.strip():
+        raise DomainError(_("Give a reason for this change."))
+    if to == CaseStatus.CLOSED and not closure_reason:
+        raise DomainError(_("Choose a closure reason."))
+    old = locked.status
+    locked.status = to
+    locked.status_changed_at = timezone.now()
+    locked.closure_reason = closure_reason if to == CaseStatus.CLOSED else ""
+    locked._history_user = actor
+    locked._change_reason = note[:100]
+    locked.save(update_fields=["status", "status_changed_at", "closure_reason", "updated_at"])
+    PersonStatusChange.objects.create(person=locked, old_status=old, new_status=to, actor=actor, note=note)
+    audit.record(actor=actor, action="people.person.status_changed", target=locked, data={"from": old, "to": to})
+    return locked
+
+
+@transaction.atomic
+def person_assign(*, person: Person, assignee: Any, actor: Any) -> Person:
+    """Assign the case to a caseworker of the same organisation (None to unassign)."""
+    if not actor.has_perm("people.assign_case"):
+        raise PermissionDenied
+    locked = _lock_visible_person(person, actor)
+    if assignee is not None and assignee.organisation_id != locked.organisation_id:
+        raise DomainError(_("The caseworker belongs to another organisation."))
+    old = locked.assigned_to_id
+    locked.assigned_to = assignee
+    locked._history_user = actor
+    locked.save(update_fields=["assigned_to", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="people.person.assigned",
+        target=locked,
+        data={"from": old, "to": assignee.pk if assignee else None},
+    )
+    return locked
+
+
+def _inverse_relation(relation: str, person: Person) -> str:
+    """The relation of `person` as seen from the relative (a child's mother sees a child)."""
+    inverse = INVERSE_RELATION[relation]
+    if inverse is not None:
+        return inverse
+    return {Sex.FEMALE: Relation.MOTHER, Sex.MALE: Relation.FATHER}.get(person.sex, Relation.OTHER)
+
+
+@transaction.atomic
+def family_link_create(
+    *, person: Person, relative: Person, relation: str, actor: Any, is_verified: bool = False, notes: str = ""
+) -> FamilyLink:
+    """Record that `relative` is the `relation` of `person`, and the inverse link."""
+    locked = _lock_visible_person(person, actor)
+    other = _lock_visible_person(relative, actor)
+    if locked.pk == other.pk:
+        raise DomainError(_("A person cannot be their own relative."))
+    if locked.organisation_id != other.organisation_id:
+        raise DomainError(_("Both persons must belong to the same organisation."))
+    link = FamilyLink(person=locked, relative=other, relation=relation, is_verified=is_verified, notes=notes)
+    inverse = FamilyLink(
+        person=other,
+        relative=locked,
+        relation=_inverse_relation(relation, locked),
+        is_verified=is_verified,
+        notes=notes,
+    )
+    for row in (link, inverse):
+        row.full_clean()
+        row._history_user = actor
+        row.save()
+    audit.record(actor=actor, action="people.family_link.created", target=locked, data={"relation": relation})
+    return link
+
+
+@transaction.atomic
+def custody_move(
+    *,
+    person: Person,
+    facility: Facility,
+    start_date: date,
+    actor: Any,
+    section: FacilitySection | None = None,
+    reason: str = "transfer",
+    exact_location: str = "",
+    notes: str = "",
+) -> CustodyPeriod:
+    """Record that the person is at `facility` from `start_date`, closing the current period that day."""
+    locked = _lock_visible_person(person, actor)
+    current = CustodyPeriod.objects.select_for_update().filter(person=locked, end_date__isnull=True).first()
+    if current is not None:
+        if start_date < current.start_date:
+            raise DomainError(_("The move is dated before the start of the current custody period."))
+        current.end_date = start_date
+        current._history_user = actor
+        current.save(update_fields=["end_date", "updated_at"])
+    period = CustodyPeriod(
+        person=locked,
+        facility=facility,
+        section=section,
+        start_date=start_date,
+        transfer_reason=reason,
+        exact_location=exact_location,
+        notes=notes,
+    )
+    period.full_clean()
+    period._history_user = actor
+    period.save()
+    if locked.whereabouts_unknown:
+        locked.whereabouts_unknown = False
+        locked._history_user = actor
+        locked.save(update_fields=["whereabouts_unknown", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="people.custody.moved",
+        target=locked,
+        data={"facility": str(facility.public_id), "reason": reason},
+    )
+    return period
+
+
+@transaction.atomic
+def nationality_claim_transition(
+    *, claim: NationalityClaim, to: str, actor: Any, on: date | None = None, note: str = ""
+) -> NationalityClaim:
+    """Move a nationality claim to status `to` (e.g. under verification → confirmed)."""
+    if not NationalityClaim.objects.visible_to(actor).filter(pk=claim.pk).exists():
+        raise PermissionDenied
+    locked = NationalityClaim.objects.select_for_update().get(pk=claim.pk)
+    if not locked.can_transition_to(to):
+        raise TransitionNotAllowed(current=locked.status, requested=to)
+    old = locked.status
+    locked.status = to
+    locked.status_changed_on = on or timezone.localdate()
+    locked._history_user = actor
+    locked._change_reason = note[:100]
+    locked.save(update_fields=["status", "status_changed_on", "updated_at"])
+    audit.record(
+        actor=actor, action="people.nationality_claim.status_changed", target=locked, data={"from": old, "to": to}
+    )
+    return locked

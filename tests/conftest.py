@@ -1,0 +1,88 @@
+"""Shared fixtures: two organisations, a user of every role in each, logged-in clients."""
+
+import pytest
+
+from casework.accounts import roles
+from tests import factories
+
+
+@pytest.fixture
+def org_a():
+    return factories.OrganisationFactory(name="Relief Org A", code="ORGA")
+
+
+@pytest.fixture
+def org_b():
+    return factories.OrganisationFactory(name="Relief Org B", code="ORGB")
+
+
+@pytest.fixture
+def caseworker_a(org_a):
+    return factories.UserFactory(username="caseworker_a", organisation=org_a, role=roles.CASEWORKER)
+
+
+@pytest.fixture
+def fieldworker_a(org_a):
+    """A caseworker limited to the cases assigned to them."""
+    return factories.UserFactory(
+        username="fieldworker_a", organisation=org_a, role=roles.CASEWORKER, sees_assigned_only=True
+    )
+
+
+@pytest.fixture
+def supervisor_a(org_a):
+    return factories.UserFactory(username="supervisor_a", organisation=org_a, role=roles.SUPERVISOR)
+
+
+@pytest.fixture
+def sensitive_supervisor_a(org_a):
+    """A supervisor who also holds the per-user permission for L3 fields."""
+    return factories.UserFactory(
+        username="sensitive_supervisor_a", organisation=org_a, role=roles.SUPERVISOR, sensitive=True
+    )
+
+
+@pytest.fixture
+def orgadmin_a(org_a):
+    return factories.UserFactory(username="orgadmin_a", organisation=org_a, role=roles.ORGANISATION_ADMIN)
+
+
+@pytest.fixture
+def auditor_a(org_a):
+    return factories.UserFactory(username="auditor_a", organisation=org_a, role=roles.AUDITOR)
+
+
+@pytest.fixture
+def caseworker_b(org_b):
+    return factories.UserFactory(username="caseworker_b", organisation=org_b, role=roles.CASEWORKER)
+
+
+@pytest.fixture
+def supervisor_b(org_b):
+    return factories.UserFactory(username="supervisor_b", organisation=org_b, role=roles.SUPERVISOR, sensitive=True)
+
+
+@pytest.fixture
+def superuser():
+    return factories.UserFactory(username="root", organisation=None, is_superuser=True)
+
+
+@pytest.fixture
+def person_a(org_a, caseworker_a):
+    return factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+
+
+@pytest.fixture
+def person_b(org_b):
+    return factories.PersonFactory(organisation=org_b)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client and return the client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,273 @@
+"""factory_boy factories for every domain model. Synthetic data only."""
+
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+
+from casework.accounts.models import Organisation, User
+from casework.camps.models import ControllingAuthority, Facility, FacilityControlPeriod, FacilitySection
+from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
+from casework.govrequests.models import (
+    GovernmentAuthority,
+    GovernmentRequest,
+    HandoverOperation,
+    HandoverPerson,
+    RequestedPerson,
+    RequestEvent,
+)
+from casework.people.choices import DatePrecision, Relation, Sex
+from casework.people.models import (
+    Alias,
+    Assessment,
+    CustodyPeriod,
+    DnaTest,
+    FamilyLink,
+    Household,
+    IdentityDocument,
+    NationalityClaim,
+    Person,
+)
+from casework.screenings.models import Screening
+
+PASSWORD = "test-password-123"
+_PASSWORD_HASH = make_password(PASSWORD)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    code = factory.Sequence(lambda n: f"ORG{n}")
+    email = factory.LazyAttribute(lambda o: f"casework@{o.code.lower()}.example")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = _PASSWORD_HASH
+    organisation = factory.SubFactory(OrganisationFactory)
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs) -> None:
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+    @factory.post_generation
+    def sensitive(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted:
+            self.user_permissions.add(Permission.objects.get(codename="view_sensitive_data"))
+
+
+class ControllingAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ControllingAuthority
+        django_get_or_create = ("name",)
+
+    name = "Autonomous Administration of North and East Syria"
+    short_name = "AANES"
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Camp {n}")
+    kind = Facility.Kind.CAMP
+    governorate = "Hasakah"
+
+
+class FacilitySectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FacilitySection
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = factory.Sequence(lambda n: f"Phase {n}")
+
+
+class FacilityControlPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FacilityControlPeriod
+
+    facility = factory.SubFactory(FacilityFactory)
+    authority = factory.SubFactory(ControllingAuthorityFactory)
+    start_date = date(2019, 3, 1)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    case_number = factory.Sequence(lambda n: f"T-{n:06d}")
+    given_name_lat = factory.Iterator(["Fatima", "Aisha", "Yusuf", "Maryam", "Omar", "Khadija"])
+    father_name_lat = "Ahmed"
+    family_name_lat = factory.Iterator(["al-Maghribi", "Petrova", "Yilmaz", "Dupont"])
+    given_name_ar = factory.Iterator(["فاطمة", "عائشة", "يوسف", "مريم", "عمر", "خديجة"])
+    family_name_ar = "المغربي"
+    sex = Sex.FEMALE
+    birth_date = date(1995, 6, 1)
+    birth_date_precision = DatePrecision.YEAR
+
+    class Params:
+        child = factory.Trait(birth_date=factory.LazyFunction(lambda: date.today() - timedelta(days=365 * 7)))
+        closed = factory.Trait(status="closed", closure_reason="repatriated")
+
+
+class AliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Alias
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "kunya"
+    name = "Umm Yusuf"
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"HH-{n:05d}")
+
+
+class FamilyLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyLink
+
+    person = factory.SubFactory(PersonFactory)
+    relative = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..person.organisation"))
+    relation = Relation.MOTHER
+
+
+class CustodyPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustodyPeriod
+
+    person = factory.SubFactory(PersonFactory)
+    facility = factory.SubFactory(FacilityFactory)
+    start_date = date(2019, 4, 1)
+    exact_location = "Block 4, tent 12"
+
+
+class NationalityClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NationalityClaim
+
+    person = factory.SubFactory(PersonFactory)
+    country = "FR"
+
+
+class IdentityDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdentityDocument
+
+    person = factory.SubFactory(PersonFactory)
+    document_type = "passport"
+    number = factory.Sequence(lambda n: f"X{n:07d}")
+    issuing_country = "FR"
+    issued_on = date(2014, 1, 1)
+    expires_on = date(2024, 1, 1)
+
+
+class DnaTestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DnaTest
+
+    person = factory.SubFactory(PersonFactory)
+    requested_on = date(2025, 1, 10)
+    sampled_on = date(2025, 2, 1)
+    outcome = "pending"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "bia"
+    assessed_on = date(2025, 3, 1)
+    findings = "Synthetic child-protection findings."
+
+
+class ScreeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Screening
+
+    person = factory.SubFactory(PersonFactory)
+    screened_on = date(2019, 3, 20)
+    outcome = Screening.Outcome.CLEARED
+    findings = "Synthetic screening findings."
+
+
+class GovernmentAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GovernmentAuthority
+        django_get_or_create = ("country", "name")
+
+    country = "FR"
+    name = "Ministry of Foreign Affairs"
+    email = "repatriation@mfa.fr.example"
+
+
+class GovernmentRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GovernmentRequest
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    authority = factory.SubFactory(GovernmentAuthorityFactory)
+    reference = factory.Sequence(lambda n: f"REQ-{n:05d}")
+    drafted_on = date(2025, 1, 5)
+
+    class Params:
+        submitted = factory.Trait(status=RequestStatus.SUBMITTED, submitted_on=date(2025, 1, 10))
+        acknowledged = factory.Trait(
+            status=RequestStatus.ACKNOWLEDGED, submitted_on=date(2025, 1, 10), acknowledged_on=date(2025, 1, 20)
+        )
+
+
+class RequestedPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestedPerson
+
+    request = factory.SubFactory(GovernmentRequestFactory)
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..request.organisation"))
+    decision = Decision.PENDING
+
+
+class RequestEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestEvent
+
+    request = factory.SubFactory(GovernmentRequestFactory)
+    kind = "follow_up"
+    occurred_on = date(2025, 2, 1)
+
+
+class HandoverOperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HandoverOperation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    receiving_country = "FR"
+    planned_on = date(2025, 6, 1)
+    place = "Semalka crossing"
+    status = HandoverStatus.PLANNED
+
+
+class HandoverPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HandoverPerson
+
+    operation = factory.SubFactory(HandoverOperationFactory)
+    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..operation.organisation"))

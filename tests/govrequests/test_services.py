@@ -1,0 +1,236 @@
+"""Government request services: drafting, events, per-person decisions, transitions, handovers."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+
+from casework.core.exceptions import DomainError, TransitionNotAllowed
+from casework.govrequests import services
+from casework.govrequests.choices import Decision, EventKind, HandoverStatus, RequestStatus
+from casework.govrequests.models import GovernmentRequest, RequestedPerson, RequestStatusChange
+from casework.people.choices import Sex
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+RS = RequestStatus
+
+
+@pytest.fixture
+def family_a(org_a):
+    mother = factories.PersonFactory(organisation=org_a, sex=Sex.FEMALE)
+    children = [factories.PersonFactory(organisation=org_a, child=True) for _ in range(2)]
+    return [mother, *children]
+
+
+@pytest.fixture
+def authority():
+    return factories.GovernmentAuthorityFactory(country="FR")
+
+
+def _sent_request(family, actor, authority):
+    request = services.gov_request_create(authority=authority, persons=family, actor=actor, drafted_on=date(2025, 1, 2))
+    services.gov_request_record_event(
+        gov_request=request, kind=EventKind.SUBMITTED, occurred_on=date(2025, 1, 5), actor=actor
+    )
+    return GovernmentRequest.objects.get(pk=request.pk)
+
+
+def test_request_for_a_family_is_drafted_with_a_reference(caseworker_a, family_a, authority):
+    request = services.gov_request_create(
+        authority=authority, persons=family_a, actor=caseworker_a, drafted_on=date(2025, 1, 2)
+    )
+    assert request.reference == "ORGA-R2025-00001"
+    assert request.status == RS.DRAFT
+    assert set(request.persons.all()) == set(family_a)
+    again = services.gov_request_create(
+        authority=authority, persons=family_a[:1], actor=caseworker_a, drafted_on=date(2025, 3, 2)
+    )
+    assert again.reference == "ORGA-R2025-00002"
+
+
+def test_request_cannot_cover_persons_of_another_organisation(caseworker_a, person_a, person_b, authority):
+    with pytest.raises(PermissionDenied):
+        services.gov_request_create(authority=authority, persons=[person_a, person_b], actor=caseworker_a)
+    assert not GovernmentRequest.objects.exists()
+
+
+def test_sent_event_submits_the_request_and_records_the_date(caseworker_a, family_a, authority):
+    request = _sent_request(family_a, caseworker_a, authority)
+    assert (request.status, request.submitted_on) == (RS.SUBMITTED, date(2025, 1, 5))
+    change = RequestStatusChange.objects.get(request=request)
+    assert (change.old_status, change.new_status, change.actor) == (RS.DRAFT, RS.SUBMITTED, caseworker_a)
+
+
+def test_information_requested_sets_the_answer_due_date(caseworker_a, family_a, authority):
+    request = _sent_request(family_a, caseworker_a, authority)
+    services.gov_request_record_event(
+        gov_request=request,
+        kind=EventKind.INFORMATION_REQUESTED,
+        occurred_on=date(2025, 2, 1),
+        due_on=date(2025, 3, 1),
+        actor=caseworker_a,
+    )
+    request.refresh_from_db()
+    assert (request.status, request.answer_due_on) == (RS.INFORMATION_REQUESTED, date(2025, 3, 1))
+
+
+def test_event_with_due_date_before_the_event_is_a_field_error(caseworker_a, family_a, authority):
+    from django.core.exceptions import ValidationError
+
+    request = _sent_request(family_a, caseworker_a, authority)
+    with pytest.raises(ValidationError) as excinfo:
+        services.gov_request_record_event(
+            gov_request=request,
+            kind=EventKind.COURT_DEADLINE,
+            occurred_on=date(2025, 2, 1),
+            due_on=date(2025, 1, 1),
+            actor=caseworker_a,
+        )
+    assert "due_on" in excinfo.value.message_dict
+    assert request.events.count() == 1  # only the "sent" event
+
+
+def test_submitting_an_empty_request_is_refused(caseworker_a, authority):
+    request = factories.GovernmentRequestFactory(organisation=caseworker_a.organisation, authority=authority)
+    with pytest.raises(TransitionNotAllowed, match="covers no person"):
+        services.gov_request_transition(gov_request=request, to=RS.SUBMITTED, actor=caseworker_a)
+
+
+def test_decisions_for_all_persons_make_the_request_partially_accepted(supervisor_a, family_a, authority):
+    mother, *children = family_a
+    request = _sent_request(family_a, supervisor_a, authority)
+    services.gov_request_record_decisions(
+        gov_request=request,
+        decisions={mother: Decision.REFUSED, children[0]: Decision.ACCEPTED},
+        decided_on=date(2025, 4, 1),
+        actor=supervisor_a,
+    )
+    request.refresh_from_db()
+    assert request.status == RS.SUBMITTED  # one child still pending
+    services.gov_request_record_decisions(
+        gov_request=request, decisions={children[1]: Decision.ACCEPTED}, decided_on=date(2025, 4, 2), actor=supervisor_a
+    )
+    request.refresh_from_db()
+    assert (request.status, request.decided_on) == (RS.PARTIALLY_ACCEPTED, date(2025, 4, 2))
+    assert RequestedPerson.objects.get(request=request, person=mother).decision == Decision.REFUSED
+
+
+def test_all_accepted_makes_the_request_accepted(supervisor_a, family_a, authority):
+    request = _sent_request(family_a, supervisor_a, authority)
+    services.gov_request_record_decisions(
+        gov_request=request,
+        decisions=dict.fromkeys(family_a, Decision.ACCEPTED),
+        decided_on=date(2025, 4, 1),
+        actor=supervisor_a,
+    )
+    assert GovernmentRequest.objects.get(pk=request.pk).status == RS.ACCEPTED
+
+
+def test_decision_for_a_person_not_in_the_request_is_refused_and_nothing_is_saved(
+    supervisor_a, family_a, authority, org_a
+):
+    request = _sent_request(family_a[:2], supervisor_a, authority)
+    outsider = family_a[2]
+    with pytest.raises(DomainError, match="not covered by this request"):
+        services.gov_request_record_decisions(
+            gov_request=request,
+            decisions={family_a[0]: Decision.ACCEPTED, outsider: Decision.ACCEPTED},
+            decided_on=date(2025, 4, 1),
+            actor=supervisor_a,
+        )
+    assert set(request.covered.values_list("decision", flat=True)) == {Decision.PENDING}
+
+
+def test_caseworker_cannot_record_decisions(caseworker_a, family_a, authority):
+    request = _sent_request(family_a, caseworker_a, authority)
+    with pytest.raises(PermissionDenied):
+        services.gov_request_record_decisions(
+            gov_request=request,
+            decisions={family_a[0]: Decision.ACCEPTED},
+            decided_on=date(2025, 4, 1),
+            actor=caseworker_a,
+        )
+    with pytest.raises(PermissionDenied):
+        services.gov_request_transition(gov_request=request, to=RS.REFUSED, actor=caseworker_a)
+
+
+def test_decision_status_must_match_the_persons_decisions(supervisor_a, family_a, authority):
+    request = _sent_request(family_a, supervisor_a, authority)
+    with pytest.raises(TransitionNotAllowed, match="Record the decision"):
+        services.gov_request_transition(gov_request=request, to=RS.ACCEPTED, actor=supervisor_a)
+
+
+ILLEGAL = [(a, b) for a in RS.values for b in RS.values if b not in GovernmentRequest.TRANSITIONS.get(a, frozenset())]
+
+
+@pytest.mark.parametrize(("current", "target"), ILLEGAL)
+def test_every_request_move_not_in_the_table_raises(current, target, supervisor_a, org_a):
+    request = factories.GovernmentRequestFactory(organisation=org_a, status=current)
+    with pytest.raises(TransitionNotAllowed):
+        services.gov_request_transition(gov_request=request, to=target, actor=supervisor_a)
+    assert GovernmentRequest.objects.get(pk=request.pk).status == current
+
+
+UNGUARDED = [
+    (a, b)
+    for a, targets in GovernmentRequest.TRANSITIONS.items()
+    for b in targets
+    if b not in {RS.SUBMITTED, RS.ACCEPTED, RS.PARTIALLY_ACCEPTED, RS.REFUSED, RS.OPERATION_PLANNED}
+]
+
+
+@pytest.mark.parametrize(("current", "target"), UNGUARDED)
+def test_every_unguarded_request_move_is_recorded(current, target, supervisor_a, org_a):
+    submitted = None if current == RS.DRAFT else date(2025, 1, 10)
+    request = factories.GovernmentRequestFactory(organisation=org_a, status=current, submitted_on=submitted)
+    services.gov_request_transition(gov_request=request, to=target, actor=supervisor_a, note="why", on=date(2025, 2, 1))
+    assert GovernmentRequest.objects.get(pk=request.pk).status == target
+    assert RequestStatusChange.objects.get(request=request).note == "why"
+
+
+def test_request_of_another_organisation_is_denied(caseworker_b, family_a, caseworker_a, authority):
+    request = _sent_request(family_a, caseworker_a, authority)
+    with pytest.raises(PermissionDenied):
+        services.gov_request_transition(gov_request=request, to=RS.WITHDRAWN, actor=caseworker_b)
+    with pytest.raises(PermissionDenied):
+        services.gov_request_record_event(
+            gov_request=request, kind="note", occurred_on=date(2025, 3, 1), actor=caseworker_b
+        )
+
+
+def test_handover_of_accepted_persons_completes_the_request(supervisor_a, family_a, authority):
+    mother, *children = family_a
+    request = _sent_request(family_a, supervisor_a, authority)
+    services.gov_request_record_decisions(
+        gov_request=request,
+        decisions={mother: Decision.REFUSED, children[0]: Decision.ACCEPTED, children[1]: Decision.ACCEPTED},
+        decided_on=date(2025, 4, 1),
+        actor=supervisor_a,
+    )
+    with pytest.raises(DomainError, match="Only persons the State accepted"):
+        services.handover_plan(
+            gov_request=request, persons=family_a, planned_on=date(2025, 5, 1), place="Semalka", actor=supervisor_a
+        )
+    operation = services.handover_plan(
+        gov_request=request, persons=children, planned_on=date(2025, 5, 1), place="Semalka", actor=supervisor_a
+    )
+    assert GovernmentRequest.objects.get(pk=request.pk).status == RS.OPERATION_PLANNED
+    with pytest.raises(DomainError, match="signed handover document"):
+        services.handover_complete(
+            operation=operation, signed_on=date(2025, 5, 1), document=None, handed_over=children, actor=supervisor_a
+        )
+    operation = services.handover_complete(
+        operation=operation,
+        signed_on=date(2025, 5, 1),
+        document=ContentFile(b"%PDF-1.4 synthetic", name="handover.pdf"),
+        handed_over=children,
+        actor=supervisor_a,
+    )
+    assert operation.status == HandoverStatus.COMPLETED
+    assert GovernmentRequest.objects.get(pk=request.pk).status == RS.COMPLETED
+    row = operation.handed_persons.get(person=children[0])
+    assert row.handed_over
+    # The bulk update wrote history rows with the actor.
+    assert row.history.first().history_user == supervisor_a

@@ -1,0 +1,144 @@
+"""Access matrix: every role of two organisations against every scoped model.
+
+A user sees the records of their own organisation (assigned-only caseworkers: their own cases),
+never another organisation's; superusers see everything; a user without organisation nothing.
+"""
+
+import pytest
+
+from casework.govrequests.models import (
+    GovernmentRequest,
+    HandoverOperation,
+    HandoverPerson,
+    RequestedPerson,
+    RequestEvent,
+    RequestStatusChange,
+)
+from casework.people.models import (
+    Alias,
+    Assessment,
+    CustodyPeriod,
+    DnaTest,
+    FamilyLink,
+    Household,
+    IdentityDocument,
+    NationalityClaim,
+    Person,
+    PersonStatusChange,
+)
+from casework.screenings.models import Screening
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _records_about(person, org):
+    """One record of every scoped model about `person` (owned by `org`)."""
+    request = factories.GovernmentRequestFactory(organisation=org, submitted=True)
+    operation = factories.HandoverOperationFactory(organisation=org, request=request)
+    sibling = factories.PersonFactory(organisation=org, assigned_to=person.assigned_to)
+    return {
+        Person: person,
+        Alias: factories.AliasFactory(person=person),
+        FamilyLink: factories.FamilyLinkFactory(person=person, relative=sibling),
+        CustodyPeriod: factories.CustodyPeriodFactory(person=person),
+        NationalityClaim: factories.NationalityClaimFactory(person=person),
+        IdentityDocument: factories.IdentityDocumentFactory(person=person),
+        DnaTest: factories.DnaTestFactory(person=person),
+        Assessment: factories.AssessmentFactory(person=person),
+        Screening: factories.ScreeningFactory(person=person),
+        PersonStatusChange: PersonStatusChange.objects.create(
+            person=person, old_status="registered", new_status="on_hold"
+        ),
+        Household: factories.HouseholdFactory(organisation=org),
+        GovernmentRequest: request,
+        RequestedPerson: factories.RequestedPersonFactory(request=request, person=person),
+        RequestEvent: factories.RequestEventFactory(request=request),
+        RequestStatusChange: RequestStatusChange.objects.create(
+            request=request, old_status="draft", new_status="submitted"
+        ),
+        HandoverOperation: operation,
+        HandoverPerson: factories.HandoverPersonFactory(operation=operation, person=person),
+    }
+
+
+@pytest.fixture
+def world(org_a, org_b, caseworker_a, fieldworker_a, caseworker_b):
+    """Records about a case of A assigned to caseworker_a, one assigned to fieldworker_a, and a case of B."""
+    return {
+        "a_assigned_to_caseworker": _records_about(
+            factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a), org_a
+        ),
+        "a_assigned_to_fieldworker": _records_about(
+            factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a), org_a
+        ),
+        "b": _records_about(factories.PersonFactory(organisation=org_b, assigned_to=caseworker_b), org_b),
+    }
+
+
+# role fixture -> which of the three record sets it must see
+EXPECTED = {
+    "caseworker_a": {"a_assigned_to_caseworker", "a_assigned_to_fieldworker"},
+    "supervisor_a": {"a_assigned_to_caseworker", "a_assigned_to_fieldworker"},
+    "orgadmin_a": {"a_assigned_to_caseworker", "a_assigned_to_fieldworker"},
+    "auditor_a": {"a_assigned_to_caseworker", "a_assigned_to_fieldworker"},
+    "fieldworker_a": {"a_assigned_to_fieldworker"},
+    "caseworker_b": {"b"},
+    "supervisor_b": {"b"},
+    "superuser": {"a_assigned_to_caseworker", "a_assigned_to_fieldworker", "b"},
+}
+
+MODELS = [
+    Person,
+    Alias,
+    FamilyLink,
+    CustodyPeriod,
+    NationalityClaim,
+    IdentityDocument,
+    DnaTest,
+    Assessment,
+    Screening,
+    PersonStatusChange,
+    GovernmentRequest,
+    RequestedPerson,
+    RequestEvent,
+    RequestStatusChange,
+    HandoverOperation,
+    HandoverPerson,
+]
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_sees_exactly_its_scope_of_every_model(role, request, world):
+    user = request.getfixturevalue(role)
+    for model in MODELS:
+        visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+        for name, records in world.items():
+            should_see = name in EXPECTED[role]
+            assert (records[model].pk in visible) is should_see, f"{role} / {model.__name__} / {name}"
+
+
+@pytest.mark.parametrize("role", ["caseworker_a", "caseworker_b", "superuser"])
+def test_households_are_scoped_to_the_organisation(role, request, world):
+    user = request.getfixturevalue(role)
+    visible = set(Household.objects.visible_to(user).values_list("pk", flat=True))
+    for name, records in world.items():
+        expected = (
+            role == "superuser"
+            or (name.startswith("a") and role.endswith("_a"))
+            or (name == "b" and role.endswith("_b"))
+        )
+        assert (records[Household].pk in visible) is expected
+
+
+def test_user_without_organisation_sees_nothing(world):
+    orphan = factories.UserFactory(username="orphan", organisation=None, is_active=False)
+    for model in [*MODELS, Household]:
+        assert not model.objects.visible_to(orphan).exists(), model.__name__
+
+
+def test_anonymous_user_sees_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    for model in MODELS:
+        assert not model.objects.visible_to(AnonymousUser()).exists(), model.__name__

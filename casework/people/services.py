@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from casework.accounts.models import Organisation
 from casework.camps.models import Facility, FacilitySection
@@ -151,6 +152,32 @@ def person_assign(*, person: Person, assignee: Any, actor: Any) -> Person:
         data={"from": old, "to": assignee.pk if assignee else None},
     )
     return locked
+
+
+@transaction.atomic
+def person_bulk_assign(*, persons: list[Person], assignee: Any, actor: Any, reason: str = "") -> int:
+    """Assign many cases at once; writes one history row per person (bulk changes are audited too)."""
+    if not actor.has_perm("people.assign_case"):
+        raise PermissionDenied
+    ids = [p.pk for p in persons]
+    locked = list(Person.objects.select_for_update().visible_to(actor).filter(pk__in=ids))
+    if len(locked) != len(set(ids)):
+        raise PermissionDenied
+    if assignee is not None and any(p.organisation_id != assignee.organisation_id for p in locked):
+        raise DomainError(_("The caseworker belongs to another organisation."))
+    now = timezone.now()
+    for person in locked:
+        person.assigned_to = assignee
+        person.updated_at = now
+    bulk_update_with_history(
+        locked, Person, ["assigned_to", "updated_at"], default_user=actor, default_change_reason=reason[:100] or None
+    )
+    audit.record(
+        actor=actor,
+        action="people.person.bulk_assigned",
+        data={"count": len(locked), "to": assignee.pk if assignee else None},
+    )
+    return len(locked)
 
 
 def _inverse_relation(relation: str, person: Person) -> str:

@@ -1,9 +1,28 @@
 """Shared fixtures: two organisations, a user of every role in each, logged-in clients."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 
 from casework.accounts import roles
 from tests import factories
+
+pytest_plugins = ["tests.celery_worker"]
+
+
+def pytest_configure(config) -> None:
+    # WhiteNoise warns on every request when STATIC_ROOT does not exist.
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Serve static URLs without the collectstatic manifest (tests run with DEBUG off)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "casework.people",
     "casework.screenings",
     "casework.govrequests",
+    "casework.reminders",
+    "casework.demo",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +177,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
@@ -189,7 +192,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="casework")
-# Long, periodic sweeps go to their own queue so that interactive e-mails are never stuck behind them.
+# Every task goes to the default queue for now; see docs/operations.md to give sweeps their own queue.
 CELERY_TASK_ROUTES = {"casework.*.tasks.sweep_*": {"queue": CELERY_TASK_DEFAULT_QUEUE}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -201,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-sessions": {
         "task": "casework.accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Crontabs run in TIME_ZONE (Celery takes Django's): 05:00 Asia/Damascus, before the working day.
+    "sweep-reminders": {
+        "task": "casework.reminders.tasks.sweep_reminders",
+        "schedule": crontab(hour=5, minute=0),
     },
 }
 

@@ -37,6 +37,7 @@ _REFERENCE_MODELS = [
     "govrequests.governmentauthority",
 ]
 _HISTORY_MODELS = ["people.personstatuschange", "govrequests.requeststatuschange"]
+_REMINDER_SETTINGS = ["reminders.reminderrule", "reminders.stateagelimit"]
 
 
 def _perms(models: list[str], actions: list[str]) -> list[str]:
@@ -48,12 +49,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_CASE_MODELS, ["view", "add", "change"]),
         *_perms(_REFERENCE_MODELS, ["view"]),
         *_perms(_HISTORY_MODELS, ["view"]),
+        *_perms(["reminders.reminder"], ["view", "change"]),
         "people.transition_person",
     ],
     SUPERVISOR: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
         *_perms(_REFERENCE_MODELS, ["view"]),
         *_perms(_HISTORY_MODELS, ["view"]),
+        *_perms(["reminders.reminder"], ["view", "change"]),
+        *_perms(_REMINDER_SETTINGS, ["view"]),
         "people.transition_person",
         "people.assign_case",
         "govrequests.decide_request",
@@ -64,6 +68,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
         *_perms(_REFERENCE_MODELS, ["view", "add", "change"]),
         *_perms(_HISTORY_MODELS, ["view"]),
+        *_perms(["reminders.reminder"], ["view", "change"]),
+        *_perms(_REMINDER_SETTINGS, ["view"]),
+        *_perms(["reminders.reminderrule"], ["add", "change"]),
         "people.transition_person",
         "people.assign_case",
         "govrequests.decide_request",
@@ -78,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_CASE_MODELS, ["view"]),
         *_perms(_REFERENCE_MODELS, ["view"]),
         *_perms(_HISTORY_MODELS, ["view"]),
+        *_perms(["reminders.reminder"], ["view"]),
+        *_perms(_REMINDER_SETTINGS, ["view"]),
         "accounts.view_user",
         "core.view_auditevent",
     ],

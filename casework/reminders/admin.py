@@ -1,0 +1,131 @@
+"""Admin for reminder rules, State age limits and reminders, scoped like the rest of the admin.
+
+Reminders are raised by the sweep only (no add); their status moves through admin actions that
+call the services, so every change is recorded.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.exceptions import DomainError
+from casework.reminders import services
+from casework.reminders.models import Reminder, ReminderRule, StateAgeLimit
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    list_display = ("kind", "organisation", "country", "offsets", "recipients", "threshold", "is_active")
+    list_filter = ("kind", "is_active", "organisation", "country")
+    list_select_related = ("organisation",)
+    search_fields = ("kind", "notes")
+    ordering = ("kind", "organisation__name", "country")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReminderRule]:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: ReminderRule | None = None) -> bool:
+        # Defaults apply to every organisation: only superusers change them.
+        if obj is not None and obj.organisation_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReminderRule | None = None) -> bool:
+        if obj is not None and obj.organisation_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            from casework.accounts.models import Organisation
+
+            kwargs["queryset"] = Organisation.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: ReminderRule, form: Any, change: bool) -> None:
+        if not request.user.is_superuser and obj.organisation_id != request.user.organisation_id:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StateAgeLimit)
+class StateAgeLimitAdmin(admin.ModelAdmin):
+    list_display = ("country", "age_limit", "note")
+    search_fields = ("country", "note")
+    ordering = ("country",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = (
+        "kind",
+        "subject_key",
+        "person",
+        "gov_request",
+        "due_on",
+        "deadline_on",
+        "offset_days",
+        "recipient",
+        "status",
+        "organisation",
+    )
+    list_filter = ("status", "kind", "due_on", "notify_supervisors", "notify_mailbox", "organisation")
+    list_select_related = ("person", "gov_request", "recipient", "organisation")
+    raw_id_fields = ("person", "gov_request", "recipient", "rule")
+    date_hierarchy = "due_on"
+    search_fields = ("person__case_number", "gov_request__reference", "subject_key")
+    actions = ("acknowledge_selected", "complete_selected")
+    readonly_fields = (
+        "public_id",
+        "kind",
+        "rule",
+        "organisation",
+        "person",
+        "gov_request",
+        "subject_key",
+        "recipient",
+        "notify_supervisors",
+        "notify_mailbox",
+        "due_on",
+        "deadline_on",
+        "offset_days",
+        "status",
+        "snoozed_until",
+        "acted_by",
+        "acted_at",
+        "reason",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Reminder | None = None) -> bool:
+        return False
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet[Reminder], service: Any, done: str) -> None:
+        count = 0
+        for reminder in queryset:
+            try:
+                service(reminder=reminder, actor=request.user)
+            except (DomainError, PermissionDenied) as exc:
+                self.message_user(request, f"{reminder}: {exc}", messages.WARNING)
+                continue
+            count += 1
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Acknowledge selected reminders"))
+    def acknowledge_selected(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
+        self._apply(request, queryset, services.reminder_acknowledge, _("%(count)s reminders acknowledged."))
+
+    @admin.action(description=_("Mark selected reminders done"))
+    def complete_selected(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
+        self._apply(request, queryset, services.reminder_complete, _("%(count)s reminders marked done."))

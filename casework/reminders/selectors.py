@@ -1,0 +1,37 @@
+"""Reads of reminders for a user.
+
+Terms: a reminder is *due* on a day when it has fallen due and is open, or its snooze has ended;
+*unresolved* reminders (open, acknowledged, snoozed) are shown on the person and request pages.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from casework.accounts import roles
+from casework.reminders.models import Reminder
+
+
+def reminders_due_for(*, user: Any, on: date) -> QuerySet[Reminder]:
+    """The user's due reminders: addressed to them, or, for supervisors, to the organisation's supervisors."""
+    addressed = Q(recipient_id=user.pk)
+    if user.groups.filter(name=roles.SUPERVISOR).exists():
+        addressed |= Q(notify_supervisors=True)
+    return (
+        Reminder.objects.visible_to(user)
+        .due(on=on)
+        .filter(addressed)
+        .select_related("person", "gov_request")
+        .order_by("due_on", "pk")
+    )
+
+
+def reminders_about_person(*, person: Any, user: Any) -> QuerySet[Reminder]:
+    """Unresolved reminders about a person, for the person page."""
+    return Reminder.objects.visible_to(user).open().filter(person=person).order_by("due_on", "pk")
+
+
+def reminders_about_request(*, gov_request: Any, user: Any) -> QuerySet[Reminder]:
+    """Unresolved reminders about a request, for the request page."""
+    return Reminder.objects.visible_to(user).open().filter(gov_request=gov_request).order_by("due_on", "pk")

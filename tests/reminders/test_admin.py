@@ -1,0 +1,83 @@
+"""The reminder admin is scoped like the rest: a user sees and acts on their organisation's reminders only."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from casework.reminders.choices import ReminderStatus, RuleKind
+from casework.reminders.models import Reminder, ReminderRule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _static_without_manifest(settings):
+    """Tests run with DEBUG off and no collectstatic: serve static URLs without the manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _reminder(person) -> Reminder:
+    return Reminder.objects.create(
+        kind=RuleKind.CASE_INACTIVE,
+        organisation=person.organisation,
+        person=person,
+        subject_key=f"person:{person.pk}",
+        due_on=date(2025, 6, 2),
+        offset_days=30,
+    )
+
+
+def _grant(user, *codenames: str) -> None:
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="reminders", codename__in=codenames))
+
+
+def test_changelist_shows_only_reminders_of_the_users_organisation(client_for, supervisor_a, person_a, person_b):
+    _grant(supervisor_a, "view_reminder")
+    mine, theirs = _reminder(person_a), _reminder(person_b)
+
+    response = client_for(supervisor_a).get(reverse("admin:reminders_reminder_changelist"))
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [mine]
+    other = client_for(supervisor_a).get(reverse("admin:reminders_reminder_change", args=[theirs.pk]))
+    assert other.status_code == 302  # the admin's "does not exist" redirect, as for a missing row
+
+
+def test_acknowledge_action_goes_through_the_service(client_for, supervisor_a, person_a):
+    _grant(supervisor_a, "view_reminder", "change_reminder")
+    reminder = _reminder(person_a)
+
+    client_for(supervisor_a).post(
+        reverse("admin:reminders_reminder_changelist"),
+        {"action": "acknowledge_selected", "_selected_action": [reminder.pk]},
+    )
+
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.acted_by) == (ReminderStatus.ACKNOWLEDGED, supervisor_a)
+
+
+def test_rule_admin_lists_defaults_and_own_overrides_only(client_for, supervisor_a, org_a, org_b):
+    _grant(supervisor_a, "view_reminderrule")
+    own = ReminderRule.objects.create(
+        kind=RuleKind.CASE_INACTIVE, organisation=org_a, offsets=[45], recipients=["supervisors"]
+    )
+    ReminderRule.objects.create(
+        kind=RuleKind.CASE_INACTIVE, organisation=org_b, offsets=[20], recipients=["supervisors"]
+    )
+
+    response = client_for(supervisor_a).get(reverse("admin:reminders_reminderrule_changelist"))
+
+    shown = set(response.context["cl"].result_list)
+    assert own in shown
+    assert all(rule.organisation_id in (None, org_a.pk) for rule in shown)
+    assert len(shown) == len(RuleKind.values) + 1
+
+
+def test_superuser_sees_state_age_limits(client_for, superuser):
+    response = client_for(superuser).get(reverse("admin:reminders_stateagelimit_add"))
+    assert response.status_code == 200

@@ -6,16 +6,28 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from casework.core import views as core_views
+from casework.reports import views as report_views
 
 admin.site.site_header = "Casework"
 admin.site.site_title = "Casework"
 admin.site.index_title = "Case administration"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", report_views.home, name="home"),
+    path("persons/", include("casework.people.urls")),
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

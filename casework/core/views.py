@@ -1,18 +1,12 @@
-"""Home and health views."""
+"""Health view. The home page (my work) is `casework.reports.views.home`."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from casework.core.models import WorkerHeartbeat
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Until the caseworker interface lands, staff work in the admin."""
-    return redirect("admin:index")
 
 
 @login_not_required

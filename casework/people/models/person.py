@@ -215,7 +215,7 @@ class Person(PublicModel):
         return self.case_number or str(self.public_id)
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:people_person_change", args=[self.pk])
+        return reverse("people:person_detail", args=[self.public_id])
 
     # --- Names -----------------------------------------------------------------------------
     @property

@@ -1,0 +1,183 @@
+"""Filters of the person list. Every choice list is narrowed to what the user may see.
+
+The list is filtered on top of `Person.objects.visible_to(user)`; filters only ever narrow it.
+Filters on government requests go through the reverse relation `request_memberships`, so this
+app does not import govrequests (dependency direction, style guide §2).
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from casework.accounts.models import User
+from casework.camps.models import Facility
+from casework.core.sensitivity import can_view_sensitive
+from casework.people.choices import CaseStatus, SeparationStatus, Sex
+from casework.people.models import Alias, CustodyPeriod, NationalityClaim, Person
+from casework.people.names import normalise_name
+
+# Requests still open for the person: a draft being prepared, or one a State owes an answer on.
+# Mirrors govrequests.choices.AWAITING_ANSWER_STATUSES | {"draft"} (checked by a test).
+OPEN_REQUEST_STATUSES = frozenset(
+    {
+        "draft",
+        "submitted",
+        "acknowledged",
+        "under_review",
+        "information_requested",
+        "no_response",
+        "review_requested",
+    }
+)
+
+
+class AgeBand:
+    """Age bands on the earliest plausible date of birth (the oldest the person may be)."""
+
+    CHOICES = (
+        ("0-4", _("0–4 years")),
+        ("5-10", _("5–10 years")),
+        ("11-17", _("11–17 years")),
+        ("18+", _("18 and over")),
+    )
+    YEARS = {"0-4": (0, 4), "5-10": (5, 10), "11-17": (11, 17), "18+": (18, None)}
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_bounds(band: str, today: date) -> Q:
+    """Persons whose age (from `birth_date_earliest`) on `today` is within the band."""
+    youngest, oldest = AgeBand.YEARS[band]
+    # Aged at least n ⇔ born on or before the same day n years ago.
+    condition = Q(birth_date_earliest__lte=years_before(today, youngest))
+    if oldest is not None:
+        condition &= Q(birth_date_earliest__gt=years_before(today, oldest + 1))
+    return condition
+
+
+def location_choices() -> list[tuple[str, Any]]:
+    """Facilities and their sections in one query, grouped by facility (reference data)."""
+    rows = Facility.objects.order_by("name", "sections__name").values_list(
+        "public_id", "name", "sections__public_id", "sections__name"
+    )
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for facility_id, facility_name, section_id, section_name in rows:
+        options = grouped.setdefault(
+            facility_name, [(f"f:{facility_id}", _("All of %(facility)s") % {"facility": facility_name})]
+        )
+        if section_id is not None:
+            options.append((f"s:{section_id}", section_name))
+    return list(grouped.items())
+
+
+def caseworker_choices(*, user: Any) -> list[tuple[str, str]]:
+    """Active users of the user's organisation (all for superusers), as (id, username)."""
+    users = User.objects.visible_to(user).filter(is_active=True).order_by("username")
+    return [(str(pk), username) for pk, username in users.values_list("pk", "username")]
+
+
+def _once(function: Callable[[], list]) -> Callable[[], list]:
+    """`function`, called at most once (choices are iterated for validation and again for rendering)."""
+    result: list = []
+    called = False
+
+    def wrapper() -> list:
+        nonlocal result, called
+        if not called:
+            result, called = function(), True
+        return result
+
+    return wrapper
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    """Filters of the person list; `request.user` narrows the choices and the sensitive filters."""
+
+    q = django_filters.CharFilter(
+        label=_("Name or case number"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = django_filters.ChoiceFilter(label=_("Case status"), choices=CaseStatus.choices)
+    nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=countries, method="filter_nationality")
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    age_band = django_filters.ChoiceFilter(label=_("Age"), choices=AgeBand.CHOICES, method="filter_age_band")
+    location = django_filters.ChoiceFilter(label=_("Current location"), method="filter_location")
+    assigned_to = django_filters.ChoiceFilter(label=_("Assigned caseworker"), field_name="assigned_to_id")
+    separation_status = django_filters.ChoiceFilter(label=_("Accompanied or not"), choices=SeparationStatus.choices)
+    medical_urgent = django_filters.BooleanFilter(label=_("Urgent medical case"))
+    has_open_request = django_filters.BooleanFilter(label=_("Has an open request"), method="filter_open_request")
+    request_state = django_filters.ChoiceFilter(
+        label=_("State of request"), choices=countries, method="filter_request_state"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "status", "nationality", "sex", "age_band", "location", "assigned_to", "separation_status"]
+
+    def __init__(self, *args: Any, request: Any, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user
+        # Choices are read once per request, when the form is validated or rendered (not for htmx
+        # partials without filters), and shared by validation and rendering.
+        self.filters["location"].extra["choices"] = CallableChoiceIterator(_once(location_choices))
+        self.filters["assigned_to"].extra["choices"] = CallableChoiceIterator(
+            _once(lambda: caseworker_choices(user=user))
+        )
+        if not can_view_sensitive(user):
+            # Filtering on an L3 field would reveal it: the filter does not exist for this user.
+            del self.filters["medical_urgent"]
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Every word in the person's names, or every word in one alias, or a case-number prefix."""
+        tokens = normalise_name(value).split()
+        condition = Q(case_number__startswith=value.strip().upper())
+        if tokens:
+            names = Q()
+            aliases = Alias.objects.filter(person=OuterRef("pk"))
+            for token in tokens:
+                names &= Q(name_search__contains=token)
+                aliases = aliases.filter(name_search__contains=token)
+            condition |= names | Q(Exists(aliases))
+        return queryset.filter(condition)
+
+    def filter_nationality(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Persons with a nationality claim (of any status) for the State."""
+        return queryset.filter(Exists(NationalityClaim.objects.filter(person=OuterRef("pk"), country=value)))
+
+    def filter_age_band(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(age_band_bounds(value, timezone.localdate()))
+
+    def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Persons whose open custody period is at the facility (`f:`) or section (`s:`)."""
+        kind, _sep, public_id = value.partition(":")
+        field = "facility__public_id" if kind == "f" else "section__public_id"
+        current = CustodyPeriod.objects.filter(person=OuterRef("pk"), end_date__isnull=True, **{field: public_id})
+        return queryset.filter(Exists(current))
+
+    def filter_open_request(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        open_requests = Person.objects.filter(
+            pk=OuterRef("pk"), request_memberships__request__status__in=OPEN_REQUEST_STATUSES
+        )
+        return queryset.filter(Exists(open_requests)) if value else queryset.exclude(Exists(open_requests))
+
+    def filter_request_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Persons covered by a request (any status) to an authority of the State."""
+        to_state = Person.objects.filter(pk=OuterRef("pk"), request_memberships__request__authority__country=value)
+        return queryset.filter(Exists(to_state))

@@ -1,0 +1,318 @@
+"""Reads about persons for the caseworker interface: the list, the detail, the timeline, my work.
+
+Terms: a *case* is the work on one person; the *caseload* of a user is the cases assigned to
+them; the *current location* is the person's open custody period; the *timeline* is one
+chronological list of everything recorded about a person. Every selector starts from
+`visible_to(user)`, and reads about requests go through reverse relations (this app does not
+import govrequests).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.core.sensitivity import can_view_sensitive
+from casework.people.choices import CaseStatus
+from casework.people.models import (
+    CustodyPeriod,
+    FamilyLink,
+    NationalityClaim,
+    Person,
+    PersonStatusChange,
+)
+
+# Sort keys of the person list: the public name in the URL → the keyset ordering (unique last key).
+PERSON_SORTS: dict[str, tuple[str, ...]] = {
+    "case_number": ("case_number", "id"),
+    "-case_number": ("-case_number", "-id"),
+    # Case-insensitive, so that "al-Faransi" sorts among the A's on every database.
+    "name": ("sort_family_name", "sort_given_name", "id"),
+    "-name": ("-sort_family_name", "-sort_given_name", "-id"),
+    # Youngest first: the latest earliest-plausible birth date first; unknown dates last.
+    "age": ("-sort_birth", "-id"),
+    "-age": ("sort_birth", "id"),
+    "status": ("sort_status", "id"),
+    "-status": ("-sort_status", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+DEFAULT_PERSON_SORT = "case_number"
+_UNKNOWN_BIRTH = date(1, 1, 1)
+
+
+def _sort_annotations() -> dict[str, Any]:
+    """Non-null sort keys (keyset pagination cannot seek past NULL) and the workflow order of statuses."""
+    return {
+        "sort_family_name": Lower("family_name_lat"),
+        "sort_given_name": Lower("given_name_lat"),
+        "sort_birth": Coalesce("birth_date_earliest", Value(_UNKNOWN_BIRTH)),
+        "sort_status": Case(
+            *(When(status=value, then=Value(index)) for index, value in enumerate(CaseStatus.values)),
+            default=Value(len(CaseStatus.values)),
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def person_list_base(*, user: Any) -> QuerySet[Person]:
+    """The persons the user may see, with the sort keys of the list (no filters, no row data)."""
+    return Person.objects.visible_to(user).annotate(**_sort_annotations())
+
+
+def person_list_rows(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """`queryset` with what each row of the list shows, in the same query (no query per row).
+
+    Adds `primary_nationality` (country code of the main nationality claim) and
+    `current_facility` / `current_section` (names at the open custody period).
+    """
+    primary = NationalityClaim.objects.filter(person=OuterRef("pk"), is_primary=True)
+    return queryset.select_related("assigned_to").annotate(
+        primary_nationality=Subquery(primary.values("country")[:1]),
+        current_facility=current_custody_value("facility__name"),
+        current_section=current_custody_value("section__name"),
+    )
+
+
+def current_custody_value(path: str) -> Subquery:
+    """A subquery for `path` (e.g. `facility__name`) of the person's open custody period."""
+    current = CustodyPeriod.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
+    return Subquery(current.values(path)[:1])
+
+
+def _reverse_model(relation: str) -> Any:
+    """The model behind a reverse relation of Person, for apps this one may not import."""
+    return Person._meta.get_field(relation).related_model
+
+
+def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
+    """Persons the user may see, with every relation the detail page shows prefetched."""
+    return (
+        Person.objects.visible_to(user)
+        .select_related("assigned_to", "household", "organisation")
+        .prefetch_related(
+            "aliases",
+            Prefetch("family_links", queryset=FamilyLink.objects.select_related("relative").order_by("relation")),
+            Prefetch(
+                "custody_periods",
+                queryset=CustodyPeriod.objects.select_related("facility", "section").order_by("-start_date"),
+            ),
+            Prefetch(
+                "screenings",
+                queryset=_reverse_model("screenings").objects.select_related("authority", "facility"),
+            ),
+            "nationality_claims",
+            "documents",
+            "dna_tests",
+            "assessments",
+            Prefetch(
+                "request_memberships",
+                queryset=_reverse_model("request_memberships")
+                .objects.select_related("request", "request__authority")
+                .order_by("-request__drafted_on"),
+            ),
+            "request_memberships__request__events",
+            Prefetch("status_changes", queryset=PersonStatusChange.objects.select_related("actor")),
+        )
+    )
+
+
+def visible_relative_ids(*, person: Person, user: Any) -> set[int]:
+    """Ids of the person's relatives that the user may open (assigned-only users may see fewer)."""
+    ids = {link.relative_id for link in person.family_links.all()}
+    if not ids:
+        return set()
+    return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated thing that happened to a person. `sensitive` entries are only built for L3 readers."""
+
+    day: date
+    at: datetime | None
+    kind: str
+    title: str
+    detail: str = ""
+    sensitive: bool = False
+
+    @property
+    def sort_key(self) -> tuple[date, time]:
+        return (self.day, timezone.localtime(self.at).time() if self.at else time.min)
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
+    """Everything recorded about the person, newest first.
+
+    Reads the person's relations through `.all()`, so a person from `person_detail_queryset`
+    costs no further query. L3 details (screening outcomes, DNA results) only appear for users
+    with the sensitive-data permission.
+    """
+    sensitive = can_view_sensitive(user)
+    entries = [
+        TimelineEntry(
+            day=_local_day(person.created_at), at=person.created_at, kind="registered", title=_("Case registered")
+        )
+    ]
+    for change in person.status_changes.all():
+        entries.append(
+            TimelineEntry(
+                day=_local_day(change.created_at),
+                at=change.created_at,
+                kind="status",
+                title=_("Status: %(old)s → %(new)s")
+                % {"old": change.get_old_status_display(), "new": change.get_new_status_display()},
+                detail=change.note,
+            )
+        )
+    for period in person.custody_periods.all():
+        place = str(period.facility) + (f" – {period.section.name}" if period.section else "")
+        entries.append(
+            TimelineEntry(
+                day=period.start_date,
+                at=None,
+                kind="custody",
+                title=_("Arrived at %(place)s") % {"place": place},
+                detail=period.get_transfer_reason_display(),
+            )
+        )
+        if period.end_date:
+            entries.append(
+                TimelineEntry(
+                    day=period.end_date, at=None, kind="custody", title=_("Left %(place)s") % {"place": place}
+                )
+            )
+    for screening in person.screenings.all():
+        entries.append(
+            TimelineEntry(
+                day=screening.screened_on,
+                at=None,
+                kind="screening",
+                title=_("Screening"),
+                detail=screening.get_outcome_display() if sensitive else "",
+                sensitive=sensitive,
+            )
+        )
+    for claim in person.nationality_claims.all():
+        if claim.claimed_on:
+            entries.append(
+                TimelineEntry(
+                    day=claim.claimed_on,
+                    at=None,
+                    kind="nationality",
+                    title=_("Nationality claimed: %(state)s") % {"state": claim.country.name},
+                )
+            )
+        if claim.status_changed_on:
+            entries.append(
+                TimelineEntry(
+                    day=claim.status_changed_on,
+                    at=None,
+                    kind="nationality",
+                    title=_("Nationality %(state)s: %(status)s")
+                    % {"state": claim.country.name, "status": claim.get_status_display()},
+                )
+            )
+    for document in person.documents.all():
+        if document.seen_on:
+            entries.append(
+                TimelineEntry(
+                    day=document.seen_on,
+                    at=None,
+                    kind="document",
+                    title=_("Document seen: %(type)s") % {"type": document.get_document_type_display()},
+                )
+            )
+    for test in person.dna_tests.all():
+        entries.append(TimelineEntry(day=test.requested_on, at=None, kind="dna", title=_("DNA test requested")))
+        if test.sampled_on:
+            entries.append(TimelineEntry(day=test.sampled_on, at=None, kind="dna", title=_("DNA sample taken")))
+        if test.result_received_on:
+            entries.append(
+                TimelineEntry(
+                    day=test.result_received_on,
+                    at=None,
+                    kind="dna",
+                    title=_("DNA result received"),
+                    detail=test.get_outcome_display() if sensitive else "",
+                    sensitive=sensitive,
+                )
+            )
+    for assessment in person.assessments.all():
+        entries.append(
+            TimelineEntry(day=assessment.assessed_on, at=None, kind="assessment", title=assessment.get_kind_display())
+        )
+    for membership in person.request_memberships.all():
+        request = membership.request
+        for event in request.events.all():
+            entries.append(
+                TimelineEntry(
+                    day=event.occurred_on,
+                    at=None,
+                    kind="request",
+                    title=_("Request %(reference)s: %(event)s")
+                    % {"reference": request.reference, "event": event.get_kind_display()},
+                )
+            )
+        if membership.decided_on:
+            entries.append(
+                TimelineEntry(
+                    day=membership.decided_on,
+                    at=None,
+                    kind="decision",
+                    title=_("Decision on request %(reference)s: %(decision)s")
+                    % {"reference": request.reference, "decision": membership.get_decision_display()},
+                )
+            )
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return entries
+
+
+# --- My work ----------------------------------------------------------------------------------
+
+
+def _status_counts(queryset: QuerySet[Person]) -> list[tuple[str, str, int]]:
+    """(status, label, count) in workflow order, statuses without cases left out."""
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    return [(value, label, counts[value]) for value, label in CaseStatus.choices if counts.get(value)]
+
+
+def caseload_for(*, user: Any) -> list[tuple[str, str, int]]:
+    """The user's assigned cases, counted by status."""
+    return _status_counts(Person.objects.visible_to(user).filter(assigned_to=user))
+
+
+def organisation_status_counts(*, user: Any) -> list[tuple[str, str, int]]:
+    """All cases the user may see, counted by status."""
+    return _status_counts(Person.objects.visible_to(user))
+
+
+def organisation_nationality_counts(*, user: Any) -> list[tuple[str, int]]:
+    """Cases the user may see, counted by main nationality (country code), largest first."""
+    rows = (
+        NationalityClaim.objects.visible_to(user)
+        .filter(is_primary=True)
+        .order_by()
+        .values_list("country")
+        .annotate(n=Count("id"))
+        .order_by("-n", "country")
+    )
+    return list(rows)
+
+
+def recent_status_changes(*, user: Any, limit: int = 10) -> QuerySet[PersonStatusChange]:
+    """The latest status changes of the cases assigned to the user."""
+    return (
+        PersonStatusChange.objects.visible_to(user)
+        .filter(person__assigned_to=user)
+        .select_related("person", "actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -1,0 +1,281 @@
+"""Caseworker pages about persons: the list (with its CSV export) and the detail page."""
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView
+from django_countries import countries
+from django_filters.views import FilterView
+
+from casework.core import audit
+from casework.core.pagination import KeysetPaginator
+from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
+from casework.people import selectors
+from casework.people.filters import PersonFilterSet
+from casework.people.models import Person
+
+PER_PAGE = 25
+VIEW_PERSON_PERMISSION = "people.view_person"
+
+
+# Columns of the list: (sort key or "" when not sortable, header).
+PERSON_COLUMNS = [
+    ("case_number", gettext_lazy("Case number")),
+    ("name", gettext_lazy("Name")),
+    ("", gettext_lazy("Sex")),
+    ("age", gettext_lazy("Age")),
+    ("", gettext_lazy("Nationality")),
+    ("status", gettext_lazy("Status")),
+    ("", gettext_lazy("Location")),
+    ("", gettext_lazy("Assigned caseworker")),
+    ("updated", gettext_lazy("Updated")),
+]
+
+
+def _columns(sort: str) -> list[dict[str, Any]]:
+    """Headers with the sort each header link sets (clicking the sorted column reverses it)."""
+    columns = []
+    for key, label in PERSON_COLUMNS:
+        aria_sort = ""
+        next_sort = key
+        if key and sort == key:
+            aria_sort, next_sort = "ascending", f"-{key}"
+        elif key and sort == f"-{key}":
+            aria_sort = "descending"
+        columns.append({"label": label, "next_sort": next_sort, "aria_sort": aria_sort})
+    return columns
+
+
+def _sort_from(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "")
+    return sort if sort in selectors.PERSON_SORTS else selectors.DEFAULT_PERSON_SORT
+
+
+def _filtered_persons(request: HttpRequest) -> tuple[PersonFilterSet, QuerySet[Person]]:
+    """The filter set bound to the query string, and the user's persons it selects.
+
+    Invalid filter input selects nothing (the form shows the errors) rather than everything.
+    """
+    filterset = PersonFilterSet(
+        request.GET or None, queryset=selectors.person_list_base(user=request.user), request=request
+    )
+    if not filterset.is_bound or filterset.is_valid():
+        return filterset, filterset.qs
+    return filterset, filterset.queryset.none()
+
+
+class PersonListView(FilterView):
+    """The caseload: filters in the URL, sortable columns, a count and keyset pagination.
+
+    An htmx request gets only the table partial (`people/_person_table.html`), except when htmx
+    restores a page missing from its history cache, which needs the whole page.
+    """
+
+    template_name = "people/person_list.html"
+    filterset_class = PersonFilterSet
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return selectors.person_list_base(user=self.request.user)
+
+    def get_template_names(self) -> list[str]:
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
+            return ["people/_person_table.html"]
+        return [self.template_name]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.filterset, queryset = _filtered_persons(request)
+        sort = _sort_from(request)
+        paginator = KeysetPaginator(
+            selectors.person_list_rows(queryset),
+            selectors.PERSON_SORTS[sort],
+            PER_PAGE,
+            boundary_queryset=selectors.person_list_base(user=request.user),
+        )
+        page = paginator.page(request.GET.get("cursor"))
+        # A COUNT over the filtered caseload. TODO(#4): cap or cache it if it dominates at 100k rows.
+        total = queryset.count()
+        context = self.get_context_data(
+            filter=self.filterset,
+            object_list=page.object_list,
+            page=page,
+            total=total,
+            sort=sort,
+            columns=_columns(sort),
+            can_view_sensitive=can_view_sensitive(request.user),
+            can_export=request.user.has_perm(VIEW_PERSON_PERMISSION),
+        )
+        response = self.render_to_response(context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+# --- CSV export ---------------------------------------------------------------------------------
+
+# Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection, OWASP).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The L3 fields in an export for users who hold the permission (audit data names them).
+SENSITIVE_EXPORT_FIELDS = [
+    "person.medical_urgent",
+    "person.has_medical_condition",
+    "person.has_disability",
+    "custodyperiod.exact_location",
+]
+
+
+def neutralise_cell(value: Any) -> str:
+    """The value as text, prefixed with a single quote if a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _export_columns(sensitive: bool) -> list[tuple[str, Any]]:
+    """(header, value of a person) for each column; the L3 columns only when `sensitive`."""
+    columns: list[tuple[str, Any]] = [
+        (_("Case number"), lambda p: p.case_number),
+        (_("Status"), lambda p: p.get_status_display()),
+        (_("Given name (Latin)"), lambda p: p.given_name_lat),
+        (_("Father's name (Latin)"), lambda p: p.father_name_lat),
+        (_("Grandfather's name (Latin)"), lambda p: p.grandfather_name_lat),
+        (_("Family name (Latin)"), lambda p: p.family_name_lat),
+        (_("Given name (Arabic)"), lambda p: p.given_name_ar),
+        (_("Father's name (Arabic)"), lambda p: p.father_name_ar),
+        (_("Grandfather's name (Arabic)"), lambda p: p.grandfather_name_ar),
+        (_("Family name (Arabic)"), lambda p: p.family_name_ar),
+        (_("Sex"), lambda p: p.get_sex_display()),
+        (_("Date of birth"), lambda p: p.birth_date.isoformat() if p.birth_date else ""),
+        (_("Precision of date of birth"), lambda p: p.get_birth_date_precision_display()),
+        (_("Age"), lambda p: p.age if p.age is not None else ""),
+        (_("Nationality"), lambda p: countries.name(p.primary_nationality) if p.primary_nationality else ""),
+        (_("Facility"), lambda p: p.current_facility or ""),
+        (_("Section"), lambda p: p.current_section or ""),
+        (_("Assigned caseworker"), lambda p: p.assigned_to.get_username() if p.assigned_to else ""),
+        (_("Accompanied or not"), lambda p: p.get_separation_status_display()),
+        (_("Whereabouts unknown"), lambda p: _("yes") if p.whereabouts_unknown else _("no")),
+        (_("Updated"), lambda p: timezone.localtime(p.updated_at).isoformat(timespec="seconds")),
+    ]
+    if sensitive:
+        columns += [
+            (_("Urgent medical case"), lambda p: _("yes") if p.medical_urgent else _("no")),
+            (_("Medical condition"), lambda p: _("yes") if p.has_medical_condition else _("no")),
+            (_("Disability"), lambda p: _("yes") if p.has_disability else _("no")),
+            (_("Exact location (block, tent)"), lambda p: p.current_exact_location or ""),
+        ]
+    return columns
+
+
+@require_GET
+def person_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV (streamed), in the list's order, with only the fields the user may see."""
+    if not request.user.has_perm(VIEW_PERSON_PERMISSION):
+        raise PermissionDenied
+    filterset, queryset = _filtered_persons(request)
+    sensitive = can_view_sensitive(request.user)
+    sort = _sort_from(request)
+    rows = selectors.person_list_rows(queryset).order_by(*selectors.PERSON_SORTS[sort])
+    if sensitive:
+        rows = rows.annotate(current_exact_location=selectors.current_custody_value("exact_location"))
+    columns = _export_columns(sensitive)
+    # Filter keys only: the values may be names typed into the search box.
+    used_filters = sorted(key for key in filterset.filters if request.GET.get(key))
+    count = queryset.count()
+    audit.record(
+        actor=request.user,
+        action="people.person.exported",
+        data={"count": count, "filters": used_filters, "sort": sort, "sensitive": sensitive},
+    )
+    if sensitive:
+        audit.record(
+            actor=request.user,
+            action="sensitive.read",
+            data={
+                "context": "person_export",
+                "fields": SENSITIVE_EXPORT_FIELDS,
+                "persons": [str(public_id) for public_id in queryset.values_list("public_id", flat=True)],
+            },
+        )
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        # A byte-order mark so that spreadsheet programs read the Arabic names as UTF-8.
+        yield "\ufeff" + writer.writerow([header for header, _value in columns])
+        for person in rows.iterator(chunk_size=2000):
+            yield writer.writerow([neutralise_cell(value(person)) for _header, value in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="persons-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Detail -------------------------------------------------------------------------------------
+
+
+class PersonDetailView(DetailView):
+    """One person: header, sections for every kind of record, and the timeline.
+
+    L3 fields are in the context only for users with the sensitive-data permission, and each
+    such display is recorded (`sensitive.read`, one audit event per record shown).
+    """
+
+    template_name = "people/person_detail.html"
+    context_object_name = "person"
+
+    def get_object(self, queryset: QuerySet[Person] | None = None) -> Person:
+        public_id: UUID = self.kwargs["public_id"]
+        return get_object_or_404(selectors.person_detail_queryset(user=self.request.user), public_id=public_id)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        person: Person = self.object
+        user = self.request.user
+        sensitive = can_view_sensitive(user)
+        custody = list(person.custody_periods.all())
+        visible_relatives = selectors.visible_relative_ids(person=person, user=user)
+        context.update(
+            can_view_sensitive=sensitive,
+            current_custody=next((period for period in custody if period.end_date is None), None),
+            aliases=list(person.aliases.all()),
+            family=[(link, link.relative_id in visible_relatives) for link in person.family_links.all()],
+            custody_periods=custody,
+            screenings=list(person.screenings.all()),
+            nationality_claims=list(person.nationality_claims.all()),
+            documents=list(person.documents.all()),
+            dna_tests=list(person.dna_tests.all()),
+            assessments=list(person.assessments.all()),
+            request_memberships=list(person.request_memberships.all()),
+            timeline=selectors.person_timeline(person=person, user=user),
+        )
+        if sensitive:
+            log_sensitive_read(
+                user=user,
+                objects=[
+                    person,
+                    *context["aliases"],
+                    *custody,
+                    *context["screenings"],
+                    *context["dna_tests"],
+                    *context["assessments"],
+                ],
+                context="person_detail",
+            )
+        return context

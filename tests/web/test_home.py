@@ -1,0 +1,150 @@
+"""The home page (my work): my caseload, overdue requests, recent changes, organisation counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.utils import timezone
+
+from casework.govrequests.selectors import overdue_reasons, overdue_requests
+from casework.people.services import person_transition
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "caseworker_a",
+    "fieldworker_a",
+    "supervisor_a",
+    "sensitive_supervisor_a",
+    "auditor_a",
+    "caseworker_b",
+    "superuser",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_page_opens_for_every_role(request, client_for, role):
+    response = client_for(request.getfixturevalue(role)).get("/")
+
+    assert response.status_code == 200
+    assert "My work" in response.content.decode()
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+@pytest.fixture
+def requests_a(org_a):
+    """Requests of organisation A, by how late the State is."""
+    today = timezone.localdate()
+    make = factories.GovernmentRequestFactory
+    return {
+        "unacknowledged": make(
+            organisation=org_a,
+            reference="A-UNACK",
+            status="submitted",
+            drafted_on=today - timedelta(days=20),
+            submitted_on=today - timedelta(days=15),
+        ),
+        "recent": make(
+            organisation=org_a,
+            reference="A-RECENT",
+            status="submitted",
+            drafted_on=today - timedelta(days=5),
+            submitted_on=today - timedelta(days=3),
+        ),
+        "undecided": make(
+            organisation=org_a,
+            reference="A-UNDECIDED",
+            status="acknowledged",
+            drafted_on=today - timedelta(days=100),
+            submitted_on=today - timedelta(days=90),
+            acknowledged_on=today - timedelta(days=61),
+        ),
+        "due": make(
+            organisation=org_a,
+            reference="A-DUE",
+            status="information_requested",
+            drafted_on=today - timedelta(days=10),
+            submitted_on=today - timedelta(days=9),
+            acknowledged_on=today - timedelta(days=8),
+            answer_due_on=today - timedelta(days=1),
+        ),
+        "decided": make(
+            organisation=org_a,
+            reference="A-DECIDED",
+            status="accepted",
+            drafted_on=today - timedelta(days=200),
+            submitted_on=today - timedelta(days=190),
+            acknowledged_on=today - timedelta(days=180),
+        ),
+        "draft": make(organisation=org_a, reference="A-DRAFT", drafted_on=today - timedelta(days=300)),
+    }
+
+
+def test_overdue_requests_are_those_waiting_past_their_dates(caseworker_a, requests_a, org_b):
+    factories.GovernmentRequestFactory(
+        organisation=org_b,
+        reference="B-UNACK",
+        status="submitted",
+        drafted_on=timezone.localdate() - timedelta(days=40),
+        submitted_on=timezone.localdate() - timedelta(days=30),
+    )
+
+    found = {r.reference: overdue_reasons(r) for r in overdue_requests(user=caseworker_a)}
+
+    assert found == {"A-UNACK": ["acknowledgement"], "A-UNDECIDED": ["decision"], "A-DUE": ["due_date"]}
+
+
+def test_home_lists_overdue_requests_of_my_organisation_only(client_for, caseworker_b, requests_a):
+    html = client_for(caseworker_b).get("/").content.decode()
+
+    assert "A-UNACK" not in html
+
+
+def test_home_shows_my_caseload_and_recent_changes(client_for, caseworker_a, org_a, requests_a):
+    mine = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+    factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+    factories.PersonFactory(organisation=org_a)  # not mine
+    person_transition(person=mine, to="identity_in_progress", actor=caseworker_a)
+
+    response = client_for(caseworker_a).get("/")
+
+    assert response.context["caseload"] == [
+        ("registered", "Registered", 1),
+        ("identity_in_progress", "Identity in progress", 1),
+    ]
+    html = response.content.decode()
+    assert mine.case_number in html  # recent change
+    assert 'data-reference="A-UNACK"' in html
+    assert 'id="organisation-counts"' not in html  # caseworkers do not see organisation figures
+
+
+def test_supervisor_sees_organisation_counts_by_status_and_nationality(client_for, supervisor_a, org_a, org_b):
+    for country in ("FR", "FR", "RU"):
+        factories.NationalityClaimFactory(person=factories.PersonFactory(organisation=org_a), country=country)
+    factories.NationalityClaimFactory(person=factories.PersonFactory(organisation=org_b), country="TR")
+
+    response = client_for(supervisor_a).get("/")
+
+    assert response.context["organisation_status_counts"] == [("registered", "Registered", 3)]
+    assert response.context["organisation_nationality_counts"] == [("FR", 2), ("RU", 1)]
+    assert 'id="organisation-counts"' in response.content.decode()
+
+
+def test_home_query_count_is_bounded(client_for, supervisor_a, org_a, requests_a, django_assert_max_num_queries):
+    for _index in range(10):
+        person = factories.PersonFactory(organisation=org_a, assigned_to=supervisor_a)
+        person_transition(person=person, to="identity_in_progress", actor=supervisor_a)
+    client = client_for(supervisor_a)
+
+    # session, user, overdue requests, caseload, recent changes, 2 permissions, status counts,
+    # nationality counts; the session save.
+    with django_assert_max_num_queries(12):
+        client.get("/")

@@ -142,3 +142,10 @@ def test_anonymous_user_sees_nothing(world):
 
     for model in MODELS:
         assert not model.objects.visible_to(AnonymousUser()).exists(), model.__name__
+
+
+def test_organisations_are_scoped_to_the_users_own(caseworker_a, org_a, org_b, superuser):
+    from casework.accounts.models import Organisation
+
+    assert list(Organisation.objects.visible_to(caseworker_a)) == [org_a]
+    assert set(Organisation.objects.visible_to(superuser)) >= {org_a, org_b}

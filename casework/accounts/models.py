@@ -10,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from casework.core.models import PublicModel
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrganisationQuerySet":
+        """The user's own organisation (all of them for superusers)."""
+        if user.is_superuser:
+            return self
+        return self.filter(pk=user.organisation_id) if user.organisation_id else self.none()
+
+
 class Organisation(PublicModel):
     """An NGO, UN agency or camp administration that works cases. Owns persons and requests."""
 
@@ -34,6 +42,8 @@ class Organisation(PublicModel):
     # Last case number handed out; incremented under a row lock by people.services.
     last_case_number = models.PositiveIntegerField(_("last case number"), default=0, editable=False)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -41,17 +51,6 @@ class Organisation(PublicModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OrganisationQuerySet":
-        """The user's own organisation (all of them for superusers)."""
-        if user.is_superuser:
-            return self
-        return self.filter(pk=user.organisation_id) if user.organisation_id else self.none()
-
-
-Organisation.add_to_class("objects", OrganisationQuerySet.as_manager())
 
 
 class UserQuerySet(models.QuerySet):

@@ -11,20 +11,35 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Coalesce, Concat, ExtractYear, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.core.sensitivity import can_view_sensitive
-from casework.people.choices import CaseStatus
+from casework.people.choices import CaseStatus, Sex
 from casework.people.models import (
+    Alias,
     CustodyPeriod,
     FamilyLink,
     NationalityClaim,
     Person,
     PersonStatusChange,
 )
+from casework.people.names import normalise_name
 
 # Sort keys of the person list: the public name in the URL → the keyset ordering (unique last key).
 PERSON_SORTS: dict[str, tuple[str, ...]] = {
@@ -316,3 +331,91 @@ def recent_status_changes(*, user: Any, limit: int = 10) -> QuerySet[PersonStatu
         .select_related("person", "actor")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+# --- Intake: possible duplicates, and what changed during an edit ------------------------------
+
+MAX_DUPLICATE_CANDIDATES = 10
+# Birth years this far apart still make a candidate (ages in the camps are often estimated).
+DUPLICATE_BIRTH_YEAR_SPREAD = 2
+# Name particles shared by too many people to say anything about identity.
+_NAME_PARTICLES = frozenset({"al", "el", "ibn", "bin", "ben", "bint", "abu", "abou", "umm", "oum", "abd", "abdul"})
+
+
+def duplicate_search_tokens(*, person: Person, other_names: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Normalised name tokens of a person being registered (and of their aliases), particles left out.
+
+    The plug-in point of the cross-script matcher (#4): it will add transliterated variants here.
+    """
+    person.refresh_derived_fields()
+    words = person.name_search.split()
+    for name in other_names:
+        words += normalise_name(name).split()
+    return sorted({word for word in words if len(word) > 1 and word not in _NAME_PARTICLES})
+
+
+def possible_duplicates(*, user: Any, person: Person, other_names: list[str] | tuple[str, ...] = ()) -> list[Person]:
+    """Persons the user may see who might be `person` (not yet saved), best match first, at most 10.
+
+    A candidate shares at least one name token (in their names or an alias) with `person` or the
+    `other_names` typed for them, has the same sex or an unknown one, and was born within two years
+    of `person`'s earliest birth date (or has no birth date recorded, which cannot rule them out).
+    Ranked by shared tokens, then same sex, then closeness of birth year. One query.
+    """
+    tokens = duplicate_search_tokens(person=person, other_names=other_names)
+    if not tokens:
+        return []
+    # Whole words: name_search is space-separated, so pad it and look for " token ".
+    padded_aliases = Alias.objects.annotate(padded=Concat(Value(" "), "name_search", Value(" ")))
+    shares = []
+    for token in tokens:
+        in_aliases = Exists(padded_aliases.filter(person=OuterRef("pk"), padded__contains=f" {token} "))
+        shares.append(Case(When(Q(padded_name__contains=f" {token} ") | Q(in_aliases), then=1), default=0))
+    candidates = Person.objects.visible_to(user).annotate(
+        padded_name=Concat(Value(" "), "name_search", Value(" "), output_field=CharField())
+    )
+    if person.pk is not None:
+        candidates = candidates.exclude(pk=person.pk)
+    if person.sex != Sex.UNKNOWN:
+        candidates = candidates.filter(sex__in=(person.sex, Sex.UNKNOWN))
+    year_distance: Any = Value(0)
+    if person.birth_date_earliest is not None:
+        year = person.birth_date_earliest.year
+        spread = DUPLICATE_BIRTH_YEAR_SPREAD
+        candidates = candidates.filter(
+            Q(birth_date_earliest__isnull=True)
+            | Q(
+                birth_date_earliest__gte=date(year - spread, 1, 1), birth_date_earliest__lte=date(year + spread, 12, 31)
+            )
+        )
+        # An unknown birth date ranks as if just outside the spread.
+        year_distance = Coalesce(Abs(ExtractYear("birth_date_earliest") - year), Value(spread + 1))
+    ranked = (
+        candidates.annotate(
+            shared_tokens=sum(shares[1:], shares[0]),
+            same_sex=Case(When(sex=person.sex, then=1), default=0),
+            birth_year_distance=year_distance,
+        )
+        .filter(shared_tokens__gt=0)
+        .order_by("-shared_tokens", "-same_sex", "birth_year_distance", "case_number")
+    )
+    return list(ranked[:MAX_DUPLICATE_CANDIDATES])
+
+
+def person_changes_since(*, person: Person, updated_at: datetime) -> list[str] | None:
+    """Names of the fields of `person` that differ from its version saved at `updated_at`.
+
+    None when that version is not in the history (then the caller falls back to what the service
+    reported). Reads the history table: one query.
+    """
+    version = person.history.filter(updated_at=updated_at).order_by("-history_id").first()
+    if version is None:
+        return None
+    fields = [f for f in Person._meta.concrete_fields if f.name not in _UNTRACKED_CHANGES]
+    return [f.name for f in fields if getattr(version, f.attname) != getattr(person, f.attname)]
+
+
+# Fields that change as a consequence of others, or are bookkeeping rather than content.
+_UNTRACKED_CHANGES = frozenset(
+    {"id", "public_id", "created_at", "updated_at", "name_search", "status_changed_at", "created_by", "organisation"}
+)

@@ -21,7 +21,7 @@ from casework.camps.models import Facility, FacilitySection
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.people.choices import CaseStatus, Relation, Sex
-from casework.people.models import CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
+from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
 from casework.people.models.family import INVERSE_RELATION
 
 
@@ -281,3 +281,64 @@ def nationality_claim_transition(
         actor=actor, action="people.nationality_claim.status_changed", target=locked, data={"from": old, "to": to}
     )
     return locked
+
+
+@transaction.atomic
+def alias_add(*, person: Person, kind: str, name: str, script: str, actor: Any) -> Alias:
+    """Record another name the person is known by."""
+    locked = _lock_visible_person(person, actor)
+    alias = Alias(person=locked, kind=kind, name=name, script=script)
+    alias.full_clean()
+    alias._history_user = actor
+    alias.save()
+    audit.record(actor=actor, action="people.alias.added", target=locked, data={"kind": kind})
+    return alias
+
+
+@transaction.atomic
+def nationality_claim_add(
+    *, person: Person, country: str, basis: str, actor: Any, is_primary: bool = False
+) -> NationalityClaim:
+    """Record that the person claims the nationality of `country` (status: claimed).
+
+    A new main nationality takes the mark from the claim that had it (one main nationality each).
+    """
+    locked = _lock_visible_person(person, actor)
+    if is_primary:
+        for previous in NationalityClaim.objects.select_for_update().filter(person=locked, is_primary=True):
+            previous.is_primary = False
+            previous._history_user = actor
+            previous.save(update_fields=["is_primary", "updated_at"])
+    claim = NationalityClaim(
+        person=locked, country=country, basis=basis, is_primary=is_primary, claimed_on=timezone.localdate()
+    )
+    claim.full_clean()
+    claim._history_user = actor
+    claim.save()
+    audit.record(actor=actor, action="people.nationality_claim.added", target=locked, data={"country": country})
+    return claim
+
+
+@transaction.atomic(durable=True)
+def person_register_with_details(
+    *,
+    person: Person,
+    actor: Any,
+    aliases: list[dict[str, str]] | tuple[dict[str, str], ...] = (),
+    claims: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+) -> Person:
+    """Register a person together with their aliases and nationality claims, all or nothing.
+
+    `aliases` are dicts of kind, name and script; `claims` dicts of country, basis and is_primary.
+    Without a claim marked main, the first claim is the main nationality.
+    """
+    person = person_register(person=person, actor=actor)
+    for alias in aliases:
+        alias_add(person=person, actor=actor, **alias)
+    has_primary = any(claim.get("is_primary") for claim in claims)
+    for index, claim in enumerate(claims):
+        primary = bool(claim.get("is_primary")) if has_primary else index == 0
+        nationality_claim_add(
+            person=person, actor=actor, country=claim["country"], basis=claim["basis"], is_primary=primary
+        )
+    return person

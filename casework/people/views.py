@@ -1,32 +1,47 @@
-"""Caseworker pages about persons: the list (with its CSV export) and the detail page."""
+"""Caseworker pages about persons: the list (with its CSV export), the detail page, intake, edit and status moves."""
 
 import csv
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views import View
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView
 from django_countries import countries
 from django_filters.views import FilterView
 
 from casework.core import audit
+from casework.core.exceptions import DomainError
 from casework.core.pagination import KeysetPaginator
-from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
-from casework.people import selectors
+from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read
+from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet
+from casework.people.forms import (
+    AliasFormSet,
+    NationalityClaimFormSet,
+    PersonCreateForm,
+    PersonTransitionForm,
+    PersonUpdateForm,
+)
 from casework.people.models import Person
+from casework.people.services import ConcurrentEditError
 
 PER_PAGE = 25
 VIEW_PERSON_PERMISSION = "people.view_person"
+TRANSITION_PERSON_PERMISSION = "people.transition_person"
 
 
 # Columns of the list: (sort key or "" when not sortable, header).
@@ -115,6 +130,7 @@ class PersonListView(FilterView):
             columns=_columns(sort),
             can_view_sensitive=can_view_sensitive(request.user),
             can_export=request.user.has_perm(VIEW_PERSON_PERMISSION),
+            can_add=request.user.has_perm("people.add_person"),
         )
         response = self.render_to_response(context)
         patch_vary_headers(response, ("HX-Request",))
@@ -264,6 +280,8 @@ class PersonDetailView(DetailView):
             assessments=list(person.assessments.all()),
             request_memberships=list(person.request_memberships.all()),
             timeline=selectors.person_timeline(person=person, user=user),
+            can_edit=user.has_perm("people.change_person"),
+            **transition_context(person=person, user=user),
         )
         if sensitive:
             log_sensitive_read(
@@ -279,3 +297,191 @@ class PersonDetailView(DetailView):
                 context="person_detail",
             )
         return context
+
+
+# --- Intake, edit and status transitions --------------------------------------------------------
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+class PersonCreateView(PermissionRequiredMixin, View):
+    """Register a person, with aliases and nationality claims, after a check for possible duplicates.
+
+    When persons who might be the same are found, the form comes back with them listed and is only
+    saved once the user confirms "this is a new person" for exactly those candidates.
+    """
+
+    permission_required = "people.add_person"
+    raise_exception = True
+    template_name = "people/person_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(
+            form=PersonCreateForm(user=request.user),
+            alias_formset=AliasFormSet(prefix="aliases"),
+            claim_formset=NationalityClaimFormSet(prefix="claims"),
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PersonCreateForm(request.POST, user=request.user, instance=Person())
+        alias_formset = AliasFormSet(request.POST, prefix="aliases")
+        claim_formset = NationalityClaimFormSet(request.POST, prefix="claims")
+        forms_valid = form.is_valid()
+        formsets_valid = alias_formset.is_valid() and claim_formset.is_valid()
+        if not (forms_valid and formsets_valid):
+            return self.render(form=form, alias_formset=alias_formset, claim_formset=claim_formset)
+        person: Person = form.instance
+        aliases = alias_formset.entries()
+        candidates = selectors.possible_duplicates(
+            user=request.user, person=person, other_names=[alias["name"] for alias in aliases]
+        )
+        candidate_ids = {str(candidate.public_id) for candidate in candidates}
+        confirmed = form.cleaned_data["confirm_new"] and candidate_ids <= form.cleaned_data["seen_candidates"]
+        if candidates and not confirmed:
+            # Shown again with the candidates it is now confirmed against, and the box unticked.
+            data = request.POST.copy()
+            data["seen_candidates"] = ",".join(sorted(candidate_ids))
+            data.pop("confirm_new", None)
+            form.data = data
+            return self.render(
+                form=form, alias_formset=alias_formset, claim_formset=claim_formset, candidates=candidates
+            )
+        try:
+            person = services.person_register_with_details(
+                person=person, actor=request.user, aliases=aliases, claims=claim_formset.entries()
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+            return self.render(form=form, alias_formset=alias_formset, claim_formset=claim_formset)
+        messages.success(request, _("Case %(case_number)s registered.") % {"case_number": person.case_number})
+        return redirect(person)
+
+    def render(self, **context: Any) -> HttpResponse:
+        context.setdefault("candidates", [])
+        return render(self.request, self.template_name, {"is_create": True, **context})
+
+
+def _display_value(person: Person, name: str) -> str:
+    """A field's current value as a caseworker reads it (labels of choices, names of States)."""
+    field = Person._meta.get_field(name)
+    value = getattr(person, name)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(getattr(person, f"get_{name}_display")())
+    if name == "assigned_to":
+        return value.get_username()
+    if name == "country_of_birth":
+        return str(value.name)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+class PersonUpdateView(PermissionRequiredMixin, View):
+    """Edit the person's own fields with optimistic concurrency.
+
+    The form carries the `updated_at` it was built from. If someone else saved the person since,
+    nothing is saved: the page lists what changed (with the current values, L3 fields only for
+    users who may read them) and keeps the user's input, now based on the current version, so a
+    second submission deliberately replaces those changes.
+    """
+
+    permission_required = "people.change_person"
+    raise_exception = True
+    template_name = "people/person_form.html"
+
+    def get_object(self) -> Person:
+        return get_object_or_404(
+            Person.objects.visible_to(self.request.user).select_related("assigned_to"),
+            public_id=self.kwargs["public_id"],
+        )
+
+    def get(self, request: HttpRequest, public_id: UUID) -> HttpResponse:
+        person = self.get_object()
+        return self.render(person=person, form=PersonUpdateForm(instance=person, user=request.user))
+
+    def post(self, request: HttpRequest, public_id: UUID) -> HttpResponse:
+        person = self.get_object()
+        form = PersonUpdateForm(request.POST, instance=person, user=request.user)
+        if not form.is_valid():
+            return self.render(person=person, form=form)
+        expected = form.cleaned_data["version"]
+        try:
+            person = services.person_update(person=form.instance, actor=request.user, expected_updated_at=expected)
+        except ConcurrentEditError as exc:
+            return self.render_conflict(form=form, expected=expected, reported=exc.changed_fields)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+            return self.render(person=person, form=form)
+        messages.success(request, _("Changes saved."))
+        return redirect(person)
+
+    def render_conflict(self, *, form: PersonUpdateForm, expected: datetime, reported: list[str]) -> HttpResponse:
+        current = self.get_object()
+        changed = selectors.person_changes_since(person=current, updated_at=expected)
+        if changed is None:
+            changed = reported
+        hidden = hidden_fields_for(self.request.user, Person)
+        conflicts = [
+            (Person._meta.get_field(name).verbose_name, _display_value(current, name))
+            for name in changed
+            if name not in hidden
+        ]
+        data = form.data.copy()
+        data["version"] = current.updated_at.isoformat()
+        form = PersonUpdateForm(data, instance=current, user=self.request.user)
+        form.is_valid()
+        return self.render(person=current, form=form, conflicts=conflicts, conflict=True, status=409)
+
+    def render(self, *, person: Person, form: PersonUpdateForm, status: int = 200, **context: Any) -> HttpResponse:
+        if form.sensitive:
+            log_sensitive_read(user=self.request.user, objects=[person], context="person_update")
+        context = {"is_create": False, "person": person, "form": form, **context}
+        return render(self.request, self.template_name, context, status=status)
+
+
+def transition_context(*, person: Person, user: Any, form: PersonTransitionForm | None = None) -> dict[str, Any]:
+    """What the status panel of a person shows: the status, and the transition form if the user may move it."""
+    can_transition = user.has_perm(TRANSITION_PERSON_PERMISSION) and bool(person.allowed_transitions())
+    if can_transition and form is None:
+        form = PersonTransitionForm(person=person)
+    return {"person": person, "can_transition": can_transition, "transition_form": form}
+
+
+@require_POST
+def person_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Move the case to another status. Without JavaScript: redirect to the person; with htmx: the status panel."""
+    if not request.user.has_perm(TRANSITION_PERSON_PERMISSION):
+        raise PermissionDenied
+    person = get_object_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+    form = PersonTransitionForm(request.POST, person=person)
+    error = ""
+    if form.is_valid():
+        try:
+            person = services.person_transition(
+                person=person,
+                to=form.cleaned_data["to"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                closure_reason=form.cleaned_data.get("closure_reason", ""),
+            )
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            form = None
+    else:
+        error = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+    if _is_htmx(request):
+        context = transition_context(person=person, user=request.user, form=form)
+        context.update(transition_error=error, transition_done=not error, oob=True)
+        return render(request, "people/_status_panel.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Case status changed to “%(status)s”.") % {"status": person.get_status_display()})
+    return redirect(f"{person.get_absolute_url()}#status")

@@ -167,6 +167,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casework@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Longest wait in seconds between two attempts to send an e-mail (exponential backoff, 5 retries).
+CASEWORK_EMAIL_RETRY_BACKOFF_MAX = env.int("CASEWORK_EMAIL_RETRY_BACKOFF_MAX", default=600)
 
 # --- Celery ---
 # The filesystem transport needs no server: `make run` uses it. Production and CI use Redis.
@@ -209,6 +211,16 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "casework.reminders.tasks.sweep_reminders",
         "schedule": crontab(hour=5, minute=0),
+    },
+    # After the sweep: one digest per user with something due (weekly ones on Mondays).
+    "email-daily-digests": {
+        "task": "casework.reminders.tasks.email_daily_digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # E-mails whose delivery task was lost (e.g. the broker was down when it was enqueued).
+    "requeue-stale-outbound-messages": {
+        "task": "casework.reminders.tasks.requeue_stale_outbound_messages",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

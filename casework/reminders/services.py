@@ -12,18 +12,33 @@ The sweep runs as the *system actor*: the inactive superuser "casework-system", 
 use. It cannot log in (inactive, unusable password) and holds no permission (Django refuses all
 permissions to inactive users), but it sees every organisation's records, which is what
 `gov_request_transition` checks for the *no response* mark; history and audit rows name it.
+
+*Outbound messages* (e-mails) are recorded, rendered in the recipient's language, before they are
+sent: record-then-send. `outbound_message_create` creates one per `idempotency_key` and enqueues
+its delivery on commit; the delivery task *claims* it (queued → sending, a conditional update),
+sends it, and marks it sent. An SMTP error puts it back to queued for the task's retry, or to
+failed after the last one. A message left in "sending" (the worker died between claiming and
+marking) is never re-sent automatically: an admin re-sends it (`outbound_message_resend`).
+The *daily digest* is one such message per user and day, listing their due reminders.
 """
 
 import logging
+import smtplib
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.utils import parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Count
-from django.utils import timezone
+from django.db.models import Count, F
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casework.core import audit
@@ -32,8 +47,9 @@ from casework.govrequests.choices import RequestStatus
 from casework.govrequests.models import GovernmentRequest
 from casework.govrequests.services import gov_request_transition
 from casework.reminders import rules
-from casework.reminders.choices import Recipient, ReminderStatus, RuleKind
-from casework.reminders.models import Reminder, ReminderRule, subject_key_for
+from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
+from casework.reminders.models import OutboundMessage, Reminder, ReminderRule, subject_key_for
+from casework.reminders.selectors import reminders_due_for
 
 logger = logging.getLogger(__name__)
 
@@ -228,3 +244,330 @@ def reminder_dismiss(*, reminder: Reminder, reason: str, actor: Any) -> Reminder
 def reminder_complete(*, reminder: Reminder, actor: Any, note: str = "") -> Reminder:
     """Close a reminder whose action was taken."""
     return _act(reminder, to=ReminderStatus.DONE, actor=actor, reason=note.strip())
+
+
+# --- Outbound messages ------------------------------------------------------------------------
+
+# Errors that mean "not sent, try again later". SMTPException is an OSError; OSError also covers a
+# refused or timed-out connection. Permanent refusals (5xx) are not retried (see `_smtp_code`).
+TRANSIENT_MAIL_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
+
+
+class MailNotSent(smtplib.SMTPException):
+    """Raised instead of the mail error, whose text may carry the recipient's address (Celery logs it).
+
+    An SMTPException, so the task's `autoretry_for=(SMTPException,)` retries it; its message is
+    the error's class and SMTP code only, e.g. "SMTPDataError 451".
+    """
+
+
+def _render(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    """Subject (one line), text and HTML bodies of templates/email/<template>.*, in `language`."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"email/{template}.subject.txt", context).split())
+        text = render_to_string(f"email/{template}.txt", context)
+        html = render_to_string(f"email/{template}.html", context)
+    return subject[:200], text, html
+
+
+@transaction.atomic
+def outbound_message_create(
+    *,
+    idempotency_key: str,
+    organisation_id: int,
+    recipient: Any,
+    template: str,
+    context: dict[str, Any],
+    context_ids: dict[str, Any],
+    to_email: str = "",
+    language: str = "",
+) -> tuple[OutboundMessage, bool]:
+    """Record (rendered) and enqueue one e-mail; the existing one if `idempotency_key` was used before.
+
+    `context` is for the templates only and is not stored; `context_ids` (ids only) is. Returns
+    (message, created). Delivery is enqueued after commit, and only for a new message.
+    """
+    existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    to_email = to_email or getattr(recipient, "email", "")
+    if not to_email:
+        raise ValueError("an outbound message needs a recipient address")
+    language = language or getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+    subject, body_text, body_html = _render(template, context, language)
+    # get_or_create catches the IntegrityError of a concurrent insert with the same key.
+    message, created = OutboundMessage.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "organisation_id": organisation_id,
+            "recipient": recipient,
+            "to_email": to_email,
+            "language": language,
+            "template": template,
+            "subject": subject,
+            "context_ids": context_ids,
+            "body_text": body_text,
+            "body_html": body_html,
+        },
+    )
+    if created:
+        from casework.reminders.tasks import send_outbound_message
+
+        send_outbound_message.delay_on_commit(message.pk)
+    return message, created
+
+
+def _move(message_id: int, *, from_status: str, **fields: Any) -> int:
+    """Conditional update of a message in `from_status`; 1 if it moved, 0 if someone else moved it first.
+
+    `update()` does not touch `auto_now` fields: `updated_at` is set here (stale-queue detection reads it).
+    """
+    now = timezone.now()
+    return OutboundMessage.objects.filter(pk=message_id, status=from_status).update(updated_at=now, **fields)
+
+
+def outbound_message_claim(*, message_id: int) -> bool:
+    """Take a queued message for sending (queued → sending, committed); False if sent, failed or taken."""
+    return (
+        _move(message_id, from_status=OutboundStatus.QUEUED, status=OutboundStatus.SENDING, claimed_at=timezone.now())
+        == 1
+    )
+
+
+def _smtp_code(exc: BaseException) -> int | None:
+    code = getattr(exc, "smtp_code", None)
+    if code is None and isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [c for c, _msg in exc.recipients.values()]
+        code = max(codes) if codes else None
+    return code if isinstance(code, int) else None
+
+
+def _describe(exc: BaseException) -> str:
+    """The error's class and SMTP code only: servers' texts often repeat the recipient's address."""
+    code = _smtp_code(exc)
+    return f"{exc.__class__.__name__} {code}" if code else exc.__class__.__name__
+
+
+def _sender_domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+
+
+def outbound_message_deliver(*, message_id: int, final_attempt: bool = False) -> OutboundMessage:
+    """Send a message claimed by `outbound_message_claim`, then mark it sent.
+
+    On a transient error (SMTPException, connection error) it goes back to queued with one more
+    attempt and `MailNotSent` is raised, for the caller's retry; on the `final_attempt`, or when
+    the server refuses it for good (5xx), it is marked failed (and a 5xx is not re-raised).
+    """
+    message = OutboundMessage.objects.get(pk=message_id)
+    if message.status != OutboundStatus.SENDING:
+        raise DomainError(_("This message was not claimed for sending."))
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        # The same Message-ID on a re-send lets mail clients fold a duplicate away.
+        headers={
+            "Message-ID": f"<casework.outbound.{message.pk}@{_sender_domain()}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+        sent = connection.send_messages([email])
+    except TRANSIENT_MAIL_ERRORS as exc:
+        with suppress(Exception):
+            connection.close()
+        code = _smtp_code(exc)
+        permanent = code is not None and code >= 500
+        status = OutboundStatus.FAILED if (final_attempt or permanent) else OutboundStatus.QUEUED
+        _move(
+            message_id,
+            from_status=OutboundStatus.SENDING,
+            status=status,
+            attempts=F("attempts") + 1,
+            last_error=_describe(exc)[:200],
+            claimed_at=None,
+        )
+        logger.warning("outbound: message %s not sent (%s), now %s", message_id, _describe(exc), status)
+        if permanent:
+            message.refresh_from_db()
+            return message
+        raise MailNotSent(_describe(exc)) from None
+    # Mark it before closing the connection: an error on QUIT must not make it look unsent.
+    if sent:
+        _move(
+            message_id,
+            from_status=OutboundStatus.SENDING,
+            status=OutboundStatus.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+        )
+    else:
+        _move(
+            message_id,
+            from_status=OutboundStatus.SENDING,
+            status=OutboundStatus.FAILED,
+            attempts=F("attempts") + 1,
+            last_error="not accepted by the backend",
+        )
+    with suppress(Exception):
+        connection.close()
+    message.refresh_from_db()
+    return message
+
+
+def outbound_stale_queued_ids(*, now: Any = None) -> list[int]:
+    """Messages queued for longer than any retry waits: their task was lost (broker down at commit, say).
+
+    Enqueueing them again is safe: a task that finds its message no longer queued does nothing.
+    """
+    stale_after = timedelta(seconds=settings.CASEWORK_EMAIL_RETRY_BACKOFF_MAX) + timedelta(minutes=10)
+    return list(
+        OutboundMessage.objects.filter(
+            status=OutboundStatus.QUEUED, updated_at__lt=(now or timezone.now()) - stale_after
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def outbound_message_resend(*, message: OutboundMessage, actor: Any) -> OutboundMessage:
+    """Queue a failed or stuck ("sending" past any task's time limit) message again, explicitly.
+
+    A stuck message may have reached its recipient before the worker died: the admin confirms.
+    """
+    if not OutboundMessage.objects.visible_to(actor).filter(pk=message.pk).exists():
+        raise PermissionDenied
+    locked = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    if not locked.can_resend():
+        raise DomainError(_("Only a failed message, or one stuck in sending, can be re-sent."))
+    old = locked.status
+    locked.status = OutboundStatus.QUEUED
+    locked.claimed_at = None
+    locked.save(update_fields=["status", "claimed_at", "updated_at"])
+    audit.record(actor=actor, action="reminders.outbound_message.resent", target=locked, data={"from": old})
+
+    from casework.reminders.tasks import send_outbound_message
+
+    send_outbound_message.delay_on_commit(locked.pk)
+    return locked
+
+
+# --- Daily digest -----------------------------------------------------------------------------
+
+DIGEST_TEMPLATE = "digest"
+
+
+def digest_is_due(*, user: Any, today: date) -> bool:
+    """Whether the user gets a digest on `today`: daily every day, weekly on Mondays, off never."""
+    User = get_user_model()
+    if not user.is_active or not user.email or not user.organisation_id:
+        return False
+    if user.digest_frequency == User.DigestFrequency.DAILY:
+        return True
+    return user.digest_frequency == User.DigestFrequency.WEEKLY and today.weekday() == 0
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _request_url(public_id: Any) -> str:
+    try:
+        return _absolute(reverse("govrequests:request_detail", args=[public_id]))
+    except NoReverseMatch:
+        return _absolute(reverse("home"))
+
+
+def _digest_entry(reminder: Reminder, *, new_since: date) -> dict[str, Any]:
+    """What the e-mail shows of one reminder: kind, case number, request reference, dates, link. No names."""
+    if reminder.person_id:
+        url = _absolute(reverse("people:person_detail", args=[reminder.person.public_id]))
+    else:
+        url = _request_url(reminder.gov_request.public_id)
+    return {
+        "kind": reminder.get_kind_display(),
+        "case_number": reminder.person.case_number if reminder.person_id else "",
+        "reference": reminder.gov_request.reference if reminder.gov_request_id else "",
+        "due_on": reminder.due_on,
+        "deadline_on": reminder.deadline_on,
+        "is_new": reminder.due_on >= new_since,
+        "url": url,
+    }
+
+
+def _urgency(reminder: Reminder, today: date) -> str:
+    """By the date it counts towards (the deadline, else the day it fell due)."""
+    key = reminder.deadline_on or reminder.due_on
+    if key < today:
+        return "overdue"
+    return "today" if key == today else "upcoming"
+
+
+@transaction.atomic(durable=True)
+def digest_build_for_user(*, user: Any, today: date) -> OutboundMessage | None:
+    """The user's digest e-mail for `today` (created and enqueued once), or None when nothing is due.
+
+    Lists the reminders due for the user (as on their home page) grouped by urgency: overdue, due
+    today, upcoming deadline; those fallen due since the previous digest are marked new. Case
+    numbers and request references only; reminders of a sensitive kind are only counted.
+    """
+    if not digest_is_due(user=user, today=today):
+        return None
+    key = f"digest:{user.pk}:{today.isoformat()}"
+    existing = OutboundMessage.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    reminders = list(reminders_due_for(user=user, on=today))
+    if not reminders:
+        return None
+    weekly = user.digest_frequency == get_user_model().DigestFrequency.WEEKLY
+    new_since = today - timedelta(days=6 if weekly else 0)
+    shown = [r for r in reminders if r.kind not in SENSITIVE_KINDS]
+    groups: dict[str, list[dict[str, Any]]] = {"overdue": [], "today": [], "upcoming": []}
+    # Inside the recipient's language: kind labels and dates are rendered now, not later.
+    with translation.override(user.language):
+        for reminder in shown:
+            groups[_urgency(reminder, today)].append(_digest_entry(reminder, new_since=new_since))
+    context = {
+        "today": today,
+        "weekly": weekly,
+        "total": len(reminders),
+        "new_count": sum(1 for r in reminders if r.due_on >= new_since),
+        "confidential_count": len(reminders) - len(shown),
+        "overdue": groups["overdue"],
+        "due_today": groups["today"],
+        "upcoming": groups["upcoming"],
+        "home_url": _absolute(reverse("home")),
+    }
+    message, _created = outbound_message_create(
+        idempotency_key=key,
+        organisation_id=user.organisation_id,
+        recipient=user,
+        template=DIGEST_TEMPLATE,
+        context=context,
+        context_ids={"user": user.pk, "reminders": [r.pk for r in reminders]},
+        language=user.language,
+    )
+    return message
+
+
+def digest_recipient_ids(*, today: date) -> list[int]:
+    """Ids of the users who get a digest on `today` (the digest itself decides whether anything is due)."""
+    User = get_user_model()
+    frequencies = [User.DigestFrequency.DAILY]
+    if today.weekday() == 0:
+        frequencies.append(User.DigestFrequency.WEEKLY)
+    return list(
+        User.objects.filter(is_active=True, organisation__isnull=False, digest_frequency__in=frequencies)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

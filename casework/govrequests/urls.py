@@ -1,0 +1,22 @@
+"""Caseworker pages about government requests."""
+
+from django.urls import path
+
+from casework.govrequests import views
+
+app_name = "govrequests"
+
+urlpatterns = [
+    path("", views.GovernmentRequestListView.as_view(), name="request_list"),
+    path("new/", views.request_create, name="request_create"),
+    path("<uuid:public_id>/", views.request_detail, name="request_detail"),
+    path("<uuid:public_id>/transition/", views.request_transition, name="request_transition"),
+    path("<uuid:public_id>/events/", views.request_record_event, name="request_record_event"),
+    path(
+        "<uuid:public_id>/events/<uuid:event_id>/document/",
+        views.request_event_document,
+        name="request_event_document",
+    ),
+    path("<uuid:public_id>/decisions/", views.request_record_decisions, name="request_record_decisions"),
+    path("<uuid:public_id>/summary/", views.request_summary, name="request_summary"),
+]

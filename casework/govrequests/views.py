@@ -1,0 +1,367 @@
+"""Caseworker pages about government requests: list, create, detail with its actions, printable summary.
+
+Capabilities are checked before the scoped lookup, so a 403 never tells whether a record exists;
+a request outside the user's scope is a 404, the same as a missing one.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_filters.views import FilterView
+
+from casework.core import audit
+from casework.core.exceptions import DomainError
+from casework.core.pagination import KeysetPaginator
+from casework.govrequests import selectors, services
+from casework.govrequests.choices import DECISION_STATUSES, RequestStatus
+from casework.govrequests.filters import GovernmentRequestFilterSet
+from casework.govrequests.forms import (
+    GovernmentRequestCreateForm,
+    RequestDecisionsForm,
+    RequestEventForm,
+    RequestTransitionForm,
+)
+from casework.govrequests.models import GovernmentRequest, RequestedPerson, RequestEvent
+from casework.people.filters import PersonFilterSet
+from casework.people.models import Person
+
+PER_PAGE = 25
+VIEW_PERMISSION = "govrequests.view_governmentrequest"
+VIEW_EVENT_PERMISSION = "govrequests.view_requestevent"
+ADD_PERMISSION = "govrequests.add_governmentrequest"
+CHANGE_PERMISSION = "govrequests.change_governmentrequest"
+ADD_EVENT_PERMISSION = "govrequests.add_requestevent"
+DECIDE_PERMISSION = "govrequests.decide_request"
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _detail_url(gov_request: GovernmentRequest) -> str:
+    return reverse("govrequests:request_detail", args=[gov_request.public_id])
+
+
+# --- List ---------------------------------------------------------------------------------------
+
+
+def _filtered_requests(request: HttpRequest) -> tuple[GovernmentRequestFilterSet, QuerySet[GovernmentRequest]]:
+    """The filter set bound to the query string and the requests it selects (none if the input is invalid)."""
+    filterset = GovernmentRequestFilterSet(
+        request.GET or None, queryset=selectors.request_list_base(user=request.user), request=request
+    )
+    if not filterset.is_bound or filterset.is_valid():
+        return filterset, filterset.qs
+    return filterset, filterset.queryset.none()
+
+
+class GovernmentRequestListView(FilterView):
+    """Requests of the user's scope with filters in the URL, a count, the deadline clock and keyset pages.
+
+    An htmx request gets only the table partial, except for a history restore.
+    """
+
+    template_name = "govrequests/request_list.html"
+    filterset_class = GovernmentRequestFilterSet
+
+    def get_queryset(self) -> QuerySet[GovernmentRequest]:
+        return selectors.request_list_base(user=self.request.user)
+
+    def get_template_names(self) -> list[str]:
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
+            return ["govrequests/_request_table.html"]
+        return [self.template_name]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _require(request, VIEW_PERMISSION)
+        self.filterset, queryset = _filtered_requests(request)
+        paginator = KeysetPaginator(
+            selectors.request_list_rows(queryset),
+            selectors.REQUEST_LIST_ORDERING,
+            PER_PAGE,
+            boundary_queryset=selectors.request_list_base(user=request.user),
+        )
+        page = paginator.page(request.GET.get("cursor"))
+        today = timezone.localdate()
+        rows = [(gov_request, selectors.deadline_clock(gov_request, today=today)) for gov_request in page]
+        context = self.get_context_data(
+            filter=self.filterset,
+            object_list=page.object_list,
+            page=page,
+            rows=rows,
+            total=queryset.count(),
+            can_create=request.user.has_perm(ADD_PERMISSION),
+        )
+        response = self.render_to_response(context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+# --- Create -------------------------------------------------------------------------------------
+
+
+def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
+    """The person picker: chosen persons (checked) and search results (unchecked), all in scope.
+
+    `data` is the GET or POST data: `person`/`persons` (public ids chosen so far), `q` (search),
+    `household` (add the household members of the chosen persons).
+    """
+    user = request.user
+    chosen_ids = [*data.getlist("persons"), *data.getlist("person")]
+    valid_ids = []
+    for value in chosen_ids:
+        try:
+            valid_ids.append(UUID(str(value)))
+        except ValueError:
+            continue
+    chosen = selectors.persons_by_public_id(user=user, public_ids=valid_ids)
+    if data.get("household") or data.get("action") == "household":
+        known = {person.pk for person in chosen}
+        chosen += [
+            person for person in selectors.household_members(user=user, persons=chosen) if person.pk not in known
+        ]
+    query = (data.get("q") or "").strip()
+    results: list[Person] = []
+    if query:
+        filterset = PersonFilterSet({"q": query}, queryset=Person.objects.visible_to(user), request=request)
+        if filterset.is_valid():
+            known = {person.pk for person in chosen}
+            results = [
+                person
+                for person in filterset.qs.order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
+                if person.pk not in known
+            ]
+    return {"chosen": chosen, "results": results, "query": query, "picker_limit": selectors.PERSON_PICKER_LIMIT}
+
+
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    """Draft a request for persons picked from a search (or preselected with `?person=<uuid>`).
+
+    The page works without JavaScript: the search and "whole household" buttons post the form
+    back with `action=search|household`, which redraws the picker and saves nothing.
+    """
+    _require(request, ADD_PERMISSION)
+    user = request.user
+    action = request.POST.get("action", "create") if request.method == "POST" else ""
+    if request.method == "POST" and action == "create":
+        form = GovernmentRequestCreateForm(request.POST, user=user)
+        if form.is_valid():
+            persons = form.cleaned_data["persons"]
+            try:
+                gov_request = services.gov_request_create(
+                    authority=form.cleaned_data["authority"],
+                    persons=persons,
+                    actor=user,
+                    channel=form.cleaned_data["channel"],
+                    notes=form.cleaned_data["notes"],
+                    organisation_id=persons[0].organisation_id,
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Request %(reference)s drafted.") % {"reference": gov_request.reference})
+                return redirect(_detail_url(gov_request))
+    elif request.method == "POST":
+        # Search or household: redraw with what was entered, without validating or saving.
+        form = GovernmentRequestCreateForm(initial=request.POST.dict(), user=user)
+    else:
+        form = GovernmentRequestCreateForm(user=user)
+    data = request.POST if request.method == "POST" else request.GET
+    context = {"form": form, **_picker(request, data)}
+    return render(request, "govrequests/request_form.html", context)
+
+
+# --- Detail and its actions ---------------------------------------------------------------------
+
+
+def _transition_choices(gov_request: GovernmentRequest, *, can_decide: bool) -> list[tuple[str, Any]]:
+    """The moves offered to the user: legal from the current status, decisions only with the capability."""
+    labels = dict(RequestStatus.choices)
+    return [
+        (status, labels[status])
+        for status in gov_request.allowed_transitions()
+        if can_decide or status not in DECISION_STATUSES
+    ]
+
+
+def _visible_person_ids(gov_request: GovernmentRequest, user: Any) -> set[int]:
+    """Covered persons the user may open (assigned-only users may see only some of them)."""
+    ids = {row.person_id for row in gov_request.covered.all()}
+    if not ids:
+        return set()
+    return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _render_detail(
+    request: HttpRequest,
+    gov_request: GovernmentRequest,
+    *,
+    event_form: RequestEventForm | None = None,
+    decisions_form: RequestDecisionsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    can_decide = user.has_perm(DECIDE_PERMISSION)
+    can_change = user.has_perm(CHANGE_PERMISSION)
+    covered = list(gov_request.covered.all())
+    visible_ids = _visible_person_ids(gov_request, user)
+    decidable = [row for row in covered if row.person_id in visible_ids]
+    transitions = _transition_choices(gov_request, can_decide=can_decide) if can_change else []
+    can_record_decisions = (
+        can_decide
+        and bool(decidable)
+        and gov_request.status not in (RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED)
+    )
+    context = {
+        "gov_request": gov_request,
+        "covered": [(row, row.person_id in visible_ids) for row in covered],
+        "events": list(gov_request.events.all()),
+        "status_changes": list(gov_request.status_changes.all()),
+        "clock": selectors.deadline_clock(gov_request),
+        "transitions": transitions,
+        "transition_form": RequestTransitionForm(status_choices=transitions) if transitions else None,
+        "can_record_event": user.has_perm(ADD_EVENT_PERMISSION),
+        "event_form": event_form or RequestEventForm(initial={"occurred_on": timezone.localdate()}),
+        "can_record_decisions": can_record_decisions,
+        "decisions_form": (
+            (decisions_form or RequestDecisionsForm(rows=decidable, initial={"decided_on": timezone.localdate()}))
+            if can_record_decisions
+            else None
+        ),
+    }
+    return render(request, "govrequests/request_detail.html", context, status=status)
+
+
+def _get_request(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
+    return get_object_or_404(selectors.request_detail_queryset(user=request.user), public_id=public_id)
+
+
+@require_GET
+def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One request: covered persons and their decisions, events, status history, clock, actions."""
+    _require(request, VIEW_PERMISSION)
+    return _render_detail(request, _get_request(request, public_id))
+
+
+@require_POST
+def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Move the request to another status; decision statuses need the decide capability."""
+    _require(request, CHANGE_PERMISSION)
+    can_decide = request.user.has_perm(DECIDE_PERMISSION)
+    if request.POST.get("to") in DECISION_STATUSES and not can_decide:
+        raise PermissionDenied
+    gov_request = _get_request(request, public_id)
+    form = RequestTransitionForm(request.POST, status_choices=_transition_choices(gov_request, can_decide=can_decide))
+    if not form.is_valid():
+        messages.error(request, _("This status change is not possible from the current status."))
+        return HttpResponseRedirect(_detail_url(gov_request))
+    try:
+        services.gov_request_transition(
+            gov_request=gov_request, to=form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Status changed."))
+    return HttpResponseRedirect(_detail_url(gov_request))
+
+
+@require_POST
+def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record an event (with an optional document); an invalid form redraws the page with its errors."""
+    _require(request, ADD_EVENT_PERMISSION)
+    gov_request = _get_request(request, public_id)
+    form = RequestEventForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, gov_request, event_form=form)
+    try:
+        services.gov_request_record_event(gov_request=gov_request, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Event recorded."))
+    return HttpResponseRedirect(_detail_url(gov_request))
+
+
+@require_POST
+def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record the State's decision per covered person; the request's status follows once all are decided."""
+    _require(request, DECIDE_PERMISSION)
+    gov_request = _get_request(request, public_id)
+    visible_ids = _visible_person_ids(gov_request, request.user)
+    rows = [row for row in gov_request.covered.all() if row.person_id in visible_ids]
+    form = RequestDecisionsForm(request.POST, rows=rows)
+    if not form.is_valid():
+        return _render_detail(request, gov_request, decisions_form=form)
+    try:
+        services.gov_request_record_decisions(
+            gov_request=gov_request,
+            decisions=form.changed_decisions(),
+            decided_on=form.cleaned_data["decided_on"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Decisions recorded."))
+    return HttpResponseRedirect(_detail_url(gov_request))
+
+
+@require_GET
+def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID) -> FileResponse:
+    """The document attached to an event, as a download under an opaque name; each download is audited."""
+    _require(request, VIEW_EVENT_PERMISSION)
+    event = get_object_or_404(
+        RequestEvent.objects.visible_to(request.user), request__public_id=public_id, public_id=event_id
+    )
+    if not event.document:
+        raise Http404
+    audit.record(
+        actor=request.user,
+        action="govrequests.event.document_downloaded",
+        target=event.request,
+        data={"event": str(event.public_id)},
+    )
+    response = FileResponse(event.document.open("rb"), as_attachment=True, filename=event.document.name.rsplit("/")[-1])
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Printable summary --------------------------------------------------------------------------
+
+
+@require_GET
+def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A print-friendly summary for the authority: identity fields of the covered persons only.
+
+    No L3 field and no internal note appears. Viewing it is audited; it is not yet a disclosure
+    (the disclosure ledger comes with issue #5).
+    """
+    _require(request, VIEW_PERMISSION)
+    gov_request = get_object_or_404(
+        GovernmentRequest.objects.visible_to(request.user).select_related("authority"), public_id=public_id
+    )
+    rows: list[RequestedPerson] = selectors.request_summary_rows(gov_request=gov_request, user=request.user)
+    hidden = gov_request.covered.count() - len(rows)
+    audit.record(
+        actor=request.user,
+        action="govrequests.request.summary_viewed",
+        target=gov_request,
+        data={"persons": [str(row.person.public_id) for row in rows]},
+    )
+    context = {"gov_request": gov_request, "rows": rows, "hidden_count": hidden, "today": timezone.localdate()}
+    return render(request, "govrequests/request_summary.html", context)

@@ -1,0 +1,56 @@
+"""Forms shared by the admin: a model form that places every model error, and the status-change form.
+
+Forms validate shape only; business rules stay in the services they feed.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class AdminModelForm(forms.ModelForm):
+    """A ModelForm that shows a model error on a field it does not display as an error of the whole form.
+
+    `Model.clean()` may name a field that this form leaves out (an L3 field hidden from the user, a
+    read-only date): Django would raise ValueError ("has no field named …") and answer with a 500.
+    """
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            placed: dict[str, list] = {}
+            for field, field_errors in errors.error_dict.items():
+                key = field if field == NON_FIELD_ERRORS or field in self.fields else NON_FIELD_ERRORS
+                placed.setdefault(key, []).extend(field_errors)
+            errors = ValidationError(placed)
+        super()._update_errors(errors)
+
+
+class StatusTransitionForm(forms.Form):
+    """The target status of a status change, why, and (for cases being closed) the closure reason."""
+
+    to = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Required when a case is put on hold or closed."),
+    )
+    closure_reason = forms.ChoiceField(label=_("Closure reason"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        status_choices: Iterable[tuple[str, Any]],
+        closure_reason_choices: Iterable[tuple[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = list(status_choices)
+        if closure_reason_choices is None:
+            del self.fields["closure_reason"]
+        else:
+            self.fields["closure_reason"].choices = [("", "---------"), *closure_reason_choices]

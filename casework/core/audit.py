@@ -17,8 +17,12 @@ def record(*, actor: Any, action: str, target: models.Model | None = None, data:
         target_type = ContentType.objects.get_for_model(target, for_concrete_model=True)
         target_id = str(getattr(target, "public_id", None) or target.pk)
         organisation_id = getattr(target, "organisation_id", None)
-        if organisation_id is None and hasattr(target, "person"):
-            organisation_id = target.person.organisation_id
+        # Child records take the organisation of the person, request or operation they belong to.
+        for parent in ("person", "request", "operation"):
+            if organisation_id is not None:
+                break
+            if hasattr(target, parent):
+                organisation_id = getattr(target, parent).organisation_id
     if organisation_id is None and actor is not None:
         organisation_id = getattr(actor, "organisation_id", None)
     return AuditEvent.objects.create(

@@ -72,8 +72,12 @@ def _next_reference(organisation_id: int, year: int) -> str:
     """The organisation's next request reference for `year`, under a row lock."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
     prefix = f"{organisation.code}-R{year}-"
-    taken = GovernmentRequest.objects.filter(organisation_id=organisation_id, reference__startswith=prefix).count()
-    return f"{prefix}{taken + 1:05d}"
+    # Number after the highest suffix in use, not the count: deleted requests leave gaps.
+    references = GovernmentRequest.objects.filter(
+        organisation_id=organisation_id, reference__startswith=prefix
+    ).values_list("reference", flat=True)
+    numbers = [int(ref.removeprefix(prefix)) for ref in references if ref.removeprefix(prefix).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:05d}"
 
 
 @transaction.atomic

@@ -142,13 +142,15 @@ class PersonCreateForm(PersonForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["assigned_to"].queryset = User.objects.visible_to(user).filter(is_active=True).order_by("username")
+        assignable = User.objects.visible_to(user).filter(is_active=True).order_by("username")
+        if not user.has_perm("people.assign_case"):
+            # Without the capability a caseworker may only take the case themselves.
+            assignable = assignable.filter(pk=user.pk)
+        self.fields["assigned_to"].queryset = assignable
         if user.is_superuser:
-            # Only superusers belong to no organisation; they say which one owns the case. They see
-            # every organisation (`Organisation.objects.visible_to` is not reachable: the manager added
-            # with add_to_class is shadowed by the auto-created one).
+            # Only superusers belong to no organisation; they say which one owns the case.
             self.fields["organisation"] = forms.ModelChoiceField(
-                label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+                label=_("Organisation"), queryset=Organisation.objects.visible_to(user).order_by("name")
             )
             self.helper.layout.fields.insert(0, "organisation")
 

@@ -65,6 +65,8 @@ def person_register(*, person: Person, actor: Any) -> Person:
         raise DomainError(_("Choose the organisation that owns this case."))
     if person.assigned_to_id and person.assigned_to.organisation_id != person.organisation_id:
         raise DomainError(_("The assigned caseworker belongs to another organisation."))
+    if person.assigned_to_id not in (None, actor.pk) and not actor.has_perm("people.assign_case"):
+        raise PermissionDenied
     person.case_number = _next_case_number(person.organisation_id)
     person.created_by = actor
     person.status = CaseStatus.REGISTERED
@@ -95,6 +97,8 @@ def person_update(*, person: Person, actor: Any, expected_updated_at: datetime |
         raise ConcurrentEditError(changed_fields=changed)
     if person.assigned_to_id and person.assigned_to.organisation_id != person.organisation_id:
         raise DomainError(_("The assigned caseworker belongs to another organisation."))
+    if person.assigned_to_id != current.assigned_to_id and not actor.has_perm("people.assign_case"):
+        raise PermissionDenied
     # Status fields move only through person_transition.
     person.status = current.status
     person.status_changed_at = current.status_changed_at
@@ -199,6 +203,8 @@ def family_link_create(
         raise DomainError(_("A person cannot be their own relative."))
     if locked.organisation_id != other.organisation_id:
         raise DomainError(_("Both persons must belong to the same organisation."))
+    if FamilyLink.objects.filter(person=locked, relative=other, relation=relation).exists():
+        raise DomainError(_("This family link is already recorded."))
     link = FamilyLink(person=locked, relative=other, relation=relation, is_verified=is_verified, notes=notes)
     inverse = FamilyLink(
         person=other,
@@ -315,7 +321,7 @@ def nationality_claim_add(
     claim.full_clean()
     claim._history_user = actor
     claim.save()
-    audit.record(actor=actor, action="people.nationality_claim.added", target=locked, data={"country": country})
+    audit.record(actor=actor, action="people.nationality_claim.added", target=locked, data={"country": str(country)})
     return claim
 
 

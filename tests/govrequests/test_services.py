@@ -234,3 +234,25 @@ def test_handover_of_accepted_persons_completes_the_request(supervisor_a, family
     assert row.handed_over
     # The bulk update wrote history rows with the actor.
     assert row.history.first().history_user == supervisor_a
+
+
+def test_reference_numbers_continue_after_a_deleted_request(caseworker_a, family_a, authority):
+    first = services.gov_request_create(
+        authority=authority, persons=family_a[:1], actor=caseworker_a, drafted_on=date(2025, 1, 2)
+    )
+    services.gov_request_create(
+        authority=authority, persons=family_a[1:2], actor=caseworker_a, drafted_on=date(2025, 1, 3)
+    )
+    first.delete()
+    third = services.gov_request_create(
+        authority=authority, persons=family_a[2:], actor=caseworker_a, drafted_on=date(2025, 1, 4)
+    )
+    assert third.reference == "ORGA-R2025-00003"
+
+
+def test_audit_of_a_request_event_belongs_to_the_requests_organisation(superuser, family_a, caseworker_a, authority):
+    from casework.core import audit
+
+    request = _sent_request(family_a, caseworker_a, authority)
+    event = audit.record(actor=superuser, action="test", target=request.events.first())
+    assert event.organisation_id == request.organisation_id

@@ -324,3 +324,25 @@ def test_age_milestone_uses_the_earliest_plausible_birth_date():
     )
     person.refresh_derived_fields()
     assert person.age_on(date.today()) >= 11
+
+
+def test_caseworker_cannot_reassign_through_an_edit(caseworker_a, fieldworker_a, person_a):
+    person_a.assigned_to = fieldworker_a
+    with pytest.raises(PermissionDenied):
+        services.person_update(person=person_a, actor=caseworker_a)
+    assert Person.objects.get(pk=person_a.pk).assigned_to == caseworker_a
+
+
+def test_caseworker_registers_a_case_for_themselves_but_not_for_a_colleague(caseworker_a, fieldworker_a):
+    mine = services.person_register(person=_new_person(assigned_to=caseworker_a), actor=caseworker_a)
+    assert mine.assigned_to == caseworker_a
+    with pytest.raises(PermissionDenied):
+        services.person_register(person=_new_person(assigned_to=fieldworker_a), actor=caseworker_a)
+
+
+def test_the_same_family_link_twice_is_a_domain_error(caseworker_a, org_a):
+    mother = factories.PersonFactory(organisation=org_a, sex=Sex.FEMALE)
+    child = factories.PersonFactory(organisation=org_a, child=True)
+    services.family_link_create(person=child, relative=mother, relation=Relation.MOTHER, actor=caseworker_a)
+    with pytest.raises(DomainError, match="already recorded"):
+        services.family_link_create(person=child, relative=mother, relation=Relation.MOTHER, actor=caseworker_a)

@@ -88,7 +88,11 @@ class NationalityClaim(PublicModel):
             ),
             models.CheckConstraint(condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"),
         ]
-        indexes = [models.Index(fields=["country", "status"], name="claim_country_status_idx")]
+        indexes = [
+            models.Index(fields=["country", "status"], name="claim_country_status_idx"),
+            # Nationality filter of the person list: an index-only semi-join (docs/benchmarks.md).
+            models.Index(fields=["country", "person"], name="claim_country_person_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.country.code} ({self.status})"

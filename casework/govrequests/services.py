@@ -137,12 +137,12 @@ def gov_request_add_persons(*, gov_request: GovernmentRequest, persons: Iterable
 def _apply_transition(locked: GovernmentRequest, *, to: str, actor: Any, note: str, on: date | None) -> None:
     """Move an already-locked request; the caller holds the transaction."""
     if not locked.can_transition_to(to):
-        raise TransitionNotAllowed(current=locked.status, requested=to)
+        raise TransitionNotAllowed(current=locked.status, requested=to, labels=RequestStatus)
     if to in DECISION_STATUSES and not actor.has_perm("govrequests.decide_request"):
         raise PermissionDenied
     blocker = locked.transition_blocker(to)
     if blocker:
-        raise TransitionNotAllowed(current=locked.status, requested=to, reason=blocker)
+        raise TransitionNotAllowed(current=locked.status, requested=to, reason=blocker, labels=RequestStatus)
     day = on or timezone.localdate()
     old = locked.status
     locked.status = to

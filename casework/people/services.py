@@ -20,7 +20,7 @@ from casework.accounts.models import Organisation
 from casework.camps.models import Facility, FacilitySection
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
-from casework.people.choices import CaseStatus, Relation, Sex
+from casework.people.choices import CaseStatus, ClaimStatus, Relation, Sex
 from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
 from casework.people.models.family import INVERSE_RELATION
 
@@ -117,10 +117,10 @@ def person_transition(*, person: Person, to: str, actor: Any, note: str = "", cl
         raise PermissionDenied
     locked = _lock_visible_person(person, actor)
     if not locked.can_transition_to(to):
-        raise TransitionNotAllowed(current=locked.status, requested=to)
+        raise TransitionNotAllowed(current=locked.status, requested=to, labels=CaseStatus)
     blocker = locked.transition_blocker(to)
     if blocker:
-        raise TransitionNotAllowed(current=locked.status, requested=to, reason=blocker)
+        raise TransitionNotAllowed(current=locked.status, requested=to, reason=blocker, labels=CaseStatus)
     if to in Person.NOTE_REQUIRED and not note.strip():
         raise DomainError(_("Give a reason for this change."))
     if to == CaseStatus.CLOSED and not closure_reason:
@@ -276,7 +276,7 @@ def nationality_claim_transition(
         raise PermissionDenied
     locked = NationalityClaim.objects.select_for_update().get(pk=claim.pk)
     if not locked.can_transition_to(to):
-        raise TransitionNotAllowed(current=locked.status, requested=to)
+        raise TransitionNotAllowed(current=locked.status, requested=to, labels=ClaimStatus)
     old = locked.status
     locked.status = to
     locked.status_changed_on = on or timezone.localdate()

@@ -201,7 +201,7 @@ def _lock_visible_reminder(reminder: Reminder, actor: Any) -> Reminder:
 def _act(reminder: Reminder, *, to: str, actor: Any, reason: str = "", snoozed_until: date | None = None) -> Reminder:
     locked = _lock_visible_reminder(reminder, actor)
     if not locked.can_transition_to(to):
-        raise TransitionNotAllowed(current=locked.status, requested=to)
+        raise TransitionNotAllowed(current=locked.status, requested=to, labels=ReminderStatus)
     old = locked.status
     locked.status = to
     locked.snoozed_until = snoozed_until

@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.reminders.tasks.email_daily_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Mondays, after the digests: each organisation's supervisors get the weekly report (with XLSX).
+    "email-weekly-reports": {
+        "task": "casework.reminders.tasks.email_weekly_reports",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
     # E-mails whose delivery task was lost (e.g. the broker was down when it was enqueued).
     "requeue-stale-outbound-messages": {
         "task": "casework.reminders.tasks.requeue_stale_outbound_messages",

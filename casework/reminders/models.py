@@ -354,6 +354,9 @@ class OutboundMessage(TimeStampedModel):
     context_ids = models.JSONField(_("related objects (ids)"), default=dict, blank=True)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
+    # One optional file sent with the e-mail (the weekly report's XLSX); never personal data.
+    attachment = models.BinaryField(_("attachment"), null=True, blank=True, editable=False)
+    attachment_name = models.CharField(_("attachment file name"), max_length=100, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED, editable=False
     )

@@ -19,7 +19,9 @@ its delivery on commit; the delivery task *claims* it (queued → sending, a con
 sends it, and marks it sent. An SMTP error puts it back to queued for the task's retry, or to
 failed after the last one. A message left in "sending" (the worker died between claiming and
 marking) is never re-sent automatically: an admin re-sends it (`outbound_message_resend`).
-The *daily digest* is one such message per user and day, listing their due reminders.
+The *daily digest* is one such message per user and day, listing their due reminders. The
+*weekly report* is one message per supervisor, organisation and ISO week, with the figures of
+`casework.reports.selectors.weekly_summary` and the same figures as an XLSX attachment.
 """
 
 import logging
@@ -41,6 +43,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from casework.accounts import roles
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.govrequests.choices import RequestStatus
@@ -248,6 +251,8 @@ def reminder_complete(*, reminder: Reminder, actor: Any, note: str = "") -> Remi
 
 # --- Outbound messages ------------------------------------------------------------------------
 
+XLSX_MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # Errors that mean "not sent, try again later". SMTPException is an OSError; OSError also covers a
 # refused or timed-out connection. Permanent refusals (5xx) are not retried (see `_smtp_code`).
 TRANSIENT_MAIL_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
@@ -281,11 +286,14 @@ def outbound_message_create(
     context_ids: dict[str, Any],
     to_email: str = "",
     language: str = "",
+    attachment: bytes | None = None,
+    attachment_name: str = "",
 ) -> tuple[OutboundMessage, bool]:
     """Record (rendered) and enqueue one e-mail; the existing one if `idempotency_key` was used before.
 
     `context` is for the templates only and is not stored; `context_ids` (ids only) is. Returns
     (message, created). Delivery is enqueued after commit, and only for a new message.
+    `attachment` (bytes, named `attachment_name`) is stored with the message and sent with it.
     """
     existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -308,6 +316,8 @@ def outbound_message_create(
             "context_ids": context_ids,
             "body_text": body_text,
             "body_html": body_html,
+            "attachment": attachment,
+            "attachment_name": attachment_name if attachment is not None else "",
         },
     )
     if created:
@@ -375,6 +385,10 @@ def outbound_message_deliver(*, message_id: int, final_attempt: bool = False) ->
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    if message.attachment is not None:
+        name = message.attachment_name or "attachment"
+        mimetype = XLSX_MIME_TYPE if name.endswith(".xlsx") else "application/octet-stream"
+        email.attach(name, bytes(message.attachment), mimetype)
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -571,3 +585,93 @@ def digest_recipient_ids(*, today: date) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+# --- Weekly supervisor report -----------------------------------------------------------------
+
+WEEKLY_REPORT_TEMPLATE = "weekly_report"
+
+
+def weekly_report_recipients(*, organisation_id: int) -> list[Any]:
+    """The organisation's active supervisors with an e-mail address, in a stable order."""
+    return list(
+        get_user_model()
+        .objects.filter(organisation_id=organisation_id, is_active=True, groups__name=roles.SUPERVISOR)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def weekly_report_key(*, organisation_id: int, user_id: int, today: date) -> str:
+    year, week, _day = today.isocalendar()
+    return f"weekly:{organisation_id}:{user_id}:{year}-W{week:02d}"
+
+
+def weekly_report_organisation_ids() -> list[int]:
+    """Organisations with at least one active supervisor who has an e-mail address."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, organisation__isnull=False, groups__name=roles.SUPERVISOR)
+        .exclude(email="")
+        .order_by("organisation_id")
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+
+
+def weekly_report_build(*, organisation_id: int, today: date) -> list[OutboundMessage]:
+    """One weekly report e-mail per active supervisor of the organisation for `today`'s ISO week (once each).
+
+    Supervisors are inside the organisation: their e-mail body shows exact counts. The XLSX
+    attachment is meant to be shared, so its counts are always suppressed (see `casework.reports`).
+    Counts and names of States and facilities only: no person's name, case number or L3 field.
+    """
+    from casework.accounts.models import Organisation
+    from casework.reports.selectors import weekly_summary
+    from casework.reports.xlsx import weekly_report_xlsx
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return []
+    supervisors = weekly_report_recipients(organisation_id=organisation_id)
+    keys = {u.pk: weekly_report_key(organisation_id=organisation_id, user_id=u.pk, today=today) for u in supervisors}
+    existing = {m.idempotency_key: m for m in OutboundMessage.objects.filter(idempotency_key__in=keys.values())}
+    messages = [existing[keys[u.pk]] for u in supervisors if keys[u.pk] in existing]
+    pending = [u for u in supervisors if keys[u.pk] not in existing]
+    if not pending:
+        return messages
+    summary = weekly_summary(organisation=organisation, today=today)
+    year, week = summary.iso_week
+    xlsx_by_language: dict[str, bytes] = {}
+    for user in pending:
+        language = user.language or settings.LANGUAGE_CODE
+        # Exact counts only for a reader inside the organisation (always so for its supervisors).
+        external = user.organisation_id != organisation_id
+        with translation.override(language):
+            context = {
+                "organisation_code": organisation.code,
+                "week": week,
+                "year": year,
+                "week_start": summary.week_start,
+                "today": today,
+                "tables": summary.render(external=external),
+                "external": external,
+                "home_url": _absolute(reverse("home")),
+            }
+            if language not in xlsx_by_language:
+                xlsx_by_language[language] = weekly_report_xlsx(summary, external=True)
+        with transaction.atomic():
+            message, _created = outbound_message_create(
+                idempotency_key=keys[user.pk],
+                organisation_id=organisation_id,
+                recipient=user,
+                template=WEEKLY_REPORT_TEMPLATE,
+                context=context,
+                context_ids={"organisation": organisation_id, "user": user.pk, "week": summary.iso_week_label},
+                language=language,
+                attachment=xlsx_by_language[language],
+                attachment_name=f"casework-weekly-report-{organisation.code}-{summary.iso_week_label}.xlsx",
+            )
+        messages.append(message)
+    return messages

@@ -71,3 +71,20 @@ def build_digest(user_id: int, iso_date: str) -> int | None:
         return None
     message = services.digest_build_for_user(user=user, today=date.fromisoformat(iso_date))
     return message.pk if message else None
+
+
+@shared_task
+def email_weekly_reports() -> int:
+    """Beat, Mondays: fan out one `build_weekly_report` per organisation with supervisors; returns how many."""
+    today = timezone.localdate()
+    organisation_ids = services.weekly_report_organisation_ids()
+    for organisation_id in organisation_ids:
+        build_weekly_report.delay(organisation_id, today.isoformat())
+    return len(organisation_ids)
+
+
+@shared_task
+def build_weekly_report(organisation_id: int, iso_date: str) -> list[int]:
+    """Create (once per supervisor and ISO week) and enqueue the organisation's weekly report e-mails; their ids."""
+    messages = services.weekly_report_build(organisation_id=organisation_id, today=date.fromisoformat(iso_date))
+    return [message.pk for message in messages]

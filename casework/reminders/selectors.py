@@ -7,7 +7,8 @@ Terms: a reminder is *due* on a day when it has fallen due and is open, or its s
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, Q, QuerySet
 
 from casework.accounts import roles
 from casework.reminders.models import Reminder
@@ -15,9 +16,11 @@ from casework.reminders.models import Reminder
 
 def reminders_due_for(*, user: Any, on: date) -> QuerySet[Reminder]:
     """The user's due reminders: addressed to them, or, for supervisors, to the organisation's supervisors."""
-    addressed = Q(recipient_id=user.pk)
-    if user.groups.filter(name=roles.SUPERVISOR).exists():
-        addressed |= Q(notify_supervisors=True)
+    # The supervisor check is a subquery rather than a query of its own: one query for the home page.
+    is_supervisor = Exists(
+        get_user_model().groups.through.objects.filter(user_id=user.pk, group__name=roles.SUPERVISOR)
+    )
+    addressed = Q(recipient_id=user.pk) | Q(is_supervisor, notify_supervisors=True)
     return (
         Reminder.objects.visible_to(user)
         .due(on=on)

@@ -145,6 +145,6 @@ def test_home_query_count_is_bounded(client_for, supervisor_a, org_a, requests_a
     client = client_for(supervisor_a)
 
     # session, user, overdue requests, caseload, recent changes, 2 permissions, status counts,
-    # nationality counts; the session save.
-    with django_assert_max_num_queries(12):
+    # nationality counts, my due reminders; the session save.
+    with django_assert_max_num_queries(13):
         client.get("/")

@@ -522,8 +522,8 @@ def test_auditor_sees_no_action(client_for, auditor_a, request_a):
 
 
 # Reads of the detail: session, user, permissions (2), the request with authority and creator,
-# covered persons, events, status changes, and the persons the user may open.
-DETAIL_READS = 9
+# covered persons, events, status changes, the persons the user may open, and the reminders about it.
+DETAIL_READS = 10
 
 
 @pytest.mark.parametrize("rows", [1, 6])

@@ -1,0 +1,128 @@
+"""Acting on a reminder from the home, person or request page: acknowledge, snooze, dismiss, done.
+
+Without JavaScript each action redirects back to the page (`next`, if it is on this site); with
+htmx it answers with the page's reminder list, re-rendered. A reminder outside the user's scope
+is a 404; the services record who acted, when and why (on the row and in the audit log).
+"""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from casework.core.exceptions import DomainError
+from casework.reminders import services
+from casework.reminders.forms import ReminderDismissForm, ReminderSnoozeForm
+from casework.reminders.models import Reminder
+from casework.reminders.templatetags.reminders_tags import (
+    CHANGE_PERMISSION,
+    SCOPE_PERSON,
+    SCOPE_REQUEST,
+    reminder_list_context,
+)
+
+
+def _get_reminder(request: HttpRequest, public_id: UUID) -> Reminder:
+    if not request.user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied
+    return get_object_or_404(Reminder.objects.visible_to(request.user), public_id=public_id)
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _form_error(form: Any) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+def _respond(request: HttpRequest, reminder: Reminder, *, error: str, done: str) -> HttpResponse:
+    next_url = _next_url(request)
+    if getattr(request, "htmx", False):
+        scope = request.POST.get("scope", "")
+        subject: dict[str, Any] = {}
+        if scope == SCOPE_PERSON and reminder.person_id:
+            subject["person"] = reminder.person
+        elif scope == SCOPE_REQUEST and reminder.gov_request_id:
+            subject["gov_request"] = reminder.gov_request
+        context = reminder_list_context(request, error=error, next_url=next_url, **subject)
+        return render(request, "reminders/_reminder_list.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(next_url or "home")
+
+
+def _perform(request: HttpRequest, public_id: UUID, action: Callable[[Reminder], Any], done: str) -> HttpResponse:
+    reminder = _get_reminder(request, public_id)
+    error = ""
+    try:
+        action(reminder)
+    except (DomainError, ValidationError) as exc:
+        error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    return _respond(request, reminder, error=error, done=done)
+
+
+@require_POST
+def reminder_acknowledge(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Mark the reminder as seen and being handled."""
+    return _perform(
+        request,
+        public_id,
+        lambda r: services.reminder_acknowledge(reminder=r, actor=request.user),
+        _("Reminder acknowledged."),
+    )
+
+
+@require_POST
+def reminder_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Close the reminder: its action was taken."""
+    return _perform(
+        request,
+        public_id,
+        lambda r: services.reminder_complete(reminder=r, actor=request.user),
+        _("Reminder marked as done."),
+    )
+
+
+@require_POST
+def reminder_snooze(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Hide the reminder until a later day."""
+    form = ReminderSnoozeForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, _get_reminder(request, public_id), error=_form_error(form), done="")
+    until = form.cleaned_data["until"]
+    return _perform(
+        request,
+        public_id,
+        lambda r: services.reminder_snooze(reminder=r, until=until, actor=request.user),
+        _("Reminder snoozed."),
+    )
+
+
+@require_POST
+def reminder_dismiss(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Close the reminder without action, with a reason."""
+    form = ReminderDismissForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, _get_reminder(request, public_id), error=_form_error(form), done="")
+    reason = form.cleaned_data["reason"]
+    return _perform(
+        request,
+        public_id,
+        lambda r: services.reminder_dismiss(reminder=r, reason=reason, actor=request.user),
+        _("Reminder dismissed."),
+    )

@@ -17,6 +17,16 @@ def pytest_configure(config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty Django cache (cached reference data of rolled-back tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Serve static URLs without the collectstatic manifest (tests run with DEBUG off)."""
     settings.STORAGES = {

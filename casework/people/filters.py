@@ -11,14 +11,20 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casework.accounts.models import User
-from casework.camps.models import Facility
+from casework.camps.models import Facility, FacilitySection
 from casework.core.sensitivity import can_view_sensitive
 from casework.people.choices import CaseStatus, SeparationStatus, Sex
 from casework.people.models import Alias, CustodyPeriod, NationalityClaim, Person
@@ -69,11 +75,36 @@ def age_band_bounds(band: str, today: date) -> Q:
     return condition
 
 
+# Facilities and sections are reference data that rarely change: their rows are cached per process
+# for this long (saves in this process clear the cache at once; other processes catch up within it).
+LOCATION_CACHE_KEY = "people:person-filters:locations"
+LOCATION_CACHE_SECONDS = 60
+
+
+def _location_rows() -> list[tuple[Any, str, Any, str | None]]:
+    """(facility id, facility name, section id, section name) rows, from the cache when fresh."""
+    rows = cache.get(LOCATION_CACHE_KEY)
+    if rows is None:
+        rows = list(
+            Facility.objects.order_by("name", "sections__name").values_list(
+                "public_id", "name", "sections__public_id", "sections__name"
+            )
+        )
+        cache.set(LOCATION_CACHE_KEY, rows, LOCATION_CACHE_SECONDS)
+    return rows
+
+
+@receiver(post_save, sender=Facility)
+@receiver(post_delete, sender=Facility)
+@receiver(post_save, sender=FacilitySection)
+@receiver(post_delete, sender=FacilitySection)
+def _forget_locations(**_kwargs: Any) -> None:
+    cache.delete(LOCATION_CACHE_KEY)
+
+
 def location_choices() -> list[tuple[str, Any]]:
-    """Facilities and their sections in one query, grouped by facility (reference data)."""
-    rows = Facility.objects.order_by("name", "sections__name").values_list(
-        "public_id", "name", "sections__public_id", "sections__name"
-    )
+    """Facilities and their sections, grouped by facility (reference data, cached: no query mostly)."""
+    rows = _location_rows()
     grouped: dict[str, list[tuple[str, str]]] = {}
     for facility_id, facility_name, section_id, section_name in rows:
         options = grouped.setdefault(
@@ -88,6 +119,47 @@ def caseworker_choices(*, user: Any) -> list[tuple[str, str]]:
     """Active users of the user's organisation (all for superusers), as (id, username)."""
     users = User.objects.visible_to(user).filter(is_active=True).order_by("username")
     return [(str(pk), username) for pk, username in users.values_list("pk", "username")]
+
+
+class CachedOptionsSelect(forms.Select):
+    """A select whose options (static choices, e.g. the 250 States) are rendered once per language.
+
+    Django renders each option through a template of its own (about 30 ms for 250 countries); here
+    the `<option>` tags are built with `format_html` and cached per language in the Django cache,
+    and the selected one is marked by a string replacement. Flat choices only (no groups).
+    """
+
+    def __init__(self, *args: Any, cache_key: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+
+    def _options_html(self) -> str:
+        key = f"people:options:{self.cache_key}:{get_language()}"
+        html = cache.get(key)
+        if html is None:
+            html = format_html_join(
+                "", '<option value="{}">{}</option>', ((str(value), label) for value, label in self.choices)
+            )
+            cache.set(key, str(html), None)
+        return html
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        options = self._options_html()
+        selected = self.format_value(value)[:1]
+        if selected:
+            tag = f'<option value="{escape(selected[0])}">'
+            options = options.replace(tag, f"{tag[:-1]} selected>", 1)
+        # As django/forms/widgets/attrs.html writes them: in order, True as a bare name, False left out.
+        attributes = format_html_join(
+            "",
+            " {}{}",
+            (
+                (key, "" if attr is True else format_html('="{}"', attr))
+                for key, attr in self.build_attrs(self.attrs, attrs).items()
+                if attr is not False
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe(options))  # noqa: S308
 
 
 def _once(function: Callable[[], list]) -> Callable[[], list]:
@@ -113,7 +185,12 @@ class PersonFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     status = django_filters.ChoiceFilter(label=_("Case status"), choices=CaseStatus.choices)
-    nationality = django_filters.ChoiceFilter(label=_("Nationality"), choices=countries, method="filter_nationality")
+    nationality = django_filters.ChoiceFilter(
+        label=_("Nationality"),
+        choices=countries,
+        method="filter_nationality",
+        widget=CachedOptionsSelect(cache_key="countries"),
+    )
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
     age_band = django_filters.ChoiceFilter(label=_("Age"), choices=AgeBand.CHOICES, method="filter_age_band")
     location = django_filters.ChoiceFilter(label=_("Current location"), method="filter_location")
@@ -122,7 +199,10 @@ class PersonFilterSet(django_filters.FilterSet):
     medical_urgent = django_filters.BooleanFilter(label=_("Urgent medical case"))
     has_open_request = django_filters.BooleanFilter(label=_("Has an open request"), method="filter_open_request")
     request_state = django_filters.ChoiceFilter(
-        label=_("State of request"), choices=countries, method="filter_request_state"
+        label=_("State of request"),
+        choices=countries,
+        method="filter_request_state",
+        widget=CachedOptionsSelect(cache_key="countries"),
     )
 
     class Meta:

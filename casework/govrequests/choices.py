@@ -159,8 +159,8 @@ DEFAULT_DISCLOSURE_FIELDS: tuple[str, ...] = (
     DisclosureField.CASE_NUMBER,
     DisclosureField.NAMES_LATIN,
     DisclosureField.NAMES_ARABIC,
-    DisclosureField.BIRTH_DATE,
     DisclosureField.SEX,
+    DisclosureField.BIRTH_DATE,
 )
 
 # Languages with their own letter templates (templates/email/authority_followup_<code>.*); others get English.

@@ -479,6 +479,26 @@ class DisclosurePolicy(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class AuthorityFollowUpQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Drafts of the user's organisation; for assigned-only users, those listing one of their cases."""
+        qs = super().visible_to(user)
+        if user.is_authenticated and not user.is_superuser and user.sees_assigned_only:
+            listed = FollowUpItem.objects.filter(requested_person__person__assigned_to_id=user.pk)
+            qs = qs.filter(pk__in=listed.values("followup_id"))
+        return qs
+
+
+class DisclosureQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Disclosures of the user's organisation; for assigned-only users, those about one of their cases."""
+        qs = super().visible_to(user)
+        if user.is_authenticated and not user.is_superuser and user.sees_assigned_only:
+            about = DisclosedPerson.objects.filter(person__assigned_to_id=user.pk)
+            qs = qs.filter(pk__in=about.values("disclosure_id"))
+        return qs
+
+
 class AuthorityFollowUp(PublicModel):
     """The consolidated follow-up letter to one authority: all its pending persons in the organisation's requests.
 
@@ -502,7 +522,7 @@ class AuthorityFollowUp(PublicModel):
     )
     covered = models.ManyToManyField(RequestedPerson, through="FollowUpItem", related_name="followups")
 
-    objects = OrganisationScopedQuerySet.as_manager()
+    objects = AuthorityFollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up to an authority")
@@ -573,7 +593,7 @@ class Disclosure(PublicModel):
     persons = models.ManyToManyField(Person, through="DisclosedPerson", related_name="disclosures")
     requests = models.ManyToManyField(GovernmentRequest, related_name="disclosures", verbose_name=_("requests"))
 
-    objects = OrganisationScopedQuerySet.as_manager()
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("disclosure")

@@ -5,8 +5,13 @@ never another organisation's; superusers see everything; a user without organisa
 """
 
 import pytest
+from django.utils import timezone
 
 from casework.govrequests.models import (
+    AuthorityFollowUp,
+    DisclosedPerson,
+    Disclosure,
+    FollowUpItem,
     GovernmentRequest,
     HandoverOperation,
     HandoverPerson,
@@ -37,6 +42,23 @@ def _records_about(person, org):
     request = factories.GovernmentRequestFactory(organisation=org, submitted=True)
     operation = factories.HandoverOperationFactory(organisation=org, request=request)
     sibling = factories.PersonFactory(organisation=org, assigned_to=person.assigned_to)
+    covered = factories.RequestedPersonFactory(request=request, person=person)
+    # Sent, so that two record sets of one organisation and authority do not meet the one-open-draft rule.
+    followup = AuthorityFollowUp.objects.create(
+        organisation=org, authority=request.authority, refreshed_at=timezone.now(), status="sent"
+    )
+    FollowUpItem.objects.create(followup=followup, requested_person=covered)
+    disclosure = Disclosure.objects.create(
+        organisation=org,
+        authority=request.authority,
+        followup=followup,
+        disclosed_at=timezone.now(),
+        disclosed_by=person.assigned_to,
+        authority_name=request.authority.name,
+        to_email="mfa@fr.example",
+        language="fr",
+        fields=["case_number"],
+    )
     return {
         Person: person,
         Alias: factories.AliasFactory(person=person),
@@ -52,7 +74,12 @@ def _records_about(person, org):
         ),
         Household: factories.HouseholdFactory(organisation=org),
         GovernmentRequest: request,
-        RequestedPerson: factories.RequestedPersonFactory(request=request, person=person),
+        RequestedPerson: covered,
+        AuthorityFollowUp: followup,
+        Disclosure: disclosure,
+        DisclosedPerson: DisclosedPerson.objects.create(
+            disclosure=disclosure, person=person, case_number=person.case_number
+        ),
         RequestEvent: factories.RequestEventFactory(request=request),
         RequestStatusChange: RequestStatusChange.objects.create(
             request=request, old_status="draft", new_status="submitted"
@@ -105,6 +132,9 @@ MODELS = [
     RequestStatusChange,
     HandoverOperation,
     HandoverPerson,
+    AuthorityFollowUp,
+    Disclosure,
+    DisclosedPerson,
 ]
 
 

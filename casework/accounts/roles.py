@@ -38,6 +38,8 @@ _REFERENCE_MODELS = [
 ]
 _HISTORY_MODELS = ["people.personstatuschange", "govrequests.requeststatuschange"]
 _REMINDER_SETTINGS = ["reminders.reminderrule", "reminders.stateagelimit"]
+# Follow-up drafts and the disclosure record: read by every role, written only by services.
+_FOLLOWUP_MODELS = ["govrequests.authorityfollowup", "govrequests.disclosure"]
 
 
 def _perms(models: list[str], actions: list[str]) -> list[str]:
@@ -50,7 +52,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_REFERENCE_MODELS, ["view"]),
         *_perms(_HISTORY_MODELS, ["view"]),
         *_perms(["reminders.reminder"], ["view", "change"]),
+        *_perms(_FOLLOWUP_MODELS, ["view"]),
         "people.transition_person",
+        "govrequests.send_followup",
     ],
     SUPERVISOR: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
@@ -59,9 +63,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["reminders.reminder"], ["view", "change"]),
         *_perms(_REMINDER_SETTINGS, ["view"]),
         *_perms(["reminders.outboundmessage"], ["view"]),
+        *_perms(_FOLLOWUP_MODELS, ["view"]),
+        *_perms(["govrequests.disclosurepolicy"], ["view"]),
         "people.transition_person",
         "people.assign_case",
         "govrequests.decide_request",
+        "govrequests.send_followup",
         "accounts.view_user",
         "core.view_auditevent",
     ],
@@ -73,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_REMINDER_SETTINGS, ["view"]),
         *_perms(["reminders.reminderrule"], ["add", "change"]),
         *_perms(["reminders.outboundmessage"], ["view", "change"]),
+        *_perms(_FOLLOWUP_MODELS, ["view"]),
+        *_perms(["govrequests.disclosurepolicy"], ["view", "add", "change", "delete"]),
         "people.transition_person",
         "people.assign_case",
         "govrequests.decide_request",
@@ -90,6 +99,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["reminders.reminder"], ["view"]),
         *_perms(_REMINDER_SETTINGS, ["view"]),
         *_perms(["reminders.outboundmessage"], ["view"]),
+        *_perms(_FOLLOWUP_MODELS, ["view"]),
+        *_perms(["govrequests.disclosurepolicy"], ["view"]),
         "accounts.view_user",
         "core.view_auditevent",
     ],

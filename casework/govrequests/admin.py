@@ -4,7 +4,8 @@ Writes that matter go through the services: a new request through `gov_request_c
 added to a draft through `gov_request_add_persons`, new events through `gov_request_record_event`
 (which may move the status), status changes through the "Change request status…" action and the
 State's decisions through the "Record decisions…" action (`gov_request_record_decisions`, which
-needs `govrequests.decide_request`). In the request's inline, decisions are read-only and covered
+needs `govrequests.decide_request`). Disclosure policies are edited here; follow-up drafts and the
+disclosure record are read-only (they are written by `followup_draft_for` and `followup_send`). In the request's inline, decisions are read-only and covered
 persons can only be added or removed while the request is a draft.
 """
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.admin import (
     AuditedHistoryAdmin,
+    AuditedModelAdmin,
     ReadOnlyInlineMixin,
     ReadOnlyModelAdmin,
     ScopedInlineMixin,
@@ -37,10 +39,16 @@ from casework.govrequests import services
 from casework.govrequests.choices import (
     REQUEST_STATUS_BADGE,
     Decision,
+    DisclosureField,
     HandoverStatus,
     RequestStatus,
 )
 from casework.govrequests.models import (
+    AuthorityFollowUp,
+    DisclosedPerson,
+    Disclosure,
+    DisclosurePolicy,
+    FollowUpItem,
     GovernmentAuthority,
     GovernmentRequest,
     HandoverOperation,
@@ -409,3 +417,112 @@ class HandoverOperationAdmin(AuditedHistoryAdmin):
     @admin.display(description=_("persons"), ordering="person_total")
     def person_count(self, obj: HandoverOperation) -> int:
         return obj.person_total
+
+
+# --- Disclosure policies, follow-up drafts and the disclosure record ------------------------------
+
+
+class DisclosurePolicyForm(forms.ModelForm):
+    """The fields disclosed are ticked from the whitelist: an L3 field is not even offered."""
+
+    fields = forms.MultipleChoiceField(
+        label=_("fields disclosed"),
+        choices=DisclosureField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The case number is always disclosed. Highly sensitive (L3) fields never are."),
+    )
+
+    class Meta:
+        model = DisclosurePolicy
+        fields = ("organisation", "country", "authority", "fields", "basis")
+
+
+@admin.register(DisclosurePolicy)
+class DisclosurePolicyAdmin(AuditedModelAdmin):
+    form = DisclosurePolicyForm
+    list_display = ("organisation", "state", "authority", "fields_disclosed", "updated_at")
+    list_filter = (country_filter("country", _("State")),)
+    list_select_related = ("organisation", "authority")
+    autocomplete_fields = ("authority",)
+    fields = ("organisation", "country", "authority", "fields", "basis")
+
+    @admin.display(description=_("State"), ordering="country")
+    def state(self, obj: DisclosurePolicy) -> str:
+        return obj.country.name if obj.country else "—"
+
+    @admin.display(description=_("fields disclosed"))
+    def fields_disclosed(self, obj: DisclosurePolicy) -> str:
+        labels = dict(DisclosureField.choices)
+        return ", ".join(str(labels.get(field, field)) for field in obj.fields)
+
+
+class FollowUpItemInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
+    model = FollowUpItem
+    fields = ("requested_person",)
+    readonly_fields = fields
+    inline_select_related = ("requested_person__person", "requested_person__request")
+
+    def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(requested_person__in=RequestedPerson.objects.visible_to(request.user))
+
+
+@admin.register(AuthorityFollowUp)
+class AuthorityFollowUpAdmin(ReadOnlyModelAdmin):
+    """Follow-up drafts are made, sent and discarded from the request page; here they are only read."""
+
+    list_display = ("authority", "organisation", "status", "refreshed_at", "closed_at", "closed_by")
+    list_filter = ("status",)
+    list_select_related = ("authority", "organisation", "closed_by")
+    fields = ("public_id", "organisation", "authority", "status", "refreshed_at", "closed_at", "closed_by")
+    readonly_fields = fields
+    inlines = (FollowUpItemInline,)
+
+
+class DisclosedPersonInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
+    model = DisclosedPerson
+    fields = ("person", "case_number", "request_references")
+    readonly_fields = fields
+    inline_select_related = ("person",)
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyModelAdmin):
+    """The disclosure record: immutable, written only when a follow-up is sent."""
+
+    list_display = ("disclosed_at", "authority_name", "to_email", "organisation", "disclosed_by", "person_count")
+    list_filter = ("disclosed_at",)
+    list_select_related = ("organisation", "disclosed_by")
+    search_fields = ("authority_name", "to_email", "^disclosed_persons__case_number")
+    date_hierarchy = "disclosed_at"
+    fields = (
+        "public_id",
+        "disclosed_at",
+        "disclosed_by",
+        "organisation",
+        "authority",
+        "authority_name",
+        "to_email",
+        "channel",
+        "language",
+        "fields_disclosed",
+        "basis",
+        "followup",
+        "request_references",
+    )
+    readonly_fields = fields
+    inlines = (DisclosedPersonInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Disclosure]:
+        return super().get_queryset(request).annotate(person_count=related_count(DisclosedPerson.objects, "disclosure"))
+
+    @admin.display(description=_("persons"))
+    def person_count(self, obj: Disclosure) -> int:
+        return obj.person_count
+
+    @admin.display(description=_("fields disclosed"))
+    def fields_disclosed(self, obj: Disclosure) -> str:
+        return ", ".join(obj.field_labels())
+
+    @admin.display(description=_("requests"))
+    def request_references(self, obj: Disclosure) -> str:
+        return ", ".join(obj.requests.order_by("reference").values_list("reference", flat=True))

@@ -106,3 +106,62 @@ class HandoverStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Draft")
+    SENT = "sent", _("Sent")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class DisclosureField(models.TextChoices):
+    """The person fields an organisation may choose to disclose to an authority: a fixed whitelist.
+
+    None of them is highly sensitive (L3); `DISCLOSURE_FIELD_SOURCES` names the model fields each
+    one reads, and a test checks that none of those is in a model's `SENSITIVE_FIELDS`.
+    """
+
+    CASE_NUMBER = "case_number", _("Case number (always)")
+    NAMES_LATIN = "names_latin", _("Names in Latin script")
+    NAMES_ARABIC = "names_arabic", _("Names in Arabic script")
+    SEX = "sex", _("Sex")
+    BIRTH_DATE = "birth_date", _("Date of birth, with its precision")
+    PLACE_OF_BIRTH = "place_of_birth", _("Place and country of birth")
+    NATIONALITY_CLAIMED = "nationality_claimed", _("Nationality claimed (towards this State only)")
+    CURRENT_FACILITY = "current_facility", _("Current facility (name only)")
+    REQUEST_REFERENCE = "request_reference", _("Request reference and date sent")
+
+
+# (model label, field names) each disclosure field reads. Never a section or an exact location.
+DISCLOSURE_FIELD_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    DisclosureField.CASE_NUMBER: ("people.Person", ("case_number",)),
+    DisclosureField.NAMES_LATIN: (
+        "people.Person",
+        ("given_name_lat", "father_name_lat", "grandfather_name_lat", "family_name_lat"),
+    ),
+    DisclosureField.NAMES_ARABIC: (
+        "people.Person",
+        ("given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar"),
+    ),
+    DisclosureField.SEX: ("people.Person", ("sex",)),
+    DisclosureField.BIRTH_DATE: (
+        "people.Person",
+        ("birth_date", "birth_date_precision", "birth_date_earliest", "birth_date_latest"),
+    ),
+    DisclosureField.PLACE_OF_BIRTH: ("people.Person", ("place_of_birth", "country_of_birth")),
+    DisclosureField.NATIONALITY_CLAIMED: ("people.NationalityClaim", ("country",)),
+    DisclosureField.CURRENT_FACILITY: ("people.CustodyPeriod", ("facility",)),
+    DisclosureField.REQUEST_REFERENCE: ("govrequests.GovernmentRequest", ("reference", "submitted_on")),
+}
+
+# Disclosed when the organisation has set nothing for the authority or its State.
+DEFAULT_DISCLOSURE_FIELDS: tuple[str, ...] = (
+    DisclosureField.CASE_NUMBER,
+    DisclosureField.NAMES_LATIN,
+    DisclosureField.NAMES_ARABIC,
+    DisclosureField.SEX,
+    DisclosureField.BIRTH_DATE,
+)
+
+# Languages with their own letter templates (templates/email/authority_followup_<code>.*); others get English.
+FOLLOWUP_LANGUAGES = ("en", "fr", "ar")

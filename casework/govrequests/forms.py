@@ -181,3 +181,10 @@ class RequestDecisionsForm(forms.Form):
             if value and value != row.decision:
                 changed[row.person] = value
         return changed
+
+
+class FollowUpActionForm(forms.Form):
+    """Send or discard the follow-up draft the caseworker reviewed: its id and the fingerprint of its letter."""
+
+    followup = forms.UUIDField(widget=forms.HiddenInput)
+    digest = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)

@@ -6,17 +6,36 @@ its answer due date has passed. (Per-organisation and per-State intervals come w
 reminders app; these are the domain brief's defaults.)
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, RequestStatus
-from casework.govrequests.models import GovernmentRequest, RequestedPerson, RequestEvent, RequestStatusChange
-from casework.people.models import NationalityClaim, Person
+from casework.govrequests.choices import (
+    AWAITING_ANSWER_STATUSES,
+    DEFAULT_DISCLOSURE_FIELDS,
+    FOLLOWUP_LANGUAGES,
+    Decision,
+    DisclosureField,
+    RequestStatus,
+)
+from casework.govrequests.models import (
+    AuthorityFollowUp,
+    DisclosedPerson,
+    DisclosurePolicy,
+    GovernmentAuthority,
+    GovernmentRequest,
+    RequestedPerson,
+    RequestEvent,
+    RequestStatusChange,
+)
+from casework.people.choices import CaseStatus
+from casework.people.models import CustodyPeriod, NationalityClaim, Person
 
 ACKNOWLEDGEMENT_DAYS = 14
 DECISION_DAYS = 60
@@ -212,3 +231,186 @@ def household_members(*, user: Any, persons: Iterable[Person]) -> list[Person]:
     if not household_ids:
         return []
     return list(Person.objects.visible_to(user).filter(household_id__in=household_ids).order_by("case_number"))
+
+
+# --- Follow-ups to authorities ------------------------------------------------------------------
+
+# Decisions an authority still owes: nothing recorded yet, or recorded as "no answer".
+FOLLOWUP_DECISIONS = (Decision.PENDING, Decision.NO_ANSWER)
+# Cases no longer worked in the camp are not chased.
+FOLLOWUP_EXCLUDED_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.HANDED_OVER, CaseStatus.REPATRIATED)
+
+
+def followup_pending_rows(*, organisation_id: int, authority_id: int) -> QuerySet[RequestedPerson]:
+    """Covered persons the authority still owes a decision on, in the organisation's requests awaiting an answer.
+
+    Unscoped (the organisation is the scope): `followup_send` checks the sender sees every one.
+    """
+    return (
+        RequestedPerson.objects.filter(
+            request__organisation_id=organisation_id,
+            request__authority_id=authority_id,
+            request__status__in=AWAITING_ANSWER_STATUSES,
+            decision__in=FOLLOWUP_DECISIONS,
+        )
+        .exclude(person__status__in=FOLLOWUP_EXCLUDED_CASE_STATUSES)
+        .order_by("person__case_number", "request__reference", "pk")
+    )
+
+
+def disclosure_policy_for(*, organisation_id: int, authority: GovernmentAuthority) -> tuple[list[str], str]:
+    """(fields, basis) the organisation discloses to `authority`: its own policy, else its State's, else the default."""
+    policies = sorted(
+        DisclosurePolicy.objects.filter(organisation_id=organisation_id).filter(
+            Q(authority=authority) | Q(authority__isnull=True, country=authority.country.code)
+        ),
+        key=lambda policy: policy.authority_id is None,
+    )
+    if not policies:
+        return list(DEFAULT_DISCLOSURE_FIELDS), ""
+    policy = policies[0]
+    # Read through the whitelist again: a row written around `clean()` cannot widen what goes out.
+    return [field for field in DisclosureField.values if field in policy.fields or field == "case_number"], policy.basis
+
+
+def followup_language(authority: GovernmentAuthority) -> str:
+    """The letter's language: the authority's if there is a template in it, else English."""
+    language = (authority.language or "").lower().split("-")[0]
+    return language if language in FOLLOWUP_LANGUAGES else "en"
+
+
+@dataclass(frozen=True)
+class FollowUpLetter:
+    """What a follow-up letter says, before rendering: built from the draft's rows and the disclosure policy.
+
+    `persons` holds, per person, only the chosen fields (an unchosen field is absent, not empty).
+    """
+
+    template: str
+    language: str
+    to_email: str
+    fields: list[str]
+    basis: str
+    persons: list[dict[str, Any]]
+    person_ids: list[int]
+    request_ids: list[int]
+    context: dict[str, Any]
+
+
+def _birth(person: Person) -> dict[str, Any]:
+    return {
+        "precision": person.birth_date_precision,
+        "date": person.birth_date,
+        "earliest": person.birth_date_earliest,
+        "latest": person.birth_date_latest,
+    }
+
+
+def followup_letter(*, followup: AuthorityFollowUp, today: date | None = None) -> FollowUpLetter:
+    """The letter of a follow-up draft: one entry per person (their requests grouped), only the disclosed fields.
+
+    Three to five queries: the rows, the policy, and the claims and facilities when those fields are disclosed.
+    """
+    authority = followup.authority
+    organisation = followup.organisation
+    fields, basis = disclosure_policy_for(organisation_id=followup.organisation_id, authority=authority)
+    show = set(fields)
+    rows = RequestedPerson.objects.filter(followup_items__followup=followup).select_related("person", "request")
+    if DisclosureField.NATIONALITY_CLAIMED in show:
+        claims = NationalityClaim.objects.filter(country=authority.country.code)
+        rows = rows.prefetch_related(Prefetch("person__nationality_claims", queryset=claims, to_attr="state_claims"))
+    if DisclosureField.CURRENT_FACILITY in show:
+        current = CustodyPeriod.objects.filter(end_date__isnull=True).select_related("facility")
+        rows = rows.prefetch_related(Prefetch("person__custody_periods", queryset=current, to_attr="current_periods"))
+    rows = list(rows.order_by("person__case_number", "request__reference", "pk"))
+    language = followup_language(authority)
+    template = "authority_followup" if language == "en" else f"authority_followup_{language}"
+    by_person: dict[int, dict[str, Any]] = {}
+    requests: dict[int, GovernmentRequest] = {}
+    with translation.override(language):
+        for row in rows:
+            person, gov_request = row.person, row.request
+            requests[gov_request.pk] = gov_request
+            entry = by_person.get(person.pk)
+            if entry is None:
+                entry = {"case_number": person.case_number}
+                if DisclosureField.NAMES_LATIN in show:
+                    entry["names_latin"] = person.full_name_lat
+                if DisclosureField.NAMES_ARABIC in show:
+                    entry["names_arabic"] = person.full_name_ar
+                if DisclosureField.SEX in show:
+                    entry["sex"] = person.sex
+                if DisclosureField.BIRTH_DATE in show:
+                    entry["birth"] = _birth(person)
+                if DisclosureField.PLACE_OF_BIRTH in show:
+                    entry["place_of_birth"] = person.place_of_birth
+                    entry["country_of_birth"] = str(person.country_of_birth.name) if person.country_of_birth else ""
+                if DisclosureField.NATIONALITY_CLAIMED in show:
+                    entry["nationality"] = str(authority.country.name) if person.state_claims else ""
+                if DisclosureField.CURRENT_FACILITY in show:
+                    periods = person.current_periods
+                    # The facility's name only: never its section or the exact location (L3).
+                    entry["facility"] = periods[0].facility.name if periods else ""
+                if DisclosureField.REQUEST_REFERENCE in show:
+                    entry["requests"] = []
+                by_person[person.pk] = entry
+            if DisclosureField.REQUEST_REFERENCE in show:
+                entry["requests"].append({"reference": gov_request.reference, "submitted_on": gov_request.submitted_on})
+        country_name = str(authority.country.name)
+    persons = list(by_person.values())
+    sent_dates = [r.submitted_on for r in requests.values() if r.submitted_on]
+    context = {
+        "organisation_name": organisation.name,
+        "organisation_code": organisation.code,
+        "reply_to": organisation.email,
+        "authority_name": authority.name,
+        "country_name": country_name,
+        "today": today or timezone.localdate(),
+        "show": {field: True for field in fields},
+        "persons": persons,
+        "person_count": len(persons),
+        "request_count": len(requests),
+        "first_sent_on": min(sent_dates) if sent_dates else None,
+    }
+    return FollowUpLetter(
+        template=template,
+        language=language,
+        to_email=authority.email,
+        fields=fields,
+        basis=basis,
+        persons=persons,
+        person_ids=list(by_person),
+        request_ids=sorted(requests),
+        context=context,
+    )
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    subject: str
+    text: str
+    html: str
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of exactly what would be sent: the send is refused if it changed since the review."""
+        return hashlib.sha256("\x00".join((self.subject, self.text, self.html)).encode()).hexdigest()
+
+
+def followup_render(letter: FollowUpLetter) -> RenderedLetter:
+    """Subject, text and HTML of the letter, rendered as `outbound_message_create` renders them."""
+    with translation.override(letter.language):
+        subject = " ".join(render_to_string(f"email/{letter.template}.subject.txt", letter.context).split())
+        text = render_to_string(f"email/{letter.template}.txt", letter.context)
+        html = render_to_string(f"email/{letter.template}.html", letter.context)
+    return RenderedLetter(subject=subject[:200], text=text, html=html)
+
+
+def disclosures_about(*, person: Person, user: Any) -> list[DisclosedPerson]:
+    """What was disclosed about a person the user sees, newest first, in one query."""
+    return list(
+        DisclosedPerson.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("disclosure", "disclosure__disclosed_by")
+        .order_by("-disclosure__disclosed_at", "-pk")
+    )

@@ -5,6 +5,12 @@ State answers with a *decision* per covered person, from which the request's own
 follows; *events* are what happened on the request (sent, acknowledged, information requested,
 answer, follow-up, appeal, court deadline). A *handover operation* is the day persons are handed
 to the State's delegation against a signed handover document.
+
+A *follow-up* is one consolidated letter to an authority that has not answered, listing every
+person it still owes a decision on across the organisation's requests to it; it is *drafted*
+(or refreshed) automatically by the reminder sweep or by a caseworker, reviewed, then *sent*.
+Sending it is a *disclosure*: the fields the organisation's *disclosure policy* allows for that
+authority (never an L3 field), recorded with who, when, to which address and which persons.
 """
 
 from collections.abc import Iterable, Mapping
@@ -21,14 +27,21 @@ from simple_history.utils import bulk_update_with_history
 from casework.accounts.models import Organisation
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
+from casework.govrequests import selectors
 from casework.govrequests.choices import (
     DECISION_STATUSES,
+    Channel,
     Decision,
     EventKind,
+    FollowUpStatus,
     HandoverStatus,
     RequestStatus,
 )
 from casework.govrequests.models import (
+    AuthorityFollowUp,
+    DisclosedPerson,
+    Disclosure,
+    FollowUpItem,
     GovernmentAuthority,
     GovernmentRequest,
     HandoverOperation,
@@ -335,3 +348,190 @@ def handover_complete(
             _apply_transition(request, to=final, actor=actor, note="", on=signed_on)
     audit.record(actor=actor, action="govrequests.handover.completed", target=locked, data={"persons": len(handed_ids)})
     return locked
+
+
+# --- Follow-ups to authorities and the disclosure record ------------------------------------------
+
+SEND_FOLLOWUP_PERMISSION = "govrequests.send_followup"
+
+
+def _close_followup(followup: AuthorityFollowUp, *, status: str, actor: Any) -> None:
+    followup.status = status
+    followup.closed_at = timezone.now()
+    followup.closed_by = actor
+    followup.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+
+
+@transaction.atomic
+def followup_draft_for(*, authority: GovernmentAuthority, organisation_id: int, actor: Any) -> AuthorityFollowUp | None:
+    """Create, or refresh, the one open follow-up draft to `authority` listing all the organisation's pending persons.
+
+    Returns None (and discards an open draft) when nobody is pending with the authority any more.
+    Used by caseworkers from the request page and by the reminder sweep (as the system actor).
+    """
+    if not actor.is_superuser and actor.organisation_id != organisation_id:
+        raise PermissionDenied
+    # Serialises drafting for this authority: two refreshes never create two open drafts (the
+    # constraint `followup_one_open_per_authority` would refuse the second anyway).
+    GovernmentAuthority.objects.select_for_update().get(pk=authority.pk)
+    pending = set(
+        selectors.followup_pending_rows(organisation_id=organisation_id, authority_id=authority.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    draft = (
+        AuthorityFollowUp.objects.select_for_update()
+        .filter(organisation_id=organisation_id, authority=authority, status=FollowUpStatus.OPEN)
+        .first()
+    )
+    if not pending:
+        if draft is not None:
+            _close_followup(draft, status=FollowUpStatus.DISCARDED, actor=actor)
+            audit.record(actor=actor, action="govrequests.followup.emptied", target=draft, data={})
+        return None
+    created = draft is None
+    if created:
+        draft = AuthorityFollowUp.objects.create(
+            organisation_id=organisation_id, authority=authority, refreshed_at=timezone.now()
+        )
+        listed: set[int] = set()
+    else:
+        listed = set(draft.items.values_list("requested_person_id", flat=True))
+        draft.refreshed_at = timezone.now()
+        draft.save(update_fields=["refreshed_at", "updated_at"])
+    draft.items.filter(requested_person_id__in=listed - pending).delete()
+    FollowUpItem.objects.bulk_create(
+        [FollowUpItem(followup=draft, requested_person_id=pk) for pk in sorted(pending - listed)]
+    )
+    audit.record(
+        actor=actor,
+        action="govrequests.followup.drafted" if created else "govrequests.followup.refreshed",
+        target=draft,
+        data={"rows": len(pending)},
+    )
+    return draft
+
+
+def _lock_visible_followup(followup: AuthorityFollowUp, actor: Any) -> AuthorityFollowUp:
+    if not actor.has_perm(SEND_FOLLOWUP_PERMISSION):
+        raise PermissionDenied
+    if not AuthorityFollowUp.objects.visible_to(actor).filter(pk=followup.pk).exists():
+        raise PermissionDenied
+    return AuthorityFollowUp.objects.select_for_update().select_related("authority", "organisation").get(pk=followup.pk)
+
+
+@transaction.atomic
+def followup_discard(*, followup: AuthorityFollowUp, actor: Any) -> AuthorityFollowUp:
+    """Drop an open draft without sending it."""
+    locked = _lock_visible_followup(followup, actor)
+    if locked.status != FollowUpStatus.OPEN:
+        raise DomainError(_("This follow-up was already sent or discarded."))
+    _close_followup(locked, status=FollowUpStatus.DISCARDED, actor=actor)
+    audit.record(actor=actor, action="govrequests.followup.discarded", target=locked, data={})
+    return locked
+
+
+@transaction.atomic(durable=True)
+def followup_send(
+    *, followup: AuthorityFollowUp, actor: Any, reviewed_digest: str, today: date | None = None
+) -> tuple[Disclosure, bool]:
+    """Send a reviewed follow-up draft to its authority and record the disclosure; (disclosure, sent now).
+
+    In one transaction: the e-mail (an OutboundMessage keyed on the draft, delivered after commit),
+    the disclosure record (who, when, to which address, which persons, which fields), a follow-up
+    event on each request covered, and the draft marked sent. A second call for a sent draft (a
+    double click, a retry) returns its disclosure and sends nothing. Refused unless the sender sees
+    every person in the draft, the draft still lists exactly the pending persons, and the letter is
+    still the one reviewed (`reviewed_digest`).
+    """
+    locked = _lock_visible_followup(followup, actor)
+    if locked.status == FollowUpStatus.SENT:
+        return locked.disclosure, False
+    if locked.status != FollowUpStatus.OPEN:
+        raise DomainError(_("This follow-up was discarded."))
+    rows = list(
+        locked.items.values_list(
+            "requested_person_id", "requested_person__person_id", "requested_person__request__reference"
+        )
+    )
+    person_ids = {person_id for _row, person_id, _reference in rows}
+    # Disclosing a person is acting on their case: the sender must see every one of them.
+    if Person.objects.visible_to(actor).filter(pk__in=person_ids).count() != len(person_ids):
+        raise PermissionDenied
+    pending = set(
+        selectors.followup_pending_rows(
+            organisation_id=locked.organisation_id, authority_id=locked.authority_id
+        ).values_list("pk", flat=True)
+    )
+    if pending != {row_id for row_id, _person, _reference in rows}:
+        raise DomainError(_("The persons pending with this authority have changed: refresh the draft and review it."))
+    authority = locked.authority
+    if not authority.email:
+        raise DomainError(_("This authority has no e-mail address: add one before sending."))
+    day = today or timezone.localdate()
+    letter = selectors.followup_letter(followup=locked, today=day)
+    if selectors.followup_render(letter).digest != reviewed_digest:
+        raise DomainError(_("The letter has changed since you reviewed it: review it again before sending."))
+    disclosure = Disclosure.objects.create(
+        organisation_id=locked.organisation_id,
+        authority=authority,
+        followup=locked,
+        disclosed_at=timezone.now(),
+        disclosed_by=actor,
+        channel=Channel.EMAIL,
+        authority_name=authority.name,
+        to_email=authority.email,
+        language=letter.language,
+        fields=letter.fields,
+        basis=letter.basis,
+    )
+    disclosure.requests.set(letter.request_ids)
+    DisclosedPerson.objects.bulk_create(
+        [
+            DisclosedPerson(
+                disclosure=disclosure,
+                person_id=person_id,
+                case_number=entry["case_number"],
+                request_references=sorted(ref for _row, pid, ref in rows if pid == person_id),
+            )
+            for person_id, entry in zip(letter.person_ids, letter.persons, strict=True)
+        ]
+    )
+    note = _("Follow-up sent to %(authority)s about %(count)s pending persons.") % {
+        "authority": authority.name,
+        "count": len(person_ids),
+    }
+    for gov_request in GovernmentRequest.objects.filter(pk__in=letter.request_ids).order_by("pk"):
+        event = RequestEvent(
+            request=gov_request, kind=EventKind.FOLLOW_UP, occurred_on=day, description=note, created_by=actor
+        )
+        event._history_user = actor
+        event.save()
+    _close_followup(locked, status=FollowUpStatus.SENT, actor=actor)
+    audit.record(
+        actor=actor,
+        action="govrequests.followup.sent",
+        target=locked,
+        data={
+            "disclosure": str(disclosure.public_id),
+            "persons": len(person_ids),
+            "requests": len(letter.request_ids),
+            "fields": letter.fields,
+        },
+    )
+    # The outbound e-mail machinery belongs to the reminders app (record-then-send, claim, retries);
+    # imported here, at call time, because reminders imports this module.
+    from casework.reminders.services import outbound_message_create
+
+    outbound_message_create(
+        idempotency_key=f"followup:{locked.pk}",
+        organisation_id=locked.organisation_id,
+        recipient=None,
+        template=letter.template,
+        context=letter.context,
+        context_ids={"followup": locked.pk, "disclosure": disclosure.pk, "requests": letter.request_ids},
+        to_email=authority.email,
+        language=letter.language,
+        disclosure_id=disclosure.pk,
+    )
+    return disclosure, True

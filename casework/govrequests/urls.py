@@ -19,4 +19,8 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/decisions/", views.request_record_decisions, name="request_record_decisions"),
     path("<uuid:public_id>/summary/", views.request_summary, name="request_summary"),
+    path("<uuid:public_id>/follow-up/", views.request_followup, name="request_followup"),
+    path("<uuid:public_id>/follow-up/refresh/", views.request_followup_refresh, name="request_followup_refresh"),
+    path("<uuid:public_id>/follow-up/send/", views.request_followup_send, name="request_followup_send"),
+    path("<uuid:public_id>/follow-up/discard/", views.request_followup_discard, name="request_followup_discard"),
 ]

@@ -23,15 +23,23 @@ from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.pagination import KeysetPaginator
 from casework.govrequests import selectors, services
-from casework.govrequests.choices import DECISION_STATUSES, RequestStatus
+from casework.govrequests.choices import (
+    AWAITING_ANSWER_STATUSES,
+    DECISION_STATUSES,
+    DisclosureField,
+    FollowUpStatus,
+    RequestStatus,
+)
 from casework.govrequests.filters import GovernmentRequestFilterSet
 from casework.govrequests.forms import (
+    FollowUpActionForm,
     GovernmentRequestCreateForm,
     RequestDecisionsForm,
     RequestEventForm,
     RequestTransitionForm,
 )
-from casework.govrequests.models import GovernmentRequest, RequestedPerson, RequestEvent
+from casework.govrequests.models import AuthorityFollowUp, Disclosure, GovernmentRequest, RequestedPerson, RequestEvent
+from casework.govrequests.services import SEND_FOLLOWUP_PERMISSION
 from casework.people.filters import PersonFilterSet
 from casework.people.models import Person
 
@@ -233,6 +241,7 @@ def _render_detail(
         "clock": selectors.deadline_clock(gov_request),
         "transitions": transitions,
         "transition_form": RequestTransitionForm(status_choices=transitions) if transitions else None,
+        "followup_possible": gov_request.status in AWAITING_ANSWER_STATUSES,
         "can_record_event": user.has_perm(ADD_EVENT_PERMISSION),
         "event_form": event_form or RequestEventForm(initial={"occurred_on": timezone.localdate()}),
         "can_record_decisions": can_record_decisions,
@@ -348,8 +357,8 @@ def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID
 def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A print-friendly summary for the authority: identity fields of the covered persons only.
 
-    No L3 field and no internal note appears. Viewing it is audited; it is not yet a disclosure
-    (the disclosure ledger comes with issue #5).
+    No L3 field and no internal note appears. Viewing it is audited; printing it is not recorded as a
+    disclosure (only a sent follow-up is, see `request_followup_send`).
     """
     _require(request, VIEW_PERMISSION)
     gov_request = get_object_or_404(
@@ -365,3 +374,148 @@ def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     context = {"gov_request": gov_request, "rows": rows, "hidden_count": hidden, "today": timezone.localdate()}
     return render(request, "govrequests/request_summary.html", context)
+
+
+# --- Follow-up to the authority -----------------------------------------------------------------
+
+
+def _followup_url(gov_request: GovernmentRequest) -> str:
+    return reverse("govrequests:request_followup", args=[gov_request.public_id])
+
+
+def _request_for_followup(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
+    return get_object_or_404(
+        GovernmentRequest.objects.visible_to(request.user).select_related("authority", "organisation"),
+        public_id=public_id,
+    )
+
+
+@require_GET
+def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The follow-up draft to the request's authority: recipient, fields disclosed, persons, the letter itself.
+
+    The letter is shown only to a user who sees every person in it; others see their own persons
+    and how many more the draft lists, and cannot send it.
+    """
+    _require(request, VIEW_PERMISSION)
+    user = request.user
+    gov_request = _request_for_followup(request, public_id)
+    draft = (
+        AuthorityFollowUp.objects.visible_to(user)
+        .filter(
+            organisation_id=gov_request.organisation_id,
+            authority_id=gov_request.authority_id,
+            status=FollowUpStatus.OPEN,
+        )
+        .select_related("authority", "organisation")
+        .first()
+    )
+    last_disclosure = (
+        Disclosure.objects.visible_to(user)
+        .filter(organisation_id=gov_request.organisation_id, authority_id=gov_request.authority_id)
+        .select_related("disclosed_by")
+        .order_by("-disclosed_at", "-pk")
+        .first()
+    )
+    letter = rendered = None
+    persons: list[dict[str, Any]] = []
+    hidden_count = 0
+    if draft is not None:
+        letter = selectors.followup_letter(followup=draft)
+        visible = set(Person.objects.visible_to(user).filter(pk__in=letter.person_ids).values_list("pk", flat=True))
+        persons = [entry for pk, entry in zip(letter.person_ids, letter.persons, strict=True) if pk in visible]
+        hidden_count = len(letter.person_ids) - len(persons)
+        if not hidden_count:
+            rendered = selectors.followup_render(letter)
+    can_act = user.has_perm(SEND_FOLLOWUP_PERMISSION)
+    labels = dict(DisclosureField.choices)
+    context = {
+        "gov_request": gov_request,
+        "authority": gov_request.authority,
+        "draft": draft,
+        "letter": letter,
+        "rendered": rendered,
+        "persons": persons,
+        "hidden_count": hidden_count,
+        "field_labels": [labels[field] for field in letter.fields] if letter else [],
+        "last_disclosure": last_disclosure,
+        "can_refresh": can_act and gov_request.status in AWAITING_ANSWER_STATUSES,
+        "can_send": can_act and rendered is not None and bool(gov_request.authority.email),
+        "can_discard": can_act and draft is not None,
+        "action_form": (
+            FollowUpActionForm(initial={"followup": draft.public_id, "digest": rendered.digest if rendered else ""})
+            if draft is not None
+            else None
+        ),
+    }
+    return render(request, "govrequests/request_followup.html", context)
+
+
+@require_POST
+def request_followup_refresh(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Draft, or refresh, the follow-up to the request's authority from the persons pending now."""
+    _require(request, SEND_FOLLOWUP_PERMISSION)
+    gov_request = _request_for_followup(request, public_id)
+    try:
+        draft = services.followup_draft_for(
+            authority=gov_request.authority, organisation_id=gov_request.organisation_id, actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        if draft is None:
+            messages.info(request, _("No person is waiting for a decision from this authority."))
+        else:
+            messages.success(request, _("Follow-up draft updated: review it before sending."))
+    return HttpResponseRedirect(_followup_url(gov_request))
+
+
+def _followup_from_post(request: HttpRequest, gov_request: GovernmentRequest) -> tuple[AuthorityFollowUp, str]:
+    """The draft named in the POST, of this request's organisation and authority, in the user's scope; else 404."""
+    form = FollowUpActionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    followup = get_object_or_404(
+        AuthorityFollowUp.objects.visible_to(request.user),
+        public_id=form.cleaned_data["followup"],
+        organisation_id=gov_request.organisation_id,
+        authority_id=gov_request.authority_id,
+    )
+    return followup, form.cleaned_data["digest"]
+
+
+@require_POST
+def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Send the reviewed follow-up and record the disclosure; a second POST sends nothing more."""
+    _require(request, SEND_FOLLOWUP_PERMISSION)
+    gov_request = _request_for_followup(request, public_id)
+    followup, digest = _followup_from_post(request, gov_request)
+    try:
+        disclosure, sent_now = services.followup_send(followup=followup, actor=request.user, reviewed_digest=digest)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(_followup_url(gov_request))
+    if sent_now:
+        messages.success(
+            request,
+            _("Follow-up to %(authority)s sent to %(email)s; the disclosure is recorded.")
+            % {"authority": disclosure.authority_name, "email": disclosure.to_email},
+        )
+    else:
+        messages.info(request, _("This follow-up was already sent."))
+    return HttpResponseRedirect(_detail_url(gov_request))
+
+
+@require_POST
+def request_followup_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Drop the follow-up draft without sending it."""
+    _require(request, SEND_FOLLOWUP_PERMISSION)
+    gov_request = _request_for_followup(request, public_id)
+    followup, _digest = _followup_from_post(request, gov_request)
+    try:
+        services.followup_discard(followup=followup, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Follow-up draft discarded."))
+    return HttpResponseRedirect(_followup_url(gov_request))

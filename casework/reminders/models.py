@@ -330,7 +330,8 @@ class OutboundMessage(TimeStampedModel):
 
     Never personal data beyond the recipient's address: the subject is generic ("Casework: 3
     reminders due"), `context_ids` holds ids only, and the bodies carry case numbers, never names
-    or L3 fields.
+    or L3 fields. The one exception is a follow-up letter to an authority (`disclosure` set): its
+    body carries the fields the organisation chose to disclose to it (never L3).
     """
 
     organisation = models.ForeignKey(
@@ -365,6 +366,16 @@ class OutboundMessage(TimeStampedModel):
     # E.g. "digest:<user id>:<date>": the same e-mail is never created twice.
     idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True, editable=False)
     claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True, editable=False)
+    # A follow-up letter to an authority: the disclosure it records (what went out, to whom).
+    disclosure = models.OneToOneField(
+        "govrequests.Disclosure",
+        verbose_name=_("disclosure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outbound_message",
+        editable=False,
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
 
     objects = OutboundMessageQuerySet.as_manager()

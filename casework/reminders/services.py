@@ -5,6 +5,8 @@ Terms: a *rule* (ReminderRule) says when a reminder of one kind falls due and wh
 State > default). The *sweep* evaluates every effective rule for one day and inserts the
 reminders that fell due; a reminder already raised for the same kind, subject, due date and
 offset is dropped by the database's unique constraint, so sweeping twice raises nothing new.
+Reminders that an authority is not answering (not acknowledged, no decision, no response) also
+make the sweep draft or refresh the *follow-up* letter to that authority (`followup_draft_for`).
 *Acting* on a reminder: acknowledge it (seen, being handled), snooze it to a date, dismiss it with
 a reason, or mark it done; each is recorded on the row and in the audit log.
 
@@ -47,14 +49,18 @@ from casework.accounts import roles
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.govrequests.choices import RequestStatus
-from casework.govrequests.models import GovernmentRequest
-from casework.govrequests.services import gov_request_transition
+from casework.govrequests.models import GovernmentAuthority, GovernmentRequest
+from casework.govrequests.services import followup_draft_for, gov_request_transition
 from casework.reminders import rules
 from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
 from casework.reminders.models import OutboundMessage, Reminder, ReminderRule, subject_key_for
 from casework.reminders.selectors import reminders_due_for
 
 logger = logging.getLogger(__name__)
+
+# Reminders that mean an authority is not answering: the sweep drafts (or refreshes) one follow-up
+# letter per organisation and authority, listing all its pending persons, for a caseworker to send.
+FOLLOWUP_KINDS = (RuleKind.REQUEST_NOT_ACKNOWLEDGED, RuleKind.NO_DECISION, RuleKind.MARK_NO_RESPONSE)
 
 SYSTEM_USERNAME = "casework-system"
 
@@ -80,6 +86,8 @@ class SweepResult:
     dry_run: bool
     created: dict[str, int] = field(default_factory=dict)
     marked_no_response: int = 0
+    # Follow-up drafts to unresponsive authorities created or refreshed (one per organisation and authority).
+    followups_drafted: int = 0
     # Filled on a dry run: one dict per reminder that would have been raised.
     raised: list[dict] = field(default_factory=list)
 
@@ -165,6 +173,16 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
                 Reminder.objects.bulk_create(reminders.values(), ignore_conflicts=True)
         created = Reminder.objects.filter(created_at=raised_at).order_by()
         result.created = dict(created.values_list("kind").annotate(n=Count("pk")))
+        unanswered = (
+            created.filter(kind__in=FOLLOWUP_KINDS, gov_request__isnull=False)
+            .values_list("organisation_id", "gov_request__authority_id")
+            .distinct()
+        )
+        for organisation_id, authority_id in sorted(unanswered):
+            actor = actor or system_actor()
+            authority = GovernmentAuthority.objects.get(pk=authority_id)
+            if followup_draft_for(authority=authority, organisation_id=organisation_id, actor=actor) is not None:
+                result.followups_drafted += 1
         if dry_run:
             result.raised = list(
                 created.order_by("kind", "due_on", "pk").values(
@@ -182,11 +200,12 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
             )
             transaction.set_rollback(True)
     logger.info(
-        "reminders: sweep for %s%s raised %s, marked %s requests no response",
+        "reminders: sweep for %s%s raised %s, marked %s requests no response, drafted %s follow-ups",
         today,
         " (dry run)" if dry_run else "",
         result.total,
         result.marked_no_response,
+        result.followups_drafted,
     )
     return result
 
@@ -288,12 +307,14 @@ def outbound_message_create(
     language: str = "",
     attachment: bytes | None = None,
     attachment_name: str = "",
+    disclosure_id: int | None = None,
 ) -> tuple[OutboundMessage, bool]:
     """Record (rendered) and enqueue one e-mail; the existing one if `idempotency_key` was used before.
 
     `context` is for the templates only and is not stored; `context_ids` (ids only) is. Returns
     (message, created). Delivery is enqueued after commit, and only for a new message.
     `attachment` (bytes, named `attachment_name`) is stored with the message and sent with it.
+    `disclosure_id` links a follow-up letter to an authority to its disclosure record.
     """
     existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -318,6 +339,7 @@ def outbound_message_create(
             "body_html": body_html,
             "attachment": attachment,
             "attachment_name": attachment_name if attachment is not None else "",
+            "disclosure_id": disclosure_id,
         },
     )
     if created:

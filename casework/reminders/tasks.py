@@ -15,7 +15,11 @@ from casework.reminders import services
 def sweep_reminders() -> dict[str, int]:
     """Raise the reminders due today (local date); safe to run twice: the second run raises nothing."""
     result = services.reminders_sweep(today=timezone.localdate())
-    return {**result.created, "marked_no_response": result.marked_no_response}
+    return {
+        **result.created,
+        "marked_no_response": result.marked_no_response,
+        "followups_drafted": result.followups_drafted,
+    }
 
 
 @shared_task(

@@ -23,7 +23,16 @@ def _plain_static_storage(settings):
 def _records_of(org, *, assignee, caseworker, facility, section, authority):
     """One row of every organisation-owned model about a case of `org` assigned to `assignee`."""
     from casework.accounts.models import Organisation, User
-    from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestEvent
+    from casework.govrequests.models import (
+        AuthorityFollowUp,
+        DisclosedPerson,
+        Disclosure,
+        DisclosurePolicy,
+        FollowUpItem,
+        GovernmentRequest,
+        HandoverOperation,
+        RequestEvent,
+    )
     from casework.people.models import (
         Assessment,
         CustodyPeriod,
@@ -43,6 +52,21 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
     factories.RequestedPersonFactory(request=request, person=person)
     operation = factories.HandoverOperationFactory(organisation=org, request=request)
     factories.HandoverPersonFactory(operation=operation, person=person)
+    followup = AuthorityFollowUp.objects.create(
+        organisation=org, authority=request.authority, refreshed_at=timezone.now()
+    )
+    FollowUpItem.objects.create(followup=followup, requested_person=request.covered.get())
+    disclosure = Disclosure.objects.create(
+        organisation=org,
+        authority=request.authority,
+        disclosed_at=timezone.now(),
+        disclosed_by=caseworker,
+        authority_name=request.authority.name,
+        to_email="mfa@fr.example",
+        language="fr",
+        fields=["case_number"],
+    )
+    DisclosedPerson.objects.create(disclosure=disclosure, person=person, case_number=person.case_number)
     return {
         Organisation: org,
         User: caseworker,
@@ -63,6 +87,9 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
             request=request, old_status="draft", new_status="submitted"
         ),
         HandoverOperation: operation,
+        DisclosurePolicy: DisclosurePolicy.objects.create(organisation=org, country="FR", fields=["case_number"]),
+        AuthorityFollowUp: followup,
+        Disclosure: disclosure,
         AuditEvent: AuditEvent.objects.create(organisation=org, action="test.event", target_id=f"{org.code}-event"),
     }
 

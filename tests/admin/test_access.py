@@ -13,7 +13,7 @@ from django.urls import reverse
 from casework.core.admin import AuditedHistoryAdmin
 from casework.core.models import AuditEvent, WorkerHeartbeat
 from casework.core.sensitivity import can_view_sensitive, sensitive_fields
-from casework.govrequests.models import RequestStatusChange
+from casework.govrequests.models import AuthorityFollowUp, Disclosure, RequestStatusChange
 from casework.people.models import Household, Person, PersonStatusChange
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,14 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in CASEWORK_APPS),
     key=lambda model: model._meta.label,
 )
-READ_ONLY = {AuditEvent, WorkerHeartbeat, PersonStatusChange, RequestStatusChange}
+READ_ONLY = {
+    AuditEvent,
+    WorkerHeartbeat,
+    PersonStatusChange,
+    RequestStatusChange,
+    AuthorityFollowUp,
+    Disclosure,
+}
 ROLES = [
     "caseworker_a",
     "fieldworker_a",

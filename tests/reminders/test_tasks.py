@@ -32,8 +32,14 @@ def test_sweep_task_run_twice_raises_each_reminder_once(org_a):
         rows = list(Reminder.objects.order_by("pk").values_list("pk", "kind", "due_on"))
         second = sweep_reminders()
 
-    assert first == {RuleKind.URGENT_MEDICAL: 1, RuleKind.REQUEST_NOT_ACKNOWLEDGED: 1, "marked_no_response": 0}
-    assert second == {"marked_no_response": 0}
+    assert first == {
+        RuleKind.URGENT_MEDICAL: 1,
+        RuleKind.REQUEST_NOT_ACKNOWLEDGED: 1,
+        "marked_no_response": 0,
+        # The request covers nobody: there is no one to follow up.
+        "followups_drafted": 0,
+    }
+    assert second == {"marked_no_response": 0, "followups_drafted": 0}
     assert list(Reminder.objects.order_by("pk").values_list("pk", "kind", "due_on")) == rows
     assert {due_on for _, _, due_on in rows} == {D}
 

@@ -185,9 +185,9 @@ def _add_records(person, count: int) -> None:
 # 1 session, 2 user, 3 person (+ assigned caseworker, household, organisation), 4-14 prefetches
 # (aliases, family links with relatives, custody, screenings, claims, documents, DNA tests,
 # assessments, request memberships with requests, request events, status changes),
-# 15-16 permissions, 17 relatives in scope, 18 reminders about the person; then the session save
-# (UPDATE + 2 transaction statements).
-DETAIL_READS = 18
+# 15-16 permissions, 17 relatives in scope, 18 reminders about the person, 19 disclosures about the
+# person; then the session save (UPDATE + 2 transaction statements).
+DETAIL_READS = 19
 DETAIL_QUERIES_MAX = DETAIL_READS + 3
 
 

@@ -36,6 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Total {verb}: {result.total}")
         marked = "would be marked" if dry_run else "marked"
         self.stdout.write(f"Requests {marked} no response: {result.marked_no_response}")
+        self.stdout.write(f"Follow-ups to authorities drafted or refreshed: {result.followups_drafted}")
         for row in result.raised:
             # Case numbers and request references only (L1): never names.
             subject = row["person__case_number"] or row["gov_request__reference"] or row["subject_key"]

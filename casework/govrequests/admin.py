@@ -35,9 +35,9 @@ from casework.core.exceptions import DomainError
 from casework.core.forms import StatusTransitionForm
 from casework.govrequests import services
 from casework.govrequests.choices import (
+    HANDOVER_STATUS_BADGE,
     REQUEST_STATUS_BADGE,
     Decision,
-    HandoverStatus,
     RequestStatus,
 )
 from casework.govrequests.models import (
@@ -49,12 +49,6 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
-
-HANDOVER_STATUS_BADGE = {
-    HandoverStatus.PLANNED: "primary",
-    HandoverStatus.COMPLETED: "success",
-    HandoverStatus.CANCELLED: "secondary",
-}
 
 
 class DecisionsForm(forms.Form):

@@ -106,3 +106,10 @@ class HandoverStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+HANDOVER_STATUS_BADGE = {
+    HandoverStatus.PLANNED: "primary",
+    HandoverStatus.COMPLETED: "success",
+    HandoverStatus.CANCELLED: "secondary",
+}

@@ -335,3 +335,27 @@ def handover_complete(
             _apply_transition(request, to=final, actor=actor, note="", on=signed_on)
     audit.record(actor=actor, action="govrequests.handover.completed", target=locked, data={"persons": len(handed_ids)})
     return locked
+
+
+@transaction.atomic
+def gov_request_remove_person(*, gov_request: GovernmentRequest, person: Person, actor: Any) -> GovernmentRequest:
+    """Take a person off a draft request; recorded in the row's history and the audit log.
+
+    Refused once the request was sent: what the State received stays as it was.
+    """
+    locked = _lock_visible_request(gov_request, actor)
+    if locked.status != RequestStatus.DRAFT:
+        raise DomainError(_("Persons can only be removed while the request is a draft."))
+    _check_persons([person], organisation_id=locked.organisation_id, actor=actor)
+    row = locked.covered.select_for_update().filter(person_id=person.pk).first()
+    if row is None:
+        raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
+    row._history_user = actor
+    row.delete()
+    audit.record(
+        actor=actor,
+        action="govrequests.request.person_removed",
+        target=locked,
+        data={"person": str(person.public_id)},
+    )
+    return locked

@@ -19,4 +19,17 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/decisions/", views.request_record_decisions, name="request_record_decisions"),
     path("<uuid:public_id>/summary/", views.request_summary, name="request_summary"),
+    path("<uuid:public_id>/persons/add/", views.request_add_persons, name="request_add_persons"),
+    path("<uuid:public_id>/persons/remove/", views.request_remove_person, name="request_remove_person"),
+    path("<uuid:public_id>/handovers/new/", views.request_plan_handover, name="handover_plan"),
+    path(
+        "<uuid:public_id>/handovers/<uuid:operation_id>/complete/",
+        views.request_complete_handover,
+        name="handover_complete",
+    ),
+    path(
+        "<uuid:public_id>/handovers/<uuid:operation_id>/document/",
+        views.request_handover_document,
+        name="handover_document",
+    ),
 ]

@@ -522,8 +522,9 @@ def test_auditor_sees_no_action(client_for, auditor_a, request_a):
 
 
 # Reads of the detail: session, user, permissions (2), the request with authority and creator,
-# covered persons, events, status changes, the persons the user may open, and the reminders about it.
-DETAIL_READS = 10
+# covered persons, events, status changes, the persons the user may open, the reminders about it,
+# and its handover operations (their persons only when there are some).
+DETAIL_READS = 11
 
 
 @pytest.mark.parametrize("rows", [1, 6])

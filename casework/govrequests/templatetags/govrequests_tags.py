@@ -2,7 +2,7 @@
 
 from django import template
 
-from casework.govrequests.choices import DECISION_BADGE, REQUEST_STATUS_BADGE
+from casework.govrequests.choices import DECISION_BADGE, HANDOVER_STATUS_BADGE, REQUEST_STATUS_BADGE
 
 register = template.Library()
 
@@ -17,3 +17,9 @@ def request_status_badge(status: str) -> str:
 def decision_badge(decision: str) -> str:
     """The Bootstrap colour of a per-person decision badge."""
     return DECISION_BADGE.get(decision, "secondary")
+
+
+@register.filter
+def handover_status_badge(status: str) -> str:
+    """The Bootstrap colour of a handover operation's status badge."""
+    return HANDOVER_STATUS_BADGE.get(status, "secondary")

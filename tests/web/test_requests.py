@@ -273,7 +273,7 @@ def _make_requests(org, authority, count: int) -> None:
 LIST_READS = 7
 
 
-@pytest.mark.parametrize("rows", [5, 30])
+@pytest.mark.parametrize("rows", [5, 50])
 def test_list_query_count_does_not_grow_with_rows(
     client_for, caseworker_a, org_a, authority, django_assert_max_num_queries, rows
 ):

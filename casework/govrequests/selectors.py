@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, RequestStatus
 from casework.govrequests.models import GovernmentRequest, RequestedPerson, RequestEvent, RequestStatusChange
-from casework.people.models import NationalityClaim, Person
+from casework.people.models import FamilyLink, NationalityClaim, Person
 
 ACKNOWLEDGEMENT_DAYS = 14
 DECISION_DAYS = 60
@@ -207,8 +207,15 @@ def persons_by_public_id(*, user: Any, public_ids: Iterable[Any]) -> list[Person
 
 
 def household_members(*, user: Any, persons: Iterable[Person]) -> list[Person]:
-    """Visible persons who share a household with any of `persons` (including them), by case number."""
+    """Visible family of `persons`, by case number, in one query: who shares a household with any of them
+    (including them) or is recorded as their relative (a family link), e.g. a mother's children."""
+    persons = list(persons)
     household_ids = {person.household_id for person in persons if person.household_id}
-    if not household_ids:
+    if not persons:
         return []
-    return list(Person.objects.visible_to(user).filter(household_id__in=household_ids).order_by("case_number"))
+    relatives = FamilyLink.objects.filter(person_id__in=[person.pk for person in persons]).values("relative_id")
+    return list(
+        Person.objects.visible_to(user)
+        .filter(Q(household_id__in=household_ids) | Q(pk__in=relatives))
+        .order_by("case_number")
+    )

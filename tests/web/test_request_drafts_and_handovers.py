@@ -521,3 +521,45 @@ def test_detail_with_handovers_has_a_constant_query_count(
 
     assert len(response.context["handovers"]) == size
     assert len(reads_of(captured)) == 12, "\n".join(q["sql"][:150] for q in reads_of(captured))
+
+
+# --- Family offered on the create and add pages -------------------------------------------------
+
+
+@pytest.fixture
+def son_elsewhere(org_a, household_a):
+    """The mother's son, recorded by a family link but living in another household (e.g. a centre)."""
+    son = factories.PersonFactory(organisation=org_a, child=True, given_name_lat="Ibrahim")
+    factories.FamilyLinkFactory(person=household_a[0], relative=son, relation="child")
+    return son
+
+
+def test_family_linked_relatives_are_offered_on_the_add_page(client_for, caseworker_a, draft_a, son_elsewhere):
+    response = client_for(caseworker_a).get(url("request_add_persons", draft_a))
+
+    assert son_elsewhere in response.context["household"]
+
+
+def test_household_and_family_helper_of_the_create_page_adds_linked_relatives(
+    client_for, caseworker_a, household_a, son_elsewhere, authority
+):
+    response = client_for(caseworker_a).post(
+        reverse("govrequests:request_create"),
+        {"action": "household", "persons": [str(household_a[0].public_id)], "authority": str(authority.public_id)},
+    )
+
+    assert {p.pk for p in response.context["chosen"]} == {p.pk for p in [*household_a, son_elsewhere]}
+    assert not GovernmentRequest.objects.exists()
+
+
+def test_family_outside_the_users_scope_is_not_offered(client_for, fieldworker_a, org_a, household_a, authority):
+    mother = household_a[0]
+    mother.assigned_to = fieldworker_a
+    mother.save()
+
+    response = client_for(fieldworker_a).post(
+        reverse("govrequests:request_create"),
+        {"action": "household", "persons": [str(mother.public_id)], "authority": str(authority.public_id)},
+    )
+
+    assert response.context["chosen"] == [mother]

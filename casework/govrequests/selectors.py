@@ -46,6 +46,17 @@ def overdue_requests(*, user: Any, today: date | None = None, limit: int = 20) -
     )
 
 
+def recent_request_changes(*, user: Any, limit: int = 10) -> QuerySet[RequestStatusChange]:
+    """The latest status changes of visible requests that cover a case assigned to the user."""
+    mine = RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id")
+    return (
+        RequestStatusChange.objects.visible_to(user)
+        .filter(request_id__in=mine)
+        .select_related("request", "actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def overdue_reasons(gov_request: GovernmentRequest, *, today: date | None = None) -> list[str]:
     """Why a request from `overdue_requests` is listed: keys `acknowledgement`, `decision`, `due_date`."""
     today = today or timezone.localdate()

@@ -144,9 +144,9 @@ def test_home_query_count_is_bounded(client_for, supervisor_a, org_a, requests_a
         person_transition(person=person, to="identity_in_progress", actor=supervisor_a)
     client = client_for(supervisor_a)
 
-    # session, user, overdue requests, caseload, recent changes, 2 permissions, status counts,
-    # nationality counts, my due reminders; the session save.
-    with django_assert_max_num_queries(13):
+    # session, user, overdue requests, caseload, recent changes of persons and of requests,
+    # 2 permissions, status counts, nationality counts, my due reminders; the session save.
+    with django_assert_max_num_queries(14):
         client.get("/")
 
 
@@ -196,6 +196,7 @@ def test_home_shows_court_deadlines_and_age_milestones_raised_by_the_sweep(clien
 
 def _my_work(org, user, count: int) -> None:
     """`count` of each thing the home page lists: assigned cases with a status change, overdue requests, reminders."""
+    from casework.govrequests.models import RequestStatusChange
     from casework.reminders.models import Reminder, subject_key_for
 
     today = timezone.localdate()
@@ -210,6 +211,7 @@ def _my_work(org, user, count: int) -> None:
             submitted_on=today - timedelta(days=30),
         )
         factories.RequestedPersonFactory(request=gov_request, person=person)
+        RequestStatusChange.objects.create(request=gov_request, old_status="draft", new_status="submitted", actor=user)
         Reminder.objects.create(
             kind="boy_approaching_11",
             organisation=org,
@@ -235,7 +237,26 @@ def test_home_query_count_is_the_same_for_5_and_50_rows(
         with django_assert_max_num_queries(16) as captured:
             response = client.get("/")
         counts.append(len(captured))
-        shown.append(len(response.context["overdue_requests"]))
+        shown.append((len(response.context["overdue_requests"]), len(response.context["recent_request_changes"])))
 
     assert counts[0] == counts[1]
-    assert shown == [5, 20]  # the overdue list is capped
+    assert shown == [(5, 5), (20, 10)]  # the lists are capped
+
+
+def test_home_shows_recent_status_changes_of_requests_covering_my_cases(client_for, caseworker_a, org_a):
+    from casework.govrequests.services import gov_request_transition
+
+    mine = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+    covering = factories.GovernmentRequestFactory(organisation=org_a, reference="A-MINE")
+    factories.RequestedPersonFactory(request=covering, person=mine)
+    other = factories.GovernmentRequestFactory(organisation=org_a, reference="A-OTHER")
+    factories.RequestedPersonFactory(request=other)
+    for gov_request in (covering, other):
+        gov_request_transition(gov_request=gov_request, to="submitted", actor=caseworker_a)
+
+    response = client_for(caseworker_a).get("/")
+
+    assert [c.request.reference for c in response.context["recent_request_changes"]] == ["A-MINE"]
+    html = response.content.decode()
+    assert 'data-request-change="A-MINE"' in html
+    assert 'data-request-change="A-OTHER"' not in html

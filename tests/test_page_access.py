@@ -337,3 +337,21 @@ def test_page_answers_each_role_as_its_permissions_and_scope_say(request, client
         assert not (response.status_code == 302 and location.startswith(login_url)), location
     else:
         assert response.status_code == want, response.status_code
+
+
+GET_PAGES = [name for name, page in PAGES.items() if page.method == "get" and name not in ("health",)]
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_every_page_labels_every_control_and_declares_its_language(request, client, supervisor_a, name):
+    from tests.web.test_accessibility import parse, unlabelled_controls
+
+    url, data = PAGES[name].target(request.getfixturevalue)
+    client.force_login(supervisor_a)
+
+    response = client.get(url, data)
+
+    if response.get("Content-Type", "").startswith("text/html"):
+        page = parse(response)
+        assert page.html_attrs.get("lang") == "en" and page.html_attrs.get("dir") == "ltr"
+        assert unlabelled_controls(page) == []

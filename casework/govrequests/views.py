@@ -147,12 +147,9 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
     if query:
         filterset = PersonFilterSet({"q": query}, queryset=Person.objects.visible_to(user), request=request)
         if filterset.is_valid():
+            # Leave out the chosen persons in the query, so that they do not use up the limit.
             known = {person.pk for person in chosen}
-            results = [
-                person
-                for person in filterset.qs.order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
-                if person.pk not in known
-            ]
+            results = list(filterset.qs.exclude(pk__in=known).order_by("case_number")[: selectors.PERSON_PICKER_LIMIT])
     return {"chosen": chosen, "results": results, "query": query, "picker_limit": selectors.PERSON_PICKER_LIMIT}
 
 
@@ -430,6 +427,15 @@ def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visib
     }
 
 
+def _get_request_with_persons(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
+    """A visible request with its covered persons only (not the events and history of the detail page)."""
+    covered = Prefetch("covered", queryset=RequestedPerson.objects.select_related("person").order_by("pk"))
+    return get_object_or_404(
+        GovernmentRequest.objects.visible_to(request.user).select_related("authority").prefetch_related(covered),
+        public_id=public_id,
+    )
+
+
 def _draft_or_redirect(request: HttpRequest, gov_request: GovernmentRequest) -> HttpResponse | None:
     if gov_request.status != RequestStatus.DRAFT:
         messages.error(request, _("Persons can only be added or removed while the request is a draft."))
@@ -445,7 +451,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """
     _require(request, CHANGE_PERMISSION)
     user = request.user
-    gov_request = _get_request(request, public_id)
+    gov_request = _get_request_with_persons(request, public_id)
     not_draft = _draft_or_redirect(request, gov_request)
     if not_draft:
         return not_draft
@@ -475,12 +481,11 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if query:
         filterset = PersonFilterSet({"q": query}, queryset=same_organisation, request=request)
         if filterset.is_valid():
+            # Leave out who is already offered in the query, so that they do not use up the limit.
             offered = covered_ids | {person.pk for person in household}
-            results = [
-                person
-                for person in filterset.qs.order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
-                if person.pk not in offered
-            ]
+            results = list(
+                filterset.qs.exclude(pk__in=offered).order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
+            )
     ticked = set(request.POST.getlist("persons")) if request.method == "POST" else set()
     context = {
         "gov_request": gov_request,

@@ -73,7 +73,12 @@ def assert_accessible_errors(response) -> None:
     assert page.summary_links, "no error linked to a field in the error summary"
     for href in page.summary_links:
         assert href.startswith("#") and href[1:] in page.ids, f"summary link {href!r} points at no element"
-    unlabelled = [
+    assert unlabelled_controls(page) == []
+
+
+def unlabelled_controls(page: PageParser) -> list[dict[str, str]]:
+    """Visible form controls without a label (a <label for>, a wrapping <label>, or an ARIA label)."""
+    return [
         control
         for control in page.controls
         if not (
@@ -83,7 +88,6 @@ def assert_accessible_errors(response) -> None:
             or control["_wrapped"]
         )
     ]
-    assert unlabelled == [], f"controls without a label: {unlabelled}"
 
 
 @pytest.fixture

@@ -563,3 +563,26 @@ def test_family_outside_the_users_scope_is_not_offered(client_for, fieldworker_a
     )
 
     assert response.context["chosen"] == [mother]
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_add_page_query_count_does_not_grow_with_the_family_or_the_results(
+    client_for, caseworker_a, org_a, authority, django_assert_max_num_queries, size
+):
+    household = factories.HouseholdFactory(organisation=org_a)
+    members = [
+        factories.PersonFactory(organisation=org_a, household=household, family_name_lat="Haddad") for _ in range(size)
+    ]
+    factories.PersonFactory.create_batch(size, organisation=org_a, family_name_lat="Haddad")  # found by the search
+    draft = services.gov_request_create(authority=authority, persons=members[:1], actor=caseworker_a)
+    client = client_for(caseworker_a)
+
+    # session, user, 2 permissions, the request, its covered persons, the family, the search
+    # results; the session save (in a savepoint: 3).
+    with django_assert_max_num_queries(11) as captured:
+        response = client.get(url("request_add_persons", draft), {"q": "haddad"})
+
+    assert len(response.context["household"]) == size - 1
+    assert len(response.context["results"]) == size
+    reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "DECLARE"))]
+    assert len(reads) == 8, "\n".join(q["sql"][:150] for q in reads)

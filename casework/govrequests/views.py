@@ -486,14 +486,16 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
             results = list(
                 filterset.qs.exclude(pk__in=offered).order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
             )
+    # Nothing is ticked in advance: a person is added only when the user ticks them.
     ticked = set(request.POST.getlist("persons")) if request.method == "POST" else set()
     context = {
         "gov_request": gov_request,
         "form": form,
         "household": household,
         "results": results,
+        "household_rows": [(person, str(person.public_id) in ticked) for person in household],
+        "result_rows": [(person, str(person.public_id) in ticked) for person in results],
         "query": query,
-        "ticked": ticked,
         "picker_limit": selectors.PERSON_PICKER_LIMIT,
     }
     return render(request, "govrequests/request_add_persons.html", context)

@@ -67,6 +67,8 @@ def test_add_page_offers_the_household_members_not_yet_covered(client_for, casew
     html = response.content.decode()
     for person in household_a[1:]:
         assert f'data-household="{person.case_number}"' in html
+        # Offered, not ticked: nobody is added without the user ticking them.
+        assert f'id="household-{person.public_id}">' in html
 
 
 def test_caseworker_adds_a_mothers_children_to_her_draft(client_for, caseworker_a, draft_a, household_a):

@@ -579,7 +579,9 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
         return HttpResponseRedirect(_detail_url(gov_request))
     rows = list(operation.handed_persons.select_related("person").order_by("person__case_number", "pk"))
     persons = [row.person for row in rows]
-    visible = set(Person.objects.visible_to(request.user).filter(pk__in=[p.pk for p in persons]).values_list("pk"))
+    visible = set(
+        Person.objects.visible_to(request.user).filter(pk__in=[p.pk for p in persons]).values_list("pk", flat=True)
+    )
     if len(visible) != len(persons):
         raise PermissionDenied
     if request.method == "POST":

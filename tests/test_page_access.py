@@ -167,6 +167,14 @@ PAGES: dict[str, Page] = {
         needs="govrequests.change_handoveroperation",
         record=True,
     ),
+    "govrequests:handover_cancel": Page(
+        "post",
+        _post(
+            "govrequests:handover_cancel", "accepted", "planned", data=lambda f: {"reason": "The crossing was closed."}
+        ),
+        needs="govrequests.change_handoveroperation",
+        record=True,
+    ),
     "govrequests:handover_document": Page(
         "get",
         _get("govrequests:handover_document", "accepted", "completed"),

@@ -270,3 +270,9 @@ class HandoverCompleteForm(forms.Form):
         if document and document.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The document is larger than 20 MB."))
         return document
+
+
+class HandoverCancelForm(forms.Form):
+    """Why a planned handover did not take place."""
+
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=1000)

@@ -359,3 +359,32 @@ def gov_request_remove_person(*, gov_request: GovernmentRequest, person: Person,
         data={"person": str(person.public_id)},
     )
     return locked
+
+
+@transaction.atomic
+def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) -> HandoverOperation:
+    """Cancel a planned handover (the delegation did not come, the crossing was closed…), with the reason.
+
+    The reason is added to the operation's notes, dated. The request keeps its status: another
+    operation can be planned for it.
+    """
+    if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
+        raise PermissionDenied
+    locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if locked.status != HandoverStatus.PLANNED:
+        raise DomainError(_("Only a planned handover can be cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for cancelling the handover."))
+    locked.status = HandoverStatus.CANCELLED
+    locked.notes = f"{locked.notes}\n{timezone.localdate().isoformat()}: {reason}".strip()
+    locked._history_user = actor
+    locked._change_reason = reason[:100]
+    locked.save()
+    audit.record(
+        actor=actor,
+        action="govrequests.handover.cancelled",
+        target=locked,
+        data={"from": HandoverStatus.PLANNED, "to": HandoverStatus.CANCELLED},
+    )
+    return locked

@@ -28,6 +28,11 @@ urlpatterns = [
         name="handover_complete",
     ),
     path(
+        "<uuid:public_id>/handovers/<uuid:operation_id>/cancel/",
+        views.request_cancel_handover,
+        name="handover_cancel",
+    ),
+    path(
         "<uuid:public_id>/handovers/<uuid:operation_id>/document/",
         views.request_handover_document,
         name="handover_document",

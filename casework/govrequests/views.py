@@ -27,6 +27,7 @@ from casework.govrequests.choices import DECISION_STATUSES, Decision, HandoverSt
 from casework.govrequests.filters import GovernmentRequestFilterSet
 from casework.govrequests.forms import (
     GovernmentRequestCreateForm,
+    HandoverCancelForm,
     HandoverCompleteForm,
     HandoverPlanForm,
     RequestAddPersonsForm,
@@ -615,3 +616,21 @@ def request_handover_document(request: HttpRequest, public_id: UUID, operation_i
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
+    """Cancel a planned handover, with the reason (`services.handover_cancel`)."""
+    _require(request, HANDOVER_CHANGE_PERMISSION)
+    operation = _get_operation(request, public_id, operation_id)
+    form = HandoverCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for cancelling the handover."))
+    else:
+        try:
+            services.handover_cancel(operation=operation, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Handover cancelled."))
+    return HttpResponseRedirect(_detail_url(operation.request) + "#handovers")

@@ -588,3 +588,72 @@ def test_add_page_query_count_does_not_grow_with_the_family_or_the_results(
     assert len(response.context["results"]) == size
     reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "DECLARE"))]
     assert len(reads) == 8, "\n".join(q["sql"][:150] for q in reads)
+
+
+# --- Cancelling a planned handover --------------------------------------------------------------
+
+
+def test_caseworker_cancels_a_planned_handover_with_the_reason_and_may_plan_again(
+    client_for, caseworker_a, accepted_request, planned, household_a
+):
+    client = client_for(caseworker_a)
+
+    response = client.post(
+        url("handover_cancel", accepted_request, planned.public_id), {"reason": "The crossing was closed."}
+    )
+
+    assert response.status_code == 302
+    planned.refresh_from_db()
+    assert planned.status == HandoverStatus.CANCELLED
+    assert planned.notes.endswith("The crossing was closed.")
+    event = AuditEvent.objects.get(action="govrequests.handover.cancelled")
+    assert (event.actor, event.data) == (caseworker_a, {"from": "planned", "to": "cancelled"})
+    assert planned.history.first().history_user == caseworker_a
+    accepted_request.refresh_from_db()
+    assert accepted_request.status == RS.OPERATION_PLANNED
+    detail = client.get(url("request_detail", accepted_request))
+    assert detail.context["can_plan_handover"]
+    assert url("handover_complete", accepted_request, planned.public_id) not in detail.content.decode()
+    again = client.post(url("handover_plan", accepted_request), _plan_data(household_a[1:3]))
+    assert again.status_code == 302
+    assert HandoverOperation.objects.filter(status=HandoverStatus.PLANNED).count() == 1
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_cancelling_needs_a_reason(client_for, caseworker_a, accepted_request, planned, reason):
+    response = client_for(caseworker_a).post(
+        url("handover_cancel", accepted_request, planned.public_id), {"reason": reason}, follow=True
+    )
+
+    assert "Give the reason for cancelling the handover." in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == HandoverStatus.PLANNED
+
+
+def test_a_completed_handover_cannot_be_cancelled(
+    client_for, caseworker_a, accepted_request, planned, household_a, media
+):
+    client = client_for(caseworker_a)
+    client.post(url("handover_complete", accepted_request, planned.public_id), _complete_data(household_a[1:3]))
+
+    response = client.post(
+        url("handover_cancel", accepted_request, planned.public_id), {"reason": "Too late."}, follow=True
+    )
+
+    assert "Only a planned handover can be cancelled." in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == HandoverStatus.COMPLETED
+
+
+def test_auditor_and_other_organisation_cannot_cancel(client_for, auditor_a, caseworker_b, accepted_request, planned):
+    data = {"reason": "No."}
+
+    assert (
+        client_for(auditor_a).post(url("handover_cancel", accepted_request, planned.public_id), data).status_code == 403
+    )
+    assert (
+        client_for(caseworker_b).post(url("handover_cancel", accepted_request, planned.public_id), data).status_code
+        == 404
+    )
+    planned.refresh_from_db()
+    assert planned.status == HandoverStatus.PLANNED

@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from casework.accounts import views as account_views
 from casework.core import views as core_views
 from casework.reports import views as report_views
 
@@ -33,7 +32,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    # The language can be chosen before logging in, on the login page.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    # The language can be chosen before logging in, on the login page; once logged in it is saved.
+    path("i18n/setlang/", account_views.language_switch, name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -37,10 +37,10 @@ from casework.core.exceptions import DomainError
 from casework.core.forms import StatusTransitionForm
 from casework.govrequests import services
 from casework.govrequests.choices import (
+    HANDOVER_STATUS_BADGE,
     REQUEST_STATUS_BADGE,
     Decision,
     DisclosureField,
-    HandoverStatus,
     RequestStatus,
 )
 from casework.govrequests.models import (
@@ -57,12 +57,6 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
-
-HANDOVER_STATUS_BADGE = {
-    HandoverStatus.PLANNED: "primary",
-    HandoverStatus.COMPLETED: "success",
-    HandoverStatus.CANCELLED: "secondary",
-}
 
 
 class DecisionsForm(forms.Form):

@@ -165,3 +165,8 @@ DEFAULT_DISCLOSURE_FIELDS: tuple[str, ...] = (
 
 # Languages with their own letter templates (templates/email/authority_followup_<code>.*); others get English.
 FOLLOWUP_LANGUAGES = ("en", "fr", "ar")
+HANDOVER_STATUS_BADGE = {
+    HandoverStatus.PLANNED: "primary",
+    HandoverStatus.COMPLETED: "success",
+    HandoverStatus.CANCELLED: "secondary",
+}

@@ -188,3 +188,98 @@ class FollowUpActionForm(forms.Form):
 
     followup = forms.UUIDField(widget=forms.HiddenInput)
     digest = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+
+class RequestAddPersonsForm(forms.Form):
+    """Persons to add to a draft request: posted public ids, checked against the user's scope."""
+
+    persons = forms.ModelMultipleChoiceField(
+        label=_("Persons to add"),
+        queryset=Person.objects.none(),
+        to_field_name="public_id",
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Choose at least one person."),
+            "invalid_choice": _("One of the chosen persons is not in your caseload."),
+            "invalid_pk_value": _("One of the chosen persons is not in your caseload."),
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only persons of the request's own organisation: a superuser cannot mix organisations either.
+        self.fields["persons"].queryset = Person.objects.visible_to(user).filter(organisation_id=organisation_id)
+
+
+class RequestRemovePersonForm(forms.Form):
+    """The covered person to take off a draft request."""
+
+    person = forms.UUIDField(label=_("Person"))
+
+
+class HandoverPlanForm(forms.Form):
+    """A handover operation for persons the State accepted: who, when, where, which delegation."""
+
+    persons = forms.MultipleChoiceField(
+        label=_("Persons to hand over"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    planned_on = forms.DateField(label=_("Date"), widget=_DateInput())
+    place = forms.CharField(label=_("Place"), max_length=200)
+    receiving_delegation = forms.CharField(label=_("Receiving delegation"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, rows: list[RequestedPerson], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "handover")
+        super().__init__(*args, **kwargs)
+        self.persons_by_id = {row.person.public_id.hex: row.person for row in rows}
+        self.fields["persons"].choices = [(row.person.public_id.hex, row.person.case_number) for row in rows]
+        self.helper = _helper()
+
+    def clean_persons(self) -> list[Person]:
+        return [self.persons_by_id[value] for value in self.cleaned_data["persons"]]
+
+
+class HandoverCompleteForm(forms.Form):
+    """The handover took place: the signed document, the day it was signed, who was actually handed over."""
+
+    handed_over = forms.MultipleChoiceField(
+        label=_("Persons handed over"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=_DateInput())
+    document = forms.FileField(
+        label=_("Signed handover document"),
+        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        help_text=_("PDF or image, at most 20 MB."),
+    )
+
+    def __init__(self, *args: Any, persons: list[Person], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "complete")
+        super().__init__(*args, **kwargs)
+        self.persons_by_id = {person.public_id.hex: person for person in persons}
+        self.fields["handed_over"].choices = [(person.public_id.hex, person.case_number) for person in persons]
+        self.fields["handed_over"].initial = list(self.persons_by_id)
+        self.helper = _helper()
+
+    def clean_handed_over(self) -> list[Person]:
+        return [self.persons_by_id[value] for value in self.cleaned_data["handed_over"]]
+
+    def clean_signed_on(self) -> Any:
+        day = self.cleaned_data["signed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return day
+
+    def clean_document(self) -> Any:
+        document = self.cleaned_data.get("document")
+        if document and document.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The document is larger than 20 MB."))
+        return document
+
+
+class HandoverCancelForm(forms.Form):
+    """Why a planned handover did not take place."""
+
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=1000)

@@ -35,7 +35,7 @@ from casework.govrequests.models import (
     RequestStatusChange,
 )
 from casework.people.choices import CaseStatus
-from casework.people.models import CustodyPeriod, NationalityClaim, Person
+from casework.people.models import CustodyPeriod, FamilyLink, NationalityClaim, Person
 
 ACKNOWLEDGEMENT_DAYS = 14
 DECISION_DAYS = 60
@@ -62,6 +62,17 @@ def overdue_requests(*, user: Any, today: date | None = None, limit: int = 20) -
         .select_related("authority")
         .annotate(person_count=Count("covered"))
         .order_by("submitted_on", "reference")[:limit]
+    )
+
+
+def recent_request_changes(*, user: Any, limit: int = 10) -> QuerySet[RequestStatusChange]:
+    """The latest status changes of visible requests that cover a case assigned to the user."""
+    mine = RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id")
+    return (
+        RequestStatusChange.objects.visible_to(user)
+        .filter(request_id__in=mine)
+        .select_related("request", "actor")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 
@@ -226,11 +237,18 @@ def persons_by_public_id(*, user: Any, public_ids: Iterable[Any]) -> list[Person
 
 
 def household_members(*, user: Any, persons: Iterable[Person]) -> list[Person]:
-    """Visible persons who share a household with any of `persons` (including them), by case number."""
+    """Visible family of `persons`, by case number, in one query: who shares a household with any of them
+    (including them) or is recorded as their relative (a family link), e.g. a mother's children."""
+    persons = list(persons)
     household_ids = {person.household_id for person in persons if person.household_id}
-    if not household_ids:
+    if not persons:
         return []
-    return list(Person.objects.visible_to(user).filter(household_id__in=household_ids).order_by("case_number"))
+    relatives = FamilyLink.objects.filter(person_id__in=[person.pk for person in persons]).values("relative_id")
+    return list(
+        Person.objects.visible_to(user)
+        .filter(Q(household_id__in=household_ids) | Q(pk__in=relatives))
+        .order_by("case_number")
+    )
 
 
 # --- Follow-ups to authorities ------------------------------------------------------------------

@@ -535,3 +535,56 @@ def followup_send(
         disclosure_id=disclosure.pk,
     )
     return disclosure, True
+
+
+@transaction.atomic
+def gov_request_remove_person(*, gov_request: GovernmentRequest, person: Person, actor: Any) -> GovernmentRequest:
+    """Take a person off a draft request; recorded in the row's history and the audit log.
+
+    Refused once the request was sent: what the State received stays as it was.
+    """
+    locked = _lock_visible_request(gov_request, actor)
+    if locked.status != RequestStatus.DRAFT:
+        raise DomainError(_("Persons can only be removed while the request is a draft."))
+    _check_persons([person], organisation_id=locked.organisation_id, actor=actor)
+    row = locked.covered.select_for_update().filter(person_id=person.pk).first()
+    if row is None:
+        raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
+    row._history_user = actor
+    row.delete()
+    audit.record(
+        actor=actor,
+        action="govrequests.request.person_removed",
+        target=locked,
+        data={"person": str(person.public_id)},
+    )
+    return locked
+
+
+@transaction.atomic
+def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) -> HandoverOperation:
+    """Cancel a planned handover (the delegation did not come, the crossing was closed…), with the reason.
+
+    The reason is added to the operation's notes, dated. The request keeps its status: another
+    operation can be planned for it.
+    """
+    if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
+        raise PermissionDenied
+    locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if locked.status != HandoverStatus.PLANNED:
+        raise DomainError(_("Only a planned handover can be cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for cancelling the handover."))
+    locked.status = HandoverStatus.CANCELLED
+    locked.notes = f"{locked.notes}\n{timezone.localdate().isoformat()}: {reason}".strip()
+    locked._history_user = actor
+    locked._change_reason = reason[:100]
+    locked.save()
+    audit.record(
+        actor=actor,
+        action="govrequests.handover.cancelled",
+        target=locked,
+        data={"from": HandoverStatus.PLANNED, "to": HandoverStatus.CANCELLED},
+    )
+    return locked

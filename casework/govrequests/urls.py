@@ -23,4 +23,22 @@ urlpatterns = [
     path("<uuid:public_id>/follow-up/refresh/", views.request_followup_refresh, name="request_followup_refresh"),
     path("<uuid:public_id>/follow-up/send/", views.request_followup_send, name="request_followup_send"),
     path("<uuid:public_id>/follow-up/discard/", views.request_followup_discard, name="request_followup_discard"),
+    path("<uuid:public_id>/persons/add/", views.request_add_persons, name="request_add_persons"),
+    path("<uuid:public_id>/persons/remove/", views.request_remove_person, name="request_remove_person"),
+    path("<uuid:public_id>/handovers/new/", views.request_plan_handover, name="handover_plan"),
+    path(
+        "<uuid:public_id>/handovers/<uuid:operation_id>/complete/",
+        views.request_complete_handover,
+        name="handover_complete",
+    ),
+    path(
+        "<uuid:public_id>/handovers/<uuid:operation_id>/cancel/",
+        views.request_cancel_handover,
+        name="handover_cancel",
+    ),
+    path(
+        "<uuid:public_id>/handovers/<uuid:operation_id>/document/",
+        views.request_handover_document,
+        name="handover_document",
+    ),
 ]

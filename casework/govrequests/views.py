@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,19 +26,34 @@ from casework.govrequests import selectors, services
 from casework.govrequests.choices import (
     AWAITING_ANSWER_STATUSES,
     DECISION_STATUSES,
+    Decision,
     DisclosureField,
     FollowUpStatus,
+    HandoverStatus,
     RequestStatus,
 )
 from casework.govrequests.filters import GovernmentRequestFilterSet
 from casework.govrequests.forms import (
     FollowUpActionForm,
     GovernmentRequestCreateForm,
+    HandoverCancelForm,
+    HandoverCompleteForm,
+    HandoverPlanForm,
+    RequestAddPersonsForm,
     RequestDecisionsForm,
     RequestEventForm,
+    RequestRemovePersonForm,
     RequestTransitionForm,
 )
-from casework.govrequests.models import AuthorityFollowUp, Disclosure, GovernmentRequest, RequestedPerson, RequestEvent
+from casework.govrequests.models import (
+    AuthorityFollowUp,
+    Disclosure,
+    GovernmentRequest,
+    HandoverOperation,
+    HandoverPerson,
+    RequestedPerson,
+    RequestEvent,
+)
 from casework.govrequests.services import SEND_FOLLOWUP_PERMISSION
 from casework.people.filters import PersonFilterSet
 from casework.people.models import Person
@@ -145,12 +160,9 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
     if query:
         filterset = PersonFilterSet({"q": query}, queryset=Person.objects.visible_to(user), request=request)
         if filterset.is_valid():
+            # Leave out the chosen persons in the query, so that they do not use up the limit.
             known = {person.pk for person in chosen}
-            results = [
-                person
-                for person in filterset.qs.order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
-                if person.pk not in known
-            ]
+            results = list(filterset.qs.exclude(pk__in=known).order_by("case_number")[: selectors.PERSON_PICKER_LIMIT])
     return {"chosen": chosen, "results": results, "query": query, "picker_limit": selectors.PERSON_PICKER_LIMIT}
 
 
@@ -250,6 +262,7 @@ def _render_detail(
             if can_record_decisions
             else None
         ),
+        **_draft_and_handover_context(user, gov_request, visible_ids),
     }
     return render(request, "govrequests/request_detail.html", context, status=status)
 
@@ -390,6 +403,67 @@ def _request_for_followup(request: HttpRequest, public_id: UUID) -> GovernmentRe
     )
 
 
+# --- Persons of a draft -------------------------------------------------------------------------
+
+HANDOVER_VIEW_PERMISSION = "govrequests.view_handoveroperation"
+HANDOVER_ADD_PERMISSION = "govrequests.add_handoveroperation"
+HANDOVER_CHANGE_PERMISSION = "govrequests.change_handoveroperation"
+# A handover can be planned once the State accepted someone, and another one while one is planned.
+HANDOVER_PLANNABLE = frozenset(
+    {RequestStatus.ACCEPTED, RequestStatus.PARTIALLY_ACCEPTED, RequestStatus.OPERATION_PLANNED}
+)
+ACCEPTED_DECISIONS = frozenset({Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED})
+
+
+def _accepted_rows(gov_request: GovernmentRequest, visible_ids: set[int]) -> list[RequestedPerson]:
+    """Covered persons the State accepted and the user may see (from the prefetched rows)."""
+    return [
+        row for row in gov_request.covered.all() if row.decision in ACCEPTED_DECISIONS and row.person_id in visible_ids
+    ]
+
+
+def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visible_ids: set[int]) -> dict[str, Any]:
+    """What the detail page shows about editing a draft's persons and about handover operations.
+
+    Two queries at most (operations, their persons), whatever the number of rows.
+    """
+    operations: list[HandoverOperation] = []
+    if user.has_perm(HANDOVER_VIEW_PERMISSION):
+        operations = list(
+            HandoverOperation.objects.visible_to(user)
+            .filter(request=gov_request)
+            .prefetch_related(
+                Prefetch(
+                    "handed_persons",
+                    queryset=HandoverPerson.objects.select_related("person").order_by("person__case_number", "pk"),
+                )
+            )
+            .order_by("-planned_on", "-pk")
+        )
+    return {
+        "can_edit_persons": user.has_perm(CHANGE_PERMISSION) and gov_request.status == RequestStatus.DRAFT,
+        "handovers": [
+            (operation, [(row, row.person_id in visible_ids) for row in operation.handed_persons.all()])
+            for operation in operations
+        ],
+        "can_plan_handover": (
+            user.has_perm(HANDOVER_ADD_PERMISSION)
+            and gov_request.status in HANDOVER_PLANNABLE
+            and bool(_accepted_rows(gov_request, visible_ids))
+        ),
+        "can_complete_handover": user.has_perm(HANDOVER_CHANGE_PERMISSION),
+    }
+
+
+def _get_request_with_persons(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
+    """A visible request with its covered persons only (not the events and history of the detail page)."""
+    covered = Prefetch("covered", queryset=RequestedPerson.objects.select_related("person").order_by("pk"))
+    return get_object_or_404(
+        GovernmentRequest.objects.visible_to(request.user).select_related("authority").prefetch_related(covered),
+        public_id=public_id,
+    )
+
+
 @require_GET
 def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The follow-up draft to the request's authority: recipient, fields disclosed, persons, the letter itself.
@@ -519,3 +593,202 @@ def request_followup_discard(request: HttpRequest, public_id: UUID) -> HttpRespo
     else:
         messages.success(request, _("Follow-up draft discarded."))
     return HttpResponseRedirect(_followup_url(gov_request))
+
+
+def _draft_or_redirect(request: HttpRequest, gov_request: GovernmentRequest) -> HttpResponse | None:
+    if gov_request.status != RequestStatus.DRAFT:
+        messages.error(request, _("Persons can only be added or removed while the request is a draft."))
+        return HttpResponseRedirect(_detail_url(gov_request))
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Add persons to a draft: household members of the covered persons are offered, others found by search.
+
+    Works without JavaScript: the search is a GET form, the ticked persons are posted.
+    """
+    _require(request, CHANGE_PERMISSION)
+    user = request.user
+    gov_request = _get_request_with_persons(request, public_id)
+    not_draft = _draft_or_redirect(request, gov_request)
+    if not_draft:
+        return not_draft
+    form = RequestAddPersonsForm(
+        request.POST if request.method == "POST" else None, user=user, organisation_id=gov_request.organisation_id
+    )
+    if form.is_valid():
+        try:
+            added = services.gov_request_add_persons(
+                gov_request=gov_request, persons=form.cleaned_data["persons"], actor=user
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(count)d person(s) added.") % {"count": added})
+            return HttpResponseRedirect(_detail_url(gov_request))
+    covered_ids = {row.person_id for row in gov_request.covered.all()}
+    same_organisation = Person.objects.visible_to(user).filter(organisation_id=gov_request.organisation_id)
+    covered_persons = [row.person for row in gov_request.covered.all()]
+    household = [
+        person
+        for person in selectors.household_members(user=user, persons=covered_persons)
+        if person.pk not in covered_ids and person.organisation_id == gov_request.organisation_id
+    ]
+    query = (request.GET.get("q") or "").strip()
+    results: list[Person] = []
+    if query:
+        filterset = PersonFilterSet({"q": query}, queryset=same_organisation, request=request)
+        if filterset.is_valid():
+            # Leave out who is already offered in the query, so that they do not use up the limit.
+            offered = covered_ids | {person.pk for person in household}
+            results = list(
+                filterset.qs.exclude(pk__in=offered).order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
+            )
+    # Nothing is ticked in advance: a person is added only when the user ticks them.
+    ticked = set(request.POST.getlist("persons")) if request.method == "POST" else set()
+    context = {
+        "gov_request": gov_request,
+        "form": form,
+        "household": household,
+        "results": results,
+        "household_rows": [(person, str(person.public_id) in ticked) for person in household],
+        "result_rows": [(person, str(person.public_id) in ticked) for person in results],
+        "query": query,
+        "picker_limit": selectors.PERSON_PICKER_LIMIT,
+    }
+    return render(request, "govrequests/request_add_persons.html", context)
+
+
+@require_POST
+def request_remove_person(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Take one covered person off a draft; a person the user cannot see is a 404."""
+    _require(request, CHANGE_PERMISSION)
+    gov_request = _get_request(request, public_id)
+    form = RequestRemovePersonForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    visible_ids = _visible_person_ids(gov_request, request.user)
+    row = next(
+        (
+            row
+            for row in gov_request.covered.all()
+            if row.person.public_id == form.cleaned_data["person"] and row.person_id in visible_ids
+        ),
+        None,
+    )
+    if row is None:
+        raise Http404
+    try:
+        services.gov_request_remove_person(gov_request=gov_request, person=row.person, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Case %(case)s removed from the request.") % {"case": row.person.case_number})
+    return HttpResponseRedirect(_detail_url(gov_request))
+
+
+# --- Handover operations ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Plan a handover operation for persons the State accepted (`services.handover_plan`)."""
+    _require(request, HANDOVER_ADD_PERMISSION)
+    gov_request = _get_request(request, public_id)
+    rows = _accepted_rows(gov_request, _visible_person_ids(gov_request, request.user))
+    if gov_request.status not in HANDOVER_PLANNABLE or not rows:
+        messages.error(request, _("A handover can only be planned for persons the State accepted."))
+        return HttpResponseRedirect(_detail_url(gov_request))
+    if request.method == "POST":
+        form = HandoverPlanForm(request.POST, rows=rows)
+        if form.is_valid():
+            try:
+                services.handover_plan(gov_request=gov_request, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Handover planned."))
+                return HttpResponseRedirect(_detail_url(gov_request) + "#handovers")
+    else:
+        form = HandoverPlanForm(rows=rows, initial={"persons": [row.person.public_id.hex for row in rows]})
+    return render(request, "govrequests/handover_plan.html", {"gov_request": gov_request, "form": form})
+
+
+def _get_operation(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HandoverOperation:
+    return get_object_or_404(
+        HandoverOperation.objects.visible_to(request.user).select_related("request", "request__authority"),
+        request__in=GovernmentRequest.objects.visible_to(request.user),
+        request__public_id=public_id,
+        public_id=operation_id,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_complete_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
+    """Record a planned handover as done, with the signed document (`services.handover_complete`).
+
+    The user must see every person on the operation: who was not handed over is part of what is recorded.
+    """
+    _require(request, HANDOVER_CHANGE_PERMISSION)
+    operation = _get_operation(request, public_id, operation_id)
+    gov_request = operation.request
+    if operation.status != HandoverStatus.PLANNED:
+        messages.error(request, _("Only a planned handover can be completed."))
+        return HttpResponseRedirect(_detail_url(gov_request))
+    rows = list(operation.handed_persons.select_related("person").order_by("person__case_number", "pk"))
+    persons = [row.person for row in rows]
+    visible = set(
+        Person.objects.visible_to(request.user).filter(pk__in=[p.pk for p in persons]).values_list("pk", flat=True)
+    )
+    if len(visible) != len(persons):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = HandoverCompleteForm(request.POST, request.FILES, persons=persons)
+        if form.is_valid():
+            try:
+                services.handover_complete(operation=operation, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Handover recorded as completed."))
+                return HttpResponseRedirect(_detail_url(gov_request) + "#handovers")
+    else:
+        form = HandoverCompleteForm(persons=persons, initial={"signed_on": operation.planned_on})
+    context = {"gov_request": gov_request, "operation": operation, "form": form}
+    return render(request, "govrequests/handover_complete.html", context)
+
+
+@require_GET
+def request_handover_document(request: HttpRequest, public_id: UUID, operation_id: UUID) -> FileResponse:
+    """The signed handover document, as a download under an opaque name; each download is audited."""
+    _require(request, HANDOVER_VIEW_PERMISSION)
+    operation = _get_operation(request, public_id, operation_id)
+    if not operation.handover_document:
+        raise Http404
+    audit.record(actor=request.user, action="govrequests.handover.document_downloaded", target=operation)
+    response = FileResponse(
+        operation.handover_document.open("rb"),
+        as_attachment=True,
+        filename=operation.handover_document.name.rsplit("/")[-1],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
+    """Cancel a planned handover, with the reason (`services.handover_cancel`)."""
+    _require(request, HANDOVER_CHANGE_PERMISSION)
+    operation = _get_operation(request, public_id, operation_id)
+    form = HandoverCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for cancelling the handover."))
+    else:
+        try:
+            services.handover_cancel(operation=operation, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Handover cancelled."))
+    return HttpResponseRedirect(_detail_url(operation.request) + "#handovers")

@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "caseload": people_selectors.caseload_for(user=user),
         "overdue_requests": [(r, request_selectors.overdue_reasons(r)) for r in overdue],
         "recent_changes": list(people_selectors.recent_status_changes(user=user)),
+        "recent_request_changes": list(request_selectors.recent_request_changes(user=user)),
         "sees_organisation": user.is_superuser or user.has_perm(SEES_ORGANISATION_PERMISSION),
     }
     if context["sees_organisation"]:

@@ -66,3 +66,18 @@ def test_postgresql_test_database_is_utf8_and_round_trips_arabic():
     with connection.cursor() as cursor:
         cursor.execute("SELECT char_length(worker) FROM core_workerheartbeat WHERE worker = %s", [name])
         assert cursor.fetchone()[0] == len(name)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 1800), ("600", 600)])
+def test_session_idle_timeout_is_read_from_the_environment(value, expected):
+    env = _production_env(DJANGO_DEBUG="1")
+    env.pop("SESSION_IDLE_TIMEOUT", None)
+    if value is not None:
+        env["SESSION_IDLE_TIMEOUT"] = value
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_EXPIRE_AT_BROWSER_CLOSE)"
+
+    result = _run(["-c", code], env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(expected), "True", "True"]

@@ -132,3 +132,13 @@ def test_admin_link_is_hidden_from_non_staff(client_for, caseworker_a):
     html = client_for(caseworker_a).get("/").content.decode()
 
     assert reverse("admin:index") not in html
+
+
+def test_idle_timeout_follows_the_configured_value(client_for, caseworker_a, settings):
+    settings.SESSION_COOKIE_AGE = 120  # SESSION_IDLE_TIMEOUT=120
+    client = client_for(caseworker_a)
+
+    client.get("/")
+
+    expires = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert timezone.now() + timedelta(seconds=60) < expires <= timezone.now() + timedelta(seconds=120)

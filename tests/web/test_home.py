@@ -144,7 +144,119 @@ def test_home_query_count_is_bounded(client_for, supervisor_a, org_a, requests_a
         person_transition(person=person, to="identity_in_progress", actor=supervisor_a)
     client = client_for(supervisor_a)
 
-    # session, user, overdue requests, caseload, recent changes, 2 permissions, status counts,
-    # nationality counts, my due reminders; the session save.
-    with django_assert_max_num_queries(13):
+    # session, user, overdue requests, caseload, recent changes of persons and of requests,
+    # 2 permissions, status counts, nationality counts, my due reminders; the session save.
+    with django_assert_max_num_queries(14):
         client.get("/")
+
+
+def test_overdue_request_links_to_its_page(client_for, caseworker_a, requests_a):
+    html = client_for(caseworker_a).get("/").content.decode()
+
+    assert f'href="/requests/{requests_a["unacknowledged"].public_id}/"' in html
+
+
+def test_home_shows_court_deadlines_and_age_milestones_raised_by_the_sweep(client_for, caseworker_a, org_a, org_b):
+    from casework.govrequests.choices import EventKind
+    from casework.people.choices import DatePrecision, Sex
+    from casework.reminders.services import reminders_sweep
+
+    today = timezone.localdate()
+    mother = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+    refused = factories.GovernmentRequestFactory(organisation=org_a, status="refused", reference="A-APPEAL")
+    factories.RequestedPersonFactory(request=refused, person=mother)
+    factories.RequestEventFactory(
+        request=refused, kind=EventKind.COURT_DEADLINE, occurred_on=today, due_on=today + timedelta(days=5)
+    )
+    birthday = today + timedelta(days=150)
+    boy = factories.PersonFactory(
+        organisation=org_a,
+        assigned_to=caseworker_a,
+        sex=Sex.MALE,
+        birth_date=birthday.replace(year=birthday.year - 11),
+        birth_date_precision=DatePrecision.EXACT,
+    )
+    other = factories.PersonFactory(
+        organisation=org_b,
+        sex=Sex.MALE,
+        birth_date=birthday.replace(year=birthday.year - 11),
+        birth_date_precision=DatePrecision.EXACT,
+    )
+    reminders_sweep(today=today)
+
+    response = client_for(caseworker_a).get("/")
+
+    html = response.content.decode()
+    assert "Court or appeal deadline" in html
+    assert "A-APPEAL" in html
+    assert "Boy approaching 11" in html
+    assert boy.case_number in html
+    assert other.case_number not in html
+
+
+def _my_work(org, user, count: int) -> None:
+    """`count` of each thing the home page lists: assigned cases with a status change, overdue requests, reminders."""
+    from casework.govrequests.models import RequestStatusChange
+    from casework.reminders.models import Reminder, subject_key_for
+
+    today = timezone.localdate()
+    for index in range(count):
+        person = factories.PersonFactory(organisation=org, assigned_to=user)
+        person_transition(person=person, to="identity_in_progress", actor=user)
+        factories.NationalityClaimFactory(person=person, country=("FR", "MA", "RU", "TR", "DE")[index % 5])
+        gov_request = factories.GovernmentRequestFactory(
+            organisation=org,
+            status="submitted",
+            drafted_on=today - timedelta(days=40),
+            submitted_on=today - timedelta(days=30),
+        )
+        factories.RequestedPersonFactory(request=gov_request, person=person)
+        RequestStatusChange.objects.create(request=gov_request, old_status="draft", new_status="submitted", actor=user)
+        Reminder.objects.create(
+            kind="boy_approaching_11",
+            organisation=org,
+            person=person,
+            subject_key=subject_key_for(person_id=person.pk, gov_request_id=None),
+            recipient=user,
+            due_on=today,
+            deadline_on=today + timedelta(days=100),
+            offset_days=100,
+        )
+
+
+@pytest.mark.parametrize("role", ["caseworker_a", "supervisor_a"])
+def test_home_query_count_is_the_same_for_5_and_50_rows(
+    request, client_for, org_a, role, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(role)
+    client = client_for(user)
+    counts = []
+    shown = []
+    for rows in (5, 45):  # 5, then 50 in all
+        _my_work(org_a, user, rows)
+        with django_assert_max_num_queries(16) as captured:
+            response = client.get("/")
+        counts.append(len(captured))
+        shown.append((len(response.context["overdue_requests"]), len(response.context["recent_request_changes"])))
+
+    assert counts[0] == counts[1]
+    assert shown == [(5, 5), (20, 10)]  # the lists are capped
+
+
+def test_home_shows_recent_status_changes_of_requests_covering_my_cases(client_for, caseworker_a, org_a):
+    from casework.govrequests.services import gov_request_transition
+
+    mine = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+    covering = factories.GovernmentRequestFactory(organisation=org_a, reference="A-MINE")
+    factories.RequestedPersonFactory(request=covering, person=mine)
+    other = factories.GovernmentRequestFactory(organisation=org_a, reference="A-OTHER")
+    factories.RequestedPersonFactory(request=other)
+    for gov_request in (covering, other):
+        gov_request_transition(gov_request=gov_request, to="submitted", actor=caseworker_a)
+
+    response = client_for(caseworker_a).get("/")
+
+    assert [c.request.reference for c in response.context["recent_request_changes"]] == ["A-MINE"]
+    html = response.content.decode()
+    assert 'data-request-change="A-MINE"' in html
+    assert 'data-request-change="A-OTHER"' not in html

@@ -273,7 +273,7 @@ def _make_requests(org, authority, count: int) -> None:
 LIST_READS = 7
 
 
-@pytest.mark.parametrize("rows", [5, 30])
+@pytest.mark.parametrize("rows", [5, 50])
 def test_list_query_count_does_not_grow_with_rows(
     client_for, caseworker_a, org_a, authority, django_assert_max_num_queries, rows
 ):
@@ -522,8 +522,9 @@ def test_auditor_sees_no_action(client_for, auditor_a, request_a):
 
 
 # Reads of the detail: session, user, permissions (2), the request with authority and creator,
-# covered persons, events, status changes, the persons the user may open, and the reminders about it.
-DETAIL_READS = 10
+# covered persons, events, status changes, the persons the user may open, the reminders about it,
+# and its handover operations (their persons only when there are some).
+DETAIL_READS = 11
 
 
 @pytest.mark.parametrize("rows", [1, 6])

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from casework.govrequests import selectors
-from casework.govrequests.choices import DECISION_BADGE, REQUEST_STATUS_BADGE
+from casework.govrequests.choices import DECISION_BADGE, HANDOVER_STATUS_BADGE, REQUEST_STATUS_BADGE
 
 register = template.Library()
 
@@ -27,3 +27,9 @@ def person_disclosures(context: template.Context, person: Any) -> dict[str, Any]
     """“Disclosed to X on D: fields…” for each disclosure about `person` (one query)."""
     rows = selectors.disclosures_about(person=person, user=context["request"].user)
     return {"disclosure_rows": rows}
+
+
+@register.filter
+def handover_status_badge(status: str) -> str:
+    """The Bootstrap colour of a handover operation's status badge."""
+    return HANDOVER_STATUS_BADGE.get(status, "secondary")

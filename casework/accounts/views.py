@@ -1,0 +1,60 @@
+"""The user's own pages: the profile (language, digest) and the language switcher that saves the choice."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
+
+from casework.accounts import services
+from casework.accounts.forms import ProfileForm
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    """The cookie LocaleMiddleware reads, so that the login page after a logout stays in the same language."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """Choose the interface language and how often the reminder digest is e-mailed."""
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.user_set_preferences(user=user, actor=user, **form.cleaned_data)
+            translation.activate(user.language)
+            messages.success(request, _("Your preferences were saved."))
+            response = redirect("profile")
+            _set_language_cookie(response, user.language)
+            return response
+    else:
+        form = ProfileForm(initial={"language": user.language, "digest_frequency": user.digest_frequency})
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_not_required
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's `set_language` (cookie and redirect); a logged-in user's choice is also saved on their account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in {code for code, _name in settings.LANGUAGES}
+    ):
+        services.user_set_preferences(user=request.user, actor=request.user, language=language)
+    return response

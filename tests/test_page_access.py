@@ -1,0 +1,400 @@
+"""Every page of the caseworker interface against every role.
+
+The URL patterns are enumerated from the URL configuration (everything but the Django admin), so a
+new page without an entry in PAGES fails `test_every_page_has_an_access_case`. For each page and
+role the expected answer follows from the role's permissions (`casework.accounts.roles`, the source
+of truth) and from scope:
+
+- anonymous → redirect to the login page (except the few pages marked public);
+- a missing capability → 403, checked before the lookup so that it never tells whether a record exists;
+- a record outside the user's scope → 404: the other organisation's caseworker and supervisor, and the
+  assigned-only caseworker (the records here are about a case assigned to someone else);
+- otherwise the page answers (2xx, or a redirect that is not to the login page).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from casework.accounts import roles
+from casework.govrequests import services
+from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
+from casework.reminders.models import Reminder, subject_key_for
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, REDIRECT = "ok", "login", "redirect"
+
+# role fixture → (role group, sees the records of organisation A)
+ROLES: dict[str, tuple[str | None, bool]] = {
+    "caseworker_a": (roles.CASEWORKER, True),
+    "fieldworker_a": (roles.CASEWORKER, False),  # assigned-only; the case belongs to caseworker_a
+    "supervisor_a": (roles.SUPERVISOR, True),
+    "orgadmin_a": (roles.ORGANISATION_ADMIN, True),
+    "auditor_a": (roles.AUDITOR, True),
+    "caseworker_b": (roles.CASEWORKER, False),
+    "supervisor_b": (roles.SUPERVISOR, False),
+    "anonymous": (None, False),
+}
+
+Target = Callable[[Callable[[str], Any]], tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Page:
+    """How to reach one URL: method, URL and data (built from fixtures), the capability it needs,
+    whether it shows a record of organisation A, and answers that do not follow the general rule."""
+
+    method: str
+    target: Target
+    needs: str = ""
+    record: bool = False
+    public: bool = False
+    special: dict[str, Any] = field(default_factory=dict)
+
+
+def _get(name: str, *fixtures: str, **data: Any) -> Target:
+    def build(fixture: Callable[[str], Any]) -> tuple[str, dict[str, Any]]:
+        args = [fixture(f).public_id for f in fixtures]
+        return reverse(name, args=args), data
+
+    return build
+
+
+def _post(name: str, *fixtures: str, data: Callable[[Callable[[str], Any]], dict] | None = None) -> Target:
+    def build(fixture: Callable[[str], Any]) -> tuple[str, dict[str, Any]]:
+        args = [fixture(f).public_id for f in fixtures]
+        return reverse(name, args=args), (data(fixture) if data else {})
+
+    return build
+
+
+def _person_of(fixture: Callable[[str], Any]) -> dict[str, str]:
+    return {"person": str(fixture("person_a").public_id)}
+
+
+def _followup_of(fixture: Callable[[str], Any]) -> dict[str, str]:
+    return {"followup": str(fixture("followup").public_id), "digest": ""}
+
+
+PAGES: dict[str, Page] = {
+    # Site and account pages.
+    "home": Page("get", _get("home")),
+    "health": Page("get", _get("health"), public=True),
+    "login": Page("get", _get("login"), public=True),
+    "logout": Page("post", _post("logout"), public=True, special={role: REDIRECT for role in ROLES}),
+    "password_change": Page("get", _get("password_change")),
+    "password_change_done": Page("get", _get("password_change_done")),
+    "profile": Page("get", _get("profile")),
+    "set_language": Page("post", _post("set_language", data=lambda f: {"language": "en", "next": "/"}), public=True),
+    # Persons.
+    "people:person_list": Page("get", _get("people:person_list"), needs="people.view_person"),
+    "people:person_export": Page("get", _get("people:person_export"), needs="people.view_person"),
+    "people:person_create": Page("get", _get("people:person_create"), needs="people.add_person"),
+    "people:person_detail": Page(
+        "get", _get("people:person_detail", "person_a"), needs="people.view_person", record=True
+    ),
+    "people:person_update": Page(
+        "get", _get("people:person_update", "person_a"), needs="people.change_person", record=True
+    ),
+    "people:person_transition": Page(
+        "post", _post("people:person_transition", "person_a"), needs="people.transition_person", record=True
+    ),
+    # Government requests.
+    "govrequests:request_list": Page(
+        "get", _get("govrequests:request_list"), needs="govrequests.view_governmentrequest"
+    ),
+    "govrequests:request_create": Page(
+        "get", _get("govrequests:request_create"), needs="govrequests.add_governmentrequest"
+    ),
+    "govrequests:request_detail": Page(
+        "get",
+        _get("govrequests:request_detail", "sent_request"),
+        needs="govrequests.view_governmentrequest",
+        record=True,
+    ),
+    "govrequests:request_transition": Page(
+        "post",
+        _post("govrequests:request_transition", "sent_request", data=lambda f: {"to": RequestStatus.ACKNOWLEDGED}),
+        needs="govrequests.change_governmentrequest",
+        record=True,
+    ),
+    "govrequests:request_record_event": Page(
+        "post",
+        _post("govrequests:request_record_event", "sent_request"),
+        needs="govrequests.add_requestevent",
+        record=True,
+    ),
+    "govrequests:request_event_document": Page(
+        "get",
+        _get("govrequests:request_event_document", "sent_request", "event_with_document"),
+        needs="govrequests.view_requestevent",
+        record=True,
+    ),
+    "govrequests:request_record_decisions": Page(
+        "post",
+        _post("govrequests:request_record_decisions", "sent_request"),
+        needs="govrequests.decide_request",
+        record=True,
+    ),
+    "govrequests:request_summary": Page(
+        "get",
+        _get("govrequests:request_summary", "sent_request"),
+        needs="govrequests.view_governmentrequest",
+        record=True,
+    ),
+    "govrequests:request_add_persons": Page(
+        "get",
+        _get("govrequests:request_add_persons", "draft"),
+        needs="govrequests.change_governmentrequest",
+        record=True,
+    ),
+    "govrequests:request_remove_person": Page(
+        "post",
+        _post("govrequests:request_remove_person", "draft", data=_person_of),
+        needs="govrequests.change_governmentrequest",
+        record=True,
+    ),
+    "govrequests:handover_plan": Page(
+        "get", _get("govrequests:handover_plan", "accepted"), needs="govrequests.add_handoveroperation", record=True
+    ),
+    "govrequests:handover_complete": Page(
+        "get",
+        _get("govrequests:handover_complete", "accepted", "planned"),
+        needs="govrequests.change_handoveroperation",
+        record=True,
+    ),
+    "govrequests:handover_cancel": Page(
+        "post",
+        _post(
+            "govrequests:handover_cancel", "accepted", "planned", data=lambda f: {"reason": "The crossing was closed."}
+        ),
+        needs="govrequests.change_handoveroperation",
+        record=True,
+    ),
+    "govrequests:handover_document": Page(
+        "get",
+        _get("govrequests:handover_document", "accepted", "completed"),
+        needs="govrequests.view_handoveroperation",
+        record=True,
+    ),
+    "govrequests:request_followup": Page(
+        "get",
+        _get("govrequests:request_followup", "sent_request"),
+        needs="govrequests.view_governmentrequest",
+        record=True,
+    ),
+    "govrequests:request_followup_refresh": Page(
+        "post",
+        _post("govrequests:request_followup_refresh", "sent_request"),
+        needs="govrequests.send_followup",
+        record=True,
+    ),
+    "govrequests:request_followup_send": Page(
+        "post",
+        _post("govrequests:request_followup_send", "sent_request", data=_followup_of),
+        needs="govrequests.send_followup",
+        record=True,
+    ),
+    "govrequests:request_followup_discard": Page(
+        "post",
+        _post("govrequests:request_followup_discard", "sent_request", data=_followup_of),
+        needs="govrequests.send_followup",
+        record=True,
+    ),
+    # Facilities: reference data, every role reads them.
+    "camps:facility_list": Page("get", _get("camps:facility_list"), needs="camps.view_facility"),
+    "camps:facility_detail": Page("get", _get("camps:facility_detail", "facility"), needs="camps.view_facility"),
+    # Reminders.
+    "reminders:reminder_acknowledge": Page(
+        "post", _post("reminders:reminder_acknowledge", "reminder"), needs="reminders.change_reminder", record=True
+    ),
+    "reminders:reminder_snooze": Page(
+        "post",
+        _post("reminders:reminder_snooze", "reminder", data=lambda f: {"until": "2999-01-01"}),
+        needs="reminders.change_reminder",
+        record=True,
+    ),
+    "reminders:reminder_dismiss": Page(
+        "post",
+        _post("reminders:reminder_dismiss", "reminder", data=lambda f: {"reason": "Handled by phone."}),
+        needs="reminders.change_reminder",
+        record=True,
+    ),
+    "reminders:reminder_done": Page(
+        "post", _post("reminders:reminder_done", "reminder"), needs="reminders.change_reminder", record=True
+    ),
+}
+
+
+def _url_names(patterns: list, namespace: str = "") -> set[str]:
+    """Names of every URL pattern outside the Django admin (unnamed patterns fail: they could not be reversed)."""
+    names = set()
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _url_names(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>")
+    return names
+
+
+def test_every_page_has_an_access_case():
+    enumerated = _url_names(get_resolver().url_patterns)
+
+    assert enumerated - set(PAGES) == set(), "pages without an access case: add them to PAGES"
+    assert set(PAGES) - enumerated == set(), "PAGES lists pages that no longer exist"
+
+
+def expected(page: Page, role: str) -> str | int:
+    if role in page.special:
+        return page.special[role]
+    group, sees_records = ROLES[role]
+    if group is None:
+        return OK if page.public else LOGIN
+    if page.needs and page.needs not in roles.ROLE_PERMISSIONS[group]:
+        return 403
+    if page.record and not sees_records:
+        return 404
+    return OK
+
+
+# --- Records of organisation A about a case assigned to caseworker_a ---------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def authority():
+    return factories.GovernmentAuthorityFactory(country="FR")
+
+
+@pytest.fixture
+def draft(org_a, person_a, authority):
+    gov_request = factories.GovernmentRequestFactory(organisation=org_a, authority=authority)
+    factories.RequestedPersonFactory(request=gov_request, person=person_a)
+    return gov_request
+
+
+@pytest.fixture
+def sent_request(org_a, person_a, authority):
+    gov_request = factories.GovernmentRequestFactory(organisation=org_a, authority=authority, submitted=True)
+    factories.RequestedPersonFactory(request=gov_request, person=person_a)
+    return gov_request
+
+
+@pytest.fixture
+def followup(org_a, sent_request, authority, superuser):
+    """The open follow-up draft to the request's authority (drafted as the sweep would)."""
+    return services.followup_draft_for(authority=authority, organisation_id=org_a.pk, actor=superuser)
+
+
+@pytest.fixture
+def event_with_document(sent_request, media):
+    event = factories.RequestEventFactory(request=sent_request, kind="answer")
+    event.document.save("answer.pdf", ContentFile(b"%PDF-1.4 synthetic"), save=True)
+    return event
+
+
+@pytest.fixture
+def accepted(org_a, person_a, authority):
+    gov_request = factories.GovernmentRequestFactory(
+        organisation=org_a,
+        authority=authority,
+        status=RequestStatus.ACCEPTED,
+        submitted_on=date(2025, 1, 10),
+        decided_on=date(2025, 3, 1),
+    )
+    factories.RequestedPersonFactory(request=gov_request, person=person_a, decision=Decision.ACCEPTED)
+    return gov_request
+
+
+@pytest.fixture
+def planned(org_a, accepted, person_a):
+    operation = factories.HandoverOperationFactory(organisation=org_a, request=accepted)
+    factories.HandoverPersonFactory(operation=operation, person=person_a)
+    return operation
+
+
+@pytest.fixture
+def completed(org_a, accepted, person_a, media):
+    operation = factories.HandoverOperationFactory(
+        organisation=org_a, request=accepted, status=HandoverStatus.COMPLETED, document_signed_on=date(2025, 6, 1)
+    )
+    operation.handover_document.save("signed.pdf", ContentFile(b"%PDF-1.4 signed"), save=True)
+    factories.HandoverPersonFactory(operation=operation, person=person_a, handed_over=True)
+    return operation
+
+
+@pytest.fixture
+def facility():
+    return factories.FacilityFactory(name="Roj")
+
+
+@pytest.fixture
+def reminder(org_a, person_a, caseworker_a):
+    return Reminder.objects.create(
+        kind="boy_approaching_11",
+        organisation=org_a,
+        person=person_a,
+        subject_key=subject_key_for(person_id=person_a.pk, gov_request_id=None),
+        recipient=caseworker_a,
+        due_on=date(2025, 6, 1),
+        deadline_on=date(2025, 12, 1),
+        offset_days=180,
+    )
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_answers_each_role_as_its_permissions_and_scope_say(request, client, name, role):
+    page = PAGES[name]
+    url, data = page.target(request.getfixturevalue)
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+
+    response = getattr(client, page.method)(url, data)
+
+    want = expected(page, role)
+    login_url = resolve_url(settings.LOGIN_URL)
+    location = response.get("Location", "")
+    if want == LOGIN:
+        assert response.status_code == 302 and location.startswith(login_url), (response.status_code, location)
+    elif want == REDIRECT:
+        assert response.status_code == 302, response.status_code
+    elif want == OK:
+        assert response.status_code < 400, response.status_code
+        assert not (response.status_code == 302 and location.startswith(login_url)), location
+    else:
+        assert response.status_code == want, response.status_code
+
+
+GET_PAGES = [name for name, page in PAGES.items() if page.method == "get" and name not in ("health",)]
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_every_page_labels_every_control_and_declares_its_language(request, client, supervisor_a, name):
+    from tests.web.test_accessibility import parse, unlabelled_controls
+
+    url, data = PAGES[name].target(request.getfixturevalue)
+    client.force_login(supervisor_a)
+
+    response = client.get(url, data)
+
+    if response.get("Content-Type", "").startswith("text/html"):
+        page = parse(response)
+        assert page.html_attrs.get("lang") == "en" and page.html_attrs.get("dir") == "ltr"
+        assert unlabelled_controls(page) == []

@@ -29,7 +29,7 @@ from casework.people.choices import (
     Script,
     TransferReason,
 )
-from casework.people.models import Alias, DnaTest, FamilyLink, IdentityDocument, NationalityClaim, Person
+from casework.people.models import DnaTest, FamilyLink, IdentityDocument, NationalityClaim, Person
 from casework.people.names import normalise_name
 
 NAME_FIELDS_LAT = ["given_name_lat", "father_name_lat", "grandfather_name_lat", "family_name_lat"]
@@ -399,11 +399,54 @@ class PersonRecordForm(AdminModelForm):
         return _parse_version(value)
 
 
-class AliasRecordForm(PersonRecordForm):
-    class Meta:
-        model = Alias
-        fields = ["kind", "name", "script", "armed_group_link"]
-        widgets = {"name": forms.TextInput(attrs={"dir": "auto"})}
+class AliasRowForm(forms.Form):
+    """One row of the aliases formset of a person: a recorded alias (with its id and version) or a new one."""
+
+    id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AliasKind.choices, initial=AliasKind.ALIAS)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    script = forms.ChoiceField(label=_("Script"), choices=Script.choices, initial=Script.LATIN)
+    armed_group_link = forms.BooleanField(label=_("Linked to an armed group"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["dir"] = "auto"
+        columns = [Column("kind", css_class="col-md-3"), Column("name", css_class="col-md-4")]
+        columns.append(Column("script", css_class="col-md-2"))
+        if can_view_sensitive(user):
+            columns.append(Column("armed_group_link", css_class="col-md-2 pt-md-4"))
+        else:
+            # L3: neither shown nor changed without the permission.
+            del self.fields["armed_group_link"]
+        self.helper = _crispy_row_helper()
+        self.helper.layout = Layout("id", "version", Row(*columns, Column("DELETE", css_class="col-md-1 pt-md-4")))
+
+    def clean_version(self) -> datetime | None:
+        value = self.cleaned_data["version"]
+        return _parse_version(value) if value else None
+
+
+class BaseAliasRowFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        """The same name of the same kind only once; recorded rows carry their version."""
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            if form.cleaned_data.get("id") and not form.cleaned_data.get("version"):
+                raise forms.ValidationError(_("The form is out of date. Open the page again."))
+            key = (form.cleaned_data["kind"], normalise_name(form.cleaned_data["name"]))
+            if key in seen:
+                raise forms.ValidationError(_("The same name is entered twice."))
+            seen.add(key)
+
+
+AliasRowFormSet = forms.formset_factory(
+    AliasRowForm, formset=BaseAliasRowFormSet, extra=2, can_delete=True, max_num=50, validate_max=True
+)
 
 
 class NationalityClaimAddForm(PersonRecordForm):

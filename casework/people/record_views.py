@@ -34,7 +34,7 @@ from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log
 from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet
 from casework.people.forms import (
-    AliasRecordForm,
+    AliasRowFormSet,
     CustodyMoveForm,
     DnaTestForm,
     FamilyLinkEditForm,
@@ -416,6 +416,113 @@ def identity_document_file(request: HttpRequest, public_id: UUID, record_id: UUI
     return response
 
 
+ALIAS_FIELDS = ("kind", "name", "script", "armed_group_link")
+
+
+@require_http_methods(["GET", "POST"])
+def alias_formset(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The person's other names as one formset: edit, remove (tick) and add rows, saved all or nothing.
+
+    Each recorded row carries its version; if someone else changed or removed one of them since the
+    page was shown, nothing is saved and the page lists their changes above the user's kept input.
+    """
+    person = _scoped_person(request, ALIASES, public_id, "view")
+    user = request.user
+    can_change = user.has_perm(ALIASES.perm("change")) and user.has_perm(ALIASES.perm("add"))
+    aliases = list(Alias.objects.filter(person=person))
+    context: dict[str, Any] = {"person": person, "kind": ALIASES, "aliases": aliases, "can_change": can_change}
+    status = 200
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        formset = AliasRowFormSet(request.POST, prefix="aliases", form_kwargs={"user": user})
+        if formset.is_valid():
+            try:
+                services.person_aliases_save(person=person, actor=user, rows=_alias_rows(formset, aliases))
+            except (services.ConcurrentEditError, services.RecordGoneError):
+                formset, conflicts = _alias_conflicts(request, person, formset)
+                context.update(conflict=True, conflicts=conflicts, aliases=list(Alias.objects.filter(person=person)))
+                status = 409
+            except (DomainError, ValidationError) as exc:
+                messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                formset._non_form_errors = formset.error_class(messages_)
+            else:
+                messages.success(request, _("Other names saved."))
+                return redirect(ALIASES.url("list", person.public_id))
+    elif can_change:
+        formset = AliasRowFormSet(
+            initial=[_alias_initial(alias) for alias in aliases], prefix="aliases", form_kwargs={"user": user}
+        )
+    else:
+        formset = None
+    if can_view_sensitive(user):
+        log_sensitive_read(user=user, objects=context["aliases"], context="alias_list")
+    context["formset"] = formset
+    return render(request, "people/alias_formset.html", context, status=status)
+
+
+def _alias_initial(alias: Alias) -> dict[str, Any]:
+    return {
+        "id": alias.public_id,
+        "version": alias.updated_at.isoformat(),
+        **{n: getattr(alias, n) for n in ALIAS_FIELDS},
+    }
+
+
+def _alias_rows(formset: Any, aliases: list[Alias]) -> list[dict[str, Any]]:
+    """The formset's filled rows as `services.person_aliases_save` takes them."""
+    by_id = {alias.public_id: alias for alias in aliases}
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed():
+            continue
+        data = form.cleaned_data
+        alias = None
+        if data.get("id"):
+            alias = by_id.get(data["id"])
+            if alias is None:  # removed since the page was shown (or never this person's)
+                raise services.RecordGoneError
+        rows.append(
+            {
+                "alias": alias,
+                "version": data.get("version"),
+                "delete": bool(data.get("DELETE")),
+                "fields": {name: data[name] for name in ALIAS_FIELDS if name in form.fields},
+            }
+        )
+    return rows
+
+
+def _alias_conflicts(request: HttpRequest, person: Person, formset: Any) -> tuple[Any, list[tuple[str, list]]]:
+    """What others changed in the posted aliases, and the formset rebound to the current versions."""
+    current = {alias.public_id: alias for alias in Alias.objects.filter(person=person)}
+    hidden = hidden_fields_for(request.user, Alias)
+    conflicts: list[tuple[str, list]] = []
+    data = request.POST.copy()
+    for index, form in enumerate(formset.forms):
+        alias_id = form.cleaned_data.get("id")
+        if not alias_id:
+            continue
+        alias = current.get(alias_id)
+        if alias is None:
+            conflicts.append((_("A name you had on the page"), [(_("removed"), "")]))
+            data[f"aliases-{index}-id"] = ""
+            data[f"aliases-{index}-version"] = ""
+            continue
+        if alias.updated_at != form.cleaned_data.get("version"):
+            changed = selectors.record_changes_since(record=alias, updated_at=form.cleaned_data["version"]) or []
+            values = [
+                (Alias._meta.get_field(name).verbose_name, display_value(alias, name))
+                for name in changed
+                if name not in hidden
+            ]
+            conflicts.append((alias.name, values))
+        data[f"aliases-{index}-version"] = alias.updated_at.isoformat()
+    rebound = AliasRowFormSet(data, prefix="aliases", form_kwargs={"user": request.user})
+    rebound.is_valid()
+    return rebound, conflicts
+
+
 # --- Services of the kinds that are not a plain add ----------------------------------------------
 
 
@@ -431,11 +538,6 @@ def _claim_add(*, person: Person, form: NationalityClaimAddForm, actor: Any) -> 
         claimed_on=claim.claimed_on,
         notes=claim.notes,
     )
-
-
-def _alias_add(*, person: Person, form: AliasRecordForm, actor: Any) -> Alias:
-    alias: Alias = form.instance
-    return services.person_record_add(person=person, record=alias, actor=actor)
 
 
 def _family_add(*, person: Person, form: FamilyLinkForm, actor: Any) -> FamilyLink:
@@ -469,9 +571,6 @@ ALIASES = RecordKind(
     model=Alias,
     title=gettext_lazy("Other names"),
     columns=("name", "kind", "script", "armed_group_link"),
-    add_form=AliasRecordForm,
-    edit_form=AliasRecordForm,
-    add=_alias_add,
 )
 CLAIMS = RecordKind(
     name="claim",
@@ -527,4 +626,5 @@ DNA_TESTS = RecordKind(
     l3_page=True,
 )
 
-KINDS = (ALIASES, CLAIMS, DOCUMENTS, FAMILY, CUSTODY, DNA_TESTS)
+# Aliases have their own formset page (`alias_formset`).
+KINDS = (CLAIMS, DOCUMENTS, FAMILY, CUSTODY, DNA_TESTS)

@@ -520,3 +520,24 @@ def nationality_claim_update(
     claim.save()
     audit.record(actor=actor, action="people.nationalityclaim.updated", target=claim, data={"fields": changed})
     return claim
+
+
+@transaction.atomic(durable=True)
+def person_aliases_save(*, person: Person, actor: Any, rows: list[dict[str, Any]]) -> None:
+    """Apply the rows of the aliases formset, all or nothing: add new names, edit and remove recorded ones.
+
+    Each row: `alias` (None for a new name), `version` (the alias's `updated_at` the form was built
+    from), `delete`, and `fields` (kind, name, script and, for permitted users, armed_group_link).
+    A row changed by someone else meanwhile raises ConcurrentEditError and nothing is saved.
+    """
+    for row in rows:
+        alias = row["alias"]
+        if alias is None:
+            if not row["delete"]:
+                person_record_add(person=person, record=Alias(**row["fields"]), actor=actor)
+        elif row["delete"]:
+            person_record_remove(record=alias, actor=actor, expected_updated_at=row["version"])
+        elif any(getattr(alias, name) != value for name, value in row["fields"].items()):
+            for name, value in row["fields"].items():
+                setattr(alias, name, value)
+            person_record_update(record=alias, actor=actor, expected_updated_at=row["version"])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("<uuid:public_id>/photo/", views.person_photo, name="person_photo"),
     path("<uuid:public_id>/transition/", views.person_transition, name="person_transition"),
+    path("<uuid:public_id>/aliases/", record_views.alias_formset, name="alias_list"),
     path(
         "<uuid:public_id>/claims/<uuid:record_id>/transition/",
         record_views.nationality_claim_transition,

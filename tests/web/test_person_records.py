@@ -13,13 +13,13 @@ from django_countries import countries
 from PIL import Image
 
 from casework.core.models import AuditEvent
-from casework.people.models import Alias, CustodyPeriod, DnaTest, FamilyLink, IdentityDocument, NationalityClaim
+from casework.people.models import CustodyPeriod, DnaTest, FamilyLink, IdentityDocument, NationalityClaim
 from casework.screenings.models import Screening
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE_KINDS = ["alias", "claim", "document", "family", "custody"]
+PEOPLE_KINDS = ["claim", "document", "family", "custody"]
 L3_KINDS = [("people", "dna"), ("screenings", "screening")]
 
 
@@ -29,6 +29,9 @@ def list_url(kind: str, person, namespace: str = "people") -> str:
 
 def record_url(kind: str, view: str, record, namespace: str = "people") -> str:
     return reverse(f"{namespace}:{kind}_{view}", args=[record.person.public_id, record.public_id])
+
+
+DOCUMENT_DATES = {"issued_on": "2014-01-01", "expires_on": "2024-01-01"}  # as IdentityDocumentFactory
 
 
 def version(record) -> str:
@@ -70,7 +73,7 @@ def test_record_pages_of_a_person_outside_the_scope_are_not_found(request, clien
     assert client.post(list_url(kind, person_a), {}).status_code == 404
 
 
-@pytest.mark.parametrize("kind", ["alias", "claim", "document", "family"])
+@pytest.mark.parametrize("kind", ["claim", "document", "family"])
 @pytest.mark.parametrize("role", ["caseworker_b", "fieldworker_a"])
 def test_edit_and_remove_outside_the_scope_are_not_found(request, client_for, role, kind, records):
     record = records[kind]
@@ -81,7 +84,7 @@ def test_edit_and_remove_outside_the_scope_are_not_found(request, client_for, ro
     assert type(record).objects.filter(pk=record.pk).exists()
 
 
-@pytest.mark.parametrize("kind", ["alias", "claim", "document", "family"])
+@pytest.mark.parametrize("kind", ["claim", "document", "family"])
 def test_auditor_cannot_add_edit_or_remove(client_for, auditor_a, kind, records):
     record = records[kind]
     client = client_for(auditor_a)
@@ -137,54 +140,6 @@ def test_detail_page_links_to_the_record_pages_by_rights(client_for, caseworker_
 # --- Adding, editing, removing -------------------------------------------------------------------
 
 
-def test_caseworker_adds_an_alias_and_it_is_audited(client_for, caseworker_a, person_a):
-    response = client_for(caseworker_a).post(
-        list_url("alias", person_a), {"kind": "kunya", "name": "Umm Khalid", "script": "latn"}
-    )
-
-    assert response.status_code == 302
-    alias = Alias.objects.get(person=person_a)
-    assert alias.name == "Umm Khalid"
-    assert alias.history.get().history_user == caseworker_a
-    assert AuditEvent.objects.filter(action="people.alias.added", target_id=str(alias.public_id)).exists()
-
-
-def test_alias_edit_saves_and_records_the_changed_fields(client_for, caseworker_a, records):
-    alias = records["alias"]
-    response = client_for(caseworker_a).post(
-        record_url("alias", "update", alias),
-        {"kind": alias.kind, "name": "Umm Ali", "script": "latn", "version": version(alias)},
-    )
-
-    assert response.status_code == 302
-    alias.refresh_from_db()
-    assert alias.name == "Umm Ali"
-    event = AuditEvent.objects.get(action="people.alias.updated")
-    assert event.data == {"fields": ["name"]}
-    assert [h.name for h in alias.history.order_by("history_id")] == ["Umm Yusuf", "Umm Ali"]
-
-
-def test_concurrent_alias_edit_shows_what_changed_and_overwrites_nothing(client_for, caseworker_a, records):
-    alias = records["alias"]
-    opened_version = version(alias)
-    # Someone else renames the alias after the form was opened.
-    alias.name = "Umm Hamza"
-    alias.save()
-
-    response = client_for(caseworker_a).post(
-        record_url("alias", "update", alias),
-        {"kind": alias.kind, "name": "Umm Ali", "script": "latn", "version": opened_version},
-    )
-
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert 'id="edit-conflict"' in html
-    assert "Umm Hamza" in html  # their value, shown as the current one
-    alias.refresh_from_db()
-    assert alias.name == "Umm Hamza"
-    assert not AuditEvent.objects.filter(action="people.alias.updated").exists()
-
-
 def test_concurrent_change_blocks_a_removal(client_for, caseworker_a, records):
     document = records["document"]
     opened_version = version(document)
@@ -198,25 +153,59 @@ def test_concurrent_change_blocks_a_removal(client_for, caseworker_a, records):
 
 
 def test_editing_a_record_removed_meanwhile_says_so(client_for, caseworker_a, records):
-    alias = records["alias"]
-    url = record_url("alias", "update", alias)
-    data = {"kind": alias.kind, "name": "Umm Ali", "script": "latn", "version": version(alias)}
-    alias.delete()
+    document = records["document"]
+    url = record_url("document", "update", document)
+    data = {"document_type": "passport", "number": "CHANGED", "version": version(document)}
+    document.delete()
 
     response = client_for(caseworker_a).post(url, data, follow=True)
 
     assert "removed this record" in response.content.decode()
-    assert not Alias.objects.filter(name="Umm Ali").exists()
+    assert not IdentityDocument.objects.exists()
 
 
-def test_caseworker_removes_an_alias(client_for, caseworker_a, records):
-    alias = records["alias"]
+def test_concurrent_document_edit_shows_what_changed_and_overwrites_nothing(client_for, caseworker_a, records):
+    document = records["document"]
+    opened_version = version(document)
+    # Someone else corrects the number after the form was opened.
+    document.number = "THEIRS01"
+    document.save()
 
-    response = client_for(caseworker_a).post(record_url("alias", "remove", alias), {"version": version(alias)})
+    response = client_for(caseworker_a).post(
+        record_url("document", "update", document),
+        {
+            **DOCUMENT_DATES,
+            "document_type": "passport",
+            "number": "MINE0001",
+            "issuing_country": "FR",
+            "version": opened_version,
+        },
+    )
 
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="edit-conflict"' in html
+    assert "THEIRS01" in html  # their value, shown as the current one
+    assert 'value="MINE0001"' in html  # the user's input is kept
+    document.refresh_from_db()
+    assert document.number == "THEIRS01"
+    assert not AuditEvent.objects.filter(action="people.identitydocument.updated").exists()
+
+    # Saving again, now on the current version, deliberately replaces their change.
+    response = client_for(caseworker_a).post(
+        record_url("document", "update", document),
+        {
+            **DOCUMENT_DATES,
+            "document_type": "passport",
+            "number": "MINE0001",
+            "issuing_country": "FR",
+            "version": version(document),
+        },
+    )
     assert response.status_code == 302
-    assert not Alias.objects.filter(pk=alias.pk).exists()
-    assert AuditEvent.objects.filter(action="people.alias.removed", target_id=str(alias.public_id)).exists()
+    document.refresh_from_db()
+    assert document.number == "MINE0001"
+    assert AuditEvent.objects.get(action="people.identitydocument.updated").data["fields"] == ["number"]
 
 
 def test_nationality_claim_is_added_edited_and_moved_through_its_transitions(client_for, caseworker_a, person_a):

@@ -590,3 +590,61 @@ def test_custody_move_to_a_section_of_another_facility_is_a_field_error(client_f
 
     assert 'href="#id_section"' in response.content.decode()
     assert not CustodyPeriod.objects.filter(person=person_a).exists()
+
+
+@pytest.mark.parametrize("kind", ["claim", "document", "family"])
+@pytest.mark.parametrize("role", ["caseworker_a", "supervisor_a"])
+def test_caseworkers_open_the_edit_page_with_the_version(request, client_for, role, kind, records):
+    record = records[kind]
+
+    response = client_for(request.getfixturevalue(role)).get(record_url(kind, "update", record))
+
+    assert response.status_code == 200
+    assert f'value="{version(record)}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "expected"), [("auditor_a", 403), ("caseworker_b", 404), ("fieldworker_a", 404)])
+def test_claim_transition_needs_the_capability_and_the_scope(request, client_for, role, expected, records):
+    claim = records["claim"]
+    url = reverse("people:claim_transition", args=[claim.person.public_id, claim.public_id])
+
+    response = client_for(request.getfixturevalue(role)).post(url, {"to": "under_verification"})
+
+    assert response.status_code == expected
+    claim.refresh_from_db()
+    assert claim.status == "claimed"
+
+
+def test_custody_list_query_count_does_not_grow_with_rows(
+    client_for, caseworker_a, person_a, django_assert_max_num_queries
+):
+    facility = factories.FacilityFactory()
+    start = date(2000, 1, 1)
+
+    def make(count: int) -> None:
+        nonlocal start
+        for _index in range(count):
+            end = start + timedelta(days=10)
+            factories.CustodyPeriodFactory(person=person_a, facility=facility, start_date=start, end_date=end)
+            start = end
+
+    client = client_for(caseworker_a)
+    url = list_url("custody", person_a)
+    make(5)
+    few = _queries(client, url)
+    make(50)
+    with django_assert_max_num_queries(few):
+        client.get(url)
+
+
+def test_l3_list_grows_only_by_the_audit_event_of_each_row_read(client_for, sensitive_supervisor_a, person_a):
+    client = client_for(sensitive_supervisor_a)
+    url = list_url("dna", person_a)
+    for _index in range(5):
+        factories.DnaTestFactory(person=person_a)
+    few = _queries(client, url)
+    for _index in range(50):
+        factories.DnaTestFactory(person=person_a)
+
+    # Every reading of L3 fields is one audit event per record (core.sensitivity); nothing else grows.
+    assert _queries(client, url) == few + 50

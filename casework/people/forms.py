@@ -455,6 +455,12 @@ class NationalityClaimAddForm(PersonRecordForm):
         fields = ["country", "basis", "is_primary", "statelessness_risk", "claimed_on", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Ticked only for a first claim: a further State does not take the mark by default.
+            self.initial["is_primary"] = not NationalityClaim.objects.filter(person_id=self.instance.person_id).exists()
+
 
 class NationalityClaimEditForm(PersonRecordForm):
     """The State of a claim is fixed once recorded; its status moves through the transition form."""

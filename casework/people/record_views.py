@@ -491,12 +491,16 @@ def _alias_rows(formset: Any, aliases: list[Alias]) -> list[dict[str, Any]]:
             alias = by_id.get(data["id"])
             if alias is None:  # removed since the page was shown (or never this person's)
                 raise services.RecordGoneError
+        delete = bool(data.get("DELETE"))
+        if delete and alias is None:
+            continue  # a new row ticked for deletion: nothing to do
         rows.append(
             {
                 "alias": alias,
                 "version": data.get("version"),
-                "delete": bool(data.get("DELETE")),
-                "fields": {name: data[name] for name in ALIAS_FIELDS if name in form.fields},
+                "delete": delete,
+                # A row ticked for deletion is not validated: its other fields may be missing.
+                "fields": {} if delete else {name: data[name] for name in ALIAS_FIELDS if name in form.fields},
             }
         )
     return rows

@@ -19,7 +19,8 @@ def formset_data(rows: list[dict], extra: int = 1) -> dict[str, str]:
     rows = [*rows, *([{"kind": "alias", "name": "", "script": "latn"}] * extra)]
     data = {
         "aliases-TOTAL_FORMS": str(len(rows)),
-        "aliases-INITIAL_FORMS": "0",
+        # Recorded rows come first, as the page renders them.
+        "aliases-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
         "aliases-MIN_NUM_FORMS": "0",
         "aliases-MAX_NUM_FORMS": "1000",
     }
@@ -99,6 +100,13 @@ def test_one_save_adds_edits_and_removes_names(client_for, caseworker_a, person_
     assert AuditEvent.objects.get(action="people.alias.updated").data == {"fields": ["name"]}
     alias.refresh_from_db()
     assert alias.history.order_by("-history_id").first().history_user == caseworker_a
+
+
+def test_a_row_ticked_for_deletion_is_removed_even_with_its_name_cleared(client_for, caseworker_a, person_a, alias):
+    response = client_for(caseworker_a).post(url(person_a), formset_data([row(alias, name="", DELETE=True)]))
+
+    assert response.status_code == 302
+    assert not Alias.objects.exists()
 
 
 def test_bad_row_is_a_field_error_and_nothing_is_saved(client_for, caseworker_a, person_a, alias):

@@ -236,6 +236,14 @@ def test_nationality_claim_is_added_edited_and_moved_through_its_transitions(cli
     assert claim.status == "under_verification"
 
 
+def test_main_nationality_is_ticked_by_default_only_for_a_first_claim(client_for, caseworker_a, person_a):
+    client = client_for(caseworker_a)
+    assert 'id="id_is_primary" checked' in client.get(list_url("claim", person_a)).content.decode()
+
+    factories.NationalityClaimFactory(person=person_a)
+    assert 'id="id_is_primary" checked' not in client.get(list_url("claim", person_a)).content.decode()
+
+
 def test_document_with_expiry_before_issue_is_a_field_error_and_nothing_is_saved(client_for, caseworker_a, person_a):
     response = client_for(caseworker_a).post(
         list_url("document", person_a),

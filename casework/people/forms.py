@@ -540,7 +540,11 @@ class FamilyLinkForm(forms.Form):
     picker (`candidates`). Any other value, or a person outside the user's scope, is a field error.
     """
 
-    relation = forms.ChoiceField(label=_("Relation"), choices=[("", "---------"), *Relation.choices])
+    relation = forms.ChoiceField(
+        label=_("Relation"),
+        choices=[("", "---------"), *Relation.choices],
+        help_text=_("What the chosen person is to this person: “Mother” means the chosen person is their mother."),
+    )
     relative = forms.CharField(label=_("Person"), widget=forms.Select)
     is_verified = forms.BooleanField(label=_("Verified"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

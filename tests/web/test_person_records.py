@@ -578,6 +578,7 @@ def test_intake_family_link_outside_the_scope_is_an_error_and_nothing_is_registe
     )
 
     assert response.status_code == 200
+    assert 'href="#id_family-0-relative"' in response.content.decode()
     assert Person.objects.count() == before
     assert not FamilyLink.objects.exists()
 

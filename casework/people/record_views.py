@@ -9,7 +9,7 @@ every page that shows L3 fields records the reading.
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -67,7 +67,8 @@ class RecordKind:
     update: Callable[..., Any] = services.person_record_update
     remove: Callable[..., Any] = services.person_record_remove
     file_field: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    # The keyword under which `update` and `remove` take the record (`link`, `claim` for the specific services).
+    instance_arg: str = "record"
 
     def perm(self, action: str) -> str:
         return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
@@ -280,7 +281,7 @@ def record_update(request: HttpRequest, public_id: UUID, record_id: UUID, kind: 
         return _render_edit(request, kind, person, record, form)
     expected: datetime = form.cleaned_data["version"]
     try:
-        kind.update(**{_instance_arg(kind): form.instance, "actor": request.user, "expected_updated_at": expected})
+        kind.update(**{kind.instance_arg: form.instance, "actor": request.user, "expected_updated_at": expected})
     except services.ConcurrentEditError as exc:
         return _render_conflict(request, kind, person, record_id, form, expected, exc.changed_fields)
     except services.RecordGoneError as exc:
@@ -291,11 +292,6 @@ def record_update(request: HttpRequest, public_id: UUID, record_id: UUID, kind: 
         return _render_edit(request, kind, person, record, form)
     messages.success(request, _("Changes saved."))
     return redirect(kind.url("list", person.public_id))
-
-
-def _instance_arg(kind: RecordKind) -> str:
-    # The specific services name their record (`link`, `claim`); the generic ones take `record`.
-    return kind.extra.get("instance_arg", "record")
 
 
 def _render_conflict(
@@ -367,7 +363,7 @@ def record_remove(request: HttpRequest, public_id: UUID, record_id: UUID, kind: 
         messages.error(request, _("The form is out of date. Open the page again."))
         return redirect(kind.url("list", person.public_id))
     try:
-        kind.remove(**{_instance_arg(kind): record, "actor": request.user, "expected_updated_at": expected})
+        kind.remove(**{kind.instance_arg: record, "actor": request.user, "expected_updated_at": expected})
     except services.ConcurrentEditError:
         messages.error(
             request, _("Someone else changed this record after you opened the page. Check it and remove it again.")
@@ -594,7 +590,7 @@ CLAIMS = RecordKind(
     edit_form=NationalityClaimEditForm,
     add=_claim_add,
     update=services.nationality_claim_update,
-    extra={"instance_arg": "claim"},
+    instance_arg="claim",
 )
 DOCUMENTS = RecordKind(
     name="document",
@@ -616,7 +612,7 @@ FAMILY = RecordKind(
     add=_family_add,
     update=services.family_link_update,
     remove=services.family_link_remove,
-    extra={"instance_arg": "link"},
+    instance_arg="link",
 )
 CUSTODY = RecordKind(
     name="custody",

@@ -502,6 +502,18 @@ def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: dat
 
 
 @transaction.atomic
+def family_link_inverse_remove(*, link: FamilyLink, actor: Any) -> None:
+    """Remove the inverse of a family link that was deleted elsewhere (an admin inline row), so none stays one-sided."""
+    _lock_visible_person(link.person, actor)
+    inverse = _inverse_link(link)
+    if inverse is None:
+        return
+    audit.record(actor=actor, action="people.familylink.removed", target=inverse, data={"inverse": True})
+    inverse._history_user = actor
+    inverse.delete()
+
+
+@transaction.atomic
 def nationality_claim_update(
     *, claim: NationalityClaim, actor: Any, expected_updated_at: datetime | None = None
 ) -> NationalityClaim:

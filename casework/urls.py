@@ -16,6 +16,7 @@ admin.site.index_title = "Case administration"
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("persons/", include("casework.people.urls")),
+    path("persons/", include("casework.screenings.urls")),
     path("requests/", include("casework.govrequests.urls")),
     path("facilities/", include("casework.camps.urls")),
     path("reminders/", include("casework.reminders.urls")),

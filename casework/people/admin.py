@@ -3,7 +3,7 @@
 Registration and edits of a person go through `person_register` / `person_update`; case status,
 assignment and nationality-claim status move only through the actions, which call the services.
 New inline rows go through their service where there is one: family links through
-`family_link_create` (which also writes the inverse link), aliases through `alias_add`, nationality
+`family_link_create` (which also writes the inverse link; a deleted row takes its inverse with it), aliases through `alias_add`, nationality
 claims through `nationality_claim_add`; other rows are saved here with an audit event.
 Screenings and request memberships are read through reverse relations: this app does not import
 the apps above it.
@@ -511,6 +511,13 @@ class PersonAdmin(AuditedHistoryAdmin):
                 aliases = aliases.filter(name_search__contains=token)
             condition |= names | Q(Exists(aliases))
         return queryset.filter(condition), False
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is FamilyLink:
+            # A family link is stored in both directions: deleting one row removes its inverse too.
+            for link in formset.deleted_objects:
+                services.family_link_inverse_remove(link=link, actor=request.user)
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         if change:

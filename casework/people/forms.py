@@ -6,6 +6,7 @@ model. Every foreign-key choice is narrowed to the user's scope.
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
@@ -15,9 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casework.accounts.models import Organisation, User
-from casework.core.sensitivity import can_view_sensitive
-from casework.people.choices import AliasKind, CaseStatus, ClaimBasis, ClosureReason, Script
-from casework.people.models import Person
+from casework.camps.models import Facility, FacilitySection
+from casework.core.forms import AdminModelForm
+from casework.core.sensitivity import can_view_sensitive, sensitive_fields
+from casework.people.choices import (
+    AliasKind,
+    CaseStatus,
+    ClaimBasis,
+    ClaimStatus,
+    ClosureReason,
+    Relation,
+    Script,
+    TransferReason,
+)
+from casework.people.models import DnaTest, FamilyLink, IdentityDocument, NationalityClaim, Person
 from casework.people.names import normalise_name
 
 NAME_FIELDS_LAT = ["given_name_lat", "father_name_lat", "grandfather_name_lat", "family_name_lat"]
@@ -169,10 +181,28 @@ class PersonCreateForm(PersonForm):
             self.instance.organisation = self.cleaned_data["organisation"]
 
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _parse_version(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise forms.ValidationError(_("The form is out of date. Open the page again.")) from None
+
+
 class PersonUpdateForm(PersonForm):
-    """Edit: the person's own fields and the version (`updated_at`) the form was built from."""
+    """Edit: the person's own fields, a new photo, and the version (`updated_at`) the form was built from."""
 
     version = forms.CharField(widget=forms.HiddenInput)
+    new_photo = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG or PNG, at most 5 MB. Replaces the current photo."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -180,13 +210,29 @@ class PersonUpdateForm(PersonForm):
             self.initial["version"] = self.instance.updated_at.isoformat()
 
     def layout_parts(self) -> list[Any]:
-        return [*super().layout_parts(), "version"]
+        return [*super().layout_parts(), Fieldset(_("Photo"), "new_photo"), "version"]
 
     def clean_version(self) -> datetime:
-        try:
-            return datetime.fromisoformat(self.cleaned_data["version"])
-        except ValueError:
-            raise forms.ValidationError(_("The form is out of date. Open the page again.")) from None
+        return _parse_version(self.cleaned_data["version"])
+
+    def clean_new_photo(self) -> Any:
+        """JPEG or PNG (read by Pillow, not trusted from the name or browser), at most 5 MB."""
+        photo = self.cleaned_data.get("new_photo")
+        if not photo:
+            return None
+        if photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("The photo is larger than 5 MB."))
+        image_format = getattr(getattr(photo, "image", None), "format", None)
+        if image_format not in PHOTO_FORMATS:
+            raise forms.ValidationError(_("The photo must be a JPEG or PNG image."))
+        # The stored name is the person's opaque id (photo_upload_to); the extension follows the content.
+        photo.name = f"photo.{PHOTO_FORMATS[image_format]}"
+        return photo
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.cleaned_data.get("new_photo"):
+            self.instance.photo = self.cleaned_data["new_photo"]
 
 
 def _crispy_row_helper() -> FormHelper:
@@ -317,3 +363,299 @@ class PersonTransitionForm(forms.Form):
         if CaseStatus.CLOSED not in allowed:
             del self.fields["closure_reason"]
         self.helper = _crispy_row_helper()
+
+
+# --- Records attached to a person -----------------------------------------------------------------
+
+
+class PersonRecordForm(AdminModelForm):
+    """A record of a person (document, DNA test, alias…): its own fields and, when editing, its version.
+
+    L3 fields of the model are left out for users without the sensitive-data permission. The view
+    hands `form.instance` to a service; the form never saves.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not can_view_sensitive(user):
+            for name in sensitive_fields(self._meta.model):
+                self.fields.pop(name, None)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = _DATE_WIDGET
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["version"] = self.instance.updated_at.isoformat()
+        self.helper = _crispy_row_helper()
+
+    def clean_version(self) -> datetime | None:
+        value = self.cleaned_data["version"]
+        if self.instance.pk is None:
+            return None
+        if not value:
+            raise forms.ValidationError(_("The form is out of date. Open the page again."))
+        return _parse_version(value)
+
+
+class AliasRowForm(forms.Form):
+    """One row of the aliases formset of a person: a recorded alias (with its id and version) or a new one."""
+
+    id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AliasKind.choices, initial=AliasKind.ALIAS)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    script = forms.ChoiceField(label=_("Script"), choices=Script.choices, initial=Script.LATIN)
+    armed_group_link = forms.BooleanField(label=_("Linked to an armed group"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["dir"] = "auto"
+        columns = [Column("kind", css_class="col-md-3"), Column("name", css_class="col-md-4")]
+        columns.append(Column("script", css_class="col-md-2"))
+        if can_view_sensitive(user):
+            columns.append(Column("armed_group_link", css_class="col-md-2 pt-md-4"))
+        else:
+            # L3: neither shown nor changed without the permission.
+            del self.fields["armed_group_link"]
+        self.helper = _crispy_row_helper()
+        self.helper.layout = Layout("id", "version", Row(*columns, Column("DELETE", css_class="col-md-1 pt-md-4")))
+
+    def clean_version(self) -> datetime | None:
+        value = self.cleaned_data["version"]
+        return _parse_version(value) if value else None
+
+
+class BaseAliasRowFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        """The same name of the same kind only once; recorded rows carry their version."""
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            if form.cleaned_data.get("id") and not form.cleaned_data.get("version"):
+                raise forms.ValidationError(_("The form is out of date. Open the page again."))
+            key = (form.cleaned_data["kind"], normalise_name(form.cleaned_data["name"]))
+            if key in seen:
+                raise forms.ValidationError(_("The same name is entered twice."))
+            seen.add(key)
+
+
+AliasRowFormSet = forms.formset_factory(
+    AliasRowForm, formset=BaseAliasRowFormSet, extra=2, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class NationalityClaimAddForm(PersonRecordForm):
+    class Meta:
+        model = NationalityClaim
+        fields = ["country", "basis", "is_primary", "statelessness_risk", "claimed_on", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Ticked only for a first claim: a further State does not take the mark by default.
+            self.initial["is_primary"] = not NationalityClaim.objects.filter(person_id=self.instance.person_id).exists()
+
+
+class NationalityClaimEditForm(PersonRecordForm):
+    """The State of a claim is fixed once recorded; its status moves through the transition form."""
+
+    class Meta:
+        model = NationalityClaim
+        fields = ["basis", "is_primary", "statelessness_risk", "claimed_on", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class NationalityClaimTransitionForm(forms.Form):
+    """A move of a nationality claim to one of the statuses allowed from its current one."""
+
+    to = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(label=_("Reason"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, claim: NationalityClaim, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(ClaimStatus.choices)
+        allowed = NationalityClaim.TRANSITIONS.get(claim.status, frozenset())
+        self.fields["to"].choices = [(value, labels[value]) for value in ClaimStatus.values if value in allowed]
+
+
+class IdentityDocumentForm(PersonRecordForm):
+    class Meta:
+        model = IdentityDocument
+        fields = [
+            "document_type",
+            "number",
+            "issuing_country",
+            "issued_on",
+            "expires_on",
+            "is_copy",
+            "seen_on",
+            "file",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        labels = {"file": _("Copy (scan)")}
+        help_texts = {"file": _("PDF or image, at most 10 MB. Stored under an opaque name.")}
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload and getattr(upload, "size", 0) > SCAN_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class DnaTestForm(PersonRecordForm):
+    class Meta:
+        model = DnaTest
+        fields = [
+            "requested_on",
+            "requested_by",
+            "requesting_country",
+            "compared_with",
+            "laboratory",
+            "sampled_on",
+            "result_received_on",
+            "outcome",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class FamilyLinkEditForm(PersonRecordForm):
+    class Meta:
+        model = FamilyLink
+        fields = ["relation", "is_verified", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class FamilyLinkForm(forms.Form):
+    """A family link to an existing person, chosen among the persons the user can see.
+
+    `relative` carries the chosen person's public id; the options are the search results of the
+    picker (`candidates`). Any other value, or a person outside the user's scope, is a field error.
+    """
+
+    relation = forms.ChoiceField(
+        label=_("Relation"),
+        choices=[("", "---------"), *Relation.choices],
+        help_text=_("What the chosen person is to this person: “Mother” means the chosen person is their mother."),
+    )
+    relative = forms.CharField(label=_("Person"), widget=forms.Select)
+    is_verified = forms.BooleanField(label=_("Verified"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self, *args: Any, user: Any, candidates: list[Person] = (), person: Person | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.person = person
+        self.fields["relative"].widget.choices = [
+            ("", "---------"),
+            *((str(p.public_id), f"{p.case_number} {p.display_name}") for p in candidates),
+        ]
+        self.helper = _crispy_row_helper()
+
+    def clean_relative(self) -> Person:
+        value = self.cleaned_data["relative"]
+        try:
+            public_id = UUID(value)
+        except ValueError:
+            raise forms.ValidationError(_("Choose a person from the search results.")) from None
+        relative = Person.objects.visible_to(self.user).filter(public_id=public_id).first()
+        if relative is None:
+            raise forms.ValidationError(_("Choose a person from the search results."))
+        if self.person is not None and relative.pk == self.person.pk:
+            raise forms.ValidationError(_("A person cannot be their own relative."))
+        if self.person is not None and relative.organisation_id != self.person.organisation_id:
+            raise forms.ValidationError(_("Both persons must belong to the same organisation."))
+        return relative
+
+
+class FamilyLinkIntakeForm(FamilyLinkForm):
+    """One row of the family links of a person being registered; an empty row is ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["relation"].required = False
+        self.fields["relative"].required = False
+        del self.fields["notes"]
+        del self.fields["is_verified"]
+        self.helper.layout = Layout(
+            Row(Column("relation", css_class="col-md-4"), Column("relative", css_class="col-md-8"))
+        )
+
+    def clean_relative(self) -> Person | None:
+        if not self.cleaned_data["relative"]:
+            return None
+        return super().clean_relative()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("relation")) != bool(data.get("relative")) and not self.errors:
+            raise forms.ValidationError(_("Choose both the relation and the person, or neither."))
+        return data
+
+
+class BaseFamilyLinkFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return dict(self.form_kwargs)
+
+    def clean(self) -> None:
+        """The same relative only once."""
+        if any(self.errors):
+            return
+        relatives = [entry["relative"].pk for entry in self.entries()]
+        if len(relatives) != len(set(relatives)):
+            raise forms.ValidationError(_("The same person is entered twice."))
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The filled rows, as keyword arguments of `services.family_link_create`."""
+        return [
+            {"relation": f.cleaned_data["relation"], "relative": f.cleaned_data["relative"]}
+            for f in self.forms
+            if f.cleaned_data.get("relative")
+        ]
+
+
+FamilyLinkFormSet = forms.formset_factory(
+    FamilyLinkIntakeForm, formset=BaseFamilyLinkFormSet, extra=2, max_num=20, validate_max=True
+)
+
+
+class CustodyMoveForm(forms.Form):
+    """A move of the person to a facility (and section) from a date; closes the current custody period."""
+
+    facility = forms.ModelChoiceField(label=_("Facility"), queryset=Facility.objects.none())
+    section = forms.ModelChoiceField(label=_("Section"), queryset=FacilitySection.objects.none(), required=False)
+    start_date = forms.DateField(label=_("From"), widget=_DATE_WIDGET)
+    reason = forms.ChoiceField(label=_("Reason"), choices=TransferReason.choices, initial=TransferReason.TRANSFER)
+    exact_location = forms.CharField(label=_("Exact location (block, tent)"), required=False, max_length=100)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        facilities = Facility.objects.visible_to(user)
+        self.fields["facility"].queryset = facilities.order_by("name")
+        self.fields["section"].queryset = (
+            FacilitySection.objects.filter(facility__in=facilities)
+            .select_related("facility")
+            .order_by("facility__name", "name")
+        )
+        self.fields["section"].label_from_instance = lambda section: f"{section.facility.name} – {section.name}"
+        if not can_view_sensitive(user):
+            # Exact location is L3: not offered without the permission.
+            del self.fields["exact_location"]
+        self.helper = _crispy_row_helper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        section, facility = data.get("section"), data.get("facility")
+        if section and facility and section.facility_id != facility.pk:
+            self.add_error("section", _("This section belongs to another facility."))
+        return data

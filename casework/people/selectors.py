@@ -419,3 +419,18 @@ def person_changes_since(*, person: Person, updated_at: datetime) -> list[str] |
 _UNTRACKED_CHANGES = frozenset(
     {"id", "public_id", "created_at", "updated_at", "name_search", "status_changed_at", "created_by", "organisation"}
 )
+
+
+def record_changes_since(*, record: Any, updated_at: datetime) -> list[str] | None:
+    """Names of the editable fields of a person's record that differ from its version saved at `updated_at`.
+
+    None when that version is not in the history. Reads the history table: one query.
+    """
+    version = record.history.filter(updated_at=updated_at).order_by("-history_id").first()
+    if version is None:
+        return None
+    return [
+        field.name
+        for field in type(record)._meta.concrete_fields
+        if field.editable and getattr(version, field.attname) != getattr(record, field.attname)
+    ]

@@ -303,7 +303,15 @@ def alias_add(*, person: Person, kind: str, name: str, script: str, actor: Any) 
 
 @transaction.atomic
 def nationality_claim_add(
-    *, person: Person, country: str, basis: str, actor: Any, is_primary: bool = False
+    *,
+    person: Person,
+    country: str,
+    basis: str,
+    actor: Any,
+    is_primary: bool = False,
+    statelessness_risk: bool = False,
+    claimed_on: date | None = None,
+    notes: str = "",
 ) -> NationalityClaim:
     """Record that the person claims the nationality of `country` (status: claimed).
 
@@ -316,7 +324,13 @@ def nationality_claim_add(
             previous._history_user = actor
             previous.save(update_fields=["is_primary", "updated_at"])
     claim = NationalityClaim(
-        person=locked, country=country, basis=basis, is_primary=is_primary, claimed_on=timezone.localdate()
+        person=locked,
+        country=country,
+        basis=basis,
+        is_primary=is_primary,
+        statelessness_risk=statelessness_risk,
+        claimed_on=claimed_on or timezone.localdate(),
+        notes=notes,
     )
     claim.full_clean()
     claim._history_user = actor
@@ -332,10 +346,12 @@ def person_register_with_details(
     actor: Any,
     aliases: list[dict[str, str]] | tuple[dict[str, str], ...] = (),
     claims: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
+    family_links: list[dict[str, Any]] | tuple[dict[str, Any], ...] = (),
 ) -> Person:
-    """Register a person together with their aliases and nationality claims, all or nothing.
+    """Register a person together with their aliases, nationality claims and family links, all or nothing.
 
-    `aliases` are dicts of kind, name and script; `claims` dicts of country, basis and is_primary.
+    `aliases` are dicts of kind, name and script; `claims` dicts of country, basis and is_primary;
+    `family_links` dicts of relation and relative (an existing person the actor can see).
     Without a claim marked main, the first claim is the main nationality.
     """
     person = person_register(person=person, actor=actor)
@@ -347,4 +363,193 @@ def person_register_with_details(
         nationality_claim_add(
             person=person, actor=actor, country=claim["country"], basis=claim["basis"], is_primary=primary
         )
+    for link in family_links:
+        family_link_create(person=person, actor=actor, relative=link["relative"], relation=link["relation"])
     return person
+
+
+# --- Records attached to a person: add, edit, remove ---------------------------------------------
+
+
+class RecordGoneError(DomainError):
+    """The record was removed (by someone else) after the user opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Someone else removed this record while you were editing it. Nothing was saved."))
+
+
+def _record_action(record: Any, verb: str) -> str:
+    return f"{record._meta.app_label}.{record._meta.model_name}.{verb}"
+
+
+def _lock_visible_record(record: Any, actor: Any) -> Any:
+    """The record's row, locked; RecordGoneError if it is no longer there (or no longer visible)."""
+    model = type(record)
+    locked = model.objects.select_for_update(of=("self",)).visible_to(actor).filter(pk=record.pk).first()
+    if locked is None:
+        raise RecordGoneError
+    return locked
+
+
+def _editable_changes(current: Any, edited: Any) -> list[str]:
+    """Names of the editable fields whose value differs between two versions of a record."""
+    return [
+        field.name
+        for field in type(current)._meta.concrete_fields
+        if field.editable and getattr(current, field.attname) != getattr(edited, field.attname)
+    ]
+
+
+def _check_version(current: Any, edited: Any, expected_updated_at: datetime | None) -> None:
+    """Optimistic concurrency: refuse when the row changed since the version the user's form was built from."""
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        raise ConcurrentEditError(changed_fields=_editable_changes(current, edited))
+
+
+@transaction.atomic
+def person_record_add(*, person: Person, record: Any, actor: Any) -> Any:
+    """Attach a new record (an unsaved document, DNA test, screening…) to the person."""
+    if record.pk is not None:
+        raise ValueError("person_record_add takes an unsaved record")
+    locked = _lock_visible_person(person, actor)
+    record.person = locked
+    record.full_clean()
+    record._history_user = actor
+    record.save()
+    audit.record(actor=actor, action=_record_action(record, "added"), target=record)
+    return record
+
+
+@transaction.atomic
+def person_record_update(*, record: Any, actor: Any, expected_updated_at: datetime | None = None) -> Any:
+    """Save edits made to a record of a person; refuse if it changed since `expected_updated_at`.
+
+    The audit event names the changed fields; the old and new values are in the record's history.
+    """
+    _lock_visible_person(record.person, actor)
+    current = _lock_visible_record(record, actor)
+    if current.person_id != record.person_id:
+        raise PermissionDenied
+    _check_version(current, record, expected_updated_at)
+    changed = _editable_changes(current, record)
+    record.full_clean()
+    record._history_user = actor
+    record.save()
+    audit.record(actor=actor, action=_record_action(record, "updated"), target=record, data={"fields": changed})
+    return record
+
+
+@transaction.atomic
+def person_record_remove(*, record: Any, actor: Any, expected_updated_at: datetime | None = None) -> None:
+    """Remove a record of a person (its history keeps the last version); refuse if it changed meanwhile."""
+    _lock_visible_person(record.person, actor)
+    current = _lock_visible_record(record, actor)
+    _check_version(current, current, expected_updated_at)
+    audit.record(actor=actor, action=_record_action(current, "removed"), target=current)
+    current._history_user = actor
+    current.delete()
+
+
+def _inverse_link(link: FamilyLink) -> FamilyLink | None:
+    """The link stored in the other direction, locked (None if it was never written)."""
+    inverses = {
+        Relation.CHILD: {Relation.MOTHER, Relation.FATHER, Relation.OTHER},
+        Relation.MOTHER: {Relation.CHILD},
+        Relation.FATHER: {Relation.CHILD},
+    }.get(link.relation, {INVERSE_RELATION[link.relation]})
+    return (
+        FamilyLink.objects.select_for_update()
+        .filter(person_id=link.relative_id, relative_id=link.person_id, relation__in=inverses)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> FamilyLink:
+    """Save edits of a family link (relation, verified, notes) and mirror them on the inverse link."""
+    _lock_visible_person(link.person, actor)
+    current = _lock_visible_record(link, actor)
+    _check_version(current, link, expected_updated_at)
+    changed = _editable_changes(current, link)
+    inverse = _inverse_link(current)
+    link.full_clean()
+    link._history_user = actor
+    link.save()
+    if inverse is not None:
+        inverse.relation = _inverse_relation(link.relation, link.person)
+        inverse.is_verified = link.is_verified
+        inverse.notes = link.notes
+        inverse.full_clean()
+        inverse._history_user = actor
+        inverse.save()
+    audit.record(actor=actor, action="people.familylink.updated", target=link, data={"fields": changed})
+    return link
+
+
+@transaction.atomic
+def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> None:
+    """Remove a family link and its inverse, so that neither person still shows the other."""
+    _lock_visible_person(link.person, actor)
+    current = _lock_visible_record(link, actor)
+    _check_version(current, current, expected_updated_at)
+    inverse = _inverse_link(current)
+    audit.record(actor=actor, action="people.familylink.removed", target=current)
+    for row in (current, inverse):
+        if row is not None:
+            row._history_user = actor
+            row.delete()
+
+
+@transaction.atomic
+def family_link_inverse_remove(*, link: FamilyLink, actor: Any) -> None:
+    """Remove the inverse of a family link that was deleted elsewhere (an admin inline row), so none stays one-sided."""
+    _lock_visible_person(link.person, actor)
+    inverse = _inverse_link(link)
+    if inverse is None:
+        return
+    audit.record(actor=actor, action="people.familylink.removed", target=inverse, data={"inverse": True})
+    inverse._history_user = actor
+    inverse.delete()
+
+
+@transaction.atomic
+def nationality_claim_update(
+    *, claim: NationalityClaim, actor: Any, expected_updated_at: datetime | None = None
+) -> NationalityClaim:
+    """Save edits of a claim's basis, notes and flags; a new main nationality takes the mark from the old one."""
+    _lock_visible_person(claim.person, actor)
+    current = _lock_visible_record(claim, actor)
+    _check_version(current, claim, expected_updated_at)
+    changed = _editable_changes(current, claim)
+    if claim.is_primary and not current.is_primary:
+        for previous in NationalityClaim.objects.select_for_update().filter(person_id=claim.person_id, is_primary=True):
+            previous.is_primary = False
+            previous._history_user = actor
+            previous.save(update_fields=["is_primary", "updated_at"])
+    claim.full_clean()
+    claim._history_user = actor
+    claim.save()
+    audit.record(actor=actor, action="people.nationalityclaim.updated", target=claim, data={"fields": changed})
+    return claim
+
+
+@transaction.atomic(durable=True)
+def person_aliases_save(*, person: Person, actor: Any, rows: list[dict[str, Any]]) -> None:
+    """Apply the rows of the aliases formset, all or nothing: add new names, edit and remove recorded ones.
+
+    Each row: `alias` (None for a new name), `version` (the alias's `updated_at` the form was built
+    from), `delete`, and `fields` (kind, name, script and, for permitted users, armed_group_link).
+    A row changed by someone else meanwhile raises ConcurrentEditError and nothing is saved.
+    """
+    for row in rows:
+        alias = row["alias"]
+        if alias is None:
+            if not row["delete"]:
+                person_record_add(person=person, record=Alias(**row["fields"]), actor=actor)
+        elif row["delete"]:
+            person_record_remove(record=alias, actor=actor, expected_updated_at=row["version"])
+        elif any(getattr(alias, name) != value for name, value in row["fields"].items()):
+            for name, value in row["fields"].items():
+                setattr(alias, name, value)
+            person_record_update(record=alias, actor=actor, expected_updated_at=row["version"])

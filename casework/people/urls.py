@@ -1,8 +1,8 @@
-"""Caseworker pages about persons."""
+"""Caseworker pages about persons and the records attached to them."""
 
 from django.urls import path
 
-from casework.people import views
+from casework.people import record_views, views
 
 app_name = "people"
 
@@ -12,5 +12,44 @@ urlpatterns = [
     path("new/", views.PersonCreateView.as_view(), name="person_create"),
     path("<uuid:public_id>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<uuid:public_id>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
+    path("<uuid:public_id>/photo/", views.person_photo, name="person_photo"),
     path("<uuid:public_id>/transition/", views.person_transition, name="person_transition"),
+    path("<uuid:public_id>/aliases/", record_views.alias_formset, name="alias_list"),
+    path(
+        "<uuid:public_id>/claims/<uuid:record_id>/transition/",
+        record_views.nationality_claim_transition,
+        name="claim_transition",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:record_id>/file/",
+        record_views.identity_document_file,
+        name="document_file",
+    ),
 ]
+
+# Records of a person: <kind>/ (list and add), <kind>/<id>/ (edit), <kind>/<id>/remove/.
+_SEGMENTS = {
+    "alias": "aliases",
+    "claim": "claims",
+    "document": "documents",
+    "family": "family",
+    "custody": "custody",
+    "dna": "dna-tests",
+}
+for _kind in record_views.KINDS:
+    _segment = _SEGMENTS[_kind.name]
+    urlpatterns += [
+        path(f"<uuid:public_id>/{_segment}/", record_views.record_list, {"kind": _kind}, name=f"{_kind.name}_list"),
+        path(
+            f"<uuid:public_id>/{_segment}/<uuid:record_id>/",
+            record_views.record_update,
+            {"kind": _kind},
+            name=f"{_kind.name}_update",
+        ),
+        path(
+            f"<uuid:public_id>/{_segment}/<uuid:record_id>/remove/",
+            record_views.record_remove,
+            {"kind": _kind},
+            name=f"{_kind.name}_remove",
+        ),
+    ]

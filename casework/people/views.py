@@ -8,9 +8,9 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -31,6 +31,7 @@ from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet
 from casework.people.forms import (
     AliasFormSet,
+    FamilyLinkFormSet,
     NationalityClaimFormSet,
     PersonCreateForm,
     PersonTransitionForm,
@@ -327,16 +328,57 @@ class PersonCreateView(PermissionRequiredMixin, View):
             form=PersonCreateForm(user=request.user),
             alias_formset=AliasFormSet(prefix="aliases"),
             claim_formset=NationalityClaimFormSet(prefix="claims"),
+            family_formset=self.family_formset(None),
+        )
+
+    def family_formset(self, data: Any) -> Any:
+        """Family links to existing persons; each row offers the persons found by the family search."""
+        query = ((data or {}).get("family_q") or "").strip()
+        candidates: list[Person] = []
+        if query:
+            filterset = PersonFilterSet(
+                {"q": query}, queryset=Person.objects.visible_to(self.request.user), request=self.request
+            )
+            if filterset.is_valid():
+                candidates = list(filterset.qs.order_by("case_number")[:50])
+        chosen = []
+        for key, value in (data or {}).items():
+            if key.startswith("family-") and key.endswith("-relative") and value:
+                try:
+                    chosen.append(UUID(value))
+                except ValueError:
+                    continue
+        known = {person.public_id for person in candidates}
+        candidates += [
+            person
+            for person in Person.objects.visible_to(self.request.user).filter(public_id__in=chosen)
+            if person.public_id not in known
+        ]
+        self.family_query = query
+        return FamilyLinkFormSet(
+            data, prefix="family", form_kwargs={"user": self.request.user, "candidates": candidates}
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = PersonCreateForm(request.POST, user=request.user, instance=Person())
         alias_formset = AliasFormSet(request.POST, prefix="aliases")
         claim_formset = NationalityClaimFormSet(request.POST, prefix="claims")
+        family_formset = self.family_formset(request.POST)
+        if request.POST.get("action") == "family_search":
+            # Only the search of relatives: shown again, nothing validated or saved.
+            return self.render(
+                form=PersonCreateForm(user=request.user, initial=request.POST.dict()),
+                alias_formset=AliasFormSet(request.POST, prefix="aliases"),
+                claim_formset=claim_formset,
+                family_formset=family_formset,
+                unvalidated=True,
+            )
         forms_valid = form.is_valid()
-        formsets_valid = alias_formset.is_valid() and claim_formset.is_valid()
+        formsets_valid = all(fs.is_valid() for fs in (alias_formset, claim_formset, family_formset))
         if not (forms_valid and formsets_valid):
-            return self.render(form=form, alias_formset=alias_formset, claim_formset=claim_formset)
+            return self.render(
+                form=form, alias_formset=alias_formset, claim_formset=claim_formset, family_formset=family_formset
+            )
         person: Person = form.instance
         aliases = alias_formset.entries()
         candidates = selectors.possible_duplicates(
@@ -351,20 +393,31 @@ class PersonCreateView(PermissionRequiredMixin, View):
             data.pop("confirm_new", None)
             form.data = data
             return self.render(
-                form=form, alias_formset=alias_formset, claim_formset=claim_formset, candidates=candidates
+                form=form,
+                alias_formset=alias_formset,
+                claim_formset=claim_formset,
+                family_formset=family_formset,
+                candidates=candidates,
             )
         try:
             person = services.person_register_with_details(
-                person=person, actor=request.user, aliases=aliases, claims=claim_formset.entries()
+                person=person,
+                actor=request.user,
+                aliases=aliases,
+                claims=claim_formset.entries(),
+                family_links=family_formset.entries(),
             )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-            return self.render(form=form, alias_formset=alias_formset, claim_formset=claim_formset)
+        except (DomainError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            return self.render(
+                form=form, alias_formset=alias_formset, claim_formset=claim_formset, family_formset=family_formset
+            )
         messages.success(request, _("Case %(case_number)s registered.") % {"case_number": person.case_number})
         return redirect(person)
 
     def render(self, **context: Any) -> HttpResponse:
         context.setdefault("candidates", [])
+        context.setdefault("family_query", getattr(self, "family_query", ""))
         return render(self.request, self.template_name, {"is_create": True, **context})
 
 
@@ -412,7 +465,7 @@ class PersonUpdateView(PermissionRequiredMixin, View):
 
     def post(self, request: HttpRequest, public_id: UUID) -> HttpResponse:
         person = self.get_object()
-        form = PersonUpdateForm(request.POST, instance=person, user=request.user)
+        form = PersonUpdateForm(request.POST, request.FILES, instance=person, user=request.user)
         if not form.is_valid():
             return self.render(person=person, form=form)
         expected = form.cleaned_data["version"]
@@ -490,3 +543,21 @@ def person_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
     else:
         messages.success(request, _("Case status changed to “%(status)s”.") % {"status": person.get_status_display()})
     return redirect(f"{person.get_absolute_url()}#status")
+
+
+PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@require_GET
+def person_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
+    """The person's photo, only for users who may see the person; never cached by a shared cache."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+    if not person.photo:
+        raise Http404
+    extension = person.photo.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        person.photo.open("rb"), content_type=PHOTO_CONTENT_TYPES.get(extension, "application/octet-stream")
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

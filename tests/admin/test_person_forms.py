@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
+from casework.people import services
 from casework.people.models import CustodyPeriod, DnaTest, FamilyLink, Person
 from tests import factories
 
@@ -136,6 +137,21 @@ def test_a_family_link_added_inline_is_written_in_both_directions(client_for, ca
     assert response.status_code == 302, inline_errors(response)
     assert FamilyLink.objects.filter(person=person_a, relative=child, relation="child").exists()
     assert FamilyLink.objects.filter(person=child, relative=person_a, relation="mother").exists()
+
+
+def test_a_family_link_deleted_inline_removes_its_inverse(client_for, supervisor_a, person_a, org_a):
+    child = factories.PersonFactory(organisation=org_a, sex="male")
+    services.family_link_create(person=person_a, relative=child, relation="child", actor=supervisor_a)
+    client = client_for(supervisor_a)
+    data = changeform_data(client.get(_change(person_a)))
+    data["family_links-0-DELETE"] = "on"
+
+    response = client.post(_change(person_a), data)
+
+    assert response.status_code == 302, inline_errors(response)
+    assert not FamilyLink.objects.filter(person__in=[person_a, child]).exists()
+    inverse_events = AuditEvent.objects.filter(action="people.familylink.removed", data__inverse=True)
+    assert inverse_events.count() == 1
 
 
 def test_a_custody_row_posted_for_a_person_of_another_organisation_is_refused(

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 CREATE_URL = reverse("people:person_create")
 
 
-def intake_data(aliases=(), claims=(), **fields) -> dict[str, str]:
+def intake_data(aliases=(), claims=(), family=(), **fields) -> dict[str, str]:
     """POST data of the intake form: a woman born in 1990 with no match unless `fields` say otherwise."""
     data = {
         "given_name_lat": "Zainab",
@@ -42,6 +42,7 @@ def intake_data(aliases=(), claims=(), **fields) -> dict[str, str]:
     for prefix, rows, empty in (
         ("aliases", aliases, {"kind": "alias", "name": "", "script": "latn"}),
         ("claims", claims, {"country": "", "basis": "declaration"}),
+        ("family", family, {"relation": "", "relative": ""}),
     ):
         rows = list(rows) + [empty] * (2 - len(rows))
         data.update(

@@ -1,0 +1,20 @@
+"""Forms of the screening pages. They validate shape only; `people.services` saves the records."""
+
+from typing import Any
+
+from casework.camps.models import ControllingAuthority, Facility
+from casework.people.forms import PersonRecordForm
+from casework.screenings.models import Screening
+
+
+class ScreeningForm(PersonRecordForm):
+    """One screening of a person. Outcome and findings are L3: the pages exist only for permitted users."""
+
+    class Meta:
+        model = Screening
+        fields = ["screened_on", "authority", "screened_by", "facility", "location", "outcome", "findings"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["authority"].queryset = ControllingAuthority.objects.order_by("name")
+        self.fields["facility"].queryset = Facility.objects.visible_to(user).order_by("name")

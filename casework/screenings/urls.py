@@ -1,0 +1,24 @@
+"""Screening pages of a person (L3: only for users with the sensitive-data permission)."""
+
+from django.urls import path
+
+from casework.people import record_views
+from casework.screenings.views import SCREENINGS
+
+app_name = "screenings"
+
+urlpatterns = [
+    path("<uuid:public_id>/screenings/", record_views.record_list, {"kind": SCREENINGS}, name="screening_list"),
+    path(
+        "<uuid:public_id>/screenings/<uuid:record_id>/",
+        record_views.record_update,
+        {"kind": SCREENINGS},
+        name="screening_update",
+    ),
+    path(
+        "<uuid:public_id>/screenings/<uuid:record_id>/remove/",
+        record_views.record_remove,
+        {"kind": SCREENINGS},
+        name="screening_remove",
+    ),
+]

@@ -1,0 +1,31 @@
+"""Screening pages of a person: the generic record pages of `people.record_views`, for screenings (L3)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from casework.people import services
+from casework.people.models import Person
+from casework.people.record_views import RecordKind
+from casework.screenings.forms import ScreeningForm
+from casework.screenings.models import Screening
+
+
+def _screening_add(*, person: Person, form: ScreeningForm, actor: Any) -> Screening:
+    screening: Screening = form.instance
+    screening.recorded_by = actor
+    return services.person_record_add(person=person, record=screening, actor=actor)
+
+
+SCREENINGS = RecordKind(
+    name="screening",
+    namespace="screenings",
+    model=Screening,
+    title=_("Screenings"),
+    columns=("screened_on", "authority", "screened_by", "facility", "location", "outcome", "findings"),
+    add_form=ScreeningForm,
+    edit_form=ScreeningForm,
+    l3_page=True,
+    rows=lambda person: Screening.objects.filter(person=person).select_related("authority", "facility"),
+    add=_screening_add,
+)

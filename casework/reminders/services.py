@@ -11,7 +11,7 @@ a reason, or mark it done; each is recorded on the row and in the audit log.
 The sweep runs as the *system actor*: the inactive superuser "casework-system", created on first
 use. It cannot log in (inactive, unusable password) and holds no permission (Django refuses all
 permissions to inactive users), but it sees every organisation's records, which is what
-`gov_request_transition` checks for the *no response* mark; history and audit rows name it.
+`gov_requests_mark_no_response` checks for the *no response* mark; history and audit rows name it.
 
 *Outbound messages* (e-mails) are recorded, rendered in the recipient's language, before they are
 sent: record-then-send. `outbound_message_create` creates one per `idempotency_key` and enqueues
@@ -34,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, F
@@ -46,9 +46,7 @@ from django.utils.translation import gettext as _
 from casework.accounts import roles
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
-from casework.govrequests.choices import RequestStatus
-from casework.govrequests.models import GovernmentRequest
-from casework.govrequests.services import gov_request_transition
+from casework.govrequests.services import gov_requests_mark_no_response
 from casework.reminders import rules
 from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
 from casework.reminders.models import OutboundMessage, Reminder, ReminderRule, subject_key_for
@@ -111,22 +109,15 @@ def _reminder_from(candidate: rules.Candidate, setting: rules.RuleSetting, *, ra
     )
 
 
-def _mark_no_response(request_ids: list[int], *, actor: Any, today: date) -> set[int]:
-    """Move each request to *no response* through the ordinary transition service; returns the ids moved."""
-    moved: set[int] = set()
+def _mark_no_response(request_ids: list[int], *, actor: Any) -> set[int]:
+    """Move the requests to *no response* (set-based, one transaction); returns the ids moved.
+
+    Requests moved meanwhile by a person or a concurrent sweep are left to a caseworker.
+    """
     note = _("No answer from the State: marked automatically by the reminder rule.")
-    for gov_request in GovernmentRequest.objects.filter(pk__in=request_ids, status__in=rules.NO_RESPONSE_FROM):
-        try:
-            # A savepoint each: one request that fails validation does not undo the others.
-            with transaction.atomic():
-                gov_request_transition(
-                    gov_request=gov_request, to=RequestStatus.NO_RESPONSE, actor=actor, note=note, on=today
-                )
-        except (DomainError, ValidationError, PermissionDenied):
-            # Moved meanwhile by a person or a concurrent sweep, or invalid data: leave it to a caseworker.
-            logger.warning("reminders: could not mark request %s as no response", gov_request.public_id)
-            continue
-        moved.add(gov_request.pk)
+    moved = gov_requests_mark_no_response(request_ids=request_ids, actor=actor, note=note)
+    if len(moved) < len(set(request_ids)):
+        logger.warning("reminders: %s requests could not be marked no response", len(set(request_ids)) - len(moved))
     return moved
 
 
@@ -156,7 +147,7 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
                         no_response_ids.append(candidate.gov_request_id)
             if no_response_ids:
                 actor = actor or system_actor()
-                moved = _mark_no_response(no_response_ids, actor=actor, today=today)
+                moved = _mark_no_response(no_response_ids, actor=actor)
                 result.marked_no_response += len(moved)
                 # Tell people only about the requests that were really marked.
                 reminders = {key: r for key, r in reminders.items() if r.gov_request_id in moved}

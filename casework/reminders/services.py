@@ -121,6 +121,16 @@ def _mark_no_response(request_ids: list[int], *, actor: Any) -> set[int]:
     return moved
 
 
+def _raised_before(kind: str, keys: set[tuple]) -> set[tuple]:
+    """The (subject key, due date, offset) occurrences among `keys` already raised for `kind`."""
+    if not keys:
+        return set()
+    raised = Reminder.objects.filter(
+        kind=kind, subject_key__in=sorted({key[0] for key in keys}), due_on__gte=min(key[1] for key in keys)
+    ).values_list("subject_key", "due_on", "offset_days")
+    return set(raised) & keys
+
+
 def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
     """Raise every reminder that falls due on `today`, and mark unanswered requests *no response*.
 
@@ -137,12 +147,14 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
         settings_by_kind = rules.effective_settings(ReminderRule.objects.all())
         actor = None
         for kind in RuleKind.values:
-            reminders: dict[tuple, Reminder] = {}
+            candidates: dict[tuple, tuple[rules.Candidate, rules.RuleSetting]] = {}
             no_response_ids: list[int] = []
             for setting in settings_by_kind.get(kind, []):
                 for candidate in rules.RULES[kind](today=today, setting=setting):
-                    reminder = _reminder_from(candidate, setting, raised_at=raised_at)
-                    reminders[(reminder.subject_key, reminder.due_on, reminder.offset_days)] = reminder
+                    subject_key = subject_key_for(
+                        person_id=candidate.person_id, gov_request_id=candidate.gov_request_id
+                    )
+                    candidates[(subject_key, candidate.due_on, candidate.offset_days)] = (candidate, setting)
                     if kind == RuleKind.MARK_NO_RESPONSE:
                         no_response_ids.append(candidate.gov_request_id)
             if no_response_ids:
@@ -150,10 +162,16 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
                 moved = _mark_no_response(no_response_ids, actor=actor)
                 result.marked_no_response += len(moved)
                 # Tell people only about the requests that were really marked.
-                reminders = {key: r for key, r in reminders.items() if r.gov_request_id in moved}
+                candidates = {key: c for key, c in candidates.items() if c[0].gov_request_id in moved}
+            # Most of a day's candidates were raised by an earlier sweep (a rule keeps finding an
+            # object until its next offset): skip them here instead of building rows for the
+            # database to drop. The unique constraint still drops those of a concurrent sweep.
+            for key in _raised_before(kind, set(candidates)):
+                del candidates[key]
+            reminders = [_reminder_from(c, setting, raised_at=raised_at) for c, setting in candidates.values()]
             if reminders:
                 # ON CONFLICT DO NOTHING (PostgreSQL) / INSERT OR IGNORE (SQLite): raised before → dropped.
-                Reminder.objects.bulk_create(reminders.values(), ignore_conflicts=True)
+                Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
         created = Reminder.objects.filter(created_at=raised_at).order_by()
         result.created = dict(created.values_list("kind").annotate(n=Count("pk")))
         if dry_run:

@@ -78,10 +78,12 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: benchmarks on PostgreSQL; DATABASE_URL overrides the default bench database.
+## bench: benchmarks on PostgreSQL (person pages, then reminder sweep, weekly report and digest);
+# DATABASE_URL overrides the default bench database.
 bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench: venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/reminders.py
 
 ## clean: caches, test and static output, broker spool. Keeps .venv, var/casework.sqlite3 and var/media.
 clean:

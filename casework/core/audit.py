@@ -33,3 +33,23 @@ def record(*, actor: Any, action: str, target: models.Model | None = None, data:
         target_id=target_id,
         data=data or {},
     )
+
+
+def record_many(*, actor: Any, action: str, targets: list[tuple[models.Model, dict]]) -> list[AuditEvent]:
+    """Append one audit event per (target, data) pair in one insert; targets must have an `organisation_id`.
+
+    For set-based services that act on many records of one model at once (e.g. the sweep's
+    "no response" mark); each event is the same as `record` writes for that target.
+    """
+    events = [
+        AuditEvent(
+            actor=actor if getattr(actor, "pk", None) else None,
+            organisation_id=target.organisation_id or getattr(actor, "organisation_id", None),
+            action=action,
+            target_type=ContentType.objects.get_for_model(target, for_concrete_model=True),
+            target_id=str(getattr(target, "public_id", None) or target.pk),
+            data=data or {},
+        )
+        for target, data in targets
+    ]
+    return AuditEvent.objects.bulk_create(events)

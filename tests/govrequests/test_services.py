@@ -256,3 +256,78 @@ def test_audit_of_a_request_event_belongs_to_the_requests_organisation(superuser
     request = _sent_request(family_a, caseworker_a, authority)
     event = audit.record(actor=superuser, action="test", target=request.events.first())
     assert event.organisation_id == request.organisation_id
+
+
+# --- Marking many requests "no response" at once (the reminder sweep) -----------------------------
+
+
+def test_marking_requests_no_response_records_each_move_like_a_transition(org_a, superuser):
+    from casework.core.models import AuditEvent
+
+    submitted = factories.GovernmentRequestFactory(organisation=org_a, submitted=True)
+    acknowledged = factories.GovernmentRequestFactory(organisation=org_a, acknowledged=True)
+
+    moved = services.gov_requests_mark_no_response(
+        request_ids=[submitted.pk, acknowledged.pk], actor=superuser, note="No answer in 90 days."
+    )
+
+    assert moved == {submitted.pk, acknowledged.pk}
+    for request, old in ((submitted, RS.SUBMITTED), (acknowledged, RS.ACKNOWLEDGED)):
+        request.refresh_from_db()
+        assert request.status == RS.NO_RESPONSE
+        assert request.status_changed_at is not None
+        change = RequestStatusChange.objects.get(request=request)
+        assert (change.old_status, change.new_status, change.actor, change.note) == (
+            old,
+            RS.NO_RESPONSE,
+            superuser,
+            "No answer in 90 days.",
+        )
+        history = request.history.first()
+        assert (history.status, history.history_type, history.history_user) == (RS.NO_RESPONSE, "~", superuser)
+        assert history.history_change_reason == "No answer in 90 days."
+        event = AuditEvent.objects.get(target_id=str(request.public_id))
+        assert (event.action, event.actor, event.organisation_id) == (
+            "govrequests.request.status_changed",
+            superuser,
+            org_a.pk,
+        )
+        assert event.data == {"from": old, "to": RS.NO_RESPONSE}
+
+
+def test_marking_no_response_leaves_requests_whose_status_does_not_allow_it(org_a, superuser):
+    refused = factories.GovernmentRequestFactory(
+        organisation=org_a, status=RS.REFUSED, submitted_on=date(2025, 1, 10), decided_on=date(2025, 3, 1)
+    )
+    draft = factories.GovernmentRequestFactory(organisation=org_a)
+
+    assert services.gov_requests_mark_no_response(request_ids=[refused.pk, draft.pk], actor=superuser) == set()
+
+    assert set(GovernmentRequest.objects.values_list("status", flat=True)) == {RS.REFUSED, RS.DRAFT}
+    assert not RequestStatusChange.objects.exists()
+
+
+def test_marking_no_response_leaves_requests_the_actor_cannot_see(org_a, org_b, supervisor_a):
+    own = factories.GovernmentRequestFactory(organisation=org_a, submitted=True)
+    other = factories.GovernmentRequestFactory(organisation=org_b, submitted=True)
+
+    assert services.gov_requests_mark_no_response(request_ids=[own.pk, other.pk], actor=supervisor_a) == {own.pk}
+
+    other.refresh_from_db()
+    assert other.status == RS.SUBMITTED
+    assert not other.status_changes.exists()
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_marking_no_response_takes_the_same_queries_for_one_request_or_many(
+    org_a, superuser, count, django_assert_num_queries
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.get_for_model(GovernmentRequest)  # cached per process, as in a worker
+    ids = [factories.GovernmentRequestFactory(organisation=org_a, submitted=True).pk for _ in range(count)]
+
+    # savepoint, lock the rows, update them, insert the history rows, the status changes and the
+    # audit events, release the savepoint
+    with django_assert_num_queries(7):
+        assert services.gov_requests_mark_no_response(request_ids=ids, actor=superuser) == set(ids)

@@ -321,13 +321,10 @@ def test_every_rule_kind_has_a_default_rule_loaded_by_the_migration():
 
 
 def test_request_that_cannot_be_marked_no_response_raises_no_reminder(org_a, monkeypatch):
-    from casework.core.exceptions import TransitionNotAllowed
     from casework.reminders import services
 
-    def refuse(**kwargs):
-        raise TransitionNotAllowed(current="submitted", requested="no_response")
-
-    monkeypatch.setattr(services, "gov_request_transition", refuse)
+    # As if a caseworker had recorded an answer between the rule's read and the mark.
+    monkeypatch.setattr(services, "gov_requests_mark_no_response", lambda **kwargs: set())
     factories.GovernmentRequestFactory(organisation=org_a, submitted=True, submitted_on=D - timedelta(90))
 
     result = services.reminders_sweep(today=D)

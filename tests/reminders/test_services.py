@@ -12,6 +12,7 @@ from django.utils import timezone
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.core.models import AuditEvent
 from casework.govrequests.choices import RequestStatus
+from casework.govrequests.models import RequestStatusChange
 from casework.people.choices import DatePrecision
 from casework.reminders import services
 from casework.reminders.choices import ReminderStatus, RuleKind
@@ -177,6 +178,22 @@ def test_second_sweep_on_the_same_day_raises_nothing_new(org_a):
     assert second.created == {}
     assert second.total == 0
     assert set(Reminder.objects.values_list("pk", "kind", "subject_key", "due_on", "offset_days")) == rows
+
+
+def test_second_sweep_on_the_same_day_inserts_nothing_and_marks_nothing(org_a):
+    _persons_due_on_d(org_a, 3)
+    _request(org_a, days_ago=14)
+    factories.GovernmentRequestFactory(organisation=org_a, submitted=True, submitted_on=D - timedelta(days=90))
+    first = services.reminders_sweep(today=D)
+    assert first.marked_no_response == 1
+
+    # The occurrences raised by the first sweep are skipped before any row is built: no INSERT
+    # for the database to drop, and no request marked again.
+    _reads, inserts = _sweep_queries(D)
+
+    assert inserts == 0
+    assert RequestStatusChange.objects.count() == 1
+    assert Reminder.objects.count() == first.total
 
 
 def test_the_database_refuses_the_same_occurrence_twice(org_a):

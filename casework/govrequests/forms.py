@@ -20,6 +20,20 @@ from casework.people.models.identity import SCAN_EXTENSIONS
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
+def not_in_future(day: Any) -> None:
+    """Events, decisions and signatures are recorded after they happen."""
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("The date is in the future."))
+
+
+def within_document_limit(document: Any) -> None:
+    if document.size > MAX_DOCUMENT_BYTES:
+        raise forms.ValidationError(_("The document is larger than 20 MB."))
+
+
+DOCUMENT_VALIDATORS = [FileExtensionValidator(SCAN_EXTENSIONS), within_document_limit]
+
+
 class _DateInput(forms.DateInput):
     input_type = "date"
 
@@ -91,7 +105,7 @@ class RequestEventForm(forms.Form):
     """Something that happened on a request, with an optional due date and document."""
 
     kind = forms.ChoiceField(label=_("What happened"), choices=EventKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=_DateInput())
+    occurred_on = forms.DateField(label=_("Date"), widget=_DateInput(), validators=[not_in_future])
     due_on = forms.DateField(
         label=_("Due on"),
         required=False,
@@ -104,7 +118,7 @@ class RequestEventForm(forms.Form):
     document = forms.FileField(
         label=_("Document"),
         required=False,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        validators=DOCUMENT_VALIDATORS,
         help_text=_("PDF or image, at most 20 MB."),
     )
 
@@ -112,18 +126,6 @@ class RequestEventForm(forms.Form):
         kwargs.setdefault("prefix", "event")
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-
-    def clean_occurred_on(self) -> Any:
-        day = self.cleaned_data["occurred_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The date is in the future."))
-        return day
-
-    def clean_document(self) -> Any:
-        document = self.cleaned_data.get("document")
-        if document and document.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(_("The document is larger than 20 MB."))
-        return document
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -140,7 +142,7 @@ class RequestDecisionsForm(forms.Form):
     decision differs from the recorded one, so that re-saving does not re-date unchanged decisions.
     """
 
-    decided_on = forms.DateField(label=_("Decided on"), widget=_DateInput())
+    decided_on = forms.DateField(label=_("Decided on"), widget=_DateInput(), validators=[not_in_future])
     note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, rows: list[RequestedPerson], **kwargs: Any) -> None:
@@ -160,12 +162,6 @@ class RequestDecisionsForm(forms.Form):
     def person_fields(self) -> list[tuple[RequestedPerson, forms.BoundField]]:
         """(covered person, their decision field) for the template."""
         return [(row, self[self.field_name(row)]) for row in self.rows]
-
-    def clean_decided_on(self) -> Any:
-        day = self.cleaned_data["decided_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The date is in the future."))
-        return day
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -248,10 +244,10 @@ class HandoverCompleteForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one person.")},
     )
-    signed_on = forms.DateField(label=_("Signed on"), widget=_DateInput())
+    signed_on = forms.DateField(label=_("Signed on"), widget=_DateInput(), validators=[not_in_future])
     document = forms.FileField(
         label=_("Signed handover document"),
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        validators=DOCUMENT_VALIDATORS,
         help_text=_("PDF or image, at most 20 MB."),
     )
 
@@ -265,18 +261,6 @@ class HandoverCompleteForm(forms.Form):
 
     def clean_handed_over(self) -> list[Person]:
         return [self.persons_by_id[value] for value in self.cleaned_data["handed_over"]]
-
-    def clean_signed_on(self) -> Any:
-        day = self.cleaned_data["signed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The date is in the future."))
-        return day
-
-    def clean_document(self) -> Any:
-        document = self.cleaned_data.get("document")
-        if document and document.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(_("The document is larger than 20 MB."))
-        return document
 
 
 class HandoverCancelForm(forms.Form):

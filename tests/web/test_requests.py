@@ -675,6 +675,18 @@ def test_event_document_with_a_forbidden_extension_is_refused(client_for, casewo
     assert not RequestEvent.objects.exists()
 
 
+def test_event_document_over_the_size_limit_is_refused(client_for, caseworker_a, request_a, monkeypatch):
+    monkeypatch.setattr("casework.govrequests.forms.MAX_DOCUMENT_BYTES", 10)
+    scan = SimpleUploadedFile("answer.pdf", b"%PDF-1.4 more than ten bytes", content_type="application/pdf")
+
+    response = client_for(caseworker_a).post(
+        url("request_record_event", request_a), {**_event_data(), "event-document": scan}
+    )
+
+    assert response.context["event_form"].errors["document"] == ["The document is larger than 20 MB."]
+    assert not RequestEvent.objects.exists()
+
+
 def test_auditor_cannot_record_an_event(client_for, auditor_a, request_a):
     response = client_for(auditor_a).post(url("request_record_event", request_a), _event_data())
 

@@ -467,9 +467,13 @@ def _inverse_link(link: FamilyLink) -> FamilyLink | None:
 
 @transaction.atomic
 def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> FamilyLink:
-    """Save edits of a family link (relation, verified, notes) and mirror them on the inverse link."""
+    """Save edits of a family link (relation, verified, notes) and mirror them on the inverse link.
+
+    The inverse link is a record of the relative, so the actor must see the relative too (as to create the link).
+    """
     _lock_visible_person(link.person, actor)
     current = _lock_visible_record(link, actor)
+    _lock_visible_person(current.relative, actor)
     _check_version(current, link, expected_updated_at)
     changed = _editable_changes(current, link)
     inverse = _inverse_link(current)
@@ -489,9 +493,13 @@ def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: dat
 
 @transaction.atomic
 def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> None:
-    """Remove a family link and its inverse, so that neither person still shows the other."""
+    """Remove a family link and its inverse, so that neither person still shows the other.
+
+    The inverse link is a record of the relative, so the actor must see the relative too (as to create the link).
+    """
     _lock_visible_person(link.person, actor)
     current = _lock_visible_record(link, actor)
+    _lock_visible_person(current.relative, actor)
     _check_version(current, current, expected_updated_at)
     inverse = _inverse_link(current)
     audit.record(actor=actor, action="people.familylink.removed", target=current)

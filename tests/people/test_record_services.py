@@ -152,6 +152,43 @@ def test_editing_a_family_link_mirrors_it_on_the_inverse(caseworker_a, mother_an
     assert (inverse.relation, inverse.is_verified) == (Relation.WARD, True)
 
 
+@pytest.fixture
+def link_to_a_relative_of_another_caseworker(caseworker_a, fieldworker_a, org_a):
+    """A case of the assigned-only fieldworker linked to a relative assigned to another caseworker."""
+    person = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex=Sex.MALE)
+    relative = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a, sex=Sex.FEMALE)
+    link = services.family_link_create(person=person, relative=relative, relation=Relation.MOTHER, actor=caseworker_a)
+    return person, relative, link
+
+
+def test_removing_a_family_link_to_a_relative_outside_the_caseload_is_denied(
+    fieldworker_a, link_to_a_relative_of_another_caseworker
+):
+    person, relative, link = link_to_a_relative_of_another_caseworker
+
+    with pytest.raises(PermissionDenied):
+        services.family_link_remove(link=link, actor=fieldworker_a, expected_updated_at=link.updated_at)
+
+    assert FamilyLink.objects.filter(person=person, relative=relative).exists()
+    assert FamilyLink.objects.filter(person=relative, relative=person).exists()
+    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
+
+
+def test_editing_a_family_link_to_a_relative_outside_the_caseload_is_denied(
+    fieldworker_a, link_to_a_relative_of_another_caseworker
+):
+    person, relative, link = link_to_a_relative_of_another_caseworker
+    link.relation = Relation.GUARDIAN
+    link.notes = "changed"
+
+    with pytest.raises(PermissionDenied):
+        services.family_link_update(link=link, actor=fieldworker_a, expected_updated_at=link.updated_at)
+
+    inverse = FamilyLink.objects.get(person=relative, relative=person)
+    assert (inverse.relation, inverse.notes) == (Relation.CHILD, "")
+    assert FamilyLink.objects.get(pk=link.pk).relation == Relation.MOTHER
+
+
 def test_a_new_main_nationality_takes_the_mark_from_the_old_one(caseworker_a, person_a):
     old = services.nationality_claim_add(
         person=person_a, country="FR", basis="parent", actor=caseworker_a, is_primary=True

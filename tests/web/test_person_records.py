@@ -311,6 +311,59 @@ def test_family_search_offers_only_persons_in_scope(client_for, caseworker_a, pe
     assert str(outsider.public_id) not in html
 
 
+@pytest.fixture
+def link_to_a_relative_outside_the_caseload(caseworker_a, fieldworker_a, org_a):
+    """A case of the assigned-only fieldworker, linked to a relative assigned to caseworker_a."""
+    person = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex="male")
+    relative = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a, sex="female")
+    link = factories.FamilyLinkFactory(person=person, relative=relative, relation="mother")
+    inverse = factories.FamilyLinkFactory(person=relative, relative=person, relation="child")
+    return link, inverse
+
+
+def test_assigned_only_caseworker_cannot_remove_a_family_link_to_a_relative_outside_the_caseload(
+    client_for, fieldworker_a, link_to_a_relative_outside_the_caseload
+):
+    link, inverse = link_to_a_relative_outside_the_caseload
+
+    response = client_for(fieldworker_a).post(record_url("family", "remove", link), {"version": version(link)})
+
+    assert response.status_code == 404
+    assert FamilyLink.objects.filter(pk__in=[link.pk, inverse.pk]).count() == 2
+
+
+def test_assigned_only_caseworker_cannot_edit_a_family_link_to_a_relative_outside_the_caseload(
+    client_for, fieldworker_a, link_to_a_relative_outside_the_caseload
+):
+    link, inverse = link_to_a_relative_outside_the_caseload
+    client = client_for(fieldworker_a)
+
+    assert client.get(record_url("family", "update", link)).status_code == 404
+    response = client.post(
+        record_url("family", "update", link),
+        {"relation": "guardian", "is_verified": "on", "notes": "x", "version": version(link)},
+    )
+
+    assert response.status_code == 404
+    inverse.refresh_from_db()
+    assert (inverse.relation, inverse.is_verified, inverse.notes) == ("child", False, "")
+
+
+def test_family_list_offers_no_edit_or_remove_for_a_relative_outside_the_caseload(
+    client_for, fieldworker_a, link_to_a_relative_outside_the_caseload
+):
+    link, _inverse = link_to_a_relative_outside_the_caseload
+    own_relative = factories.PersonFactory(organisation=link.person.organisation, assigned_to=fieldworker_a)
+    visible_link = factories.FamilyLinkFactory(person=link.person, relative=own_relative, relation="sibling")
+
+    html = client_for(fieldworker_a).get(list_url("family", link.person)).content.decode()
+
+    assert record_url("family", "update", link) not in html
+    assert record_url("family", "remove", link) not in html
+    assert record_url("family", "update", visible_link) in html
+    assert record_url("family", "remove", visible_link) in html
+
+
 def test_family_link_is_created_with_its_inverse_and_removed_with_it(client_for, caseworker_a, person_a, relative_a):
     client = client_for(caseworker_a)
 

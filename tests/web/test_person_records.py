@@ -305,10 +305,31 @@ def relative_a(org_a, caseworker_a):
 def test_family_search_offers_only_persons_in_scope(client_for, caseworker_a, person_a, relative_a, org_b):
     outsider = factories.PersonFactory(organisation=org_b, given_name_lat="Amina")
 
-    html = client_for(caseworker_a).get(list_url("family", person_a), {"q": "Amina"}).content.decode()
+    response = client_for(caseworker_a).post(list_url("family", person_a), {"q": "Amina", "action": "search"})
 
+    html = response.content.decode()
+    assert response.status_code == 200
     assert str(relative_a.public_id) in html
     assert str(outsider.public_id) not in html
+    assert not FamilyLink.objects.exists()  # a search saves nothing
+
+
+def test_family_search_in_the_url_is_ignored(client_for, caseworker_a, person_a, relative_a):
+    response = client_for(caseworker_a).get(list_url("family", person_a), {"q": "Amina"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(relative_a.public_id) not in html
+    assert 'value="Amina"' not in html
+
+
+def test_family_search_form_posts_the_search(client_for, caseworker_a, person_a):
+    html = client_for(caseworker_a).get(list_url("family", person_a)).content.decode()
+
+    form = html[html.index('<form method="post" action="" enctype="multipart/form-data" id="record-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="q"' in form
+    assert 'name="action" value="search"' in form
 
 
 @pytest.fixture

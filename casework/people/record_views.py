@@ -183,8 +183,10 @@ def record_list(request: HttpRequest, public_id: UUID, kind: RecordKind) -> Http
                 messages.success(request, _("%(kind)s added.") % {"kind": record._meta.verbose_name.capitalize()})
                 return redirect(kind.url("list", person.public_id))
     elif can_add:
+        # The search is posted (`action=search`), never read from the URL: names typed into it would
+        # end up in access logs and browser history.
         if kind.name == "family":
-            picker = _picker(request, person, request.GET)
+            picker = _picker(request, person, {})
         form = _build_add_form(kind, request, person, picker, None, None)
     rows = list(kind.queryset(person))
     for row in rows:

@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from casework.core.models import AuditEvent
@@ -244,3 +247,133 @@ def test_registration_with_a_family_link_outside_the_scope_registers_nothing(cas
 
     assert Person.objects.count() == before
     assert not FamilyLink.objects.exists()
+
+
+# --- Stored files: a replaced or removed copy is deleted once the change commits -------------------
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def document_with_copy(person_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = factories.IdentityDocumentFactory(person=person_a)
+    document.file.save("scan.pdf", ContentFile(b"%PDF-1.4 old"))
+    return document
+
+
+def _stored(name: str) -> bool:
+    return default_storage.exists(name)
+
+
+def test_replacing_a_document_copy_deletes_the_old_file_after_commit(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+    document_with_copy.file = ContentFile(b"%PDF-1.4 new", name="scan.pdf")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.person_record_update(record=document_with_copy, actor=caseworker_a)
+    new_name = IdentityDocument.objects.get(pk=document_with_copy.pk).file.name
+    assert new_name != old_name
+    assert _stored(old_name)  # not before the commit
+    for callback in callbacks:
+        callback()
+
+    assert not _stored(old_name)
+    assert default_storage.open(new_name).read() == b"%PDF-1.4 new"
+
+
+def test_clearing_a_document_copy_deletes_the_file_after_commit(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+    document_with_copy.file = ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_record_update(record=document_with_copy, actor=caseworker_a)
+
+    assert not IdentityDocument.objects.get(pk=document_with_copy.pk).file
+    assert not _stored(old_name)
+
+
+def test_removing_a_document_deletes_its_copy_after_commit(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_record_remove(record=document_with_copy, actor=caseworker_a)
+
+    assert not IdentityDocument.objects.exists()
+    assert not _stored(old_name)
+
+
+def test_editing_a_document_without_a_new_copy_keeps_the_file(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    document_with_copy.notes = "seen again"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.person_record_update(record=document_with_copy, actor=caseworker_a)
+
+    assert callbacks == []
+    assert _stored(document_with_copy.file.name)
+
+
+def test_a_rolled_back_replacement_or_removal_deletes_no_file(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(Boom), transaction.atomic():
+            services.person_record_remove(record=document_with_copy, actor=caseworker_a)
+            raise Boom
+        document = IdentityDocument.objects.get(pk=document_with_copy.pk)
+        document.file = ContentFile(b"%PDF-1.4 new", name="scan.pdf")
+        with pytest.raises(Boom), transaction.atomic():
+            services.person_record_update(record=document, actor=caseworker_a)
+            raise Boom
+
+    assert callbacks == []
+    assert IdentityDocument.objects.get(pk=document_with_copy.pk).file.name == old_name
+    assert _stored(old_name)
+
+
+def test_replacing_a_photo_deletes_the_old_photo_after_commit(
+    caseworker_a, person_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    person_a.photo.save("photo.png", ContentFile(b"old photo"))
+    old_name = person_a.photo.name
+    person = Person.objects.get(pk=person_a.pk)
+    person.photo = ContentFile(b"new photo", name="photo.png")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_update(person=person, actor=caseworker_a)
+
+    new_name = Person.objects.get(pk=person_a.pk).photo.name
+    assert new_name != old_name
+    assert not _stored(old_name)
+    assert default_storage.open(new_name).read() == b"new photo"
+
+
+def test_a_rolled_back_photo_replacement_keeps_the_old_photo(
+    caseworker_a, person_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    person_a.photo.save("photo.png", ContentFile(b"old photo"))
+    old_name = person_a.photo.name
+    person = Person.objects.get(pk=person_a.pk)
+    person.photo = ContentFile(b"new photo", name="photo.png")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom), transaction.atomic():
+        services.person_update(person=person, actor=caseworker_a)
+        raise Boom
+
+    assert callbacks == []
+    assert Person.objects.get(pk=person_a.pk).photo.name == old_name
+    assert _stored(old_name)

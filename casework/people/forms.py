@@ -12,6 +12,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -201,7 +202,7 @@ class PersonUpdateForm(PersonForm):
         label=_("Photo"),
         required=False,
         help_text=_("JPEG or PNG, at most 5 MB. Replaces the current photo."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -498,15 +499,41 @@ class IdentityDocumentForm(PersonRecordForm):
             "file",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        # A plain file input: Django's ClearableFileInput would print the storage path of the current
+        # copy as a dead link. The edit page links to the scoped download view instead.
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2}), "file": forms.FileInput}
         labels = {"file": _("Copy (scan)")}
         help_texts = {"file": _("PDF or image, at most 10 MB. Stored under an opaque name.")}
+
+    remove_file = forms.BooleanField(
+        label=_("Remove the copy"),
+        required=False,
+        help_text=_("The stored copy is deleted when you save. Ignored if you upload a new copy."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "file" not in self.fields or not self.instance.file:
+            self.fields.pop("remove_file")
+        else:
+            self.fields["file"].help_text = _(
+                "PDF or image, at most 10 MB. A new copy replaces the current one, which is deleted."
+            )
+            self.order_fields([*list(self.fields)[: list(self.fields).index("file") + 1], "remove_file"])
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
         if upload and getattr(upload, "size", 0) > SCAN_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        is_new_upload = isinstance(upload, UploadedFile)
+        if cleaned.get("remove_file") and not is_new_upload:
+            cleaned["file"] = False  # FileField.save_form_data clears the field; the service deletes the file
+        return cleaned
 
 
 class DnaTestForm(PersonRecordForm):

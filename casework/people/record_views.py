@@ -126,6 +126,12 @@ def _apply_errors(form: forms.BaseForm, exc: Exception) -> None:
         form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
 
 
+def _require_visible_relative(request: HttpRequest, kind: RecordKind, record: Any) -> None:
+    """404 for a family link whose relative the user cannot see: its inverse is a record of that relative."""
+    if kind is FAMILY and not Person.objects.visible_to(request.user).filter(pk=record.relative_id).exists():
+        raise Http404
+
+
 def _visible_columns(kind: RecordKind, user: Any) -> list[tuple[str, Any]]:
     hidden = hidden_fields_for(user, kind.model)
     return [(name, kind.model._meta.get_field(name).verbose_name) for name in kind.columns if name not in hidden]
@@ -177,8 +183,10 @@ def record_list(request: HttpRequest, public_id: UUID, kind: RecordKind) -> Http
                 messages.success(request, _("%(kind)s added.") % {"kind": record._meta.verbose_name.capitalize()})
                 return redirect(kind.url("list", person.public_id))
     elif can_add:
+        # The search is posted (`action=search`), never read from the URL: names typed into it would
+        # end up in access logs and browser history.
         if kind.name == "family":
-            picker = _picker(request, person, request.GET)
+            picker = _picker(request, person, {})
         form = _build_add_form(kind, request, person, picker, None, None)
     rows = list(kind.queryset(person))
     for row in rows:
@@ -193,6 +201,7 @@ def record_list(request: HttpRequest, public_id: UUID, kind: RecordKind) -> Http
             .filter(pk__in=[row.relative_id for row in rows])
             .values_list("pk", flat=True)
         )
+    can_change = user.has_perm(kind.perm("change")) and kind.edit_form is not None
     context = {
         "person": person,
         "kind": kind,
@@ -205,13 +214,15 @@ def record_list(request: HttpRequest, public_id: UUID, kind: RecordKind) -> Http
                 "remove_url": kind.url("remove", person.public_id, row.public_id),
                 "file_url": _file_url(kind, person, row),
                 "transition_form": NationalityClaimTransitionForm(claim=row) if kind.name == "claim" else None,
+                # A family link is mirrored on the relative: only users who see the relative may change it.
+                "can_change": can_change and (kind is not FAMILY or row.relative_id in visible_relatives),
             }
             for row in rows
         ],
         "form": form,
         "can_add": can_add,
-        "can_change": user.has_perm(kind.perm("change")) and kind.edit_form is not None,
-        "can_remove": user.has_perm(kind.perm("change")) and kind.edit_form is not None,
+        "can_change": can_change,
+        "can_remove": can_change,
         **picker,
     }
     return render(request, "people/person_records.html", context)
@@ -274,6 +285,7 @@ def record_update(request: HttpRequest, public_id: UUID, record_id: UUID, kind: 
             messages.error(request, str(services.RecordGoneError()))
             return redirect(kind.url("list", person.public_id))
         raise Http404
+    _require_visible_relative(request, kind, record)
     if request.method == "GET":
         return _render_edit(request, kind, person, record, kind.edit_form(instance=record, user=request.user))
     form = kind.edit_form(request.POST, request.FILES, instance=record, user=request.user)
@@ -357,6 +369,7 @@ def record_remove(request: HttpRequest, public_id: UUID, record_id: UUID, kind: 
     if record is None:
         messages.error(request, str(services.RecordGoneError()))
         return redirect(kind.url("list", person.public_id))
+    _require_visible_relative(request, kind, record)
     try:
         expected = datetime.fromisoformat(request.POST.get("version", ""))
     except ValueError:

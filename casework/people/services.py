@@ -8,10 +8,11 @@ records it writes.
 """
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -42,6 +43,33 @@ def _lock_visible_person(person: Person, actor: Any) -> Person:
     if locked is None:
         raise PermissionDenied
     return locked
+
+
+def _stored_files(record: Any) -> dict[str, tuple[Any, str]]:
+    """The record's stored files: field name -> (storage, file name), for the fields that hold one."""
+    files = {}
+    for field in record._meta.concrete_fields:
+        if isinstance(field, models.FileField):
+            name = getattr(record, field.attname).name
+            if name:
+                files[field.name] = (field.storage, name)
+    return files
+
+
+def _delete_files_on_commit(files: list[tuple[Any, str]]) -> None:
+    """Delete stored files once the transaction commits (never if it rolls back: the row still points to them).
+
+    Retention decision: a replaced or removed copy of a document or photo is personal data that no
+    record uses any more, so it does not stay on disk (history rows keep only its name).
+    """
+    for storage, name in files:
+        transaction.on_commit(partial(storage.delete, name))
+
+
+def _delete_replaced_files_on_commit(before: dict[str, tuple[Any, str]], after: Any) -> None:
+    """Delete on commit the files that `after` (the saved record) no longer points to."""
+    now = {name: stored[1] for name, stored in _stored_files(after).items()}
+    _delete_files_on_commit([stored for field, stored in before.items() if now.get(field) != stored[1]])
 
 
 def _next_case_number(organisation_id: int) -> str:
@@ -106,6 +134,7 @@ def person_update(*, person: Person, actor: Any, expected_updated_at: datetime |
     person.full_clean()
     person._history_user = actor
     person.save()
+    _delete_replaced_files_on_commit(_stored_files(current), person)
     audit.record(actor=actor, action="people.person.updated", target=person)
     return person
 
@@ -435,6 +464,7 @@ def person_record_update(*, record: Any, actor: Any, expected_updated_at: dateti
     record.full_clean()
     record._history_user = actor
     record.save()
+    _delete_replaced_files_on_commit(_stored_files(current), record)
     audit.record(actor=actor, action=_record_action(record, "updated"), target=record, data={"fields": changed})
     return record
 
@@ -448,6 +478,7 @@ def person_record_remove(*, record: Any, actor: Any, expected_updated_at: dateti
     audit.record(actor=actor, action=_record_action(current, "removed"), target=current)
     current._history_user = actor
     current.delete()
+    _delete_files_on_commit(list(_stored_files(current).values()))
 
 
 def _inverse_link(link: FamilyLink) -> FamilyLink | None:
@@ -467,9 +498,13 @@ def _inverse_link(link: FamilyLink) -> FamilyLink | None:
 
 @transaction.atomic
 def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> FamilyLink:
-    """Save edits of a family link (relation, verified, notes) and mirror them on the inverse link."""
+    """Save edits of a family link (relation, verified, notes) and mirror them on the inverse link.
+
+    The inverse link is a record of the relative, so the actor must see the relative too (as to create the link).
+    """
     _lock_visible_person(link.person, actor)
     current = _lock_visible_record(link, actor)
+    _lock_visible_person(current.relative, actor)
     _check_version(current, link, expected_updated_at)
     changed = _editable_changes(current, link)
     inverse = _inverse_link(current)
@@ -489,9 +524,13 @@ def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: dat
 
 @transaction.atomic
 def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> None:
-    """Remove a family link and its inverse, so that neither person still shows the other."""
+    """Remove a family link and its inverse, so that neither person still shows the other.
+
+    The inverse link is a record of the relative, so the actor must see the relative too (as to create the link).
+    """
     _lock_visible_person(link.person, actor)
     current = _lock_visible_record(link, actor)
+    _lock_visible_person(current.relative, actor)
     _check_version(current, current, expected_updated_at)
     inverse = _inverse_link(current)
     audit.record(actor=actor, action="people.familylink.removed", target=current)

@@ -418,6 +418,18 @@ class PersonCreateView(PermissionRequiredMixin, View):
     def render(self, **context: Any) -> HttpResponse:
         context.setdefault("candidates", [])
         context.setdefault("family_query", getattr(self, "family_query", ""))
+        if not context.get("unvalidated"):
+            # Errors of the formset rows are listed in the error summary too, each linked to its field.
+            sections = [
+                ("aliases", _("Other names"), context["alias_formset"]),
+                ("nationality-claims", _("Nationality claims"), context["claim_formset"]),
+                ("family-links", _("Family links"), context["family_formset"]),
+            ]
+            context["summary_formsets"] = [
+                (anchor, label, formset)
+                for anchor, label, formset in sections
+                if formset.is_bound and formset.total_error_count()
+            ]
         return render(self.request, self.template_name, {"is_create": True, **context})
 
 

@@ -4,6 +4,9 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 
 from casework.core.models import AuditEvent
@@ -152,6 +155,43 @@ def test_editing_a_family_link_mirrors_it_on_the_inverse(caseworker_a, mother_an
     assert (inverse.relation, inverse.is_verified) == (Relation.WARD, True)
 
 
+@pytest.fixture
+def link_to_a_relative_of_another_caseworker(caseworker_a, fieldworker_a, org_a):
+    """A case of the assigned-only fieldworker linked to a relative assigned to another caseworker."""
+    person = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex=Sex.MALE)
+    relative = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a, sex=Sex.FEMALE)
+    link = services.family_link_create(person=person, relative=relative, relation=Relation.MOTHER, actor=caseworker_a)
+    return person, relative, link
+
+
+def test_removing_a_family_link_to_a_relative_outside_the_caseload_is_denied(
+    fieldworker_a, link_to_a_relative_of_another_caseworker
+):
+    person, relative, link = link_to_a_relative_of_another_caseworker
+
+    with pytest.raises(PermissionDenied):
+        services.family_link_remove(link=link, actor=fieldworker_a, expected_updated_at=link.updated_at)
+
+    assert FamilyLink.objects.filter(person=person, relative=relative).exists()
+    assert FamilyLink.objects.filter(person=relative, relative=person).exists()
+    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
+
+
+def test_editing_a_family_link_to_a_relative_outside_the_caseload_is_denied(
+    fieldworker_a, link_to_a_relative_of_another_caseworker
+):
+    person, relative, link = link_to_a_relative_of_another_caseworker
+    link.relation = Relation.GUARDIAN
+    link.notes = "changed"
+
+    with pytest.raises(PermissionDenied):
+        services.family_link_update(link=link, actor=fieldworker_a, expected_updated_at=link.updated_at)
+
+    inverse = FamilyLink.objects.get(person=relative, relative=person)
+    assert (inverse.relation, inverse.notes) == (Relation.CHILD, "")
+    assert FamilyLink.objects.get(pk=link.pk).relation == Relation.MOTHER
+
+
 def test_a_new_main_nationality_takes_the_mark_from_the_old_one(caseworker_a, person_a):
     old = services.nationality_claim_add(
         person=person_a, country="FR", basis="parent", actor=caseworker_a, is_primary=True
@@ -207,3 +247,133 @@ def test_registration_with_a_family_link_outside_the_scope_registers_nothing(cas
 
     assert Person.objects.count() == before
     assert not FamilyLink.objects.exists()
+
+
+# --- Stored files: a replaced or removed copy is deleted once the change commits -------------------
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def document_with_copy(person_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = factories.IdentityDocumentFactory(person=person_a)
+    document.file.save("scan.pdf", ContentFile(b"%PDF-1.4 old"))
+    return document
+
+
+def _stored(name: str) -> bool:
+    return default_storage.exists(name)
+
+
+def test_replacing_a_document_copy_deletes_the_old_file_after_commit(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+    document_with_copy.file = ContentFile(b"%PDF-1.4 new", name="scan.pdf")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.person_record_update(record=document_with_copy, actor=caseworker_a)
+    new_name = IdentityDocument.objects.get(pk=document_with_copy.pk).file.name
+    assert new_name != old_name
+    assert _stored(old_name)  # not before the commit
+    for callback in callbacks:
+        callback()
+
+    assert not _stored(old_name)
+    assert default_storage.open(new_name).read() == b"%PDF-1.4 new"
+
+
+def test_clearing_a_document_copy_deletes_the_file_after_commit(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+    document_with_copy.file = ""
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_record_update(record=document_with_copy, actor=caseworker_a)
+
+    assert not IdentityDocument.objects.get(pk=document_with_copy.pk).file
+    assert not _stored(old_name)
+
+
+def test_removing_a_document_deletes_its_copy_after_commit(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_record_remove(record=document_with_copy, actor=caseworker_a)
+
+    assert not IdentityDocument.objects.exists()
+    assert not _stored(old_name)
+
+
+def test_editing_a_document_without_a_new_copy_keeps_the_file(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    document_with_copy.notes = "seen again"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.person_record_update(record=document_with_copy, actor=caseworker_a)
+
+    assert callbacks == []
+    assert _stored(document_with_copy.file.name)
+
+
+def test_a_rolled_back_replacement_or_removal_deletes_no_file(
+    caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(Boom), transaction.atomic():
+            services.person_record_remove(record=document_with_copy, actor=caseworker_a)
+            raise Boom
+        document = IdentityDocument.objects.get(pk=document_with_copy.pk)
+        document.file = ContentFile(b"%PDF-1.4 new", name="scan.pdf")
+        with pytest.raises(Boom), transaction.atomic():
+            services.person_record_update(record=document, actor=caseworker_a)
+            raise Boom
+
+    assert callbacks == []
+    assert IdentityDocument.objects.get(pk=document_with_copy.pk).file.name == old_name
+    assert _stored(old_name)
+
+
+def test_replacing_a_photo_deletes_the_old_photo_after_commit(
+    caseworker_a, person_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    person_a.photo.save("photo.png", ContentFile(b"old photo"))
+    old_name = person_a.photo.name
+    person = Person.objects.get(pk=person_a.pk)
+    person.photo = ContentFile(b"new photo", name="photo.png")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_update(person=person, actor=caseworker_a)
+
+    new_name = Person.objects.get(pk=person_a.pk).photo.name
+    assert new_name != old_name
+    assert not _stored(old_name)
+    assert default_storage.open(new_name).read() == b"new photo"
+
+
+def test_a_rolled_back_photo_replacement_keeps_the_old_photo(
+    caseworker_a, person_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    person_a.photo.save("photo.png", ContentFile(b"old photo"))
+    old_name = person_a.photo.name
+    person = Person.objects.get(pk=person_a.pk)
+    person.photo = ContentFile(b"new photo", name="photo.png")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom), transaction.atomic():
+        services.person_update(person=person, actor=caseworker_a)
+        raise Boom
+
+    assert callbacks == []
+    assert Person.objects.get(pk=person_a.pk).photo.name == old_name
+    assert _stored(old_name)

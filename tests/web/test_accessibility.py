@@ -15,6 +15,7 @@ from django.urls import reverse
 from casework.govrequests import services
 from casework.govrequests.choices import Decision, RequestStatus
 from tests import factories
+from tests.web.test_person_intake import intake_data
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +187,39 @@ def test_form_with_errors_links_its_summary_to_existing_fields_and_labels_every_
     assert response.status_code == 200, name
     assert 'id="error-summary"' in response.content.decode()
     assert_accessible_errors(response)
+
+
+INTAKE_ROW_ERRORS = [
+    ("alias row", intake_data(aliases=[{"kind": "bogus", "name": "Umm Khalid", "script": "latn"}]), "aliases-0-kind"),
+    ("claim row", intake_data(claims=[{"country": "XX", "basis": "declaration"}]), "claims-0-country"),
+    (
+        "claim row of the second row",
+        intake_data(claims=[{"country": "FR", "basis": "declaration"}, {"country": "XX", "basis": "declaration"}]),
+        "claims-1-country",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "field"), INTAKE_ROW_ERRORS, ids=[row[0] for row in INTAKE_ROW_ERRORS])
+def test_intake_lists_the_errors_of_formset_rows_in_its_summary_linked_to_their_fields(
+    client_for, caseworker_a, name, data, field
+):
+    response = client_for(caseworker_a).post(reverse("people:person_create"), data)
+
+    assert response.status_code == 200, name
+    page = parse(response)
+    assert f"#id_{field}" in page.summary_links
+    assert_accessible_errors(response)
+
+
+def test_intake_family_search_lists_no_row_errors_in_a_summary(client_for, caseworker_a):
+    data = intake_data(aliases=[{"kind": "bogus", "name": "Umm Khalid", "script": "latn"}])
+
+    response = client_for(caseworker_a).post(
+        reverse("people:person_create"), {**data, "family_q": "nobody", "action": "family_search"}
+    )
+
+    assert 'id="error-summary"' not in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,8 @@ import os
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -281,6 +283,114 @@ def test_document_copy_is_uploaded_and_served_only_in_scope(
     assert client_for(fieldworker_a).get(url).status_code == 404
 
 
+@pytest.fixture
+def document_with_copy(person_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    document = factories.IdentityDocumentFactory(person=person_a)
+    document.file.save("scan.pdf", ContentFile(b"%PDF-1.4 old"))
+    return document
+
+
+def _document_edit_data(document, **changes):
+    return {
+        "document_type": document.document_type,
+        "number": document.number,
+        **DOCUMENT_DATES,
+        "version": version(document),
+        **changes,
+    }
+
+
+def test_document_edit_page_links_the_copy_to_the_scoped_download_and_not_to_the_storage_path(
+    client_for, caseworker_a, document_with_copy, settings
+):
+    html = client_for(caseworker_a).get(record_url("document", "update", document_with_copy)).content.decode()
+
+    assert (
+        reverse("people:document_file", args=[document_with_copy.person.public_id, document_with_copy.public_id])
+        in html
+    )
+    assert document_with_copy.file.name not in html
+    assert settings.MEDIA_URL not in html
+    assert "file-clear" not in html  # no ClearableFileInput checkbox
+    assert 'name="remove_file"' in html
+
+
+def test_document_edit_page_without_a_copy_offers_no_removal(client_for, caseworker_a, person_a):
+    document = factories.IdentityDocumentFactory(person=person_a)
+
+    html = client_for(caseworker_a).get(record_url("document", "update", document)).content.decode()
+
+    assert 'name="file"' in html
+    assert 'name="remove_file"' not in html
+
+
+def test_replacing_a_document_copy_deletes_the_old_file(
+    client_for, caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+    scan = SimpleUploadedFile("new.pdf", b"%PDF-1.4 new", content_type="application/pdf")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(caseworker_a).post(
+            record_url("document", "update", document_with_copy), _document_edit_data(document_with_copy, file=scan)
+        )
+
+    assert response.status_code == 302
+    document_with_copy.refresh_from_db()
+    assert document_with_copy.file.name != old_name
+    assert document_with_copy.file.read() == b"%PDF-1.4 new"
+    assert not default_storage.exists(old_name)
+
+
+def test_removing_a_document_copy_deletes_the_file(
+    client_for, caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(caseworker_a).post(
+            record_url("document", "update", document_with_copy),
+            _document_edit_data(document_with_copy, remove_file="on"),
+        )
+
+    assert response.status_code == 302
+    document_with_copy.refresh_from_db()
+    assert not document_with_copy.file
+    assert not default_storage.exists(old_name)
+
+
+def test_saving_a_document_without_a_new_copy_keeps_the_file(
+    client_for, caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(caseworker_a).post(
+            record_url("document", "update", document_with_copy), _document_edit_data(document_with_copy, notes="x")
+        )
+
+    assert response.status_code == 302
+    document_with_copy.refresh_from_db()
+    assert document_with_copy.file.name == old_name
+    assert default_storage.exists(old_name)
+
+
+def test_removing_a_document_deletes_its_copy(
+    client_for, caseworker_a, document_with_copy, django_capture_on_commit_callbacks
+):
+    old_name = document_with_copy.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(caseworker_a).post(
+            record_url("document", "remove", document_with_copy), {"version": version(document_with_copy)}
+        )
+
+    assert response.status_code == 302
+    assert not IdentityDocument.objects.exists()
+    assert not default_storage.exists(old_name)
+
+
 def test_document_copy_with_a_forbidden_extension_is_refused(client_for, caseworker_a, person_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("script.html", b"<script></script>", content_type="text/html")
@@ -305,10 +415,84 @@ def relative_a(org_a, caseworker_a):
 def test_family_search_offers_only_persons_in_scope(client_for, caseworker_a, person_a, relative_a, org_b):
     outsider = factories.PersonFactory(organisation=org_b, given_name_lat="Amina")
 
-    html = client_for(caseworker_a).get(list_url("family", person_a), {"q": "Amina"}).content.decode()
+    response = client_for(caseworker_a).post(list_url("family", person_a), {"q": "Amina", "action": "search"})
 
+    html = response.content.decode()
+    assert response.status_code == 200
     assert str(relative_a.public_id) in html
     assert str(outsider.public_id) not in html
+    assert not FamilyLink.objects.exists()  # a search saves nothing
+
+
+def test_family_search_in_the_url_is_ignored(client_for, caseworker_a, person_a, relative_a):
+    response = client_for(caseworker_a).get(list_url("family", person_a), {"q": "Amina"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(relative_a.public_id) not in html
+    assert 'value="Amina"' not in html
+
+
+def test_family_search_form_posts_the_search(client_for, caseworker_a, person_a):
+    html = client_for(caseworker_a).get(list_url("family", person_a)).content.decode()
+
+    form = html[html.index('<form method="post" action="" enctype="multipart/form-data" id="record-form"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="q"' in form
+    assert 'name="action" value="search"' in form
+
+
+@pytest.fixture
+def link_to_a_relative_outside_the_caseload(caseworker_a, fieldworker_a, org_a):
+    """A case of the assigned-only fieldworker, linked to a relative assigned to caseworker_a."""
+    person = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex="male")
+    relative = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a, sex="female")
+    link = factories.FamilyLinkFactory(person=person, relative=relative, relation="mother")
+    inverse = factories.FamilyLinkFactory(person=relative, relative=person, relation="child")
+    return link, inverse
+
+
+def test_assigned_only_caseworker_cannot_remove_a_family_link_to_a_relative_outside_the_caseload(
+    client_for, fieldworker_a, link_to_a_relative_outside_the_caseload
+):
+    link, inverse = link_to_a_relative_outside_the_caseload
+
+    response = client_for(fieldworker_a).post(record_url("family", "remove", link), {"version": version(link)})
+
+    assert response.status_code == 404
+    assert FamilyLink.objects.filter(pk__in=[link.pk, inverse.pk]).count() == 2
+
+
+def test_assigned_only_caseworker_cannot_edit_a_family_link_to_a_relative_outside_the_caseload(
+    client_for, fieldworker_a, link_to_a_relative_outside_the_caseload
+):
+    link, inverse = link_to_a_relative_outside_the_caseload
+    client = client_for(fieldworker_a)
+
+    assert client.get(record_url("family", "update", link)).status_code == 404
+    response = client.post(
+        record_url("family", "update", link),
+        {"relation": "guardian", "is_verified": "on", "notes": "x", "version": version(link)},
+    )
+
+    assert response.status_code == 404
+    inverse.refresh_from_db()
+    assert (inverse.relation, inverse.is_verified, inverse.notes) == ("child", False, "")
+
+
+def test_family_list_offers_no_edit_or_remove_for_a_relative_outside_the_caseload(
+    client_for, fieldworker_a, link_to_a_relative_outside_the_caseload
+):
+    link, _inverse = link_to_a_relative_outside_the_caseload
+    own_relative = factories.PersonFactory(organisation=link.person.organisation, assigned_to=fieldworker_a)
+    visible_link = factories.FamilyLinkFactory(person=link.person, relative=own_relative, relation="sibling")
+
+    html = client_for(fieldworker_a).get(list_url("family", link.person)).content.decode()
+
+    assert record_url("family", "update", link) not in html
+    assert record_url("family", "remove", link) not in html
+    assert record_url("family", "update", visible_link) in html
+    assert record_url("family", "remove", visible_link) in html
 
 
 def test_family_link_is_created_with_its_inverse_and_removed_with_it(client_for, caseworker_a, person_a, relative_a):
@@ -494,6 +678,29 @@ def test_photo_is_uploaded_and_served_only_in_scope(
     assert served["Cache-Control"] == "private, no-store"
     assert client_for(caseworker_b).get(photo_url).status_code == 404
     assert client_for(fieldworker_a).get(photo_url).status_code == 404
+
+
+def test_replacing_the_photo_deletes_the_old_photo(
+    client_for, caseworker_a, person_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(caseworker_a)
+    url = reverse("people:person_update", args=[person_a.public_id])
+    first = SimpleUploadedFile("a.png", _image(), content_type="image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {**_edit_data(person_a), "new_photo": first}).status_code == 302
+    person_a.refresh_from_db()
+    old_name = person_a.photo.name
+    second = SimpleUploadedFile("b.jpg", _image("JPEG"), content_type="image/jpeg")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**_edit_data(person_a), "new_photo": second})
+
+    assert response.status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.photo.name == f"photos/{person_a.public_id}.jpg"
+    assert default_storage.exists(person_a.photo.name)
+    assert not default_storage.exists(old_name)
 
 
 def test_person_without_photo_shows_a_placeholder(client_for, caseworker_a, person_a):

@@ -30,6 +30,7 @@ from casework.govrequests.models import (
     DisclosurePolicy,
     GovernmentAuthority,
     GovernmentRequest,
+    HandoverOperation,
     RequestedPerson,
     RequestEvent,
     RequestStatusChange,
@@ -148,6 +149,25 @@ def request_detail_queryset(*, user: Any) -> QuerySet[GovernmentRequest]:
             ),
         )
     )
+
+
+def handovers_seen_whole(*, operations: Iterable[HandoverOperation], user: Any) -> set[int]:
+    """Ids of the handover operations of which `user` sees every person (one query).
+
+    Completing, cancelling or downloading the signed document of an operation is acting on every
+    person on it (the document names them all): an assigned-only caseworker who sees one of them
+    sees the operation, but may do none of these unless every person on it is theirs.
+    Uses the operations' prefetched `handed_persons` when there are some.
+    """
+    persons_of = {operation.pk: {row.person_id for row in operation.handed_persons.all()} for operation in operations}
+    wanted = set().union(*persons_of.values()) if persons_of else set()
+    visible = set(Person.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return {pk for pk, person_ids in persons_of.items() if person_ids <= visible}
+
+
+def handover_seen_whole(*, operation: HandoverOperation, user: Any) -> bool:
+    """Whether `user` sees every person on the handover operation (see `handovers_seen_whole`)."""
+    return operation.pk in handovers_seen_whole(operations=[operation], user=user)
 
 
 def request_summary_rows(*, gov_request: GovernmentRequest, user: Any) -> list[RequestedPerson]:

@@ -379,6 +379,8 @@ def handover_complete(
     if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
         raise PermissionDenied
     locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if not selectors.handover_seen_whole(operation=locked, user=actor):
+        raise PermissionDenied
     if locked.status != HandoverStatus.PLANNED:
         raise DomainError(_("Only a planned handover can be completed."))
     if document is not None:
@@ -628,6 +630,8 @@ def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) ->
     if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
         raise PermissionDenied
     locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if not selectors.handover_seen_whole(operation=locked, user=actor):
+        raise PermissionDenied
     if locked.status != HandoverStatus.PLANNED:
         raise DomainError(_("Only a planned handover can be cancelled."))
     reason = reason.strip()

@@ -1,6 +1,7 @@
 """The weekly supervisor report: its figures, small-count suppression, the XLSX, and the e-mails."""
 
 import io
+import zipfile
 from datetime import date, datetime, timedelta
 from unittest import mock
 
@@ -197,6 +198,27 @@ def test_xlsx_shows_exact_counts_of_five_and_more(org_a):
         ("Completed this week", 0, 0),
         ("Planned", 0, 0),
     ]
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3"])
+def test_xlsx_writes_a_formula_like_facility_name_as_a_plain_string(org_a, name):
+    facility = factories.FacilityFactory(name=name)
+    factories.CustodyPeriodFactory(person=factories.PersonFactory(organisation=org_a), facility=facility)
+    content = weekly_report_xlsx(weekly_summary(organisation=org_a, today=D))
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Cases by current facility"]
+
+    cell = sheet.cell(row=2, column=1)
+    assert cell.data_type == "s"
+    assert cell.value == f"'{name}"
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+    assert b"<f>" not in _sheet_xml(content)
+
+
+def _sheet_xml(content: bytes) -> bytes:
+    """Every worksheet's XML of the workbook, concatenated."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
 
 
 def test_weekly_summary_queries_do_not_grow_with_the_number_of_persons(org_a):

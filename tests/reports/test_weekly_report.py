@@ -297,6 +297,27 @@ def test_weekly_report_task_run_twice_sends_one_email_per_supervisor(
     assert send_in_process.call_count == 2
 
 
+def test_assigned_only_supervisor_gets_no_organisation_wide_report(
+    org_a, org_b, supervisor_a, figures, django_capture_on_commit_callbacks, send_in_process
+):
+    limited = factories.UserFactory(
+        organisation=org_a, username="limited_supervisor", role=roles.SUPERVISOR, sees_assigned_only=True
+    )
+    factories.UserFactory(
+        organisation=org_b, username="limited_supervisor_b", role=roles.SUPERVISOR, sees_assigned_only=True
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = services.weekly_report_build(organisation_id=org_a.pk, today=D)
+
+    assert limited not in services.weekly_report_recipients(organisation_id=org_a.pk)
+    assert [m.recipient for m in messages] == [supervisor_a]
+    assert [e.to for e in mail.outbox] == [[supervisor_a.email]]
+    assert not OutboundMessage.objects.filter(recipient=limited).exists()
+    # An organisation whose only supervisor is limited to assigned cases gets no report task at all.
+    assert services.weekly_report_organisation_ids() == [org_a.pk]
+
+
 def test_email_weekly_reports_fans_out_per_organisation_and_runs_twice_without_duplicates(
     org_a, org_b, supervisor_a, supervisor_b, caseworker_a, figures, django_capture_on_commit_callbacks, send_in_process
 ):

@@ -306,14 +306,22 @@ def subject_key_for(*, person_id: int | None, gov_request_id: int | None) -> str
 
 class OutboundMessageQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Messages of the user's organisation (all for superusers)."""
+        """Messages of the user's organisation (all for superusers); assigned-only users: those addressed to them.
+
+        A message's body may name persons outside an assigned-only user's caseload (a follow-up
+        letter lists every person of the organisation pending with an authority; a digest lists
+        its recipient's cases), so such users see their own e-mails only.
+        """
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
         if not user.organisation_id:
             return self.none()
-        return self.filter(organisation_id=user.organisation_id)
+        qs = self.filter(organisation_id=user.organisation_id)
+        if user.sees_assigned_only:
+            qs = qs.filter(recipient_id=user.pk)
+        return qs
 
     def stuck(self, *, now: datetime | None = None) -> Self:
         """Claimed for sending longer ago than any task may run: the worker died (see `OutboundMessage.is_stuck`)."""

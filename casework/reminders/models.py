@@ -29,6 +29,7 @@ from django_countries.fields import CountryField
 from casework.core.models import PublicModel, TimeStampedModel
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.models import RequestedPerson
+from casework.people.models import Person
 from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
 
 # Kinds that need `threshold`: an age in years, or the validity margin of a travel document in days.
@@ -153,6 +154,8 @@ class ReminderQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> Self:
         """Reminders of the user's organisation; for assigned-only users those of their cases or addressed to them.
 
+        For assigned-only users a reminder about a person also needs that person to be visible to them
+        now: a reminder addressed to the previous caseworker must not show the case after reassignment.
         Reminders of a sensitive kind (urgent medical) need the L3 permission.
         """
         if not user.is_authenticated:
@@ -165,6 +168,7 @@ class ReminderQuerySet(models.QuerySet):
         if user.sees_assigned_only:
             covered = RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id")
             qs = qs.filter(Q(recipient_id=user.pk) | Q(person__assigned_to_id=user.pk) | Q(gov_request_id__in=covered))
+            qs = qs.filter(Q(person__isnull=True) | Q(person__in=Person.objects.visible_to(user)))
         if not can_view_sensitive(user):
             qs = qs.exclude(kind__in=SENSITIVE_KINDS)
         return qs

@@ -282,7 +282,8 @@ FOLLOWUP_EXCLUDED_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.HANDED_OVER, Ca
 def followup_pending_rows(*, organisation_id: int, authority_id: int) -> QuerySet[RequestedPerson]:
     """Covered persons the authority still owes a decision on, in the organisation's requests awaiting an answer.
 
-    Unscoped (the organisation is the scope): `followup_send` checks the sender sees every one.
+    Unscoped (the organisation is the scope): drafting, refreshing, discarding and
+    sending check that the actor sees every one (`persons_all_visible`).
     """
     return (
         RequestedPerson.objects.filter(
@@ -294,6 +295,22 @@ def followup_pending_rows(*, organisation_id: int, authority_id: int) -> QuerySe
         .exclude(person__status__in=FOLLOWUP_EXCLUDED_CASE_STATUSES)
         .order_by("person__case_number", "request__reference", "pk")
     )
+
+
+def persons_all_visible(*, user: Any, person_ids: Iterable[int]) -> bool:
+    """Whether `user` sees every one of these persons (superusers, such as the sweep's system actor: always)."""
+    ids = set(person_ids)
+    if user.is_superuser or not ids:
+        return True
+    return Person.objects.visible_to(user).filter(pk__in=ids).count() == len(ids)
+
+
+def followup_pending_all_visible(*, user: Any, organisation_id: int, authority_id: int) -> bool:
+    """Whether `user` sees every person pending with the authority, whom a refreshed draft would list (one query)."""
+    if user.is_superuser:
+        return True
+    pending = followup_pending_rows(organisation_id=organisation_id, authority_id=authority_id)
+    return not pending.exclude(person__in=Person.objects.visible_to(user)).exists()
 
 
 def disclosure_policy_for(*, organisation_id: int, authority: GovernmentAuthority) -> tuple[list[str], str]:

@@ -520,9 +520,18 @@ def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "hidden_count": hidden_count,
         "field_labels": [labels[field] for field in letter.fields] if letter else [],
         "last_disclosure": last_disclosure,
-        "can_refresh": can_act and gov_request.status in AWAITING_ANSWER_STATUSES,
+        # Refreshing and discarding, like sending, need the user to see every person in the draft
+        # (and, for a refresh, every person pending with the authority).
+        "can_refresh": (
+            can_act
+            and gov_request.status in AWAITING_ANSWER_STATUSES
+            and not hidden_count
+            and selectors.followup_pending_all_visible(
+                user=user, organisation_id=gov_request.organisation_id, authority_id=gov_request.authority_id
+            )
+        ),
         "can_send": can_act and rendered is not None and bool(gov_request.authority.email),
-        "can_discard": can_act and draft is not None,
+        "can_discard": can_act and draft is not None and not hidden_count,
         "action_form": (
             FollowUpActionForm(initial={"followup": draft.public_id, "digest": rendered.digest if rendered else ""})
             if draft is not None

@@ -509,6 +509,26 @@ class DisclosureAdmin(ReadOnlyModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Disclosure]:
         return super().get_queryset(request).annotate(person_count=related_count(DisclosedPerson.objects, "disclosure"))
 
+    def get_search_fields(self, request: HttpRequest) -> Sequence[str]:
+        fields = super().get_search_fields(request)
+        if request.user.is_superuser or not request.user.sees_assigned_only:
+            return fields
+        # A search by case number would tell an assigned-only user whether a person outside
+        # their caseload was disclosed, and to whom.
+        return [f for f in fields if not f.lstrip("^=@").startswith("disclosed_persons__")]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Disclosure | None:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # Only the requests the user may see: a disclosure also covers colleagues' cases.
+            obj.visible_references = list(
+                GovernmentRequest.objects.visible_to(request.user)
+                .filter(disclosures=obj)
+                .order_by("reference")
+                .values_list("reference", flat=True)
+            )
+        return obj
+
     @admin.display(description=_("persons"))
     def person_count(self, obj: Disclosure) -> int:
         return obj.person_count
@@ -519,4 +539,4 @@ class DisclosureAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description=_("requests"))
     def request_references(self, obj: Disclosure) -> str:
-        return ", ".join(obj.requests.order_by("reference").values_list("reference", flat=True))
+        return ", ".join(getattr(obj, "visible_references", ()))

@@ -30,6 +30,7 @@ from casework.govrequests.models import (
     DisclosurePolicy,
     GovernmentAuthority,
     GovernmentRequest,
+    HandoverOperation,
     RequestedPerson,
     RequestEvent,
     RequestStatusChange,
@@ -150,6 +151,25 @@ def request_detail_queryset(*, user: Any) -> QuerySet[GovernmentRequest]:
     )
 
 
+def handovers_seen_whole(*, operations: Iterable[HandoverOperation], user: Any) -> set[int]:
+    """Ids of the handover operations of which `user` sees every person (one query).
+
+    Completing, cancelling or downloading the signed document of an operation is acting on every
+    person on it (the document names them all): an assigned-only caseworker who sees one of them
+    sees the operation, but may do none of these unless every person on it is theirs.
+    Uses the operations' prefetched `handed_persons` when there are some.
+    """
+    persons_of = {operation.pk: {row.person_id for row in operation.handed_persons.all()} for operation in operations}
+    wanted = set().union(*persons_of.values()) if persons_of else set()
+    visible = set(Person.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return {pk for pk, person_ids in persons_of.items() if person_ids <= visible}
+
+
+def handover_seen_whole(*, operation: HandoverOperation, user: Any) -> bool:
+    """Whether `user` sees every person on the handover operation (see `handovers_seen_whole`)."""
+    return operation.pk in handovers_seen_whole(operations=[operation], user=user)
+
+
 def request_summary_rows(*, gov_request: GovernmentRequest, user: Any) -> list[RequestedPerson]:
     """The covered persons the user may see, for the printable summary, in one query plus one prefetch.
 
@@ -262,7 +282,8 @@ FOLLOWUP_EXCLUDED_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.HANDED_OVER, Ca
 def followup_pending_rows(*, organisation_id: int, authority_id: int) -> QuerySet[RequestedPerson]:
     """Covered persons the authority still owes a decision on, in the organisation's requests awaiting an answer.
 
-    Unscoped (the organisation is the scope): `followup_send` checks the sender sees every one.
+    Unscoped (the organisation is the scope): drafting, refreshing, discarding and
+    sending check that the actor sees every one (`persons_all_visible`).
     """
     return (
         RequestedPerson.objects.filter(
@@ -274,6 +295,22 @@ def followup_pending_rows(*, organisation_id: int, authority_id: int) -> QuerySe
         .exclude(person__status__in=FOLLOWUP_EXCLUDED_CASE_STATUSES)
         .order_by("person__case_number", "request__reference", "pk")
     )
+
+
+def persons_all_visible(*, user: Any, person_ids: Iterable[int]) -> bool:
+    """Whether `user` sees every one of these persons (superusers, such as the sweep's system actor: always)."""
+    ids = set(person_ids)
+    if user.is_superuser or not ids:
+        return True
+    return Person.objects.visible_to(user).filter(pk__in=ids).count() == len(ids)
+
+
+def followup_pending_all_visible(*, user: Any, organisation_id: int, authority_id: int) -> bool:
+    """Whether `user` sees every person pending with the authority, whom a refreshed draft would list (one query)."""
+    if user.is_superuser:
+        return True
+    pending = followup_pending_rows(organisation_id=organisation_id, authority_id=authority_id)
+    return not pending.exclude(person__in=Person.objects.visible_to(user)).exists()
 
 
 def disclosure_policy_for(*, organisation_id: int, authority: GovernmentAuthority) -> tuple[list[str], str]:

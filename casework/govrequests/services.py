@@ -379,6 +379,8 @@ def handover_complete(
     if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
         raise PermissionDenied
     locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if not selectors.handover_seen_whole(operation=locked, user=actor):
+        raise PermissionDenied
     if locked.status != HandoverStatus.PLANNED:
         raise DomainError(_("Only a planned handover can be completed."))
     if document is not None:
@@ -431,16 +433,24 @@ def followup_draft_for(*, authority: GovernmentAuthority, organisation_id: int, 
     # Serialises drafting for this authority: two refreshes never create two open drafts (the
     # constraint `followup_one_open_per_authority` would refuse the second anyway).
     GovernmentAuthority.objects.select_for_update().get(pk=authority.pk)
-    pending = set(
+    pending_rows = dict(
         selectors.followup_pending_rows(organisation_id=organisation_id, authority_id=authority.pk).values_list(
-            "pk", flat=True
+            "pk", "person_id"
         )
     )
+    pending = set(pending_rows)
     draft = (
         AuthorityFollowUp.objects.select_for_update()
         .filter(organisation_id=organisation_id, authority=authority, status=FollowUpStatus.OPEN)
         .first()
     )
+    # Refreshing rewrites (or discards) the letter about every person it lists and will list: like
+    # sending, it needs an actor who sees all of them.
+    touched = set(pending_rows.values())
+    if draft is not None:
+        touched |= set(draft.items.values_list("requested_person__person_id", flat=True))
+    if not selectors.persons_all_visible(user=actor, person_ids=touched):
+        raise PermissionDenied
     if not pending:
         if draft is not None:
             _close_followup(draft, status=FollowUpStatus.DISCARDED, actor=actor)
@@ -477,12 +487,19 @@ def _lock_visible_followup(followup: AuthorityFollowUp, actor: Any) -> Authority
     return AuthorityFollowUp.objects.select_for_update().select_related("authority", "organisation").get(pk=followup.pk)
 
 
+def _followup_person_ids(followup: AuthorityFollowUp) -> set[int]:
+    return set(followup.items.values_list("requested_person__person_id", flat=True))
+
+
 @transaction.atomic
 def followup_discard(*, followup: AuthorityFollowUp, actor: Any) -> AuthorityFollowUp:
     """Drop an open draft without sending it."""
     locked = _lock_visible_followup(followup, actor)
     if locked.status != FollowUpStatus.OPEN:
         raise DomainError(_("This follow-up was already sent or discarded."))
+    # Like sending, discarding acts on every person in the draft: the actor must see all of them.
+    if not selectors.persons_all_visible(user=actor, person_ids=_followup_person_ids(locked)):
+        raise PermissionDenied
     _close_followup(locked, status=FollowUpStatus.DISCARDED, actor=actor)
     audit.record(actor=actor, action="govrequests.followup.discarded", target=locked, data={})
     return locked
@@ -513,7 +530,7 @@ def followup_send(
     )
     person_ids = {person_id for _row, person_id, _reference in rows}
     # Disclosing a person is acting on their case: the sender must see every one of them.
-    if Person.objects.visible_to(actor).filter(pk__in=person_ids).count() != len(person_ids):
+    if not selectors.persons_all_visible(user=actor, person_ids=person_ids):
         raise PermissionDenied
     pending = set(
         selectors.followup_pending_rows(
@@ -628,6 +645,8 @@ def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) ->
     if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
         raise PermissionDenied
     locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if not selectors.handover_seen_whole(operation=locked, user=actor):
+        raise PermissionDenied
     if locked.status != HandoverStatus.PLANNED:
         raise DomainError(_("Only a planned handover can be cancelled."))
     reason = reason.strip()

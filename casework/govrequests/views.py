@@ -425,7 +425,7 @@ def _accepted_rows(gov_request: GovernmentRequest, visible_ids: set[int]) -> lis
 def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visible_ids: set[int]) -> dict[str, Any]:
     """What the detail page shows about editing a draft's persons and about handover operations.
 
-    Two queries at most (operations, their persons), whatever the number of rows.
+    Three queries at most (operations, their persons, which of them the user sees), whatever the number of rows.
     """
     operations: list[HandoverOperation] = []
     if user.has_perm(HANDOVER_VIEW_PERMISSION):
@@ -440,10 +440,17 @@ def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visib
             )
             .order_by("-planned_on", "-pk")
         )
+    seen_whole = selectors.handovers_seen_whole(operations=operations, user=user) if operations else set()
     return {
         "can_edit_persons": user.has_perm(CHANGE_PERMISSION) and gov_request.status == RequestStatus.DRAFT,
+        # (operation, its rows with whether each person is visible, whether the user sees them all:
+        # completing, cancelling and the signed document need that).
         "handovers": [
-            (operation, [(row, row.person_id in visible_ids) for row in operation.handed_persons.all()])
+            (
+                operation,
+                [(row, row.person_id in visible_ids) for row in operation.handed_persons.all()],
+                operation.pk in seen_whole,
+            )
             for operation in operations
         ],
         "can_plan_handover": (
@@ -513,9 +520,18 @@ def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "hidden_count": hidden_count,
         "field_labels": [labels[field] for field in letter.fields] if letter else [],
         "last_disclosure": last_disclosure,
-        "can_refresh": can_act and gov_request.status in AWAITING_ANSWER_STATUSES,
+        # Refreshing and discarding, like sending, need the user to see every person in the draft
+        # (and, for a refresh, every person pending with the authority).
+        "can_refresh": (
+            can_act
+            and gov_request.status in AWAITING_ANSWER_STATUSES
+            and not hidden_count
+            and selectors.followup_pending_all_visible(
+                user=user, organisation_id=gov_request.organisation_id, authority_id=gov_request.authority_id
+            )
+        ),
         "can_send": can_act and rendered is not None and bool(gov_request.authority.email),
-        "can_discard": can_act and draft is not None,
+        "can_discard": can_act and draft is not None and not hidden_count,
         "action_form": (
             FollowUpActionForm(initial={"followup": draft.public_id, "digest": rendered.digest if rendered else ""})
             if draft is not None
@@ -736,13 +752,10 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
     if operation.status != HandoverStatus.PLANNED:
         messages.error(request, _("Only a planned handover can be completed."))
         return HttpResponseRedirect(_detail_url(gov_request))
+    if not selectors.handover_seen_whole(operation=operation, user=request.user):
+        raise PermissionDenied
     rows = list(operation.handed_persons.select_related("person").order_by("person__case_number", "pk"))
     persons = [row.person for row in rows]
-    visible = set(
-        Person.objects.visible_to(request.user).filter(pk__in=[p.pk for p in persons]).values_list("pk", flat=True)
-    )
-    if len(visible) != len(persons):
-        raise PermissionDenied
     if request.method == "POST":
         form = HandoverCompleteForm(request.POST, request.FILES, persons=persons)
         if form.is_valid():
@@ -766,6 +779,9 @@ def request_handover_document(request: HttpRequest, public_id: UUID, operation_i
     operation = _get_operation(request, public_id, operation_id)
     if not operation.handover_document:
         raise Http404
+    # The signed document names every person on the operation.
+    if not selectors.handover_seen_whole(operation=operation, user=request.user):
+        raise PermissionDenied
     audit.record(actor=request.user, action="govrequests.handover.document_downloaded", target=operation)
     response = FileResponse(
         operation.handover_document.open("rb"),
@@ -781,6 +797,8 @@ def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id:
     """Cancel a planned handover, with the reason (`services.handover_cancel`)."""
     _require(request, HANDOVER_CHANGE_PERMISSION)
     operation = _get_operation(request, public_id, operation_id)
+    if not selectors.handover_seen_whole(operation=operation, user=request.user):
+        raise PermissionDenied
     form = HandoverCancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for cancelling the handover."))

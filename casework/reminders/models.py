@@ -29,6 +29,7 @@ from django_countries.fields import CountryField
 from casework.core.models import PublicModel, TimeStampedModel
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.models import RequestedPerson
+from casework.people.models import Person
 from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
 
 # Kinds that need `threshold`: an age in years, or the validity margin of a travel document in days.
@@ -153,6 +154,8 @@ class ReminderQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> Self:
         """Reminders of the user's organisation; for assigned-only users those of their cases or addressed to them.
 
+        For assigned-only users a reminder about a person also needs that person to be visible to them
+        now: a reminder addressed to the previous caseworker must not show the case after reassignment.
         Reminders of a sensitive kind (urgent medical) need the L3 permission.
         """
         if not user.is_authenticated:
@@ -165,6 +168,7 @@ class ReminderQuerySet(models.QuerySet):
         if user.sees_assigned_only:
             covered = RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id")
             qs = qs.filter(Q(recipient_id=user.pk) | Q(person__assigned_to_id=user.pk) | Q(gov_request_id__in=covered))
+            qs = qs.filter(Q(person__isnull=True) | Q(person__in=Person.objects.visible_to(user)))
         if not can_view_sensitive(user):
             qs = qs.exclude(kind__in=SENSITIVE_KINDS)
         return qs
@@ -306,14 +310,22 @@ def subject_key_for(*, person_id: int | None, gov_request_id: int | None) -> str
 
 class OutboundMessageQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Messages of the user's organisation (all for superusers)."""
+        """Messages of the user's organisation (all for superusers); assigned-only users: those addressed to them.
+
+        A message's body may name persons outside an assigned-only user's caseload (a follow-up
+        letter lists every person of the organisation pending with an authority; a digest lists
+        its recipient's cases), so such users see their own e-mails only.
+        """
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
         if not user.organisation_id:
             return self.none()
-        return self.filter(organisation_id=user.organisation_id)
+        qs = self.filter(organisation_id=user.organisation_id)
+        if user.sees_assigned_only:
+            qs = qs.filter(recipient_id=user.pk)
+        return qs
 
     def stuck(self, *, now: datetime | None = None) -> Self:
         """Claimed for sending longer ago than any task may run: the worker died (see `OutboundMessage.is_stuck`)."""

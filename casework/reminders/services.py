@@ -625,10 +625,16 @@ WEEKLY_REPORT_TEMPLATE = "weekly_report"
 
 
 def weekly_report_recipients(*, organisation_id: int) -> list[Any]:
-    """The organisation's active supervisors with an e-mail address, in a stable order."""
+    """The organisation's active supervisors with an e-mail address, in a stable order.
+
+    Supervisors limited to their assigned cases are left out: the report has the whole
+    organisation's exact figures, which they may not see.
+    """
     return list(
         get_user_model()
-        .objects.filter(organisation_id=organisation_id, is_active=True, groups__name=roles.SUPERVISOR)
+        .objects.filter(
+            organisation_id=organisation_id, is_active=True, sees_assigned_only=False, groups__name=roles.SUPERVISOR
+        )
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -641,10 +647,12 @@ def weekly_report_key(*, organisation_id: int, user_id: int, today: date) -> str
 
 
 def weekly_report_organisation_ids() -> list[int]:
-    """Organisations with at least one active supervisor who has an e-mail address."""
+    """Organisations with at least one recipient of the weekly report (see `weekly_report_recipients`)."""
     User = get_user_model()
     return list(
-        User.objects.filter(is_active=True, organisation__isnull=False, groups__name=roles.SUPERVISOR)
+        User.objects.filter(
+            is_active=True, organisation__isnull=False, sees_assigned_only=False, groups__name=roles.SUPERVISOR
+        )
         .exclude(email="")
         .order_by("organisation_id")
         .values_list("organisation_id", flat=True)

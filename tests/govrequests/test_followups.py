@@ -15,7 +15,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -471,6 +471,59 @@ def test_assigned_only_caseworker_cannot_send_a_draft_with_persons_outside_their
     assert not Disclosure.objects.exists()
 
 
+def test_assigned_only_caseworker_cannot_refresh_or_discard_a_draft_with_persons_outside_their_caseload(
+    client_for, fieldworker_a, world, draft, org_a, authority
+):
+    Person.objects.filter(pk=world["pending"][0].pk).update(assigned_to=fieldworker_a)
+    refreshed_at = draft.refreshed_at
+    client = client_for(fieldworker_a)
+
+    page = client.get(page_url("request_followup", world["sent"]))
+    refresh = client.post(page_url("request_followup_refresh", world["sent"]))
+    discard = client.post(page_url("request_followup_discard", world["sent"]), {"followup": str(draft.public_id)})
+
+    assert not page.context["can_refresh"]
+    assert not page.context["can_discard"]
+    assert (refresh.status_code, discard.status_code) == (403, 403)
+    draft.refresh_from_db()
+    assert (draft.status, draft.refreshed_at, draft.closed_by) == (FollowUpStatus.OPEN, refreshed_at, None)
+    with pytest.raises(PermissionDenied):
+        services.followup_discard(followup=draft, actor=fieldworker_a)
+    with pytest.raises(PermissionDenied):
+        draft_for(org_a, authority, fieldworker_a)
+    assert not AuditEvent.objects.filter(actor=fieldworker_a).exists()
+
+
+def test_assigned_only_caseworker_cannot_draft_a_follow_up_listing_persons_outside_their_caseload(
+    client_for, fieldworker_a, world, org_a, authority
+):
+    Person.objects.filter(pk=world["pending"][0].pk).update(assigned_to=fieldworker_a)
+    client = client_for(fieldworker_a)
+
+    page = client.get(page_url("request_followup", world["sent"]))
+    response = client.post(page_url("request_followup_refresh", world["sent"]))
+
+    assert not page.context["can_refresh"]
+    assert response.status_code == 403
+    assert not AuthorityFollowUp.objects.exists()
+
+
+def test_assigned_only_caseworker_who_sees_every_pending_person_refreshes_and_discards(
+    client_for, fieldworker_a, world, draft
+):
+    Person.objects.filter(pk__in=[p.pk for p in world["pending"]]).update(assigned_to=fieldworker_a)
+    client = client_for(fieldworker_a)
+
+    page = client.get(page_url("request_followup", world["sent"]))
+    refresh = client.post(page_url("request_followup_refresh", world["sent"]))
+    discard = client.post(page_url("request_followup_discard", world["sent"]), {"followup": str(draft.public_id)})
+
+    assert page.context["can_refresh"] and page.context["can_discard"]
+    assert (refresh.status_code, discard.status_code) == (302, 302)
+    draft.refresh_from_db()
+    assert (draft.status, draft.closed_by) == (FollowUpStatus.DISCARDED, fieldworker_a)
+
+
 def test_caseworker_drafts_and_discards_from_the_page(client_for, caseworker_a, world, org_a, authority):
     client = client_for(caseworker_a)
 
@@ -498,8 +551,9 @@ def test_an_authority_without_address_cannot_be_sent_to(client_for, caseworker_a
 # Reads of the follow-up page: 1 session, 2 user, 3-4 permissions, 5 the request, 6 the open draft,
 # 7 the last disclosure, 8 the policy, 9 the draft's rows with persons and requests (their claims and
 # current facilities only when disclosed; the default policy discloses neither), 10 the persons the
-# user may see; then the session save (UPDATE + 2 transaction statements).
-FOLLOWUP_READS = 10
+# user may see, 11 whether the user sees every pending person (may refresh); then the session save
+# (UPDATE + 2 transaction statements).
+FOLLOWUP_READS = 11
 
 
 @pytest.mark.parametrize("rows", [1, 6])

@@ -163,6 +163,31 @@ def test_supervisor_digest_includes_reminders_addressed_to_the_supervisors(super
     assert unassigned.case_number in message.body_text
 
 
+def test_reassigned_case_leaves_the_old_assigned_only_caseworkers_digest_and_home_page(
+    client_for, fieldworker_a, caseworker_a, org_a
+):
+    today = timezone.localdate()
+    reassigned = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, case_number="ORGA-300003")
+    kept = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, case_number="ORGA-300004")
+    gone = make_reminder(person=reassigned, recipient=fieldworker_a, due_on=today)
+    still = make_reminder(person=kept, recipient=fieldworker_a, due_on=today)
+    reassigned.assigned_to = caseworker_a
+    reassigned.save()
+
+    message = services.digest_build_for_user(user=fieldworker_a, today=today)
+    home = client_for(fieldworker_a).get(reverse("home")).content.decode()
+
+    assert "ORGA-300004" in message.body_text
+    assert "ORGA-300003" not in message.body_text
+    assert "ORGA-300003" not in message.body_html
+    assert str(still.public_id) in home
+    assert str(gone.public_id) not in home
+    assert "ORGA-300003" not in home
+    assert list(Reminder.objects.visible_to(fieldworker_a)) == [still]
+    # The case's new caseworker (not assigned-only) still sees the reminder about it.
+    assert gone in Reminder.objects.visible_to(caseworker_a)
+
+
 @pytest.mark.parametrize(
     ("frequency", "day", "built"),
     [

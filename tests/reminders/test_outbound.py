@@ -11,11 +11,13 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 from django.utils import timezone
 
+from casework.accounts import roles
 from casework.core.exceptions import DomainError
 from casework.core.models import AuditEvent
 from casework.reminders import services, tasks
 from casework.reminders.choices import OutboundStatus
 from casework.reminders.models import OutboundMessage, stuck_after
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +233,36 @@ def test_admin_lists_only_the_organisations_messages_read_only(client_for, orgad
     assert client.get(reverse("admin:reminders_outboundmessage_change", args=[theirs.pk])).status_code == 302
     filtered = client.get(reverse("admin:reminders_outboundmessage_changelist"), {"status__exact": "failed"})
     assert list(filtered.context["cl"].result_list) == []
+
+
+def test_assigned_only_supervisor_sees_only_messages_addressed_to_them_in_the_admin(
+    client_for, org_a, caseworker_a, person_a
+):
+    limited = factories.UserFactory(
+        organisation=org_a, username="limited_supervisor", role=roles.SUPERVISOR, sees_assigned_only=True
+    )
+    own = make_message(limited, key="own")
+    colleagues = make_message(caseworker_a, key="colleague")
+    letter = make_message(
+        caseworker_a,
+        key="followup:1",
+        recipient=None,
+        to_email="consulate@example.org",
+        template="followup",
+        body_text=f"{person_a.case_number} {person_a.given_name_lat}, born 2001",
+    )
+    client = client_for(limited)
+
+    response = client.get(reverse("admin:reminders_outboundmessage_changelist"))
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [own]
+    assert client.get(reverse("admin:reminders_outboundmessage_change", args=[own.pk])).status_code == 200
+    for hidden in (colleagues, letter):
+        change = client.get(reverse("admin:reminders_outboundmessage_change", args=[hidden.pk]))
+        assert change.status_code == 302, hidden.idempotency_key
+        assert person_a.case_number not in client.get(change["Location"]).content.decode()
+    assert list(OutboundMessage.objects.visible_to(limited)) == [own]
 
 
 def test_admin_resend_asks_for_confirmation_then_sends_failed_message_once(

@@ -1,6 +1,7 @@
 """The weekly supervisor report: its figures, small-count suppression, the XLSX, and the e-mails."""
 
 import io
+import zipfile
 from datetime import date, datetime, timedelta
 from unittest import mock
 
@@ -199,6 +200,27 @@ def test_xlsx_shows_exact_counts_of_five_and_more(org_a):
     ]
 
 
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3"])
+def test_xlsx_writes_a_formula_like_facility_name_as_a_plain_string(org_a, name):
+    facility = factories.FacilityFactory(name=name)
+    factories.CustodyPeriodFactory(person=factories.PersonFactory(organisation=org_a), facility=facility)
+    content = weekly_report_xlsx(weekly_summary(organisation=org_a, today=D))
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Cases by current facility"]
+
+    cell = sheet.cell(row=2, column=1)
+    assert cell.data_type == "s"
+    assert cell.value == f"'{name}"
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+    assert b"<f>" not in _sheet_xml(content)
+
+
+def _sheet_xml(content: bytes) -> bytes:
+    """Every worksheet's XML of the workbook, concatenated."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+
+
 def test_weekly_summary_queries_do_not_grow_with_the_number_of_persons(org_a):
     roj = factories.FacilityFactory(name="Camp Roj")
 
@@ -273,6 +295,27 @@ def test_weekly_report_task_run_twice_sends_one_email_per_supervisor(
     assert OutboundMessage.objects.count() == 2
     assert sorted(e.to[0] for e in mail.outbox) == sorted([supervisor_a.email, sensitive_supervisor_a.email])
     assert send_in_process.call_count == 2
+
+
+def test_assigned_only_supervisor_gets_no_organisation_wide_report(
+    org_a, org_b, supervisor_a, figures, django_capture_on_commit_callbacks, send_in_process
+):
+    limited = factories.UserFactory(
+        organisation=org_a, username="limited_supervisor", role=roles.SUPERVISOR, sees_assigned_only=True
+    )
+    factories.UserFactory(
+        organisation=org_b, username="limited_supervisor_b", role=roles.SUPERVISOR, sees_assigned_only=True
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = services.weekly_report_build(organisation_id=org_a.pk, today=D)
+
+    assert limited not in services.weekly_report_recipients(organisation_id=org_a.pk)
+    assert [m.recipient for m in messages] == [supervisor_a]
+    assert [e.to for e in mail.outbox] == [[supervisor_a.email]]
+    assert not OutboundMessage.objects.filter(recipient=limited).exists()
+    # An organisation whose only supervisor is limited to assigned cases gets no report task at all.
+    assert services.weekly_report_organisation_ids() == [org_a.pk]
 
 
 def test_email_weekly_reports_fans_out_per_organisation_and_runs_twice_without_duplicates(

@@ -7,6 +7,7 @@ Each endpoint: allowed roles, another organisation (404), a missing capability (
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -499,6 +500,97 @@ def test_assigned_only_caseworker_cannot_complete_a_handover_with_colleagues_cas
     assert planned.status == HandoverStatus.PLANNED
 
 
+@pytest.fixture
+def fieldworker_with_one_child(fieldworker_a, household_a):
+    """An assigned-only caseworker to whom Yusuf (on the planned operation) is assigned, but not Maryam."""
+    household_a[1].assigned_to = fieldworker_a
+    household_a[1].save()
+    return fieldworker_a
+
+
+def _completed_by_supervisor(supervisor_a, planned, household_a):
+    return services.handover_complete(
+        operation=planned,
+        signed_on=timezone.localdate(),
+        document=SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed", content_type="application/pdf"),
+        handed_over=household_a[1:3],
+        actor=supervisor_a,
+    )
+
+
+def test_assigned_only_caseworker_cannot_cancel_a_handover_with_colleagues_cases(
+    client_for, fieldworker_with_one_child, accepted_request, planned
+):
+    response = client_for(fieldworker_with_one_child).post(
+        url("handover_cancel", accepted_request, planned.public_id), {"reason": "The crossing was closed."}
+    )
+
+    assert response.status_code == 403
+    planned.refresh_from_db()
+    assert planned.status == HandoverStatus.PLANNED
+
+
+def test_handover_cancel_service_refuses_an_actor_who_does_not_see_every_person(fieldworker_with_one_child, planned):
+    with pytest.raises(PermissionDenied):
+        services.handover_cancel(operation=planned, reason="No delegation.", actor=fieldworker_with_one_child)
+
+    planned.refresh_from_db()
+    assert planned.status == HandoverStatus.PLANNED
+
+
+def test_assigned_only_caseworker_cannot_download_the_signed_document_naming_colleagues_cases(
+    client_for, fieldworker_with_one_child, supervisor_a, accepted_request, planned, household_a, media
+):
+    _completed_by_supervisor(supervisor_a, planned, household_a)
+
+    response = client_for(fieldworker_with_one_child).get(url("handover_document", accepted_request, planned.public_id))
+
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="govrequests.handover.document_downloaded").exists()
+
+
+def test_assigned_only_caseworker_sees_the_operation_without_its_document_or_actions(
+    client_for, fieldworker_with_one_child, supervisor_a, accepted_request, planned, household_a, media
+):
+    client = client_for(fieldworker_with_one_child)
+
+    planned_page = client.get(url("request_detail", accepted_request)).content.decode()
+    _completed_by_supervisor(supervisor_a, planned, household_a)
+    completed_page = client.get(url("request_detail", accepted_request)).content.decode()
+
+    assert f'data-handover="{planned.public_id}"' in planned_page
+    assert url("handover_complete", accepted_request, planned.public_id) not in planned_page
+    assert url("handover_cancel", accepted_request, planned.public_id) not in planned_page
+    assert url("handover_document", accepted_request, planned.public_id) not in completed_page
+
+
+def test_assigned_only_caseworker_with_every_person_may_cancel_and_download(
+    client_for, fieldworker_with_one_child, supervisor_a, accepted_request, planned, household_a, media
+):
+    household_a[2].assigned_to = fieldworker_with_one_child
+    household_a[2].save()
+    client = client_for(fieldworker_with_one_child)
+
+    detail = client.get(url("request_detail", accepted_request)).content.decode()
+    cancel = client.post(url("handover_cancel", accepted_request, planned.public_id), {"reason": "Closed."})
+
+    assert url("handover_cancel", accepted_request, planned.public_id) in detail
+    assert cancel.status_code == 302
+    planned.refresh_from_db()
+    assert planned.status == HandoverStatus.CANCELLED
+    second = services.handover_plan(
+        gov_request=accepted_request,
+        persons=household_a[1:3],
+        planned_on=timezone.localdate(),
+        place="Semalka crossing",
+        actor=supervisor_a,
+    )
+    _completed_by_supervisor(supervisor_a, second, household_a)
+    download = client.get(url("handover_document", accepted_request, second.public_id))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+
+
 def reads_of(captured) -> list[dict]:
     return [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "DECLARE"))]
 
@@ -517,12 +609,13 @@ def test_detail_with_handovers_has_a_constant_query_count(
             factories.HandoverPersonFactory(operation=operation, person=row.person)
     client = client_for(supervisor_a)
 
-    # The detail page's reads (see test_requests.DETAIL_READS) plus handover operations and their persons.
-    with django_assert_max_num_queries(15) as captured:
+    # The detail page's reads (see test_requests.DETAIL_READS) plus handover operations, their persons
+    # and which of those persons the user sees.
+    with django_assert_max_num_queries(16) as captured:
         response = client.get(url("request_detail", gov_request))
 
     assert len(response.context["handovers"]) == size
-    assert len(reads_of(captured)) == 12, "\n".join(q["sql"][:150] for q in reads_of(captured))
+    assert len(reads_of(captured)) == 13, "\n".join(q["sql"][:150] for q in reads_of(captured))
 
 
 # --- Family offered on the create and add pages -------------------------------------------------

@@ -27,6 +27,7 @@ from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.pagination import KeysetPaginator
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read
+from casework.core.spreadsheets import neutralise_cell
 from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet
 from casework.people.forms import (
@@ -145,8 +146,6 @@ class PersonListView(FilterView):
 
 # --- CSV export ---------------------------------------------------------------------------------
 
-# Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection, OWASP).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # The L3 fields in an export for users who hold the permission (audit data names them).
 SENSITIVE_EXPORT_FIELDS = [
     "person.medical_urgent",
@@ -154,12 +153,6 @@ SENSITIVE_EXPORT_FIELDS = [
     "person.has_disability",
     "custodyperiod.exact_location",
 ]
-
-
-def neutralise_cell(value: Any) -> str:
-    """The value as text, prefixed with a single quote if a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
 class _Echo:

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 
-from casework.people.views import neutralise_cell
+from casework.core.spreadsheets import neutralise_cell
 from casework.reports.selectors import WeeklySummary
 
 # Characters Excel refuses in sheet titles; titles are at most 31 characters.

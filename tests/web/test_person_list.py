@@ -13,10 +13,10 @@ from django.urls import reverse
 from django_countries import countries
 
 from casework.core.models import AuditEvent
+from casework.core.spreadsheets import neutralise_cell
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES
 from casework.people.filters import OPEN_REQUEST_STATUSES, CachedOptionsSelect, age_band_bounds, years_before
 from casework.people.models import Person
-from casework.people.views import neutralise_cell
 from tests import factories
 
 pytestmark = pytest.mark.django_db

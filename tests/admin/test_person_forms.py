@@ -233,13 +233,13 @@ def test_a_dna_result_before_sampling_is_a_field_error(client_for, caseworker_a,
 def test_inline_rows_without_a_service_are_saved_with_an_audit_event(client_for, caseworker_a, person_a):
     client = client_for(caseworker_a)
     data = changeform_data(client.get(_change(person_a)))
-    add_inline_row(data, "documents", document_type="birth_certificate", issuing_country="FR")
+    add_inline_row(data, "dna_tests", requested_on="2025-01-10")
 
     response = client.post(_change(person_a), data)
 
     assert response.status_code == 302, inline_errors(response)
-    document = person_a.documents.get()
-    assert AuditEvent.objects.filter(action="admin.people.identitydocument.saved", target_id=str(document.public_id))
+    dna_test = person_a.dna_tests.get()
+    assert AuditEvent.objects.filter(action="admin.people.dnatest.saved", target_id=str(dna_test.public_id))
 
 
 def test_aliases_and_claims_added_inline_go_through_their_services(client_for, sensitive_supervisor_a, person_a):

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -41,6 +42,7 @@ from casework.core.admin import (
     run_form_action,
     status_badge,
 )
+from casework.core.exceptions import DomainError
 from casework.core.forms import AdminModelForm, StatusTransitionForm
 from casework.people import services
 from casework.people.choices import CASE_STATUS_BADGE, CLAIM_STATUS_BADGE, CaseStatus, ClaimStatus, ClosureReason
@@ -598,7 +600,13 @@ class PersonAdmin(AuditedHistoryAdmin):
         if formset.model is FamilyLink:
             # A family link is stored in both directions: deleting one row removes its inverse too.
             for link in formset.deleted_objects:
-                services.family_link_inverse_remove(link=link, actor=request.user)
+                try:
+                    services.family_link_inverse_remove(link=link, actor=request.user)
+                except PermissionDenied:
+                    # Rolls the whole save back; the change form shows it as "Nothing was saved: …".
+                    raise DomainError(
+                        gettext("A family link to a relative outside your caseload cannot be removed.")
+                    ) from None
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         if change:

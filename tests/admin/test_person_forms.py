@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
@@ -152,6 +153,37 @@ def test_a_family_link_deleted_inline_removes_its_inverse(client_for, supervisor
     assert not FamilyLink.objects.filter(person__in=[person_a, child]).exists()
     inverse_events = AuditEvent.objects.filter(action="people.familylink.removed", data__inverse=True)
     assert inverse_events.count() == 1
+
+
+def test_a_family_link_deleted_inline_while_the_relative_leaves_the_caseload_is_refused_with_a_message(
+    client_for, caseworker_a, fieldworker_a, org_a, monkeypatch
+):
+    person = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex="male")
+    relative = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex="female")
+    services.family_link_create(person=person, relative=relative, relation="mother", actor=caseworker_a)
+    fieldworker_a.user_permissions.add(Permission.objects.get(codename="delete_familylink"))
+    client = client_for(fieldworker_a)
+    data = changeform_data(client.get(_change(person)))
+    data["family_links-0-DELETE"] = "on"
+    inverse_remove = services.family_link_inverse_remove
+
+    def reassigned_meanwhile(**kwargs):
+        # The relative is reassigned to someone else while the admin saves: the inline's own
+        # scoping passed, so the service's check is what refuses.
+        Person.objects.filter(pk=relative.pk).update(assigned_to=caseworker_a)
+        return inverse_remove(**kwargs)
+
+    monkeypatch.setattr(services, "family_link_inverse_remove", reassigned_meanwhile)
+
+    response = client.post(_change(person), data)
+
+    assert response.status_code == 302, inline_errors(response)
+    assert messages_of(response) == [
+        "Nothing was saved: A family link to a relative outside your caseload cannot be removed."
+    ]
+    assert FamilyLink.objects.filter(person=person, relative=relative).exists()
+    assert FamilyLink.objects.filter(person=relative, relative=person).exists()
+    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
 
 
 def test_a_custody_row_posted_for_a_person_of_another_organisation_is_refused(

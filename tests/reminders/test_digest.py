@@ -188,6 +188,39 @@ def test_reassigned_case_leaves_the_old_assigned_only_caseworkers_digest_and_hom
     assert gone in Reminder.objects.visible_to(caseworker_a)
 
 
+def test_reassigned_request_leaves_the_old_assigned_only_caseworkers_digest_and_home_page(
+    client_for, fieldworker_a, caseworker_a, org_a
+):
+    today = timezone.localdate()
+    reassigned = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a)
+    kept = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a)
+    gone_request = factories.GovernmentRequestFactory(organisation=org_a, reference="REQ-GONE-1", submitted=True)
+    kept_request = factories.GovernmentRequestFactory(organisation=org_a, reference="REQ-KEPT-1", submitted=True)
+    factories.RequestedPersonFactory(request=gone_request, person=reassigned)
+    factories.RequestedPersonFactory(request=kept_request, person=kept)
+    gone = make_reminder(
+        kind=K.REQUEST_NOT_ACKNOWLEDGED, gov_request=gone_request, recipient=fieldworker_a, due_on=today
+    )
+    still = make_reminder(
+        kind=K.REQUEST_NOT_ACKNOWLEDGED, gov_request=kept_request, recipient=fieldworker_a, due_on=today
+    )
+    reassigned.assigned_to = caseworker_a
+    reassigned.save()
+
+    message = services.digest_build_for_user(user=fieldworker_a, today=today)
+    home = client_for(fieldworker_a).get(reverse("home")).content.decode()
+
+    assert "REQ-KEPT-1" in message.body_text
+    assert "REQ-GONE-1" not in message.body_text
+    assert "REQ-GONE-1" not in message.body_html
+    assert str(still.public_id) in home
+    assert str(gone.public_id) not in home
+    assert "REQ-GONE-1" not in home
+    assert list(Reminder.objects.visible_to(fieldworker_a)) == [still]
+    # The request's new caseworker (not assigned-only) still sees the reminder about it.
+    assert gone in Reminder.objects.visible_to(caseworker_a)
+
+
 @pytest.mark.parametrize(
     ("frequency", "day", "built"),
     [

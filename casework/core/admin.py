@@ -348,14 +348,20 @@ class AuditedModelAdmin(ScopedModelAdmin):
         for obj in formset.deleted_objects:
             self.assert_in_scope(request, obj)
             obj._history_user = request.user
+            if inline is not None:
+                inline.delete_object(request, obj=obj)
+                continue
             audit.record(actor=request.user, action=self._action(formset.model, "deleted"), target=obj)
             obj.delete()
         new_forms = {id(f.instance): f for f in formset.extra_forms}
         for obj in instances:
             self.assert_in_scope(request, obj)
             obj._history_user = request.user
-            if obj._state.adding and inline is not None:
-                inline.save_new_object(request, parent=form.instance, obj=obj, form=new_forms.get(id(obj)))
+            if inline is not None:
+                if obj._state.adding:
+                    inline.save_new_object(request, parent=form.instance, obj=obj, form=new_forms.get(id(obj)))
+                else:
+                    inline.save_changed_object(request, obj=obj)
                 continue
             obj.save()
             audit.record(actor=request.user, action=self._action(formset.model, "saved"), target=obj)
@@ -482,6 +488,24 @@ class ScopedInlineMixin(ScopedAdminMixin):
             action=f"admin.{obj._meta.app_label}.{obj._meta.model_name}.saved",
             target=obj,
         )
+
+    def save_changed_object(self, request: HttpRequest, *, obj: models.Model) -> None:
+        """Save an edited row of this inline; override to go through a service."""
+        obj.save()
+        audit.record(
+            actor=request.user,
+            action=f"admin.{obj._meta.app_label}.{obj._meta.model_name}.saved",
+            target=obj,
+        )
+
+    def delete_object(self, request: HttpRequest, *, obj: models.Model) -> None:
+        """Delete a row ticked for deletion in this inline; override to go through a service."""
+        audit.record(
+            actor=request.user,
+            action=f"admin.{obj._meta.app_label}.{obj._meta.model_name}.deleted",
+            target=obj,
+        )
+        obj.delete()
 
 
 class ReadOnlyInlineMixin:

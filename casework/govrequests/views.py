@@ -139,7 +139,8 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
     """The person picker: chosen persons (checked) and search results (unchecked), all in scope.
 
     `data` is the GET or POST data: `person`/`persons` (public ids chosen so far), `q` (search),
-    `household` (add the household members of the chosen persons).
+    `household` (add the household members of the chosen persons). The search is read from POST only:
+    names typed into it must not end up in URLs (access logs, browser history).
     """
     user = request.user
     chosen_ids = [*data.getlist("persons"), *data.getlist("person")]
@@ -155,7 +156,7 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
         chosen += [
             person for person in selectors.household_members(user=user, persons=chosen) if person.pk not in known
         ]
-    query = (data.get("q") or "").strip()
+    query = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
     results: list[Person] = []
     if query:
         filterset = PersonFilterSet({"q": query}, queryset=Person.objects.visible_to(user), request=request)
@@ -622,7 +623,9 @@ def _draft_or_redirect(request: HttpRequest, gov_request: GovernmentRequest) -> 
 def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Add persons to a draft: household members of the covered persons are offered, others found by search.
 
-    Works without JavaScript: the search is a GET form, the ticked persons are posted.
+    Works without JavaScript: the search button posts the form back with `action=search`, which
+    redraws the page with the ticked persons kept and saves nothing. The search is never read from
+    the URL: names typed into it would end up in access logs and browser history.
     """
     _require(request, CHANGE_PERMISSION)
     user = request.user
@@ -630,8 +633,11 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     not_draft = _draft_or_redirect(request, gov_request)
     if not_draft:
         return not_draft
+    searching = request.method == "POST" and request.POST.get("action") == "search"
     form = RequestAddPersonsForm(
-        request.POST if request.method == "POST" else None, user=user, organisation_id=gov_request.organisation_id
+        request.POST if request.method == "POST" and not searching else None,
+        user=user,
+        organisation_id=gov_request.organisation_id,
     )
     if form.is_valid():
         try:
@@ -651,7 +657,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for person in selectors.household_members(user=user, persons=covered_persons)
         if person.pk not in covered_ids and person.organisation_id == gov_request.organisation_id
     ]
-    query = (request.GET.get("q") or "").strip()
+    query = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
     results: list[Person] = []
     if query:
         filterset = PersonFilterSet({"q": query}, queryset=same_organisation, request=request)
@@ -663,11 +669,25 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
     # Nothing is ticked in advance: a person is added only when the user ticks them.
     ticked = set(request.POST.getlist("persons")) if request.method == "POST" else set()
+    # Persons ticked from an earlier search stay ticked (and listed) when the user searches again.
+    shown = {str(person.public_id) for person in [*household, *results]}
+    kept_ids = []
+    for value in ticked - shown:
+        try:
+            kept_ids.append(UUID(value))
+        except ValueError:
+            continue
+    kept = (
+        list(same_organisation.filter(public_id__in=kept_ids).exclude(pk__in=covered_ids).order_by("case_number"))
+        if kept_ids
+        else []
+    )
     context = {
         "gov_request": gov_request,
         "form": form,
         "household": household,
         "results": results,
+        "kept_rows": [(person, True) for person in kept],
         "household_rows": [(person, str(person.public_id) in ticked) for person in household],
         "result_rows": [(person, str(person.public_id) in ticked) for person in results],
         "query": query,

@@ -15,10 +15,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -38,6 +42,7 @@ from casework.core.admin import (
     run_form_action,
     status_badge,
 )
+from casework.core.exceptions import DomainError
 from casework.core.forms import AdminModelForm, StatusTransitionForm
 from casework.people import services
 from casework.people.choices import CASE_STATUS_BADGE, CLAIM_STATUS_BADGE, CaseStatus, ClaimStatus, ClosureReason
@@ -195,6 +200,72 @@ class PersonAdminForm(AdminModelForm):
         return cleaned
 
 
+class _DownloadLink:
+    """Stands for the stored copy in the file widget: the scoped download view instead of the storage path."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __str__(self) -> str:
+        return gettext("Download the copy")
+
+
+class ScopedCopyWidget(AdminFileWidget):
+    """The admin's file input, linking the current copy through the scoped, audited download view.
+
+    Django's widget would link `MEDIA_URL` + the storage path, which nothing serves (docs/security.md).
+    """
+
+    download_url = ""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _DownloadLink(self.download_url)
+        return context
+
+
+class IdentityDocumentAdminForm(AdminModelForm):
+    """A document in the admin: its current copy is linked through `people:document_file`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("file")
+        if field is None:
+            return
+        widget = ScopedCopyWidget(attrs=field.widget.attrs)
+        document = self.instance
+        if document.pk and document.file and document.person_id:
+            widget.download_url = reverse("people:document_file", args=[document.person.public_id, document.public_id])
+        field.widget = widget
+
+
+class DocumentCopyMixin:
+    """For users who may only view documents: the copy as a link to the scoped download view, not the storage path."""
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+        fields = super().get_fields(request, obj)  # type: ignore[misc]
+        if self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+            return fields
+        return [
+            tuple("copy" if name == "file" else name for name in entry)
+            if isinstance(entry, tuple | list)
+            else ("copy" if entry == "file" else entry)
+            for entry in fields
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        readonly = super().get_readonly_fields(request, obj)  # type: ignore[misc]
+        return [*readonly, "copy"]
+
+    @admin.display(description=_("scan"))
+    def copy(self, obj: IdentityDocument | None) -> str:
+        if obj is None or obj.pk is None or not obj.file:
+            return "-"
+        url = reverse("people:document_file", args=[obj.person.public_id, obj.public_id])
+        return format_html('<a href="{}">{}</a>', url, gettext("Download the copy"))
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Caseworker"), queryset=User.objects.none(), required=False, empty_label=_("— nobody (unassign) —")
@@ -306,9 +377,21 @@ class NationalityClaimInline(PersonChildInline):
         adopt(obj, claim)
 
 
-class IdentityDocumentInline(PersonChildInline):
+class IdentityDocumentInline(DocumentCopyMixin, PersonChildInline):
+    """Documents go through the record services, which delete a replaced, cleared or removed copy on commit."""
+
     model = IdentityDocument
+    form = IdentityDocumentAdminForm
     fields = ("document_type", "number", "issuing_country", "issued_on", "expires_on", "is_copy", "seen_on", "file")
+
+    def save_new_object(self, request: HttpRequest, *, parent: Person, obj: IdentityDocument, form: Any) -> None:
+        services.person_record_add(person=parent, record=obj, actor=request.user)
+
+    def save_changed_object(self, request: HttpRequest, *, obj: IdentityDocument) -> None:
+        services.person_record_update(record=obj, actor=request.user)
+
+    def delete_object(self, request: HttpRequest, *, obj: IdentityDocument) -> None:
+        services.person_record_remove(record=obj, actor=request.user)
 
 
 class DnaTestInline(ScopedInlineMixin, admin.StackedInline):
@@ -517,7 +600,13 @@ class PersonAdmin(AuditedHistoryAdmin):
         if formset.model is FamilyLink:
             # A family link is stored in both directions: deleting one row removes its inverse too.
             for link in formset.deleted_objects:
-                services.family_link_inverse_remove(link=link, actor=request.user)
+                try:
+                    services.family_link_inverse_remove(link=link, actor=request.user)
+                except PermissionDenied:
+                    # Rolls the whole save back; the change form shows it as "Nothing was saved: …".
+                    raise DomainError(
+                        gettext("A family link to a relative outside your caseload cannot be removed.")
+                    ) from None
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         if change:
@@ -706,7 +795,11 @@ class NationalityClaimAdmin(PersonRecordAdmin):
 
 
 @admin.register(IdentityDocument)
-class IdentityDocumentAdmin(PersonRecordAdmin):
+class IdentityDocumentAdmin(DocumentCopyMixin, PersonRecordAdmin):
+    """Saves and deletes go through the record services: a replaced, cleared or removed copy is deleted on commit."""
+
+    audit_on_save = False  # the services record their own events
+    form = IdentityDocumentAdminForm
     list_display = ("person", "document_type", "issuing_country", "issued_on", "expires_on", "is_copy", "seen_on")
     list_filter = ("document_type", "is_copy", "expires_on")
     search_fields = ("^person__case_number", "=number")
@@ -721,6 +814,25 @@ class IdentityDocumentAdmin(PersonRecordAdmin):
         "file",
         "notes",
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: IdentityDocument | None = None) -> Sequence[str]:
+        readonly = super().get_readonly_fields(request, obj)
+        # A document stays with its person: person_record_update refuses a move.
+        return [*readonly, "person"] if obj is not None and "person" not in readonly else readonly
+
+    def save_model(self, request: HttpRequest, obj: IdentityDocument, form: Any, change: bool) -> None:
+        self.assert_in_scope(request, obj)
+        if change:
+            services.person_record_update(record=obj, actor=request.user)
+        else:
+            services.person_record_add(person=obj.person, record=obj, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: IdentityDocument) -> None:
+        services.person_record_remove(record=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[IdentityDocument]) -> None:
+        for document in queryset.select_related("person"):
+            services.person_record_remove(record=document, actor=request.user)
 
 
 @admin.register(DnaTest)

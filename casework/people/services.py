@@ -542,8 +542,12 @@ def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: dat
 
 @transaction.atomic
 def family_link_inverse_remove(*, link: FamilyLink, actor: Any) -> None:
-    """Remove the inverse of a family link that was deleted elsewhere (an admin inline row), so none stays one-sided."""
+    """Remove the inverse of a family link that was deleted elsewhere (an admin inline row), so none stays one-sided.
+
+    The inverse link is a record of the relative, so the actor must see the relative too (as to remove the link).
+    """
     _lock_visible_person(link.person, actor)
+    _lock_visible_person(link.relative, actor)
     inverse = _inverse_link(link)
     if inverse is None:
         return

@@ -28,7 +28,7 @@ from django_countries.fields import CountryField
 
 from casework.core.models import PublicModel, TimeStampedModel
 from casework.core.sensitivity import can_view_sensitive
-from casework.govrequests.models import RequestedPerson
+from casework.govrequests.models import GovernmentRequest, RequestedPerson
 from casework.people.models import Person
 from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
 
@@ -155,7 +155,8 @@ class ReminderQuerySet(models.QuerySet):
         """Reminders of the user's organisation; for assigned-only users those of their cases or addressed to them.
 
         For assigned-only users a reminder about a person also needs that person to be visible to them
-        now: a reminder addressed to the previous caseworker must not show the case after reassignment.
+        now, and one about a request that request: a reminder addressed to the previous caseworker must
+        not show the case (or the request) after reassignment.
         Reminders of a sensitive kind (urgent medical) need the L3 permission.
         """
         if not user.is_authenticated:
@@ -169,6 +170,7 @@ class ReminderQuerySet(models.QuerySet):
             covered = RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id")
             qs = qs.filter(Q(recipient_id=user.pk) | Q(person__assigned_to_id=user.pk) | Q(gov_request_id__in=covered))
             qs = qs.filter(Q(person__isnull=True) | Q(person__in=Person.objects.visible_to(user)))
+            qs = qs.filter(Q(gov_request__isnull=True) | Q(gov_request__in=GovernmentRequest.objects.visible_to(user)))
         if not can_view_sensitive(user):
             qs = qs.exclude(kind__in=SENSITIVE_KINDS)
         return qs

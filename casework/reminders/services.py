@@ -509,6 +509,9 @@ def outbound_message_resend(*, message: OutboundMessage, actor: Any) -> Outbound
 # --- Daily digest -----------------------------------------------------------------------------
 
 DIGEST_TEMPLATE = "digest"
+# Reminders listed per urgency group; the rest are counted, with a link to the home page. A
+# supervisor's digest can otherwise list thousands (hundreds of kilobytes of HTML).
+DIGEST_GROUP_LIMIT = 50
 
 
 def digest_is_due(*, user: Any, today: date) -> bool:
@@ -562,8 +565,9 @@ def digest_build_for_user(*, user: Any, today: date) -> OutboundMessage | None:
     """The user's digest e-mail for `today` (created and enqueued once), or None when nothing is due.
 
     Lists the reminders due for the user (as on their home page) grouped by urgency: overdue, due
-    today, upcoming deadline; those fallen due since the previous digest are marked new. Case
-    numbers and request references only; reminders of a sensitive kind are only counted.
+    today, upcoming deadline; those fallen due since the previous digest are marked new. Each group
+    lists its `DIGEST_GROUP_LIMIT` most urgent and counts the rest. Case numbers and request
+    references only; reminders of a sensitive kind are only counted.
     """
     if not digest_is_due(user=user, today=today):
         return None
@@ -577,20 +581,28 @@ def digest_build_for_user(*, user: Any, today: date) -> OutboundMessage | None:
     weekly = user.digest_frequency == get_user_model().DigestFrequency.WEEKLY
     new_since = today - timedelta(days=6 if weekly else 0)
     shown = [r for r in reminders if r.kind not in SENSITIVE_KINDS]
-    groups: dict[str, list[dict[str, Any]]] = {"overdue": [], "today": [], "upcoming": []}
+    groups: dict[str, list[Reminder]] = {"overdue": [], "today": [], "upcoming": []}
+    for reminder in shown:
+        groups[_urgency(reminder, today)].append(reminder)
+    entries: dict[str, list[dict[str, Any]]] = {}
     # Inside the recipient's language: kind labels and dates are rendered now, not later.
     with translation.override(user.language):
-        for reminder in shown:
-            groups[_urgency(reminder, today)].append(_digest_entry(reminder, new_since=new_since))
+        for urgency, members in groups.items():
+            # The most urgent first: by the date each counts towards (sorted() keeps due date and id order on ties).
+            listed = sorted(members, key=lambda r: r.deadline_on or r.due_on)[:DIGEST_GROUP_LIMIT]
+            entries[urgency] = [_digest_entry(reminder, new_since=new_since) for reminder in listed]
     context = {
         "today": today,
         "weekly": weekly,
         "total": len(reminders),
         "new_count": sum(1 for r in reminders if r.due_on >= new_since),
         "confidential_count": len(reminders) - len(shown),
-        "overdue": groups["overdue"],
-        "due_today": groups["today"],
-        "upcoming": groups["upcoming"],
+        "overdue": entries["overdue"],
+        "overdue_more": len(groups["overdue"]) - len(entries["overdue"]),
+        "due_today": entries["today"],
+        "due_today_more": len(groups["today"]) - len(entries["today"]),
+        "upcoming": entries["upcoming"],
+        "upcoming_more": len(groups["upcoming"]) - len(entries["upcoming"]),
         "home_url": _absolute(reverse("home")),
     }
     message, _created = outbound_message_create(

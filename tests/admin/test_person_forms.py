@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
@@ -154,6 +155,37 @@ def test_a_family_link_deleted_inline_removes_its_inverse(client_for, supervisor
     assert inverse_events.count() == 1
 
 
+def test_a_family_link_deleted_inline_while_the_relative_leaves_the_caseload_is_refused_with_a_message(
+    client_for, caseworker_a, fieldworker_a, org_a, monkeypatch
+):
+    person = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex="male")
+    relative = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a, sex="female")
+    services.family_link_create(person=person, relative=relative, relation="mother", actor=caseworker_a)
+    fieldworker_a.user_permissions.add(Permission.objects.get(codename="delete_familylink"))
+    client = client_for(fieldworker_a)
+    data = changeform_data(client.get(_change(person)))
+    data["family_links-0-DELETE"] = "on"
+    inverse_remove = services.family_link_inverse_remove
+
+    def reassigned_meanwhile(**kwargs):
+        # The relative is reassigned to someone else while the admin saves: the inline's own
+        # scoping passed, so the service's check is what refuses.
+        Person.objects.filter(pk=relative.pk).update(assigned_to=caseworker_a)
+        return inverse_remove(**kwargs)
+
+    monkeypatch.setattr(services, "family_link_inverse_remove", reassigned_meanwhile)
+
+    response = client.post(_change(person), data)
+
+    assert response.status_code == 302, inline_errors(response)
+    assert messages_of(response) == [
+        "Nothing was saved: A family link to a relative outside your caseload cannot be removed."
+    ]
+    assert FamilyLink.objects.filter(person=person, relative=relative).exists()
+    assert FamilyLink.objects.filter(person=relative, relative=person).exists()
+    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
+
+
 def test_a_custody_row_posted_for_a_person_of_another_organisation_is_refused(
     client_for, caseworker_a, person_a, person_b
 ):
@@ -233,13 +265,13 @@ def test_a_dna_result_before_sampling_is_a_field_error(client_for, caseworker_a,
 def test_inline_rows_without_a_service_are_saved_with_an_audit_event(client_for, caseworker_a, person_a):
     client = client_for(caseworker_a)
     data = changeform_data(client.get(_change(person_a)))
-    add_inline_row(data, "documents", document_type="birth_certificate", issuing_country="FR")
+    add_inline_row(data, "dna_tests", requested_on="2025-01-10")
 
     response = client.post(_change(person_a), data)
 
     assert response.status_code == 302, inline_errors(response)
-    document = person_a.documents.get()
-    assert AuditEvent.objects.filter(action="admin.people.identitydocument.saved", target_id=str(document.public_id))
+    dna_test = person_a.dna_tests.get()
+    assert AuditEvent.objects.filter(action="admin.people.dnatest.saved", target_id=str(dna_test.public_id))
 
 
 def test_aliases_and_claims_added_inline_go_through_their_services(client_for, sensitive_supervisor_a, person_a):

@@ -177,6 +177,18 @@ def test_removing_a_family_link_to_a_relative_outside_the_caseload_is_denied(
     assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
 
 
+def test_removing_the_inverse_of_a_link_to_a_relative_outside_the_caseload_is_denied(
+    fieldworker_a, link_to_a_relative_of_another_caseworker
+):
+    person, relative, link = link_to_a_relative_of_another_caseworker
+
+    with pytest.raises(PermissionDenied):
+        services.family_link_inverse_remove(link=link, actor=fieldworker_a)
+
+    assert FamilyLink.objects.filter(person=relative, relative=person).exists()
+    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
+
+
 def test_editing_a_family_link_to_a_relative_outside_the_caseload_is_denied(
     fieldworker_a, link_to_a_relative_of_another_caseworker
 ):

@@ -188,6 +188,39 @@ def test_reassigned_case_leaves_the_old_assigned_only_caseworkers_digest_and_hom
     assert gone in Reminder.objects.visible_to(caseworker_a)
 
 
+def test_reassigned_request_leaves_the_old_assigned_only_caseworkers_digest_and_home_page(
+    client_for, fieldworker_a, caseworker_a, org_a
+):
+    today = timezone.localdate()
+    reassigned = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a)
+    kept = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a)
+    gone_request = factories.GovernmentRequestFactory(organisation=org_a, reference="REQ-GONE-1", submitted=True)
+    kept_request = factories.GovernmentRequestFactory(organisation=org_a, reference="REQ-KEPT-1", submitted=True)
+    factories.RequestedPersonFactory(request=gone_request, person=reassigned)
+    factories.RequestedPersonFactory(request=kept_request, person=kept)
+    gone = make_reminder(
+        kind=K.REQUEST_NOT_ACKNOWLEDGED, gov_request=gone_request, recipient=fieldworker_a, due_on=today
+    )
+    still = make_reminder(
+        kind=K.REQUEST_NOT_ACKNOWLEDGED, gov_request=kept_request, recipient=fieldworker_a, due_on=today
+    )
+    reassigned.assigned_to = caseworker_a
+    reassigned.save()
+
+    message = services.digest_build_for_user(user=fieldworker_a, today=today)
+    home = client_for(fieldworker_a).get(reverse("home")).content.decode()
+
+    assert "REQ-KEPT-1" in message.body_text
+    assert "REQ-GONE-1" not in message.body_text
+    assert "REQ-GONE-1" not in message.body_html
+    assert str(still.public_id) in home
+    assert str(gone.public_id) not in home
+    assert "REQ-GONE-1" not in home
+    assert list(Reminder.objects.visible_to(fieldworker_a)) == [still]
+    # The request's new caseworker (not assigned-only) still sees the reminder about it.
+    assert gone in Reminder.objects.visible_to(caseworker_a)
+
+
 @pytest.mark.parametrize(
     ("frequency", "day", "built"),
     [
@@ -334,3 +367,58 @@ def test_digest_queries_do_not_grow_with_the_number_of_reminders(org_a, casework
 
     # Existing message? user's supervisor group? the reminders with persons and requests, insert, savepoints.
     assert queries_for(caseworker_a, 2) == queries_for(supervisor_a, 12)
+
+
+def test_each_urgency_group_of_the_digest_lists_the_most_urgent_and_counts_the_rest(org_a, supervisor_a, monkeypatch):
+    monkeypatch.setattr(services, "DIGEST_GROUP_LIMIT", 3)
+    overdue = [
+        make_reminder(
+            person=factories.PersonFactory(organisation=org_a, case_number=f"ORGA-4000{n:02d}"),
+            recipient=supervisor_a,
+            due_on=D - timedelta(days=10 - n),
+        )
+        for n in range(5)
+    ]
+    for n in range(2):
+        make_reminder(
+            person=factories.PersonFactory(organisation=org_a, case_number=f"ORGA-5000{n:02d}"),
+            recipient=supervisor_a,
+            due_on=D,
+        )
+
+    message = services.digest_build_for_user(user=supervisor_a, today=D)
+
+    home_url = settings.SITE_URL.rstrip("/") + reverse("home")
+    assert "7 reminders need your attention." in message.body_text
+    # The three longest overdue are listed, the two others counted; "due today" is under the cap.
+    for listed in ("ORGA-400000", "ORGA-400001", "ORGA-400002", "ORGA-500000", "ORGA-500001"):
+        assert listed in message.body_text
+        assert listed in message.body_html
+    for counted in ("ORGA-400003", "ORGA-400004"):
+        assert counted not in message.body_text
+        assert counted not in message.body_html
+    assert f"and 2 more — open Casework: {home_url}" in message.body_text
+    assert f'and 2 more — <a href="{home_url}">open Casework</a>' in message.body_html
+    assert message.body_text.count("more — open Casework") == 1
+    assert message.body_html.count("more — <a") == 1
+    assert str(overdue[4].public_id) not in message.body_html
+
+
+def test_a_digest_with_more_reminders_than_the_cap_keeps_its_query_count(org_a, supervisor_a):
+    def queries_for(count: int) -> tuple[int, OutboundMessage]:
+        for _ in range(count):
+            person = factories.PersonFactory(organisation=org_a)
+            make_reminder(person=person, recipient=supervisor_a, due_on=D - timedelta(days=1))
+        OutboundMessage.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            message = services.digest_build_for_user(user=supervisor_a, today=D)
+        assert message is not None
+        return len(captured), message
+
+    queries_for(1)  # first build of the test: loads what later builds find cached
+    few, _ = queries_for(1)
+    many, message = queries_for(services.DIGEST_GROUP_LIMIT + 10)
+
+    assert few == many
+    assert message.body_text.count("\n- ") == services.DIGEST_GROUP_LIMIT
+    assert "and 12 more — open Casework" in message.body_text

@@ -89,9 +89,43 @@ def test_search_on_the_add_page_finds_visible_persons_only(client_for, caseworke
     other = factories.PersonFactory(organisation=org_a, given_name_lat="Zaynab", family_name_lat="Martin")
     factories.PersonFactory(organisation=org_b, given_name_lat="Zaynab", family_name_lat="Martin")
 
-    response = client_for(caseworker_a).get(url("request_add_persons", draft_a), {"q": "zaynab martin"})
+    response = client_for(caseworker_a).post(
+        url("request_add_persons", draft_a), {"action": "search", "q": "zaynab martin"}
+    )
 
     assert response.context["results"] == [other]
+
+
+def test_search_on_the_add_page_is_posted_keeps_the_ticks_and_adds_nothing(
+    client_for, caseworker_a, draft_a, household_a, org_a
+):
+    earlier = factories.PersonFactory(organisation=org_a, given_name_lat="Zaynab", family_name_lat="Martin")
+    other = factories.PersonFactory(organisation=org_a, given_name_lat="Khadija", family_name_lat="Weber")
+    ticked = [str(household_a[1].public_id), str(earlier.public_id)]
+
+    response = client_for(caseworker_a).post(
+        url("request_add_persons", draft_a), {"action": "search", "q": "khadija weber", "persons": ticked}
+    )
+
+    assert response.status_code == 200
+    assert response.context["results"] == [other]
+    assert (household_a[1], True) in response.context["household_rows"]
+    assert response.context["kept_rows"] == [(earlier, True)]
+    assert list(draft_a.covered.values_list("person_id", flat=True)) == [household_a[0].pk]
+    html = response.content.decode()
+    assert 'name="action" value="search"' in html
+    assert "?q=" not in html
+
+
+def test_search_in_the_url_of_the_add_page_is_ignored(client_for, caseworker_a, draft_a, org_a):
+    factories.PersonFactory(organisation=org_a, given_name_lat="Zaynab", family_name_lat="Martin")
+
+    response = client_for(caseworker_a).get(url("request_add_persons", draft_a), {"q": "zaynab martin"})
+
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    assert response.context["query"] == ""
+    assert "Zaynab" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -675,7 +709,7 @@ def test_add_page_query_count_does_not_grow_with_the_family_or_the_results(
     # session, user, 2 permissions, the request, its covered persons, the family, the search
     # results; the session save (in a savepoint: 3).
     with django_assert_max_num_queries(11) as captured:
-        response = client.get(url("request_add_persons", draft), {"q": "haddad"})
+        response = client.post(url("request_add_persons", draft), {"action": "search", "q": "haddad"})
 
     assert len(response.context["household"]) == size - 1
     assert len(response.context["results"]) == size

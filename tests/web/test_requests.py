@@ -399,9 +399,19 @@ def test_person_preselected_from_the_detail_page_is_ticked(client_for, caseworke
 def test_person_search_lists_only_visible_persons(client_for, caseworker_a, family_a, org_b):
     factories.PersonFactory(organisation=org_b, given_name_lat="Amina", family_name_lat="Dupont")
 
-    response = client_for(caseworker_a).get(CREATE_URL, {"q": "amina dupont"})
+    response = client_for(caseworker_a).post(CREATE_URL, {"action": "search", "q": "amina dupont"})
 
     assert response.context["results"] == [family_a[0]]
+    assert not GovernmentRequest.objects.exists()
+
+
+def test_search_in_the_url_of_the_create_page_is_ignored(client_for, caseworker_a, family_a):
+    response = client_for(caseworker_a).get(CREATE_URL, {"q": "amina dupont", "person": str(family_a[1].public_id)})
+
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    assert response.context["query"] == ""
+    assert response.context["chosen"] == [family_a[1]]
 
 
 def test_search_by_post_keeps_the_chosen_persons_and_saves_nothing(client_for, caseworker_a, family_a, authority):

@@ -101,12 +101,30 @@ class RunningWorker:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def kill_pool_children(self) -> int:
+        """SIGKILL the prefork pool's child processes only (as the OOM killer would); how many."""
+        children = [
+            int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent_pid(stat) == self.process.pid
+        ]
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return len(children)
+
     def log(self) -> str:
         """What the worker has logged so far (for assertion messages)."""
         try:
             return self.logfile.read_text(errors="replace")
         except FileNotFoundError:
             return ""
+
+
+def _parent_pid(stat: Path) -> int | None:
+    """The parent's pid in a /proc/<pid>/stat file (after the command name, which may hold spaces)."""
+    try:
+        return int(stat.read_text().rpartition(")")[2].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.2) -> Any:

@@ -5,6 +5,7 @@
 - the delivery task run twice, or after a worker died mid-way, never sends a second e-mail;
 - a worker SIGKILLed mid-DATA, or holding the task before it ran: Redis hands the task to the next
   worker, which skips the claimed message (an admin re-sends it) or sends the unclaimed one once;
+  only the pool's child killed: the worker runs the task again at once, and it sends nothing;
 - a message stuck in "sending" is re-sent only by the admin action, exactly once.
 
 The worker tests need PostgreSQL and Redis (tests/celery_worker.py skips them on SQLite).
@@ -385,6 +386,36 @@ def test_worker_killed_while_sending_is_redelivered_and_never_sends_a_second_ema
     # (after checking with the recipient); it carries the same Message-ID, so mail clients fold it away.
     assert len(handler.received) == (2 if server_kept_it else 1)
     assert {received["Message-ID"] for received in handler.received} == {f"<casework.outbound.{message.pk}@localhost>"}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_pool_child_killed_while_sending_is_rerun_at_once_and_sends_nothing_more():
+    user = factories.UserFactory(organisation=factories.OrganisationFactory(code="WRKC"), username="child_user")
+    message = make_message(user)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    handler = BlockingHandler()
+
+    with (
+        smtp_server(handler=handler) as (_, port),
+        running_worker(env=kill_test_env(port, queue), queue=queue, pool="prefork") as worker,
+    ):
+        worker.send(tasks.send_outbound_message, message.pk)
+        assert wait_for(handler.entered.is_set, timeout=20), worker.log()
+        assert worker.kill_pool_children() == 1
+        handler.release.set()
+        # task_reject_on_worker_lost: the parent puts the task back on the queue at once (no
+        # visibility timeout) and a new child runs it again; it finds the message claimed.
+        rerun = wait_for(lambda: "'skipped'" in worker.log(), timeout=20)
+        assert rerun, f"the task was not run again; worker log:\n{worker.log()}"
+        time.sleep(1)
+        log = worker.log()
+
+    assert "WorkerLostError" in log, log
+    assert log.count("'skipped'") == 1, log
+    assert (handler.attempts, len(handler.received)) == (1, 1)
+    message.refresh_from_db()
+    assert message.status == OutboundStatus.SENDING  # stuck: for an admin to re-send
 
 
 @pytest.mark.worker

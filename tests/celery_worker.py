@@ -90,12 +90,41 @@ class RunningWorker:
         finally:
             app.conf.task_always_eager = eager
 
+    def send_later(self, task: Any, *args: Any, countdown: float) -> Any:
+        """Publish `task(*args)` to run in `countdown` seconds: the worker takes it at once and holds it (unacked)."""
+        with task.app.connection_for_write(self.broker_url) as conn:
+            return task.apply_async(args=args, queue=self.queue, connection=conn, countdown=countdown)
+
+    def kill(self) -> None:
+        """SIGKILL the worker's whole process group (a prefork pool's children too), as a crash would."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def kill_pool_children(self) -> int:
+        """SIGKILL the prefork pool's child processes only (as the OOM killer would); how many."""
+        children = [
+            int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent_pid(stat) == self.process.pid
+        ]
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return len(children)
+
     def log(self) -> str:
         """What the worker has logged so far (for assertion messages)."""
         try:
             return self.logfile.read_text(errors="replace")
         except FileNotFoundError:
             return ""
+
+
+def _parent_pid(stat: Path) -> int | None:
+    """The parent's pid in a /proc/<pid>/stat file (after the command name, which may hold spaces)."""
+    try:
+        return int(stat.read_text().rpartition(")")[2].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.2) -> Any:
@@ -109,11 +138,14 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, interval: f
 
 
 @contextlib.contextmanager
-def running_worker(*, env: dict[str, str] | None = None, queue: str | None = None) -> Iterator[RunningWorker]:
+def running_worker(
+    *, env: dict[str, str] | None = None, queue: str | None = None, pool: str = "solo"
+) -> Iterator[RunningWorker]:
     """Start `celery -A casework worker` on a unique queue; stop it when the block ends.
 
-    `env` adds or overrides environment variables of the worker (e.g. EMAIL_URL). Skips the
-    calling test if Redis is unreachable or the database is SQLite.
+    `env` adds or overrides environment variables of the worker (e.g. EMAIL_URL); `pool="prefork"`
+    runs the task in a child process, as production does. Skips the calling test if Redis is
+    unreachable or the database is SQLite.
     """
     broker_url = worker_broker_url()
     reason = redis_unreachable_reason(broker_url)
@@ -147,7 +179,7 @@ def running_worker(*, env: dict[str, str] | None = None, queue: str | None = Non
         "-A",
         "casework",
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
         "--concurrency=1",
         "--without-gossip",
         "--without-mingle",
@@ -162,7 +194,14 @@ def running_worker(*, env: dict[str, str] | None = None, queue: str | None = Non
     ]
     with outfile.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=worker_env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+            command,
+            cwd=BASE_DIR,
+            env=worker_env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            # Its own process group, so that `kill()` reaches every process of the worker and no other.
+            start_new_session=True,
         )
     worker = RunningWorker(process=process, queue=queue, broker_url=broker_url, logfile=logfile)
     try:
@@ -184,7 +223,7 @@ def _stop(process: subprocess.Popen) -> None:
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
 
 
@@ -197,6 +236,12 @@ def _forget_queue(broker_url: str, queue: str) -> None:
         # The queue name is unique to this run: every key that contains it is ours.
         keys = [queue, *client.scan_iter(match=f"*{queue}*")]
         client.delete(*keys)
+        # Messages a killed worker took and nobody acknowledged: kombu keeps them in one hash for
+        # every queue (and a sorted set of their delivery times), until a worker restores them.
+        tags = [tag for tag, raw in client.hscan_iter("unacked") if queue.encode() in raw]
+        if tags:
+            client.hdel("unacked", *tags)
+            client.zrem("unacked_index", *tags)
         client.close()
 
 

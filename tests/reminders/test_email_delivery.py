@@ -3,11 +3,15 @@
 - the digest arrives on a real SMTP server with the right content;
 - a server that refuses (451) then accepts: the worker retries with backoff and ONE e-mail arrives;
 - the delivery task run twice, or after a worker died mid-way, never sends a second e-mail;
+- a worker SIGKILLed mid-DATA, or holding the task before it ran: Redis hands the task to the next
+  worker, which skips the claimed message (an admin re-sends it) or sends the unclaimed one once;
+  only the pool's child killed: the worker runs the task again at once, and it sends nothing;
 - a message stuck in "sending" is re-sent only by the admin action, exactly once.
 
 The worker tests need PostgreSQL and Redis (tests/celery_worker.py skips them on SQLite).
 """
 
+import asyncio
 import contextlib
 import email
 import socket
@@ -58,9 +62,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class BlockingHandler(RecordingHandler):
+    """Holds the first DATA command until `release` is set; later ones are answered as `RecordingHandler` does.
+
+    aiosmtpd calls `handle_DATA` once the whole message (up to the final ".") has arrived: a real
+    server that has it queues it for delivery at once, even if the client dies before reading the
+    reply. With `keep=False` it drops it instead, as a server that lost it would.
+    """
+
+    def __init__(self, *, keep: bool = True) -> None:
+        super().__init__()
+        self.keep = keep
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.entered.is_set():
+            return await super().handle_DATA(server, session, envelope)
+        with self.lock:
+            self.attempts += 1
+            if self.keep:
+                self.received.append(email.message_from_bytes(envelope.original_content or envelope.content))
+        self.entered.set()
+        # Wait in a thread: the server's event loop keeps running (aiosmtpd cancels this when the client goes).
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
+        return "250 Message accepted for delivery" if self.keep else "451 4.3.0 Lost"
+
+
 @contextlib.contextmanager
-def smtp_server(refuse: int = 0) -> Iterator[tuple[RecordingHandler, int]]:
-    handler = RecordingHandler(refuse=refuse)
+def smtp_server(refuse: int = 0, handler: RecordingHandler | None = None) -> Iterator[tuple[RecordingHandler, int]]:
+    handler = handler or RecordingHandler(refuse=refuse)
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -284,3 +315,135 @@ def test_real_worker_does_not_resend_a_message_its_predecessor_claimed_until_the
     assert len(handler.received) == 1
     message.refresh_from_db()
     assert message.status == OutboundStatus.SENT
+
+
+# --- A worker killed mid-way (SIGKILL: no warm shutdown, no chance to clean up) ------------------
+
+# Seconds before Redis hands a message taken by a dead worker to another worker (an hour in production).
+VISIBILITY_TIMEOUT = 3
+
+
+def kill_test_env(port: int, queue: str) -> dict[str, str]:
+    """`worker_env`, with a short visibility timeout and an SMTP timeout longer than the test holds DATA."""
+    return {
+        **worker_env(port, queue),
+        "EMAIL_TIMEOUT": "60",
+        "CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    }
+
+
+def resend_through(worker, *, message: OutboundMessage, actor) -> None:
+    """The admin's re-send, once the message is stuck, with its delivery task going to `worker`."""
+    OutboundMessage.objects.filter(pk=message.pk).update(claimed_at=timezone.now() - stuck_after() - timedelta(1))
+    with mock.patch.object(
+        tasks.send_outbound_message, "delay", side_effect=lambda pk: worker.send(tasks.send_outbound_message, pk)
+    ):
+        services.outbound_message_resend(message=message, actor=actor)  # commits, then enqueues
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("server_kept_it", [True, False], ids=["server-kept-it", "server-lost-it"])
+def test_worker_killed_while_sending_is_redelivered_and_never_sends_a_second_email(server_kept_it):
+    user = factories.UserFactory(organisation=factories.OrganisationFactory(code="WRKK"), username="killed_user")
+    admin = factories.UserFactory(organisation=user.organisation, username="killed_admin", is_superuser=True)
+    message = make_message(user)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    handler = BlockingHandler(keep=server_kept_it)
+
+    with smtp_server(handler=handler) as (_, port):
+        env = kill_test_env(port, queue)
+        # Prefork, as in production: the e-mail is sent by the pool's child process.
+        with running_worker(env=env, queue=queue, pool="prefork") as first:
+            first.send(tasks.send_outbound_message, message.pk)
+            assert wait_for(handler.entered.is_set, timeout=20), first.log()
+            message.refresh_from_db()
+            assert message.status == OutboundStatus.SENDING  # claimed and committed before sending
+            first.kill()
+            handler.release.set()
+            # The server had the whole message when the client died: it keeps it, or (server-lost-it) not.
+            assert len(handler.received) == int(server_kept_it)
+            # acks_late: the dead worker never acknowledged the task; Redis hands it to the next worker
+            # that starts after the visibility timeout.
+            time.sleep(VISIBILITY_TIMEOUT + 0.5)
+            with running_worker(env=env, queue=queue) as second:
+                redelivered = wait_for(lambda: "'skipped'" in second.log(), timeout=20)
+                assert redelivered, f"the killed task was not redelivered; worker log:\n{second.log()}"
+                message.refresh_from_db()
+                assert message.status == OutboundStatus.SENDING  # stuck: waits for an admin
+                assert (handler.attempts, len(handler.received)) == (1, int(server_kept_it))
+
+                resend_through(second, message=message, actor=admin)
+                assert wait_for(lambda: len(handler.received) == int(server_kept_it) + 1, timeout=20), second.log()
+                second.send(tasks.send_outbound_message, message.pk)  # and once more: nothing
+                wait_for(lambda: second.log().count("succeeded") >= 3, timeout=20)
+                log = second.log()
+
+    assert log.count("'skipped'") == 2, log
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboundStatus.SENT, 1)
+    # The admin's re-send is the only second delivery there can be, and it is the admin's decision
+    # (after checking with the recipient); it carries the same Message-ID, so mail clients fold it away.
+    assert len(handler.received) == (2 if server_kept_it else 1)
+    assert {received["Message-ID"] for received in handler.received} == {f"<casework.outbound.{message.pk}@localhost>"}
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_pool_child_killed_while_sending_is_rerun_at_once_and_sends_nothing_more():
+    user = factories.UserFactory(organisation=factories.OrganisationFactory(code="WRKC"), username="child_user")
+    message = make_message(user)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    handler = BlockingHandler()
+
+    with (
+        smtp_server(handler=handler) as (_, port),
+        running_worker(env=kill_test_env(port, queue), queue=queue, pool="prefork") as worker,
+    ):
+        worker.send(tasks.send_outbound_message, message.pk)
+        assert wait_for(handler.entered.is_set, timeout=20), worker.log()
+        assert worker.kill_pool_children() == 1
+        handler.release.set()
+        # task_reject_on_worker_lost: the parent puts the task back on the queue at once (no
+        # visibility timeout) and a new child runs it again; it finds the message claimed.
+        rerun = wait_for(lambda: "'skipped'" in worker.log(), timeout=20)
+        assert rerun, f"the task was not run again; worker log:\n{worker.log()}"
+        time.sleep(1)
+        log = worker.log()
+
+    assert "WorkerLostError" in log, log
+    assert log.count("'skipped'") == 1, log
+    assert (handler.attempts, len(handler.received)) == (1, 1)
+    message.refresh_from_db()
+    assert message.status == OutboundStatus.SENDING  # stuck: for an admin to re-send
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_before_the_task_ran_is_redelivered_and_sends_exactly_one_email():
+    user = factories.UserFactory(organisation=factories.OrganisationFactory(code="WRKP"), username="prefetch_user")
+    message = make_message(user)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+
+    with smtp_server() as (handler, port):
+        env = kill_test_env(port, queue)
+        with running_worker(env=env, queue=queue, pool="prefork") as first:
+            # A countdown: the worker takes the message from Redis at once and holds it, unacknowledged,
+            # until it is due; it is killed before then.
+            first.send_later(tasks.send_outbound_message, message.pk, countdown=VISIBILITY_TIMEOUT + 3)
+            assert wait_for(lambda: "received" in first.log(), timeout=20), first.log()
+            first.kill()
+            assert "succeeded" not in first.log()
+            message.refresh_from_db()
+            assert message.status == OutboundStatus.QUEUED
+            time.sleep(VISIBILITY_TIMEOUT + 0.5)
+            with running_worker(env=env, queue=queue) as second:
+                assert wait_for(lambda: handler.received, timeout=20), second.log()
+                second.send(tasks.send_outbound_message, message.pk)  # run again: nothing
+                wait_for(lambda: second.log().count("succeeded") >= 2, timeout=20)
+                log = second.log()
+
+    assert log.count("'skipped'") == 1, log
+    assert len(handler.received) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboundStatus.SENT, 1)

@@ -1,10 +1,14 @@
-"""The periodic sweep task: idempotent in-process, and through a real worker against Redis."""
+"""The periodic sweep task: idempotent in-process, and through a real worker against Redis (even killed mid-way)."""
 
+import time
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from casework.reminders.choices import RuleKind
@@ -62,3 +66,53 @@ def test_real_worker_runs_the_sweep_sent_through_redis():
     assert reminder.kind == RuleKind.URGENT_MEDICAL
     assert reminder.due_on == timezone.localdate()
     assert Reminder.objects.count() == 1
+
+
+# Seconds before Redis hands a task taken by a dead worker to another worker (an hour in production).
+VISIBILITY_TIMEOUT = 3
+
+
+def waiting_for_reminder_table_lock() -> bool:
+    """Whether another session waits for a lock on the reminder table (the sweep, about to insert)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [Reminder._meta.db_table]
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_sweep_killed_mid_way_is_redelivered_and_raises_each_reminder_once():
+    organisation = factories.OrganisationFactory(code="WRKX")
+    persons = [factories.PersonFactory(organisation=organisation, medical_urgent=True) for _ in range(3)]
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {"CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
+
+    with running_worker(env=env, queue=queue, pool="prefork") as first:
+        with transaction.atomic():
+            # Writers wait for this lock: the sweep stops at its first insert, inside its transaction.
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Reminder._meta.db_table} IN SHARE MODE")
+            first.send(sweep_reminders)
+            assert wait_for(waiting_for_reminder_table_lock, timeout=20), first.log()
+            first.kill()
+        # The lock is released. The killed worker's database session finishes its insert, then finds
+        # its client gone and rolls the whole sweep back: nothing of it is committed.
+        assert wait_for(lambda: not waiting_for_reminder_table_lock(), timeout=10)
+        assert "succeeded" not in first.log()
+        time.sleep(VISIBILITY_TIMEOUT + 0.5)
+        assert not Reminder.objects.exists()
+        with running_worker(env=env, queue=queue) as second:
+            assert wait_for(lambda: "succeeded" in second.log(), timeout=20), second.log()
+            rows = list(Reminder.objects.order_by("pk").values_list("pk", "kind", "subject_key", "due_on"))
+            second.send(sweep_reminders)  # and once more: nothing new
+            wait_for(lambda: second.log().count("succeeded") >= 2, timeout=20)
+            log = second.log()
+
+    assert log.count("succeeded") == 2, log
+    assert [kind for _, kind, _, _ in rows] == [RuleKind.URGENT_MEDICAL] * 3
+    assert {subject_key for _, _, subject_key, _ in rows} == {f"person:{person.pk}" for person in persons}
+    assert list(Reminder.objects.order_by("pk").values_list("pk", "kind", "subject_key", "due_on")) == rows
+    duplicates = Reminder.objects.values("kind", "subject_key", "due_on", "offset_days").annotate(n=Count("pk"))
+    assert not duplicates.filter(n__gt=1).exists()

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -41,6 +41,17 @@ def worker_broker_url() -> str:
     """Redis URL for worker tests: CELERY_BROKER_URL when it is Redis, else db 5 on localhost."""
     url = os.environ.get("CELERY_BROKER_URL", "")
     return url if url.startswith(("redis://", "rediss://")) else DEFAULT_TEST_BROKER
+
+
+def isolated_broker_url() -> str:
+    """A Redis database of its own per xdist worker, for tests that kill workers.
+
+    A starting worker puts back every message that has been unacknowledged for longer than *its*
+    visibility timeout in its whole Redis database, whatever the queue: a kill test's worker (3 s)
+    would hand a slow task of a test running beside it on the other xdist worker to a second worker.
+    """
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    return urlunsplit(urlsplit(worker_broker_url())._replace(path=f"/{10 + index}"))
 
 
 def redis_unreachable_reason(url: str) -> str | None:
@@ -81,19 +92,21 @@ class RunningWorker:
 
     def send(self, task: Any, *args: Any, **kwargs: Any) -> Any:
         """Publish `task(*args, **kwargs)` to this worker's queue through the broker (never eagerly)."""
+        return self._publish(task, args, kwargs)
+
+    def send_later(self, task: Any, *args: Any, countdown: float) -> Any:
+        """Publish `task(*args)` to run in `countdown` seconds: the worker takes it at once and holds it (unacked)."""
+        return self._publish(task, args, {}, countdown=countdown)
+
+    def _publish(self, task: Any, args: tuple, kwargs: dict, **options: Any) -> Any:
         app = task.app
         eager = app.conf.task_always_eager
         app.conf.task_always_eager = False
         try:
             with app.connection_for_write(self.broker_url) as conn:
-                return task.apply_async(args=args, kwargs=kwargs, queue=self.queue, connection=conn)
+                return task.apply_async(args=args, kwargs=kwargs, queue=self.queue, connection=conn, **options)
         finally:
             app.conf.task_always_eager = eager
-
-    def send_later(self, task: Any, *args: Any, countdown: float) -> Any:
-        """Publish `task(*args)` to run in `countdown` seconds: the worker takes it at once and holds it (unacked)."""
-        with task.app.connection_for_write(self.broker_url) as conn:
-            return task.apply_async(args=args, queue=self.queue, connection=conn, countdown=countdown)
 
     def kill(self) -> None:
         """SIGKILL the worker's whole process group (a prefork pool's children too), as a crash would."""
@@ -143,11 +156,12 @@ def running_worker(
 ) -> Iterator[RunningWorker]:
     """Start `celery -A casework worker` on a unique queue; stop it when the block ends.
 
-    `env` adds or overrides environment variables of the worker (e.g. EMAIL_URL); `pool="prefork"`
+    `env` adds or overrides environment variables of the worker (e.g. EMAIL_URL; a CELERY_BROKER_URL
+    there is also where `send` publishes); `pool="prefork"`
     runs the task in a child process, as production does. Skips the calling test if Redis is
     unreachable or the database is SQLite.
     """
-    broker_url = worker_broker_url()
+    broker_url = (env or {}).get("CELERY_BROKER_URL") or worker_broker_url()
     reason = redis_unreachable_reason(broker_url)
     if reason:
         pytest.skip(reason)

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from casework.core import audit
 from casework.core.exceptions import DomainError
+from casework.core.files import private_file_response
 from casework.core.pagination import KeysetPaginator
 from casework.govrequests import selectors, services
 from casework.govrequests.choices import (
@@ -359,9 +360,7 @@ def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID
         target=event.request,
         data={"event": str(event.public_id)},
     )
-    response = FileResponse(event.document.open("rb"), as_attachment=True, filename=event.document.name.rsplit("/")[-1])
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(event.document)
 
 
 # --- Printable summary --------------------------------------------------------------------------
@@ -803,13 +802,7 @@ def request_handover_document(request: HttpRequest, public_id: UUID, operation_i
     if not selectors.handover_seen_whole(operation=operation, user=request.user):
         raise PermissionDenied
     audit.record(actor=request.user, action="govrequests.handover.document_downloaded", target=operation)
-    response = FileResponse(
-        operation.handover_document.open("rb"),
-        as_attachment=True,
-        filename=operation.handover_document.name.rsplit("/")[-1],
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(operation.handover_document)
 
 
 @require_POST

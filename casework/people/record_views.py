@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework.core import audit
 from casework.core.exceptions import DomainError
+from casework.core.files import private_file_response
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
 from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet
@@ -420,11 +421,7 @@ def identity_document_file(request: HttpRequest, public_id: UUID, record_id: UUI
     if document is None or not document.file:
         raise Http404
     audit.record(actor=request.user, action="people.identitydocument.file_downloaded", target=document)
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(document.file)
 
 
 ALIAS_FIELDS = ("kind", "name", "script", "armed_group_link")

@@ -63,7 +63,10 @@ def _delete_files_on_commit(files: list[tuple[Any, str]]) -> None:
     record uses any more, so it does not stay on disk (history rows keep only its name).
     """
     for storage, name in files:
-        transaction.on_commit(partial(storage.delete, name))
+        # robust: the change is committed either way; a file that cannot be deleted (permissions, a
+        # storage outage) is logged by Django (the name only) instead of turning the response into a
+        # 500 and skipping the other deletions.
+        transaction.on_commit(partial(storage.delete, name), robust=True)
 
 
 def _delete_replaced_files_on_commit(before: dict[str, tuple[Any, str]], after: Any) -> None:

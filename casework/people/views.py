@@ -25,6 +25,7 @@ from django_filters.views import FilterView
 
 from casework.core import audit
 from casework.core.exceptions import DomainError
+from casework.core.files import private_file_response
 from casework.core.pagination import KeysetPaginator
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
@@ -560,9 +561,5 @@ def person_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
     if not person.photo:
         raise Http404
     extension = person.photo.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(
-        person.photo.open("rb"), content_type=PHOTO_CONTENT_TYPES.get(extension, "application/octet-stream")
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    content_type = PHOTO_CONTENT_TYPES.get(extension, "application/octet-stream")
+    return private_file_response(person.photo, as_attachment=False, content_type=content_type)

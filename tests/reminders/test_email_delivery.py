@@ -33,7 +33,7 @@ from casework.reminders import services, tasks
 from casework.reminders.choices import OutboundStatus, RuleKind
 from casework.reminders.models import OutboundMessage, Reminder, stuck_after
 from tests import factories
-from tests.celery_worker import running_worker, wait_for
+from tests.celery_worker import isolated_broker_url, running_worker, wait_for
 from tests.reminders.conftest import D
 
 
@@ -329,6 +329,7 @@ def kill_test_env(port: int, queue: str) -> dict[str, str]:
         **worker_env(port, queue),
         "EMAIL_TIMEOUT": "60",
         "CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "CELERY_BROKER_URL": isolated_broker_url(),
     }
 
 

@@ -15,7 +15,7 @@ from casework.reminders.choices import RuleKind
 from casework.reminders.models import Reminder
 from casework.reminders.tasks import sweep_reminders
 from tests import factories
-from tests.celery_worker import running_worker, wait_for
+from tests.celery_worker import isolated_broker_url, running_worker, wait_for
 from tests.reminders.conftest import D
 
 
@@ -78,7 +78,9 @@ def waiting_for_reminder_table_lock() -> bool:
     """Whether another session waits for a lock on the reminder table (the sweep, about to insert)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [Reminder._meta.db_table]
+            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [Reminder._meta.db_table],
         )
         return cursor.fetchone()[0] > 0
 
@@ -89,7 +91,7 @@ def test_sweep_killed_mid_way_is_redelivered_and_raises_each_reminder_once():
     organisation = factories.OrganisationFactory(code="WRKX")
     persons = [factories.PersonFactory(organisation=organisation, medical_urgent=True) for _ in range(3)]
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {"CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
+    env = {"CELERY_BROKER_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT), "CELERY_BROKER_URL": isolated_broker_url()}
 
     with running_worker(env=env, queue=queue, pool="prefork") as first:
         with transaction.atomic():

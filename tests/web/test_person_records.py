@@ -291,6 +291,26 @@ def document_with_copy(person_a, settings, tmp_path):
     return document
 
 
+def test_document_copy_missing_from_storage_is_not_found(client_for, caseworker_a, document_with_copy):
+    document_with_copy.file.storage.delete(document_with_copy.file.name)  # e.g. a restore without the media
+    url = reverse("people:document_file", args=[document_with_copy.person.public_id, document_with_copy.public_id])
+
+    response = client_for(caseworker_a).get(url)
+
+    assert response.status_code == 404
+
+
+def test_document_copy_is_served_privately(client_for, caseworker_a, document_with_copy):
+    url = reverse("people:document_file", args=[document_with_copy.person.public_id, document_with_copy.public_id])
+
+    response = client_for(caseworker_a).get(url)
+
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 old"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
 def _document_edit_data(document, **changes):
     return {
         "document_type": document.document_type,

@@ -286,7 +286,12 @@ class FamilyLinkFormSet(BaseInlineFormSet):
             relative = form.cleaned_data.get("relative")
             if relative is None or not form.has_changed():
                 continue
-            if person.pk is not None and relative.pk == person.pk:
+            if form.instance.pk is not None and "relative" in form.changed_data:
+                # The inverse link belongs to the relative: moving a link would leave it behind.
+                form.add_error(
+                    "relative", gettext("A link cannot move to another relative: remove it and add a new one.")
+                )
+            elif person.pk is not None and relative.pk == person.pk:
                 form.add_error("relative", gettext("A person cannot be their own relative."))
             elif person.organisation_id and relative.organisation_id != person.organisation_id:
                 form.add_error("relative", gettext("Both persons must belong to the same organisation."))
@@ -348,6 +353,10 @@ class FamilyLinkInline(PersonChildInline):
             notes=obj.notes,
         )
         adopt(obj, link)
+
+    def save_changed_object(self, request: HttpRequest, *, obj: FamilyLink) -> None:
+        # Relation, verified and notes are mirrored on the inverse link, as on the web page.
+        services.family_link_update(link=obj, actor=request.user)
 
 
 class CustodyPeriodInline(PersonChildInline):

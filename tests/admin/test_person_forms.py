@@ -140,6 +140,38 @@ def test_a_family_link_added_inline_is_written_in_both_directions(client_for, ca
     assert FamilyLink.objects.filter(person=child, relative=person_a, relation="mother").exists()
 
 
+def test_a_family_link_edited_inline_mirrors_its_inverse(client_for, supervisor_a, person_a, org_a):
+    child = factories.PersonFactory(organisation=org_a, sex="male")
+    services.family_link_create(person=person_a, relative=child, relation="child", actor=supervisor_a)
+    client = client_for(supervisor_a)
+    data = changeform_data(client.get(_change(person_a)))
+    data["family_links-0-is_verified"] = "on"
+    data["family_links-0-notes"] = "Confirmed by the camp registry."
+
+    response = client.post(_change(person_a), data)
+
+    assert response.status_code == 302, inline_errors(response)
+    inverse = FamilyLink.objects.get(person=child, relative=person_a)
+    assert (inverse.is_verified, inverse.notes) == (True, "Confirmed by the camp registry.")
+    assert AuditEvent.objects.filter(action="people.familylink.updated").count() == 1
+
+
+def test_a_family_link_cannot_move_to_another_relative_inline(client_for, supervisor_a, person_a, org_a):
+    child = factories.PersonFactory(organisation=org_a, sex="male")
+    other = factories.PersonFactory(organisation=org_a, sex="female")
+    services.family_link_create(person=person_a, relative=child, relation="child", actor=supervisor_a)
+    client = client_for(supervisor_a)
+    data = changeform_data(client.get(_change(person_a)))
+    data["family_links-0-relative"] = str(other.pk)
+
+    response = client.post(_change(person_a), data)
+
+    assert response.status_code == 200
+    assert "A link cannot move to another relative" in str(inline_errors(response))
+    assert FamilyLink.objects.filter(person=child, relative=person_a).exists()
+    assert not FamilyLink.objects.filter(person__in=[person_a, other], relative__in=[person_a, other]).exists()
+
+
 def test_a_family_link_deleted_inline_removes_its_inverse(client_for, supervisor_a, person_a, org_a):
     child = factories.PersonFactory(organisation=org_a, sex="male")
     services.family_link_create(person=person_a, relative=child, relation="child", actor=supervisor_a)

@@ -170,7 +170,11 @@ def test_a_document_added_in_the_person_inline_goes_through_the_service(
     assert AuditEvent.objects.filter(action="people.identitydocument.added", actor=caseworker_a).exists()
 
 
-def test_a_save_that_fails_keeps_the_old_copy(client_for, caseworker_a, document, django_capture_on_commit_callbacks):
+def test_an_invalid_admin_form_saves_nothing_and_keeps_the_old_copy(
+    client_for, caseworker_a, document, django_capture_on_commit_callbacks
+):
+    # A form error stops before the service; the rollback after the service ran is covered by
+    # tests/people/test_record_services.py::test_a_rolled_back_replacement_or_removal_deletes_no_file.
     client = client_for(caseworker_a)
     old = document.file.name
     data = changeform_data(client.get(_change(document)))

@@ -279,22 +279,42 @@ FOLLOWUP_DECISIONS = (Decision.PENDING, Decision.NO_ANSWER)
 FOLLOWUP_EXCLUDED_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.HANDED_OVER, CaseStatus.REPATRIATED)
 
 
-def followup_pending_rows(*, organisation_id: int, authority_id: int) -> QuerySet[RequestedPerson]:
-    """Covered persons the authority still owes a decision on, in the organisation's requests awaiting an answer.
+def organisation_authority_q(pairs: Iterable[tuple[int, int]], *, prefix: str = "") -> Q:
+    """Rows of these (organisation id, authority id) pairs: one `org = … AND authority IN (…)` per organisation.
 
-    Unscoped (the organisation is the scope): drafting, refreshing, discarding and
-    sending check that the actor sees every one (`persons_all_visible`).
+    `prefix` leads to the organisation and authority fields (e.g. "request__"). No pair: a Q that matches nothing.
     """
+    by_organisation: dict[int, set[int]] = {}
+    for organisation_id, authority_id in pairs:
+        by_organisation.setdefault(organisation_id, set()).add(authority_id)
+    if not by_organisation:
+        return Q(pk__in=[])
+    where = Q()
+    for organisation_id, authority_ids in sorted(by_organisation.items()):
+        where |= Q(**{f"{prefix}organisation_id": organisation_id, f"{prefix}authority_id__in": sorted(authority_ids)})
+    return where
+
+
+def followup_pending_rows_of(*, pairs: Iterable[tuple[int, int]]) -> QuerySet[RequestedPerson]:
+    """`followup_pending_rows` of many (organisation id, authority id) pairs at once, in one query."""
     return (
         RequestedPerson.objects.filter(
-            request__organisation_id=organisation_id,
-            request__authority_id=authority_id,
+            organisation_authority_q(pairs, prefix="request__"),
             request__status__in=AWAITING_ANSWER_STATUSES,
             decision__in=FOLLOWUP_DECISIONS,
         )
         .exclude(person__status__in=FOLLOWUP_EXCLUDED_CASE_STATUSES)
         .order_by("person__case_number", "request__reference", "pk")
     )
+
+
+def followup_pending_rows(*, organisation_id: int, authority_id: int) -> QuerySet[RequestedPerson]:
+    """Covered persons the authority still owes a decision on, in the organisation's requests awaiting an answer.
+
+    Unscoped (the organisation is the scope): drafting, refreshing, discarding and
+    sending check that the actor sees every one (`persons_all_visible`).
+    """
+    return followup_pending_rows_of(pairs=[(organisation_id, authority_id)])
 
 
 def persons_all_visible(*, user: Any, person_ids: Iterable[int]) -> bool:

@@ -426,57 +426,130 @@ def followup_draft_for(*, authority: GovernmentAuthority, organisation_id: int, 
     """Create, or refresh, the one open follow-up draft to `authority` listing all the organisation's pending persons.
 
     Returns None (and discards an open draft) when nobody is pending with the authority any more.
-    Used by caseworkers from the request page and by the reminder sweep (as the system actor).
+    Used by caseworkers from the request page; the reminder sweep drafts many at once
+    (`followup_drafts_refresh_many`, which holds the logic).
     """
-    if not actor.is_superuser and actor.organisation_id != organisation_id:
+    draft = followup_drafts_refresh_many(pairs=[(organisation_id, authority.pk)], actor=actor)[
+        (organisation_id, authority.pk)
+    ]
+    if draft is not None:
+        draft.authority = authority
+    return draft
+
+
+def _pair_of(followup: AuthorityFollowUp) -> tuple[int, int]:
+    return (followup.organisation_id, followup.authority_id)
+
+
+@transaction.atomic
+def followup_drafts_refresh_many(
+    *, pairs: Iterable[tuple[int, int]], actor: Any
+) -> dict[tuple[int, int], AuthorityFollowUp | None]:
+    """Create, or refresh, the open follow-up draft of each (organisation id, authority id) pair; the drafts by pair.
+
+    For each pair, the same as `followup_draft_for`: the draft lists exactly the organisation's
+    persons pending with the authority; an open draft with nobody pending any more is discarded
+    (None for that pair). Used by the reminder sweep (as the system actor) for every unanswering
+    authority at once, in a constant number of queries: authorities locked, pending rows, open
+    drafts locked, their items, the scope check, then one write each for the discarded drafts,
+    the new drafts, the refreshed drafts, the items removed, the items added and each kind of audit event.
+    All or nothing: PermissionDenied if the actor may not draft any one of them.
+    """
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return {}
+    if not actor.is_superuser and any(organisation_id != actor.organisation_id for organisation_id, _a in pairs):
         raise PermissionDenied
-    # Serialises drafting for this authority: two refreshes never create two open drafts (the
-    # constraint `followup_one_open_per_authority` would refuse the second anyway).
-    GovernmentAuthority.objects.select_for_update().get(pk=authority.pk)
-    pending_rows = dict(
-        selectors.followup_pending_rows(organisation_id=organisation_id, authority_id=authority.pk).values_list(
-            "pk", "person_id"
-        )
+    authority_ids = sorted({authority_id for _o, authority_id in pairs})
+    # Serialises drafting for these authorities: two refreshes never create two open drafts (the
+    # constraint `followup_one_open_per_authority` would refuse the second anyway). Locked in pk
+    # order, so two sweeps (or a sweep and a caseworker's refresh, which locks one) cannot deadlock.
+    locked = list(
+        GovernmentAuthority.objects.select_for_update()
+        .filter(pk__in=authority_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    pending = set(pending_rows)
-    draft = (
-        AuthorityFollowUp.objects.select_for_update()
-        .filter(organisation_id=organisation_id, authority=authority, status=FollowUpStatus.OPEN)
-        .first()
+    if len(locked) != len(authority_ids):
+        raise GovernmentAuthority.DoesNotExist
+    pending: dict[tuple[int, int], dict[int, int]] = {pair: {} for pair in pairs}
+    rows = selectors.followup_pending_rows_of(pairs=pairs).values_list(
+        "pk", "person_id", "request__organisation_id", "request__authority_id"
     )
+    for row_id, person_id, organisation_id, authority_id in rows:
+        pending[(organisation_id, authority_id)][row_id] = person_id
+    drafts = {
+        (draft.organisation_id, draft.authority_id): draft
+        for draft in AuthorityFollowUp.objects.select_for_update()
+        .filter(selectors.organisation_authority_q(pairs), status=FollowUpStatus.OPEN)
+        .order_by("pk")
+    }
+    # The items listed now, by draft: {requested person row: (item, person)}.
+    listed: dict[int, dict[int, tuple[int, int]]] = {draft.pk: {} for draft in drafts.values()}
+    items = FollowUpItem.objects.filter(followup_id__in=list(listed)).values_list(
+        "pk", "followup_id", "requested_person_id", "requested_person__person_id"
+    )
+    for item_id, followup_id, row_id, person_id in items:
+        listed[followup_id][row_id] = (item_id, person_id)
     # Refreshing rewrites (or discards) the letter about every person it lists and will list: like
     # sending, it needs an actor who sees all of them.
-    touched = set(pending_rows.values())
-    if draft is not None:
-        touched |= set(draft.items.values_list("requested_person__person_id", flat=True))
+    touched = {person_id for rows_of_pair in pending.values() for person_id in rows_of_pair.values()}
+    touched |= {person_id for rows_of_draft in listed.values() for _item, person_id in rows_of_draft.values()}
     if not selectors.persons_all_visible(user=actor, person_ids=touched):
         raise PermissionDenied
-    if not pending:
-        if draft is not None:
-            _close_followup(draft, status=FollowUpStatus.DISCARDED, actor=actor)
-            audit.record(actor=actor, action="govrequests.followup.emptied", target=draft, data={})
-        return None
-    created = draft is None
-    if created:
-        draft = AuthorityFollowUp.objects.create(
-            organisation_id=organisation_id, authority=authority, refreshed_at=timezone.now()
+
+    now = timezone.now()
+    result: dict[tuple[int, int], AuthorityFollowUp | None] = {}
+    emptied: list[AuthorityFollowUp] = []
+    refreshed: list[AuthorityFollowUp] = []
+    created: list[AuthorityFollowUp] = []
+    for pair in pairs:
+        draft = drafts.get(pair)
+        if not pending[pair]:
+            if draft is not None:
+                draft.status = FollowUpStatus.DISCARDED
+                draft.closed_at = draft.updated_at = now
+                draft.closed_by = actor
+                emptied.append(draft)
+            result[pair] = None
+        elif draft is None:
+            draft = AuthorityFollowUp(organisation_id=pair[0], authority_id=pair[1], refreshed_at=now)
+            created.append(draft)
+            result[pair] = draft
+        else:
+            draft.refreshed_at = draft.updated_at = now
+            refreshed.append(draft)
+            result[pair] = draft
+    if emptied:
+        AuthorityFollowUp.objects.filter(pk__in=[draft.pk for draft in emptied]).update(
+            status=FollowUpStatus.DISCARDED, closed_at=now, closed_by=actor, updated_at=now
         )
-        listed: set[int] = set()
-    else:
-        listed = set(draft.items.values_list("requested_person_id", flat=True))
-        draft.refreshed_at = timezone.now()
-        draft.save(update_fields=["refreshed_at", "updated_at"])
-    draft.items.filter(requested_person_id__in=listed - pending).delete()
-    FollowUpItem.objects.bulk_create(
-        [FollowUpItem(followup=draft, requested_person_id=pk) for pk in sorted(pending - listed)]
-    )
-    audit.record(
-        actor=actor,
-        action="govrequests.followup.drafted" if created else "govrequests.followup.refreshed",
-        target=draft,
-        data={"rows": len(pending)},
-    )
-    return draft
+    if refreshed:
+        AuthorityFollowUp.objects.filter(pk__in=[draft.pk for draft in refreshed]).update(
+            refreshed_at=now, updated_at=now
+        )
+    AuthorityFollowUp.objects.bulk_create(created)
+    stale: list[int] = []
+    new_items: list[FollowUpItem] = []
+    for draft in [*refreshed, *created]:
+        rows_of_pair = pending[_pair_of(draft)]
+        listed_now = listed.get(draft.pk, {})
+        stale.extend(item_id for row_id, (item_id, _p) in listed_now.items() if row_id not in rows_of_pair)
+        new_items.extend(
+            FollowUpItem(followup=draft, requested_person_id=row_id)
+            for row_id in sorted(rows_of_pair.keys() - listed_now.keys())
+        )
+    if stale:
+        FollowUpItem.objects.filter(pk__in=stale).delete()
+    FollowUpItem.objects.bulk_create(new_items)
+    for action, written in (
+        ("govrequests.followup.emptied", [(draft, {}) for draft in emptied]),
+        ("govrequests.followup.drafted", [(draft, {"rows": len(pending[_pair_of(draft)])}) for draft in created]),
+        ("govrequests.followup.refreshed", [(draft, {"rows": len(pending[_pair_of(draft)])}) for draft in refreshed]),
+    ):
+        if written:
+            audit.record_many(actor=actor, action=action, targets=written)
+    return result
 
 
 def _lock_visible_followup(followup: AuthorityFollowUp, actor: Any) -> AuthorityFollowUp:

@@ -6,7 +6,8 @@ State > default). The *sweep* evaluates every effective rule for one day and ins
 reminders that fell due; a reminder already raised for the same kind, subject, due date and
 offset is dropped by the database's unique constraint, so sweeping twice raises nothing new.
 Reminders that an authority is not answering (not acknowledged, no decision, no response) also
-make the sweep draft or refresh the *follow-up* letter to that authority (`followup_draft_for`).
+make the sweep draft or refresh the *follow-up* letter to that authority, all of them at once
+(`followup_drafts_refresh_many`).
 *Acting* on a reminder: acknowledge it (seen, being handled), snooze it to a date, dismiss it with
 a reason, or mark it done; each is recorded on the row and in the audit log.
 
@@ -48,8 +49,7 @@ from django.utils.translation import gettext as _
 from casework.accounts import roles
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
-from casework.govrequests.models import GovernmentAuthority
-from casework.govrequests.services import followup_draft_for, gov_requests_mark_no_response
+from casework.govrequests.services import followup_drafts_refresh_many, gov_requests_mark_no_response
 from casework.reminders import rules
 from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
 from casework.reminders.models import OutboundMessage, Reminder, ReminderRule, subject_key_for
@@ -183,16 +183,16 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
                 Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
         created = Reminder.objects.filter(created_at=raised_at).order_by()
         result.created = dict(created.values_list("kind").annotate(n=Count("pk")))
-        unanswered = (
+        unanswered = list(
             created.filter(kind__in=FOLLOWUP_KINDS, gov_request__isnull=False)
             .values_list("organisation_id", "gov_request__authority_id")
             .distinct()
         )
-        for organisation_id, authority_id in sorted(unanswered):
+        if unanswered:
             actor = actor or system_actor()
-            authority = GovernmentAuthority.objects.get(pk=authority_id)
-            if followup_draft_for(authority=authority, organisation_id=organisation_id, actor=actor) is not None:
-                result.followups_drafted += 1
+            # One set-based refresh for every (organisation, authority) pair, not one per pair.
+            drafts = followup_drafts_refresh_many(pairs=unanswered, actor=actor)
+            result.followups_drafted = sum(draft is not None for draft in drafts.values())
         if dry_run:
             result.raised = list(
                 created.order_by("kind", "due_on", "pk").values(

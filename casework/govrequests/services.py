@@ -557,7 +557,14 @@ def _lock_visible_followup(followup: AuthorityFollowUp, actor: Any) -> Authority
         raise PermissionDenied
     if not AuthorityFollowUp.objects.visible_to(actor).filter(pk=followup.pk).exists():
         raise PermissionDenied
-    return AuthorityFollowUp.objects.select_for_update().select_related("authority", "organisation").get(pk=followup.pk)
+    # Same lock order as drafting (the authority, then its draft), so that a send or a discard and a
+    # sweep's refresh of the same draft wait for each other instead of deadlocking.
+    GovernmentAuthority.objects.select_for_update().only("pk").get(pk=followup.authority_id)
+    return (
+        AuthorityFollowUp.objects.select_for_update(of=("self",))
+        .select_related("authority", "organisation")
+        .get(pk=followup.pk)
+    )
 
 
 def _followup_person_ids(followup: AuthorityFollowUp) -> set[int]:

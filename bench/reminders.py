@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 # bench/run.py, next to this file (the script's directory is first on sys.path).
-from run import DEFAULT_URL, ROOT, configure_django, ensure_seeded, load_average, machine
+from run import DEFAULT_URL, ROOT, configure_django, ensure_seeded, load_average, machine, write_docs
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 START_MARKER = "<!-- bench:reminders:start -->"
@@ -434,16 +434,6 @@ def report(
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    content = DOCS.read_text(encoding="utf-8")
-    start, end = content.find(START_MARKER), content.find(END_MARKER)
-    if start < 0 or end < start:
-        raise SystemExit(f"{DOCS} has no {START_MARKER} … {END_MARKER} markers")
-    content = content[: start + len(START_MARKER)] + "\n" + text + "\n" + content[end:]
-    DOCS.write_text(content, encoding="utf-8")
-    print(f"Written to {DOCS.relative_to(ROOT)}.")
-
-
 def main() -> int:
     import os
 
@@ -500,7 +490,7 @@ def main() -> int:
     print()
     print(text)
     if options.write_docs:
-        write_docs(text)
+        write_docs(text, start_marker=START_MARKER, end_marker=END_MARKER)
     return 0
 
 

@@ -590,12 +590,13 @@ def report(results: list[Result], info: dict[str, str], *, warmup: int, repeat: 
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
+def write_docs(text: str, *, start_marker: str = START_MARKER, end_marker: str = END_MARKER) -> None:
+    """Replace what stands between the two markers of docs/benchmarks.md with `text`."""
     content = DOCS.read_text(encoding="utf-8")
-    start, end = content.find(START_MARKER), content.find(END_MARKER)
+    start, end = content.find(start_marker), content.find(end_marker)
     if start < 0 or end < start:
-        raise SystemExit(f"{DOCS} has no {START_MARKER} … {END_MARKER} markers")
-    content = content[: start + len(START_MARKER)] + "\n" + text + "\n" + content[end:]
+        raise SystemExit(f"{DOCS} has no {start_marker} … {end_marker} markers")
+    content = content[: start + len(start_marker)] + "\n" + text + "\n" + content[end:]
     DOCS.write_text(content, encoding="utf-8")
     print(f"Written to {DOCS.relative_to(ROOT)}.")
 

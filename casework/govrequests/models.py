@@ -69,17 +69,27 @@ class GovernmentAuthority(PublicModel):
         return f"{self.name} ({self.country.code})"
 
 
-class GovernmentRequestQuerySet(models.QuerySet):
+class OrganisationScopedQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Requests of the user's organisation; for assigned-only users, those covering one of their cases."""
+        """Rows of the user's organisation (all for superusers, none without an organisation)."""
         if user.is_superuser:
             return self
         if not user.is_authenticated or not user.organisation_id:
             return self.none()
-        qs = self.filter(organisation_id=user.organisation_id)
-        if user.sees_assigned_only:
-            qs = qs.filter(pk__in=RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id"))
-        return qs
+        return self.filter(organisation_id=user.organisation_id)
+
+    def about_cases_of(self, user: Any, rows: models.QuerySet, parent: str, person: str = "person") -> Self:
+        """For an assigned-only user, the rows that one of `rows` (records naming a person, pointing
+        here by `parent`) links to a case of theirs; everyone else's scope stays as it is."""
+        if user.is_authenticated and not user.is_superuser and user.sees_assigned_only:
+            return self.filter(pk__in=rows.filter(**{f"{person}__assigned_to_id": user.pk}).values(parent))
+        return self
+
+
+class GovernmentRequestQuerySet(OrganisationScopedQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Requests of the user's organisation; for assigned-only users, those covering one of their cases."""
+        return super().visible_to(user).about_cases_of(user, RequestedPerson.objects.all(), "request_id")
 
     def awaiting_answer(self) -> Self:
         """Requests a State still owes an answer on."""
@@ -288,17 +298,10 @@ class RequestStatusChange(models.Model):
         return f"{self.old_status} → {self.new_status}"
 
 
-class HandoverOperationQuerySet(models.QuerySet):
+class HandoverOperationQuerySet(OrganisationScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Operations of the user's organisation (superusers: all)."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        qs = self.filter(organisation_id=user.organisation_id)
-        if user.sees_assigned_only:
-            qs = qs.filter(pk__in=HandoverPerson.objects.filter(person__assigned_to_id=user.pk).values("operation_id"))
-        return qs
+        """Operations of the user's organisation; for assigned-only users, those with one of their cases."""
+        return super().visible_to(user).about_cases_of(user, HandoverPerson.objects.all(), "operation_id")
 
 
 class HandoverOperation(PublicModel):
@@ -376,16 +379,6 @@ class HandoverPerson(models.Model):
 
 
 # --- Follow-ups to authorities and the disclosure record ------------------------------------------
-
-
-class OrganisationScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Rows of the user's organisation (all for superusers, none without an organisation)."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        return self.filter(organisation_id=user.organisation_id)
 
 
 def l3_disclosure_fields() -> set[str]:
@@ -484,21 +477,17 @@ class DisclosurePolicy(TimeStampedModel):
 class AuthorityFollowUpQuerySet(OrganisationScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
         """Drafts of the user's organisation; for assigned-only users, those listing one of their cases."""
-        qs = super().visible_to(user)
-        if user.is_authenticated and not user.is_superuser and user.sees_assigned_only:
-            listed = FollowUpItem.objects.filter(requested_person__person__assigned_to_id=user.pk)
-            qs = qs.filter(pk__in=listed.values("followup_id"))
-        return qs
+        return (
+            super()
+            .visible_to(user)
+            .about_cases_of(user, FollowUpItem.objects.all(), "followup_id", person="requested_person__person")
+        )
 
 
 class DisclosureQuerySet(OrganisationScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
         """Disclosures of the user's organisation; for assigned-only users, those about one of their cases."""
-        qs = super().visible_to(user)
-        if user.is_authenticated and not user.is_superuser and user.sees_assigned_only:
-            about = DisclosedPerson.objects.filter(person__assigned_to_id=user.pk)
-            qs = qs.filter(pk__in=about.values("disclosure_id"))
-        return qs
+        return super().visible_to(user).about_cases_of(user, DisclosedPerson.objects.all(), "disclosure_id")
 
 
 class AuthorityFollowUp(PublicModel):

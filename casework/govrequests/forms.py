@@ -47,15 +47,10 @@ def _helper() -> FormHelper:
     return helper
 
 
-class GovernmentRequestCreateForm(forms.Form):
-    """The persons a new request covers, the authority it goes to, the channel and notes.
-
-    The persons' checkboxes are drawn by the template from the picker's candidates (never from
-    the whole caseload); this field only validates the posted ids against the user's scope.
-    """
-
-    persons = forms.ModelMultipleChoiceField(
-        label=_("Persons covered"),
+def _posted_persons_field(label: Any) -> forms.ModelMultipleChoiceField:
+    """Persons posted by public id; the form narrows the queryset to the user's scope."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
         queryset=Person.objects.none(),
         to_field_name="public_id",
         widget=forms.MultipleHiddenInput,
@@ -65,6 +60,16 @@ class GovernmentRequestCreateForm(forms.Form):
             "invalid_pk_value": _("One of the chosen persons is not in your caseload."),
         },
     )
+
+
+class GovernmentRequestCreateForm(forms.Form):
+    """The persons a new request covers, the authority it goes to, the channel and notes.
+
+    The persons' checkboxes are drawn by the template from the picker's candidates (never from
+    the whole caseload); this field only validates the posted ids against the user's scope.
+    """
+
+    persons = _posted_persons_field(_("Persons covered"))
     authority = forms.ModelChoiceField(
         label=_("Authority"),
         queryset=GovernmentAuthority.objects.none(),
@@ -189,17 +194,7 @@ class FollowUpActionForm(forms.Form):
 class RequestAddPersonsForm(forms.Form):
     """Persons to add to a draft request: posted public ids, checked against the user's scope."""
 
-    persons = forms.ModelMultipleChoiceField(
-        label=_("Persons to add"),
-        queryset=Person.objects.none(),
-        to_field_name="public_id",
-        widget=forms.MultipleHiddenInput,
-        error_messages={
-            "required": _("Choose at least one person."),
-            "invalid_choice": _("One of the chosen persons is not in your caseload."),
-            "invalid_pk_value": _("One of the chosen persons is not in your caseload."),
-        },
-    )
+    persons = _posted_persons_field(_("Persons to add"))
 
     def __init__(self, *args: Any, user: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -371,16 +371,22 @@ def handover_plan(
     return operation
 
 
-@transaction.atomic
-def handover_complete(
-    *, operation: HandoverOperation, signed_on: date, document: File | None, handed_over: Iterable[Person], actor: Any
-) -> HandoverOperation:
-    """Record that the handover took place, with the signed document and who was actually handed over."""
+def _lock_whole_operation(operation: HandoverOperation, actor: Any) -> HandoverOperation:
+    """The operation, locked, if the actor sees it and every person on it (they act on all of them)."""
     if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
         raise PermissionDenied
     locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
     if not selectors.handover_seen_whole(operation=locked, user=actor):
         raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def handover_complete(
+    *, operation: HandoverOperation, signed_on: date, document: File | None, handed_over: Iterable[Person], actor: Any
+) -> HandoverOperation:
+    """Record that the handover took place, with the signed document and who was actually handed over."""
+    locked = _lock_whole_operation(operation, actor)
     if locked.status != HandoverStatus.PLANNED:
         raise DomainError(_("Only a planned handover can be completed."))
     if document is not None:
@@ -722,11 +728,7 @@ def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) ->
     The reason is added to the operation's notes, dated. The request keeps its status: another
     operation can be planned for it.
     """
-    if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
-        raise PermissionDenied
-    locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
-    if not selectors.handover_seen_whole(operation=locked, user=actor):
-        raise PermissionDenied
+    locked = _lock_whole_operation(operation, actor)
     if locked.status != HandoverStatus.PLANNED:
         raise DomainError(_("Only a planned handover can be cancelled."))
     reason = reason.strip()

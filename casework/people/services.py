@@ -499,18 +499,25 @@ def _inverse_link(link: FamilyLink) -> FamilyLink | None:
     )
 
 
-@transaction.atomic
-def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> FamilyLink:
-    """Save edits of a family link (relation, verified, notes) and mirror them on the inverse link.
+def _lock_family_link(
+    link: FamilyLink, actor: Any, *, edited: FamilyLink | None, expected_updated_at: datetime | None
+) -> tuple[FamilyLink, FamilyLink | None]:
+    """The link, locked and version-checked, with its inverse.
 
     The inverse link is a record of the relative, so the actor must see the relative too (as to create the link).
     """
     _lock_visible_person(link.person, actor)
     current = _lock_visible_record(link, actor)
     _lock_visible_person(current.relative, actor)
-    _check_version(current, link, expected_updated_at)
+    _check_version(current, edited or current, expected_updated_at)
+    return current, _inverse_link(current)
+
+
+@transaction.atomic
+def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> FamilyLink:
+    """Save edits of a family link (relation, verified, notes) and mirror them on the inverse link."""
+    current, inverse = _lock_family_link(link, actor, edited=link, expected_updated_at=expected_updated_at)
     changed = _editable_changes(current, link)
-    inverse = _inverse_link(current)
     link.full_clean()
     link._history_user = actor
     link.save()
@@ -527,15 +534,8 @@ def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: dat
 
 @transaction.atomic
 def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> None:
-    """Remove a family link and its inverse, so that neither person still shows the other.
-
-    The inverse link is a record of the relative, so the actor must see the relative too (as to create the link).
-    """
-    _lock_visible_person(link.person, actor)
-    current = _lock_visible_record(link, actor)
-    _lock_visible_person(current.relative, actor)
-    _check_version(current, current, expected_updated_at)
-    inverse = _inverse_link(current)
+    """Remove a family link and its inverse, so that neither person still shows the other."""
+    current, inverse = _lock_family_link(link, actor, edited=None, expected_updated_at=expected_updated_at)
     audit.record(actor=actor, action="people.familylink.removed", target=current)
     for row in (current, inverse):
         if row is not None:

@@ -131,6 +131,11 @@ def _strip_fields(entries: Iterable[Any], hidden: frozenset[str]) -> list[Any]:
     return kept
 
 
+def admin_action(model: type[models.Model], verb: str) -> str:
+    """The audit action of a change made in the admin, e.g. `admin.people.alias.saved`."""
+    return f"admin.{model._meta.app_label}.{model._meta.model_name}.{verb}"
+
+
 class ScopedAdminMixin:
     """Scope, choice narrowing and L3 hiding shared by model admins and inlines."""
 
@@ -326,7 +331,7 @@ class AuditedModelAdmin(ScopedModelAdmin):
     audit_on_save: ClassVar[bool] = True
 
     def _action(self, model: type[models.Model], verb: str) -> str:
-        return f"admin.{model._meta.app_label}.{model._meta.model_name}.{verb}"
+        return admin_action(model, verb)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -482,30 +487,20 @@ class ScopedInlineMixin(ScopedAdminMixin):
 
     def save_new_object(self, request: HttpRequest, *, parent: models.Model, obj: models.Model, form: Any) -> None:
         """Save a row added in this inline; override to go through a service."""
-        obj.save()
-        audit.record(
-            actor=request.user,
-            action=f"admin.{obj._meta.app_label}.{obj._meta.model_name}.saved",
-            target=obj,
-        )
+        self._save_and_record(request, obj)
 
     def save_changed_object(self, request: HttpRequest, *, obj: models.Model) -> None:
         """Save an edited row of this inline; override to go through a service."""
-        obj.save()
-        audit.record(
-            actor=request.user,
-            action=f"admin.{obj._meta.app_label}.{obj._meta.model_name}.saved",
-            target=obj,
-        )
+        self._save_and_record(request, obj)
 
     def delete_object(self, request: HttpRequest, *, obj: models.Model) -> None:
         """Delete a row ticked for deletion in this inline; override to go through a service."""
-        audit.record(
-            actor=request.user,
-            action=f"admin.{obj._meta.app_label}.{obj._meta.model_name}.deleted",
-            target=obj,
-        )
+        audit.record(actor=request.user, action=admin_action(type(obj), "deleted"), target=obj)
         obj.delete()
+
+    def _save_and_record(self, request: HttpRequest, obj: models.Model) -> None:
+        obj.save()
+        audit.record(actor=request.user, action=admin_action(type(obj), "saved"), target=obj)
 
 
 class ReadOnlyInlineMixin:

@@ -244,10 +244,6 @@ def deadline_clock(gov_request: GovernmentRequest, *, today: date | None = None)
     )
 
 
-# The person picker of the request form shows at most this many search results.
-PERSON_PICKER_LIMIT = 50
-
-
 def persons_by_public_id(*, user: Any, public_ids: Iterable[Any]) -> list[Person]:
     """The persons among `public_ids` that the user may see (others are silently left out), by case number."""
     ids = [str(public_id) for public_id in public_ids]

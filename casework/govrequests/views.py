@@ -56,7 +56,7 @@ from casework.govrequests.models import (
     RequestEvent,
 )
 from casework.govrequests.services import SEND_FOLLOWUP_PERMISSION
-from casework.people.filters import PersonFilterSet
+from casework.people.filters import PICKER_LIMIT, persons_matching
 from casework.people.models import Person
 
 PER_PAGE = 25
@@ -160,12 +160,11 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
     query = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
     results: list[Person] = []
     if query:
-        filterset = PersonFilterSet({"q": query}, queryset=Person.objects.visible_to(user), request=request)
-        if filterset.is_valid():
-            # Leave out the chosen persons in the query, so that they do not use up the limit.
-            known = {person.pk for person in chosen}
-            results = list(filterset.qs.exclude(pk__in=known).order_by("case_number")[: selectors.PERSON_PICKER_LIMIT])
-    return {"chosen": chosen, "results": results, "query": query, "picker_limit": selectors.PERSON_PICKER_LIMIT}
+        # Leave out the chosen persons in the query, so that they do not use up the limit.
+        known = {person.pk for person in chosen}
+        matching = persons_matching(Person.objects.visible_to(user), query).exclude(pk__in=known)
+        results = list(matching.order_by("case_number")[:PICKER_LIMIT])
+    return {"chosen": chosen, "results": results, "query": query, "picker_limit": PICKER_LIMIT}
 
 
 @require_http_methods(["GET", "POST"])
@@ -659,13 +658,10 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     query = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
     results: list[Person] = []
     if query:
-        filterset = PersonFilterSet({"q": query}, queryset=same_organisation, request=request)
-        if filterset.is_valid():
-            # Leave out who is already offered in the query, so that they do not use up the limit.
-            offered = covered_ids | {person.pk for person in household}
-            results = list(
-                filterset.qs.exclude(pk__in=offered).order_by("case_number")[: selectors.PERSON_PICKER_LIMIT]
-            )
+        # Leave out who is already offered in the query, so that they do not use up the limit.
+        offered = covered_ids | {person.pk for person in household}
+        matching = persons_matching(same_organisation, query).exclude(pk__in=offered)
+        results = list(matching.order_by("case_number")[:PICKER_LIMIT])
     # Nothing is ticked in advance: a person is added only when the user ticks them.
     ticked = set(request.POST.getlist("persons")) if request.method == "POST" else set()
     # Persons ticked from an earlier search stay ticked (and listed) when the user searches again.
@@ -690,7 +686,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "household_rows": [(person, str(person.public_id) in ticked) for person in household],
         "result_rows": [(person, str(person.public_id) in ticked) for person in results],
         "query": query,
-        "picker_limit": selectors.PERSON_PICKER_LIMIT,
+        "picker_limit": PICKER_LIMIT,
     }
     return render(request, "govrequests/request_add_persons.html", context)
 

@@ -121,6 +121,27 @@ def caseworker_choices(*, user: Any) -> list[tuple[str, str]]:
     return [(str(pk), username) for pk, username in users.values_list("pk", "username")]
 
 
+# The person pickers (relatives, persons of a request) offer at most this many persons of one search.
+PICKER_LIMIT = 50
+
+
+def persons_matching(queryset: QuerySet, text: str) -> QuerySet:
+    """Every word in the person's names, or every word in one alias, or a case-number prefix.
+
+    The list's free-text filter, and the search of every person picker.
+    """
+    tokens = normalise_name(text).split()
+    condition = Q(case_number__startswith=text.strip().upper())
+    if tokens:
+        names = Q()
+        aliases = Alias.objects.filter(person=OuterRef("pk"))
+        for token in tokens:
+            names &= Q(name_search__contains=token)
+            aliases = aliases.filter(name_search__contains=token)
+        condition |= names | Q(Exists(aliases))
+    return queryset.filter(condition)
+
+
 class CachedOptionsSelect(forms.Select):
     """A select whose options (static choices, e.g. the 250 States) are rendered once per language.
 
@@ -223,17 +244,7 @@ class PersonFilterSet(django_filters.FilterSet):
             del self.filters["medical_urgent"]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word in the person's names, or every word in one alias, or a case-number prefix."""
-        tokens = normalise_name(value).split()
-        condition = Q(case_number__startswith=value.strip().upper())
-        if tokens:
-            names = Q()
-            aliases = Alias.objects.filter(person=OuterRef("pk"))
-            for token in tokens:
-                names &= Q(name_search__contains=token)
-                aliases = aliases.filter(name_search__contains=token)
-            condition |= names | Q(Exists(aliases))
-        return queryset.filter(condition)
+        return persons_matching(queryset, value)
 
     def filter_nationality(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Persons with a nationality claim (of any status) for the State."""

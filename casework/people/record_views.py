@@ -33,7 +33,7 @@ from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
 from casework.people import selectors, services
-from casework.people.filters import PersonFilterSet
+from casework.people.filters import PICKER_LIMIT, persons_matching
 from casework.people.forms import (
     AliasRowFormSet,
     CustodyMoveForm,
@@ -47,8 +47,6 @@ from casework.people.forms import (
     PersonRecordForm,
 )
 from casework.people.models import Alias, CustodyPeriod, DnaTest, FamilyLink, IdentityDocument, NationalityClaim, Person
-
-PICKER_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -143,12 +141,10 @@ def _picker(request: HttpRequest, person: Person | None, data: Any) -> dict[str,
     query = (data.get("q") or "").strip()
     results: list[Person] = []
     if query:
-        filterset = PersonFilterSet({"q": query}, queryset=Person.objects.visible_to(request.user), request=request)
-        if filterset.is_valid():
-            qs = filterset.qs.order_by("case_number")
-            if person is not None:
-                qs = qs.exclude(pk=person.pk).filter(organisation_id=person.organisation_id)
-            results = list(qs[:PICKER_LIMIT])
+        qs = persons_matching(Person.objects.visible_to(request.user), query).order_by("case_number")
+        if person is not None:
+            qs = qs.exclude(pk=person.pk).filter(organisation_id=person.organisation_id)
+        results = list(qs[:PICKER_LIMIT])
     chosen = data.get("relative")
     if chosen and not any(str(p.public_id) == chosen for p in results):
         with contextlib.suppress(ValueError):

@@ -30,7 +30,7 @@ from casework.core.pagination import KeysetPaginator
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
 from casework.people import selectors, services
-from casework.people.filters import PersonFilterSet
+from casework.people.filters import PICKER_LIMIT, PersonFilterSet, persons_matching
 from casework.people.forms import (
     AliasFormSet,
     FamilyLinkFormSet,
@@ -330,11 +330,8 @@ class PersonCreateView(PermissionRequiredMixin, View):
         query = ((data or {}).get("family_q") or "").strip()
         candidates: list[Person] = []
         if query:
-            filterset = PersonFilterSet(
-                {"q": query}, queryset=Person.objects.visible_to(self.request.user), request=self.request
-            )
-            if filterset.is_valid():
-                candidates = list(filterset.qs.order_by("case_number")[:50])
+            matching = persons_matching(Person.objects.visible_to(self.request.user), query)
+            candidates = list(matching.order_by("case_number")[:PICKER_LIMIT])
         chosen = []
         for key, value in (data or {}).items():
             if key.startswith("family-") and key.endswith("-relative") and value:

@@ -6,6 +6,7 @@ Every variable is listed with a one-line comment in `.env.example`.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -17,6 +18,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / environ.Env().str("CASEWORK_VAR_DIR", default="var")
 
 env = environ.Env()
+
+
+def file_email_path(url: str, var_dir: Path) -> Path:
+    """Folder of a `filemail://` EMAIL_URL: `filemail:///abs` is absolute, `filemail://rel/dir` relative to the
+    project, `filemail://` is var/mail. (django-environ alone reads `filemail:///abs` as the relative `abs`.)"""
+    parts = urlsplit(url)
+    path = parts.netloc + parts.path
+    return BASE_DIR / path if path else var_dir / "mail"
+
 
 # --- Core ---
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -163,8 +173,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- E-mail ---
-# EMAIL_URL examples: smtp+tls://user:pass@mail.example.org:587, consolemail://, filemail:///path
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+# EMAIL_URL examples: smtp+tls://user:pass@mail.example.org:587, consolemail://, filemail:///abs/path,
+# filemail://relative/path (from the project directory); plain filemail:// writes to var/mail/.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(file_email_path(env.str("EMAIL_URL", default="filemail://"), VAR_DIR))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="casework@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -9,11 +9,18 @@ from casework.accounts import roles
 from tests import factories
 
 pytest_plugins = ["tests.celery_worker"]
+POSTGRES_ENGINE = "django.db.backends.postgresql"
 
 
 def pytest_configure(config) -> None:
     # WhiteNoise warns on every request when STATIC_ROOT does not exist.
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def pytest_runtest_setup(item) -> None:
+    """Tests marked `postgres` skip, with the reason, where the database is not PostgreSQL (`make test` on SQLite)."""
+    if item.get_closest_marker("postgres") and django_settings.DATABASES["default"]["ENGINE"] != POSTGRES_ENGINE:
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)")
 
 
 @pytest.fixture(autouse=True)

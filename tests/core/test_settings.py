@@ -81,3 +81,25 @@ def test_session_idle_timeout_is_read_from_the_environment(value, expected):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(expected), "True", "True"]
+
+
+@pytest.mark.parametrize(
+    ("email_url", "expected"),
+    [
+        (None, "{var}/mail"),
+        ("filemail://", "{var}/mail"),
+        ("filemail:///tmp/casework-mail", "/tmp/casework-mail"),
+        ("filemail://var/other-mail", "{base}/var/other-mail"),
+    ],
+)
+def test_file_e_mails_land_where_the_readme_says(email_url, expected, tmp_path):
+    env = _production_env(DJANGO_DEBUG="1", CASEWORK_VAR_DIR=str(tmp_path))
+    env.pop("EMAIL_URL", None)
+    if email_url is not None:
+        env["EMAIL_URL"] = email_url
+    code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_FILE_PATH)"
+
+    result = _run(["-c", code], env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected.format(var=tmp_path, base=BASE_DIR)

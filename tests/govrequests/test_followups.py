@@ -796,6 +796,7 @@ def authority_lock_awaited() -> bool:
         return cursor.fetchone()[0] > 0
 
 
+@pytest.mark.postgres  # one session waits on another's row lock, seen in pg_stat_activity
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("second", ["caseworker", "sweep"])
 def test_a_refresh_during_a_sweep_waits_and_never_makes_a_second_open_draft(second):

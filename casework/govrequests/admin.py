@@ -39,10 +39,10 @@ from casework.govrequests import services
 from casework.govrequests.choices import (
     HANDOVER_STATUS_BADGE,
     REQUEST_STATUS_BADGE,
-    Decision,
     DisclosureField,
     RequestStatus,
 )
+from casework.govrequests.forms import RequestDecisionsForm
 from casework.govrequests.models import (
     AuthorityFollowUp,
     DisclosedPerson,
@@ -59,33 +59,26 @@ from casework.govrequests.models import (
 )
 
 
-class DecisionsForm(forms.Form):
-    """The State's decision for each covered person of the selected requests, the date and a note."""
+class DecisionsForm(RequestDecisionsForm):
+    """The web page's decisions form (same rules: no date in the future) over the rows of several requests.
 
-    decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    Fields are named by row, not by person, since a person may be covered by two selected requests.
+    """
 
     def __init__(self, *args: Any, rows: Sequence[RequestedPerson], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["decided_on"].initial = timezone.localdate()
-        self.rows = list(rows)
+        kwargs.setdefault("prefix", None)
+        kwargs.setdefault("initial", {"decided_on": timezone.localdate()})
+        super().__init__(*args, rows=list(rows), **kwargs)
         for row in self.rows:
-            self.fields[f"decision_{row.pk}"] = forms.ChoiceField(
-                label=f"{row.request.reference} – {row.person.case_number}",
-                choices=Decision.choices,
-                initial=row.decision,
-            )
+            self.fields[self.field_name(row)].label = f"{row.request.reference} – {row.person.case_number}"
 
-    def changed_decisions(self, gov_request: GovernmentRequest) -> dict[Any, str]:
+    @staticmethod
+    def field_name(row: RequestedPerson) -> str:
+        return f"decision_{row.pk}"
+
+    def changed_decisions_of(self, gov_request: GovernmentRequest) -> dict[Any, str]:
         """{person: decision} for the rows of `gov_request` whose decision the user changed."""
-        changed = {}
-        for row in self.rows:
-            decision = self.cleaned_data[f"decision_{row.pk}"]
-            if row.request_id == gov_request.pk and decision != row.decision:
-                changed[row.person] = decision
-        return changed
+        return {row.person: value for row, value in self.changed_rows() if row.request_id == gov_request.pk}
 
 
 # --- Inlines ---------------------------------------------------------------------------------------
@@ -304,7 +297,7 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
         )
 
         def apply(gov_request: GovernmentRequest, form: DecisionsForm) -> None:
-            decisions = form.changed_decisions(gov_request)
+            decisions = form.changed_decisions_of(gov_request)
             if not decisions:
                 raise DomainError(gettext("No decision was changed."))
             services.gov_request_record_decisions(

@@ -81,6 +81,15 @@ class Decision(models.TextChoices):
     NO_ANSWER = "no_answer", _("No answer")
 
 
+# A State said yes (with or without conditions): the person may be handed over.
+ACCEPTED_DECISIONS = frozenset({Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED})
+# Requests on which no decision can be recorded: never sent, or closed without an answer.
+NO_DECISION_STATUSES = frozenset({RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED})
+# A handover can be planned once the State accepted someone, and another one while one is planned.
+HANDOVER_PLANNABLE_STATUSES = frozenset(
+    {RequestStatus.ACCEPTED, RequestStatus.PARTIALLY_ACCEPTED, RequestStatus.OPERATION_PLANNED}
+)
+
 DECISION_BADGE = {
     Decision.PENDING: "secondary",
     Decision.ACCEPTED: "success",

@@ -174,14 +174,18 @@ class RequestDecisionsForm(forms.Form):
             raise forms.ValidationError(_("No decision was changed."))
         return cleaned
 
-    def changed_decisions(self) -> dict[Person, str]:
-        """{person: new decision} for the persons whose decision changed."""
-        changed = {}
+    def changed_rows(self) -> list[tuple[RequestedPerson, str]]:
+        """(covered person, new decision) for the rows whose decision changed."""
+        changed = []
         for row in self.rows:
             value = self.cleaned_data.get(self.field_name(row))
             if value and value != row.decision:
-                changed[row.person] = value
+                changed.append((row, value))
         return changed
+
+    def changed_decisions(self) -> dict[Person, str]:
+        """{person: new decision} for the persons whose decision changed."""
+        return {row.person: value for row, value in self.changed_rows()}
 
 
 class FollowUpActionForm(forms.Form):

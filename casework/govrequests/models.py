@@ -20,8 +20,11 @@ from simple_history.models import HistoricalRecords
 from casework.core.models import PublicModel, TimeStampedModel
 from casework.core.sensitivity import sensitive_fields
 from casework.govrequests.choices import (
+    ACCEPTED_DECISIONS,
     DECISION_STATUSES,
     DISCLOSURE_FIELD_SOURCES,
+    HANDOVER_PLANNABLE_STATUSES,
+    NO_DECISION_STATUSES,
     AuthorityKind,
     Channel,
     Decision,
@@ -186,6 +189,16 @@ class GovernmentRequest(PublicModel):
     def allowed_transitions(self) -> list[str]:
         return [s for s in RS.values if self.can_transition_to(s)]
 
+    @property
+    def can_record_decisions(self) -> bool:
+        """Whether the State's decisions can be recorded: the request was sent and is not closed."""
+        return self.status not in NO_DECISION_STATUSES
+
+    @property
+    def can_plan_handover(self) -> bool:
+        """Whether a handover operation can be planned: the State accepted someone."""
+        return self.status in HANDOVER_PLANNABLE_STATUSES
+
     def transition_blocker(self, new_status: str) -> str:
         """Why the request cannot move to `new_status` although the move is legal, or "" if it can."""
         # Read the covered persons only for the moves that depend on them: other moves (e.g. the
@@ -194,7 +207,7 @@ class GovernmentRequest(PublicModel):
             return gettext("The request covers no person yet.")
         if new_status in DECISION_STATUSES:
             decisions = list(self.covered.values_list("decision", flat=True))
-            positive = sum(d in (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED) for d in decisions)
+            positive = sum(d in ACCEPTED_DECISIONS for d in decisions)
             refused = sum(d == Decision.REFUSED for d in decisions)
             if not positive and not refused:
                 return gettext("Record the decision for each person first.")

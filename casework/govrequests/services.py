@@ -30,6 +30,7 @@ from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.govrequests import selectors
 from casework.govrequests.choices import (
+    ACCEPTED_DECISIONS,
     DECISION_STATUSES,
     Channel,
     Decision,
@@ -281,7 +282,7 @@ def _decision_status(decisions: list[str]) -> str | None:
     """The request's decision status that follows from its persons' decisions, if all are decided."""
     if not decisions or Decision.PENDING in decisions:
         return None
-    positive = sum(d in (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED) for d in decisions)
+    positive = sum(d in ACCEPTED_DECISIONS for d in decisions)
     if positive == len(decisions):
         return RequestStatus.ACCEPTED
     if positive == 0 and all(d == Decision.REFUSED for d in decisions):
@@ -306,8 +307,10 @@ def gov_request_record_decisions(
     """
     if not actor.has_perm("govrequests.decide_request"):
         raise PermissionDenied
+    if decided_on > timezone.localdate():
+        raise DomainError(_("A decision cannot be dated in the future."))
     locked = _lock_visible_request(gov_request, actor)
-    if locked.status in (RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED):
+    if not locked.can_record_decisions:
         raise DomainError(_("This request was never sent or is closed: no decision can be recorded."))
     rows = {row.person_id: row for row in locked.covered.select_for_update()}
     for person, decision in decisions.items():
@@ -342,12 +345,10 @@ def handover_plan(
 ) -> HandoverOperation:
     """Plan a handover of accepted persons of a request."""
     locked = _lock_visible_request(gov_request, actor)
+    if not locked.can_plan_handover:
+        raise DomainError(_("A handover can be planned only once the State accepted someone."))
     persons = _check_persons(persons, organisation_id=locked.organisation_id, actor=actor)
-    accepted = set(
-        locked.covered.filter(decision__in=(Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED)).values_list(
-            "person_id", flat=True
-        )
-    )
+    accepted = set(locked.covered.filter(decision__in=ACCEPTED_DECISIONS).values_list("person_id", flat=True))
     if not persons or any(p.pk not in accepted for p in persons):
         raise DomainError(_("Only persons the State accepted can be handed over."))
     operation = HandoverOperation(

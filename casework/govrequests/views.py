@@ -25,9 +25,9 @@ from casework.core.files import private_file_response
 from casework.core.pagination import KeysetPaginator
 from casework.govrequests import selectors, services
 from casework.govrequests.choices import (
+    ACCEPTED_DECISIONS,
     AWAITING_ANSWER_STATUSES,
     DECISION_STATUSES,
-    Decision,
     DisclosureField,
     FollowUpStatus,
     HandoverStatus,
@@ -241,11 +241,7 @@ def _render_detail(
     visible_ids = _visible_person_ids(gov_request, user)
     decidable = [row for row in covered if row.person_id in visible_ids]
     transitions = _transition_choices(gov_request, can_decide=can_decide) if can_change else []
-    can_record_decisions = (
-        can_decide
-        and bool(decidable)
-        and gov_request.status not in (RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED)
-    )
+    can_record_decisions = can_decide and bool(decidable) and gov_request.can_record_decisions
     context = {
         "gov_request": gov_request,
         "covered": [(row, row.person_id in visible_ids) for row in covered],
@@ -407,11 +403,6 @@ def _request_for_followup(request: HttpRequest, public_id: UUID) -> GovernmentRe
 HANDOVER_VIEW_PERMISSION = "govrequests.view_handoveroperation"
 HANDOVER_ADD_PERMISSION = "govrequests.add_handoveroperation"
 HANDOVER_CHANGE_PERMISSION = "govrequests.change_handoveroperation"
-# A handover can be planned once the State accepted someone, and another one while one is planned.
-HANDOVER_PLANNABLE = frozenset(
-    {RequestStatus.ACCEPTED, RequestStatus.PARTIALLY_ACCEPTED, RequestStatus.OPERATION_PLANNED}
-)
-ACCEPTED_DECISIONS = frozenset({Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED})
 
 
 def _accepted_rows(gov_request: GovernmentRequest, visible_ids: set[int]) -> list[RequestedPerson]:
@@ -454,7 +445,7 @@ def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visib
         ],
         "can_plan_handover": (
             user.has_perm(HANDOVER_ADD_PERMISSION)
-            and gov_request.status in HANDOVER_PLANNABLE
+            and gov_request.can_plan_handover
             and bool(_accepted_rows(gov_request, visible_ids))
         ),
         "can_complete_handover": user.has_perm(HANDOVER_CHANGE_PERMISSION),
@@ -728,7 +719,7 @@ def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse
     _require(request, HANDOVER_ADD_PERMISSION)
     gov_request = _get_request(request, public_id)
     rows = _accepted_rows(gov_request, _visible_person_ids(gov_request, request.user))
-    if gov_request.status not in HANDOVER_PLANNABLE or not rows:
+    if not gov_request.can_plan_handover or not rows:
         messages.error(request, _("A handover can only be planned for persons the State accepted."))
         return HttpResponseRedirect(_detail_url(gov_request))
     if request.method == "POST":

@@ -211,3 +211,22 @@ def test_decisions_on_a_draft_are_refused_with_a_message(client_for, supervisor_
     row.refresh_from_db()
     assert row.decision == Decision.PENDING
     assert any("never sent" in m for m in messages_of(response))
+
+
+def test_the_admin_refuses_a_decision_dated_in_the_future_like_the_web_page(client_for, supervisor_a, org_a, person_a):
+    gov_request = factories.GovernmentRequestFactory(organisation=org_a, acknowledged=True)
+    row = factories.RequestedPersonFactory(request=gov_request, person=person_a)
+    next_year = date.today().replace(year=date.today().year + 1, day=1)
+
+    response = _apply(
+        client_for(supervisor_a),
+        REQUESTS,
+        "record_decisions",
+        [gov_request],
+        decided_on=next_year.isoformat(),
+        **{f"decision_{row.pk}": Decision.ACCEPTED},
+    )
+
+    row.refresh_from_db()
+    assert row.decision == Decision.PENDING
+    assert "decided_on" in response.context["form"].errors

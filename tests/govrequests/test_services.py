@@ -1,10 +1,11 @@
 """Government request services: drafting, events, per-person decisions, transitions, handovers."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.govrequests import services
@@ -331,3 +332,34 @@ def test_marking_no_response_takes_the_same_queries_for_one_request_or_many(
     # audit events, release the savepoint
     with django_assert_num_queries(7):
         assert services.gov_requests_mark_no_response(request_ids=ids, actor=superuser) == set(ids)
+
+
+def test_the_service_refuses_a_decision_dated_in_the_future_whatever_the_form(org_a, supervisor_a, person_a):
+    gov_request = factories.GovernmentRequestFactory(organisation=org_a, acknowledged=True)
+    factories.RequestedPersonFactory(request=gov_request, person=person_a)
+
+    with pytest.raises(DomainError, match="future"):
+        services.gov_request_record_decisions(
+            gov_request=gov_request,
+            decisions={person_a: Decision.ACCEPTED},
+            decided_on=timezone.localdate() + timedelta(days=1),
+            actor=supervisor_a,
+        )
+
+    assert gov_request.covered.get().decision == Decision.PENDING
+
+
+def test_a_handover_cannot_be_planned_before_the_state_accepted_anyone(org_a, supervisor_a, person_a):
+    gov_request = factories.GovernmentRequestFactory(organisation=org_a, acknowledged=True)
+    factories.RequestedPersonFactory(request=gov_request, person=person_a, decision=Decision.ACCEPTED)
+
+    with pytest.raises(DomainError, match="accepted"):
+        services.handover_plan(
+            gov_request=gov_request,
+            persons=[person_a],
+            planned_on=timezone.localdate() + timedelta(days=7),
+            place="Semalka",
+            actor=supervisor_a,
+        )
+
+    assert not gov_request.handovers.exists()

@@ -28,6 +28,7 @@ from simple_history.utils import bulk_update_with_history
 from casework.accounts.models import Organisation
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
+from casework.core.history import save_with_history
 from casework.govrequests import selectors
 from casework.govrequests.choices import (
     ACCEPTED_DECISIONS,
@@ -124,12 +125,10 @@ def gov_request_create(
         created_by=actor,
     )
     gov_request.full_clean()
-    gov_request._history_user = actor
-    gov_request.save()
+    save_with_history(gov_request, actor)
     for person in persons:
         row = RequestedPerson(request=gov_request, person=person)
-        row._history_user = actor
-        row.save()
+        save_with_history(row, actor)
     audit.record(actor=actor, action="govrequests.request.created", target=gov_request, data={"persons": len(persons)})
     return gov_request
 
@@ -144,8 +143,7 @@ def gov_request_add_persons(*, gov_request: GovernmentRequest, persons: Iterable
     already = set(locked.covered.values_list("person_id", flat=True))
     added = [RequestedPerson(request=locked, person=p) for p in persons if p.pk not in already]
     for row in added:
-        row._history_user = actor
-        row.save()
+        save_with_history(row, actor)
     audit.record(actor=actor, action="govrequests.request.persons_added", target=locked, data={"added": len(added)})
     return len(added)
 
@@ -170,9 +168,7 @@ def _apply_transition(locked: GovernmentRequest, *, to: str, actor: Any, note: s
     if to in DECISION_STATUSES:
         locked.decided_on = day
     locked.full_clean()
-    locked._history_user = actor
-    locked._change_reason = note[:100]
-    locked.save()
+    save_with_history(locked, actor, reason=note)
     RequestStatusChange.objects.create(request=locked, old_status=old, new_status=to, actor=actor, note=note)
     audit.record(actor=actor, action="govrequests.request.status_changed", target=locked, data={"from": old, "to": to})
 
@@ -266,8 +262,7 @@ def gov_request_record_event(
     if document is not None:
         event.document = document
     event.full_clean()
-    event._history_user = actor
-    event.save()
+    save_with_history(event, actor)
     target = EVENT_MOVES_REQUEST_TO.get(kind)
     if target and target != locked.status and locked.can_transition_to(target):
         _apply_transition(locked, to=target, actor=actor, note=description, on=occurred_on)
@@ -322,8 +317,7 @@ def gov_request_record_decisions(
         row.decision = decision
         row.decided_on = decided_on if decision != Decision.PENDING else None
         row.decision_note = note
-        row._history_user = actor
-        row.save()
+        save_with_history(row, actor)
     audit.record(
         actor=actor, action="govrequests.request.decisions_recorded", target=locked, data={"count": len(decisions)}
     )
@@ -360,12 +354,10 @@ def handover_plan(
         receiving_delegation=receiving_delegation,
     )
     operation.full_clean()
-    operation._history_user = actor
-    operation.save()
+    save_with_history(operation, actor)
     for person in persons:
         row = HandoverPerson(operation=operation, person=person)
-        row._history_user = actor
-        row.save()
+        save_with_history(row, actor)
     if locked.can_transition_to(RequestStatus.OPERATION_PLANNED):
         _apply_transition(locked, to=RequestStatus.OPERATION_PLANNED, actor=actor, note="", on=None)
     audit.record(actor=actor, action="govrequests.handover.planned", target=operation, data={"persons": len(persons)})
@@ -401,8 +393,7 @@ def handover_complete(
     locked.document_signed_on = signed_on
     locked.status = HandoverStatus.COMPLETED
     locked.full_clean()
-    locked._history_user = actor
-    locked.save()
+    save_with_history(locked, actor)
     rows = list(locked.handed_persons.filter(person_id__in=handed_ids))
     for row in rows:
         row.handed_over = True

@@ -21,6 +21,7 @@ from casework.accounts.models import Organisation
 from casework.camps.models import Facility, FacilitySection
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
+from casework.core.history import delete_with_history, save_with_history
 from casework.people.choices import CaseStatus, ClaimStatus, Relation, Sex
 from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
 from casework.people.models.family import INVERSE_RELATION
@@ -103,8 +104,7 @@ def person_register(*, person: Person, actor: Any) -> Person:
     person.status = CaseStatus.REGISTERED
     person.status_changed_at = timezone.now()
     person.full_clean(exclude=["case_number"])
-    person._history_user = actor
-    person.save()
+    save_with_history(person, actor)
     audit.record(actor=actor, action="people.person.registered", target=person)
     return person
 
@@ -135,8 +135,7 @@ def person_update(*, person: Person, actor: Any, expected_updated_at: datetime |
     person.status_changed_at = current.status_changed_at
     person.closure_reason = current.closure_reason
     person.full_clean()
-    person._history_user = actor
-    person.save()
+    save_with_history(person, actor)
     _delete_replaced_files_on_commit(_stored_files(current), person)
     audit.record(actor=actor, action="people.person.updated", target=person)
     return person
@@ -161,9 +160,9 @@ def person_transition(*, person: Person, to: str, actor: Any, note: str = "", cl
     locked.status = to
     locked.status_changed_at = timezone.now()
     locked.closure_reason = closure_reason if to == CaseStatus.CLOSED else ""
-    locked._history_user = actor
-    locked._change_reason = note[:100]
-    locked.save(update_fields=["status", "status_changed_at", "closure_reason", "updated_at"])
+    save_with_history(
+        locked, actor, reason=note, update_fields=["status", "status_changed_at", "closure_reason", "updated_at"]
+    )
     PersonStatusChange.objects.create(person=locked, old_status=old, new_status=to, actor=actor, note=note)
     audit.record(actor=actor, action="people.person.status_changed", target=locked, data={"from": old, "to": to})
     return locked
@@ -179,8 +178,7 @@ def person_assign(*, person: Person, assignee: Any, actor: Any) -> Person:
         raise DomainError(_("The caseworker belongs to another organisation."))
     old = locked.assigned_to_id
     locked.assigned_to = assignee
-    locked._history_user = actor
-    locked.save(update_fields=["assigned_to", "updated_at"])
+    save_with_history(locked, actor, update_fields=["assigned_to", "updated_at"])
     audit.record(
         actor=actor,
         action="people.person.assigned",
@@ -247,8 +245,7 @@ def family_link_create(
     )
     for row in (link, inverse):
         row.full_clean()
-        row._history_user = actor
-        row.save()
+        save_with_history(row, actor)
     audit.record(actor=actor, action="people.family_link.created", target=locked, data={"relation": relation})
     return link
 
@@ -272,8 +269,7 @@ def custody_move(
         if start_date < current.start_date:
             raise DomainError(_("The move is dated before the start of the current custody period."))
         current.end_date = start_date
-        current._history_user = actor
-        current.save(update_fields=["end_date", "updated_at"])
+        save_with_history(current, actor, update_fields=["end_date", "updated_at"])
     period = CustodyPeriod(
         person=locked,
         facility=facility,
@@ -284,12 +280,10 @@ def custody_move(
         notes=notes,
     )
     period.full_clean()
-    period._history_user = actor
-    period.save()
+    save_with_history(period, actor)
     if locked.whereabouts_unknown:
         locked.whereabouts_unknown = False
-        locked._history_user = actor
-        locked.save(update_fields=["whereabouts_unknown", "updated_at"])
+        save_with_history(locked, actor, update_fields=["whereabouts_unknown", "updated_at"])
     audit.record(
         actor=actor,
         action="people.custody.moved",
@@ -312,9 +306,7 @@ def nationality_claim_transition(
     old = locked.status
     locked.status = to
     locked.status_changed_on = on or timezone.localdate()
-    locked._history_user = actor
-    locked._change_reason = note[:100]
-    locked.save(update_fields=["status", "status_changed_on", "updated_at"])
+    save_with_history(locked, actor, reason=note, update_fields=["status", "status_changed_on", "updated_at"])
     audit.record(
         actor=actor, action="people.nationality_claim.status_changed", target=locked, data={"from": old, "to": to}
     )
@@ -327,8 +319,7 @@ def alias_add(*, person: Person, kind: str, name: str, script: str, actor: Any) 
     locked = _lock_visible_person(person, actor)
     alias = Alias(person=locked, kind=kind, name=name, script=script)
     alias.full_clean()
-    alias._history_user = actor
-    alias.save()
+    save_with_history(alias, actor)
     audit.record(actor=actor, action="people.alias.added", target=locked, data={"kind": kind})
     return alias
 
@@ -353,8 +344,7 @@ def nationality_claim_add(
     if is_primary:
         for previous in NationalityClaim.objects.select_for_update().filter(person=locked, is_primary=True):
             previous.is_primary = False
-            previous._history_user = actor
-            previous.save(update_fields=["is_primary", "updated_at"])
+            save_with_history(previous, actor, update_fields=["is_primary", "updated_at"])
     claim = NationalityClaim(
         person=locked,
         country=country,
@@ -365,8 +355,7 @@ def nationality_claim_add(
         notes=notes,
     )
     claim.full_clean()
-    claim._history_user = actor
-    claim.save()
+    save_with_history(claim, actor)
     audit.record(actor=actor, action="people.nationality_claim.added", target=locked, data={"country": str(country)})
     return claim
 
@@ -446,8 +435,7 @@ def person_record_add(*, person: Person, record: Any, actor: Any) -> Any:
     locked = _lock_visible_person(person, actor)
     record.person = locked
     record.full_clean()
-    record._history_user = actor
-    record.save()
+    save_with_history(record, actor)
     audit.record(actor=actor, action=_record_action(record, "added"), target=record)
     return record
 
@@ -465,8 +453,7 @@ def person_record_update(*, record: Any, actor: Any, expected_updated_at: dateti
     _check_version(current, record, expected_updated_at)
     changed = _editable_changes(current, record)
     record.full_clean()
-    record._history_user = actor
-    record.save()
+    save_with_history(record, actor)
     _delete_replaced_files_on_commit(_stored_files(current), record)
     audit.record(actor=actor, action=_record_action(record, "updated"), target=record, data={"fields": changed})
     return record
@@ -479,8 +466,7 @@ def person_record_remove(*, record: Any, actor: Any, expected_updated_at: dateti
     current = _lock_visible_record(record, actor)
     _check_version(current, current, expected_updated_at)
     audit.record(actor=actor, action=_record_action(current, "removed"), target=current)
-    current._history_user = actor
-    current.delete()
+    delete_with_history(current, actor)
     _delete_files_on_commit(list(_stored_files(current).values()))
 
 
@@ -519,15 +505,13 @@ def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: dat
     current, inverse = _lock_family_link(link, actor, edited=link, expected_updated_at=expected_updated_at)
     changed = _editable_changes(current, link)
     link.full_clean()
-    link._history_user = actor
-    link.save()
+    save_with_history(link, actor)
     if inverse is not None:
         inverse.relation = _inverse_relation(link.relation, link.person)
         inverse.is_verified = link.is_verified
         inverse.notes = link.notes
         inverse.full_clean()
-        inverse._history_user = actor
-        inverse.save()
+        save_with_history(inverse, actor)
     audit.record(actor=actor, action="people.familylink.updated", target=link, data={"fields": changed})
     return link
 
@@ -539,8 +523,7 @@ def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: dat
     audit.record(actor=actor, action="people.familylink.removed", target=current)
     for row in (current, inverse):
         if row is not None:
-            row._history_user = actor
-            row.delete()
+            delete_with_history(row, actor)
 
 
 @transaction.atomic
@@ -555,8 +538,7 @@ def family_link_inverse_remove(*, link: FamilyLink, actor: Any) -> None:
     if inverse is None:
         return
     audit.record(actor=actor, action="people.familylink.removed", target=inverse, data={"inverse": True})
-    inverse._history_user = actor
-    inverse.delete()
+    delete_with_history(inverse, actor)
 
 
 @transaction.atomic
@@ -571,11 +553,9 @@ def nationality_claim_update(
     if claim.is_primary and not current.is_primary:
         for previous in NationalityClaim.objects.select_for_update().filter(person_id=claim.person_id, is_primary=True):
             previous.is_primary = False
-            previous._history_user = actor
-            previous.save(update_fields=["is_primary", "updated_at"])
+            save_with_history(previous, actor, update_fields=["is_primary", "updated_at"])
     claim.full_clean()
-    claim._history_user = actor
-    claim.save()
+    save_with_history(claim, actor)
     audit.record(actor=actor, action="people.nationalityclaim.updated", target=claim, data={"fields": changed})
     return claim
 

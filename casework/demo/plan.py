@@ -9,28 +9,9 @@ from casework.accounts.models import Organisation, User
 from casework.camps.models import ControllingAuthority, Facility, FacilityControlPeriod, FacilitySection
 from casework.demo.data import Country
 from casework.demo.scenarios import CS, FIRST_ARRIVAL, Scenario
+from casework.govrequests import models as govrequests
 from casework.govrequests.choices import Decision
-from casework.govrequests.models import (
-    GovernmentAuthority,
-    GovernmentRequest,
-    HandoverOperation,
-    HandoverPerson,
-    RequestedPerson,
-    RequestEvent,
-    RequestStatusChange,
-)
-from casework.people.models import (
-    Alias,
-    Assessment,
-    CustodyPeriod,
-    DnaTest,
-    FamilyLink,
-    Household,
-    IdentityDocument,
-    NationalityClaim,
-    Person,
-    PersonStatusChange,
-)
+from casework.people import models as people
 from casework.screenings.models import Screening
 
 # One placeholder scan shared by every completed handover of the demo.
@@ -50,24 +31,24 @@ class Plan:
     users: list[User] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)  # username → role group
     sensitive_users: list[str] = field(default_factory=list)
-    gov_authorities: list[GovernmentAuthority] = field(default_factory=list)
-    households: list[Household] = field(default_factory=list)
-    persons: list[Person] = field(default_factory=list)
-    aliases: list[Alias] = field(default_factory=list)
-    family_links: list[FamilyLink] = field(default_factory=list)
-    custody_periods: list[CustodyPeriod] = field(default_factory=list)
-    claims: list[NationalityClaim] = field(default_factory=list)
-    documents: list[IdentityDocument] = field(default_factory=list)
-    dna_tests: list[DnaTest] = field(default_factory=list)
-    assessments: list[Assessment] = field(default_factory=list)
+    gov_authorities: list[govrequests.GovernmentAuthority] = field(default_factory=list)
+    households: list[people.Household] = field(default_factory=list)
+    persons: list[people.Person] = field(default_factory=list)
+    aliases: list[people.Alias] = field(default_factory=list)
+    family_links: list[people.FamilyLink] = field(default_factory=list)
+    custody_periods: list[people.CustodyPeriod] = field(default_factory=list)
+    claims: list[people.NationalityClaim] = field(default_factory=list)
+    documents: list[people.IdentityDocument] = field(default_factory=list)
+    dna_tests: list[people.DnaTest] = field(default_factory=list)
+    assessments: list[people.Assessment] = field(default_factory=list)
     screenings: list[Screening] = field(default_factory=list)
-    person_status_changes: list[PersonStatusChange] = field(default_factory=list)
-    requests: list[GovernmentRequest] = field(default_factory=list)
-    requested_persons: list[RequestedPerson] = field(default_factory=list)
-    request_events: list[RequestEvent] = field(default_factory=list)
-    request_status_changes: list[RequestStatusChange] = field(default_factory=list)
-    handovers: list[HandoverOperation] = field(default_factory=list)
-    handover_persons: list[HandoverPerson] = field(default_factory=list)
+    person_status_changes: list[people.PersonStatusChange] = field(default_factory=list)
+    requests: list[govrequests.GovernmentRequest] = field(default_factory=list)
+    requested_persons: list[govrequests.RequestedPerson] = field(default_factory=list)
+    request_events: list[govrequests.RequestEvent] = field(default_factory=list)
+    request_status_changes: list[govrequests.RequestStatusChange] = field(default_factory=list)
+    handovers: list[govrequests.HandoverOperation] = field(default_factory=list)
+    handover_persons: list[govrequests.HandoverPerson] = field(default_factory=list)
     case_counts: dict[str, int] = field(default_factory=dict)  # organisation code → persons
 
     def case_data(self) -> list[tuple[str, list[models.Model]]]:
@@ -97,7 +78,7 @@ class Plan:
 class Member:
     """A person of a unit while it is being built, with the facts that are not stored as such."""
 
-    person: Person
+    person: people.Person
     born: date  # the true date of birth; the record may hold only a year or a range
     is_child: bool
     role: str  # adult, child, father
@@ -119,7 +100,7 @@ class Unit:
     assignee: User | None
     arrival: date = FIRST_ARRIVAL
     registration: date = FIRST_ARRIVAL
-    household: Household | None = None
+    household: people.Household | None = None
     members: list[Member] = field(default_factory=list)
     placement: tuple[Facility, FacilitySection | None] | None = None
     dates: dict = field(default_factory=dict)  # of the current request

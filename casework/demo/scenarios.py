@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
-from casework.govrequests.choices import Decision
+from casework.govrequests.choices import Channel, Decision
 from casework.govrequests.choices import RequestStatus as RS
 from casework.people.choices import (
     CaseStatus,
     ClaimStatus,
     ClosureReason,
+    DocumentType,
 )
 
 FIRST_ARRIVAL = date(2019, 3, 1)  # the last enclave emptied in February–March 2019
@@ -164,6 +165,34 @@ CLAIM_STATUS_WEIGHTS: dict[str, list[tuple[str, int]]] = {
     "on_hold": [(ClaimStatus.CLAIMED, 30), (ClaimStatus.UNDER_VERIFICATION, 40), (ClaimStatus.DISPUTED, 30)],
     "closed": [(ClaimStatus.CLAIMED, 30), (ClaimStatus.UNDER_VERIFICATION, 30), (ClaimStatus.CONFIRMED, 40)],
 }
+# The status of a second nationality claim (a parent's other State, a heritage nationality).
+SECOND_CLAIM_STATUS_WEIGHTS = (
+    (ClaimStatus.CLAIMED, 50),
+    (ClaimStatus.UNDER_VERIFICATION, 35),
+    (ClaimStatus.NOT_CONFIRMED, 15),
+)
+# The identity document a person brought, if any.
+CHILD_DOCUMENT_WEIGHTS = (
+    (DocumentType.BIRTH_CERTIFICATE, 65),
+    (DocumentType.FAMILY_BOOK, 15),
+    (DocumentType.OTHER, 15),
+    (DocumentType.PASSPORT, 5),
+)
+ADULT_DOCUMENT_WEIGHTS = (
+    (DocumentType.PASSPORT, 45),
+    (DocumentType.NATIONAL_ID, 35),
+    (DocumentType.FAMILY_BOOK, 8),
+    (DocumentType.MARRIAGE_CERTIFICATE, 7),
+    (DocumentType.OTHER, 5),
+)
+# How a request reaches the State.
+CHANNEL_WEIGHTS = (
+    (Channel.EMAIL, 50),
+    (Channel.NOTE_VERBALE, 25),
+    (Channel.LETTER, 10),
+    (Channel.DELEGATION_MEETING, 10),
+    (Channel.THIRD_STATE, 5),
+)
 CLAIM_GROUP = {
     "registered": "registered",
     "identity": "identity",

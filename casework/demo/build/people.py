@@ -128,16 +128,9 @@ class People(Draw):
         return member
 
     def _alias(self, member: Member, kind: str, name: str, script: str, armed_group_link: bool = False) -> None:
-        self.plan.aliases.append(
-            Alias(
-                person=member.person,
-                kind=kind,
-                name=name,
-                script=script,
-                name_search=normalise_name(name),
-                armed_group_link=armed_group_link,
-            )
-        )
+        alias = Alias(person=member.person, kind=kind, name=name, script=script, armed_group_link=armed_group_link)
+        alias.name_search = normalise_name(name)  # what Alias.save() derives: bulk_create does not call it
+        self.plan.aliases.append(alias)
 
     def _adult_name(self, country: Country, style: str, sex: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
         """Name parts of an adult, and the birth names (name, script) to record as aliases."""

@@ -7,7 +7,14 @@ from django_countries import countries
 from casework.demo import data
 from casework.demo.build.base import Draw, birthday
 from casework.demo.plan import Member, Unit
-from casework.demo.scenarios import CLAIM_GROUP, CLAIM_STATUS_WEIGHTS, WESTERN
+from casework.demo.scenarios import (
+    ADULT_DOCUMENT_WEIGHTS,
+    CHILD_DOCUMENT_WEIGHTS,
+    CLAIM_GROUP,
+    CLAIM_STATUS_WEIGHTS,
+    SECOND_CLAIM_STATUS_WEIGHTS,
+    WESTERN,
+)
 from casework.govrequests.choices import Decision
 from casework.people.choices import (
     AssessmentKind,
@@ -77,13 +84,7 @@ class Records(Draw):
                     person=member.person,
                     country=second,
                     basis=ClaimBasis.PARENT if member.is_child else ClaimBasis.DOCUMENTS,
-                    status=self._weighted(
-                        [
-                            (ClaimStatus.CLAIMED, 50),
-                            (ClaimStatus.UNDER_VERIFICATION, 35),
-                            (ClaimStatus.NOT_CONFIRMED, 15),
-                        ]
-                    ),
+                    status=self._weighted(SECOND_CLAIM_STATUS_WEIGHTS),
                     is_primary=False,
                     claimed_on=claimed,
                 )
@@ -94,25 +95,7 @@ class Records(Draw):
         code = unit.country.code
         seen = min(today, unit.registration + self._days(0, 200))
         if self._chance(0.55 if not member.is_child else 0.3):
-            if member.is_child:
-                kind = self._weighted(
-                    [
-                        (DocumentType.BIRTH_CERTIFICATE, 65),
-                        (DocumentType.FAMILY_BOOK, 15),
-                        (DocumentType.OTHER, 15),
-                        (DocumentType.PASSPORT, 5),
-                    ]
-                )
-            else:
-                kind = self._weighted(
-                    [
-                        (DocumentType.PASSPORT, 45),
-                        (DocumentType.NATIONAL_ID, 35),
-                        (DocumentType.FAMILY_BOOK, 8),
-                        (DocumentType.MARRIAGE_CERTIFICATE, 7),
-                        (DocumentType.OTHER, 5),
-                    ]
-                )
+            kind = self._weighted(CHILD_DOCUMENT_WEIGHTS if member.is_child else ADULT_DOCUMENT_WEIGHTS)
             issued = self._between(max(member.born, date(2005, 1, 1)), min(seen, date(2016, 12, 31)))
             expires = None
             if kind in (DocumentType.PASSPORT, DocumentType.NATIONAL_ID):

@@ -8,8 +8,8 @@ from django_countries import countries
 from casework.demo import data
 from casework.demo.build.base import Draw
 from casework.demo.plan import DEMO_DOCUMENT, Member, Unit
-from casework.demo.scenarios import DECISIONS, FIRST_REQUEST, SENT, Scenario
-from casework.govrequests.choices import Channel, Decision, EventKind, HandoverStatus
+from casework.demo.scenarios import CHANNEL_WEIGHTS, DECISIONS, FIRST_REQUEST, SENT, Scenario
+from casework.govrequests.choices import Decision, EventKind, HandoverStatus
 from casework.govrequests.choices import RequestStatus as RS
 from casework.govrequests.models import (
     GovernmentRequest,
@@ -134,15 +134,7 @@ class Requests(Draw):
             organisation=org,
             reference=f"REQ-{drafted.year}-{self.request_seq[org.code]:06d}",
             authority=authorities[0] if len(authorities) == 1 or self._chance(0.7) else authorities[1],
-            channel=self._weighted(
-                [
-                    (Channel.EMAIL, 50),
-                    (Channel.NOTE_VERBALE, 25),
-                    (Channel.LETTER, 10),
-                    (Channel.DELEGATION_MEETING, 10),
-                    (Channel.THIRD_STATE, 5),
-                ]
-            ),
+            channel=self._weighted(CHANNEL_WEIGHTS),
             status=status,
             status_changed_at=created,
             drafted_on=drafted,

@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from casework.accounts import roles
 from casework.accounts.models import Organisation, User
@@ -21,56 +21,12 @@ from casework.govrequests.models import (
     RequestStatusChange,
 )
 from casework.people.models import (
-    Household,
     Person,
     PersonStatusChange,
 )
 
 DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accounts only
 BATCH_SIZE = 5000
-
-
-def has_case_data() -> bool:
-    """Whether the database already holds persons, households or requests."""
-    return Person.objects.exists() or Household.objects.exists() or GovernmentRequest.objects.exists()
-
-
-def _case_data_models() -> list[type[models.Model]]:
-    """Every model that holds case data: the people, screenings and govrequests apps (their history
-    tables included) and any model elsewhere with a foreign key to one of them. Reference data
-    (facilities, organisations, users, government authorities) is kept."""
-    from django.apps import apps
-
-    keep = {GovernmentAuthority, GovernmentAuthority.history.model}
-    found = [
-        m for m in apps.get_models() if m._meta.app_label in ("people", "screenings", "govrequests") and m not in keep
-    ]
-    changed = True
-    while changed:
-        changed = False
-        for model in apps.get_models():
-            if model in found or model in keep:
-                continue
-            if any(f.many_to_one and f.related_model in found for f in model._meta.concrete_fields):
-                found.append(model)
-                changed = True
-    return found
-
-
-def delete_case_data() -> int:
-    """Delete every person and everything attached to them, households, requests and handovers.
-
-    Plain DELETE statements (foreign keys are checked at commit, so the order does not matter): the
-    ORM's cascade would load every row and write a deletion row into each history table.
-    """
-    deleted = 0
-    with transaction.atomic():
-        tables = set(connection.introspection.table_names())
-        for model in _case_data_models():
-            if model._meta.db_table in tables:  # an app whose migrations have not run yet has no table
-                deleted += model._base_manager.all()._raw_delete(model._base_manager.db)
-        Organisation.objects.update(last_case_number=0)
-    return deleted
 
 
 @contextmanager

@@ -9,16 +9,9 @@ from casework.demo import data
 from casework.demo.build.base import Draw
 from casework.demo.plan import DEMO_DOCUMENT, Member, Unit
 from casework.demo.scenarios import CHANNEL_WEIGHTS, DECISIONS, FIRST_REQUEST, SENT, Scenario
+from casework.govrequests import models as govrequests
 from casework.govrequests.choices import Decision, EventKind, HandoverStatus
 from casework.govrequests.choices import RequestStatus as RS
-from casework.govrequests.models import (
-    GovernmentRequest,
-    HandoverOperation,
-    HandoverPerson,
-    RequestedPerson,
-    RequestEvent,
-    RequestStatusChange,
-)
 
 
 class Requests(Draw):
@@ -111,7 +104,9 @@ class Requests(Draw):
         if "operation" in dates or "cancelled_operation" in dates:
             self._handover(unit, request, covered)
 
-    def _request(self, unit: Unit, dates: dict, covered: list[Member], decision_of: Callable) -> GovernmentRequest:
+    def _request(
+        self, unit: Unit, dates: dict, covered: list[Member], decision_of: Callable
+    ) -> govrequests.GovernmentRequest:
         org, code = unit.org, unit.country.code
         statuses: list[tuple[str, date]] = dates["statuses"]
         status = statuses[-1][0] if statuses else RS.DRAFT
@@ -130,7 +125,7 @@ class Requests(Draw):
             answer_due = (acknowledged or submitted) + timedelta(days=60)
         drafted = dates["drafted"]
         created = self._at(drafted)
-        request = GovernmentRequest(
+        request = govrequests.GovernmentRequest(
             organisation=org,
             reference=f"REQ-{drafted.year}-{self.request_seq[org.code]:06d}",
             authority=authorities[0] if len(authorities) == 1 or self._chance(0.7) else authorities[1],
@@ -155,7 +150,7 @@ class Requests(Draw):
                 "Children accepted; the mother's case is refused." if partial and decision == Decision.REFUSED else ""
             )
             self.plan.requested_persons.append(
-                RequestedPerson(
+                govrequests.RequestedPerson(
                     request=request,
                     person=member.person,
                     decision=decision,
@@ -167,7 +162,9 @@ class Requests(Draw):
         for new, day in statuses:
             at = max(self._at(day), at + timedelta(minutes=1))
             self.plan.request_status_changes.append(
-                RequestStatusChange(request=request, old_status=old, new_status=new, actor=unit.assignee, created_at=at)
+                govrequests.RequestStatusChange(
+                    request=request, old_status=old, new_status=new, actor=unit.assignee, created_at=at
+                )
             )
             old = new
         request.status_changed_at = request.updated_at = at
@@ -175,12 +172,12 @@ class Requests(Draw):
         return request
 
     def _events(
-        self, unit: Unit, request: GovernmentRequest, dates: dict, statuses: list, decided: date | None
+        self, unit: Unit, request: govrequests.GovernmentRequest, dates: dict, statuses: list, decided: date | None
     ) -> None:
         def event(kind: str, day: date, due: date | None = None, text: str = "") -> None:
             at = self._at(day)
             self.plan.request_events.append(
-                RequestEvent(
+                govrequests.RequestEvent(
                     request=request,
                     kind=kind,
                     occurred_on=day,
@@ -223,7 +220,7 @@ class Requests(Draw):
         if RS.WITHDRAWN in dates:
             event(EventKind.NOTE, dates[RS.WITHDRAWN], text="Request withdrawn at the family's wish.")
 
-    def _handover(self, unit: Unit, request: GovernmentRequest, covered: list[Member]) -> None:
+    def _handover(self, unit: Unit, request: govrequests.GovernmentRequest, covered: list[Member]) -> None:
         dates, code = unit.dates, unit.country.code
         if "cancelled_operation" in dates:
             status, planned = HandoverStatus.CANCELLED, dates["cancelled_operation"]
@@ -232,7 +229,7 @@ class Requests(Draw):
         else:
             status, planned = HandoverStatus.COMPLETED, dates["operation"]
         places = data.HANDOVER_PLACES
-        operation = HandoverOperation(
+        operation = govrequests.HandoverOperation(
             organisation=unit.org,
             request=request,
             receiving_country=code,
@@ -250,5 +247,5 @@ class Requests(Draw):
                 continue
             handed = status == HandoverStatus.COMPLETED and member.on_handover
             self.plan.handover_persons.append(
-                HandoverPerson(operation=operation, person=member.person, handed_over=handed)
+                govrequests.HandoverPerson(operation=operation, person=member.person, handed_over=handed)
             )

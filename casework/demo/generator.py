@@ -4,7 +4,13 @@ Two steps:
 
 * `build_plan()` makes every object in memory from one `random.Random(seed)` and issues no query, so
   the same seed on the same day always gives the same persons, names, dates and requests.
-* `write_plan()` inserts the plan with `bulk_create` in dependency order, inside one transaction.
+* `casework.demo.write.write_plan()` inserts the plan with `bulk_create` in dependency order, inside
+  one transaction.
+
+The drawing is split by domain: `casework.demo.build` (organisations, camps, people, families, cases,
+records, requests) over the shared state of `build.base.Draw`; the odds are in `scenarios`, the plan's
+containers in `plan`, and the deletion before a new seed (`--flush`) in `flush`. This module only
+puts them together and draws the units, in one fixed order: reordering any draw changes the data.
 
 Terms: a *unit* is what the generator draws at once: a family (a mother and her children, sometimes
 with the father held in a detention centre), a single woman, a single man, or an unaccompanied or

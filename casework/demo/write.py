@@ -1,4 +1,4 @@
-"""Writing a plan into the database, and deleting the case data before a new seed."""
+"""Writing a plan into the database: reference rows adopted when they exist, the cases inserted in bulk."""
 
 import time as timer
 from collections.abc import Callable, Iterator

@@ -4,13 +4,33 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
+from casework.accounts.models import User
+from casework.camps.models import ControllingAuthority, Facility, FacilitySection
 from casework.demo import data
 from casework.demo.plan import Member, Plan, Unit
+from casework.govrequests.models import GovernmentAuthority
 from casework.people.models import Person
 
 
 class Draw:
-    """The random source, the plan being filled and the reference objects drawn so far."""
+    """The random source, the plan being filled and the reference objects drawn so far.
+
+    Each module of `casework.demo.build` adds the methods of one domain in a subclass of this one;
+    `casework.demo.generator._Builder` inherits them all, so a method may call another domain's
+    through `self`. Every draw comes from `self.rng`, in the order `_Builder.build()` makes them.
+    """
+
+    # Set by the reference steps at the start of build(), read by the units after them.
+    aanes: ControllingAuthority  # camps: the controlling authorities, facilities and their sections
+    syrian_government: ControllingAuthority
+    facility: dict[str, Facility]
+    sections: dict[str, list[FacilitySection]]
+    al_hol_phases: list[FacilitySection]
+    annex: FacilitySection
+    org_cum: list[float]  # organisations: the odds of each, and the caseworkers who get the cases
+    org_share: dict[str, float]
+    assignees: dict[str, tuple[list[User], list[float]]]
+    state_authorities: dict[str, list[GovernmentAuthority]]  # the authorities of each State
 
     def __init__(self, *, size: int, seed: int, organisations: int, today: date) -> None:
         if size < 1:

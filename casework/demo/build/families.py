@@ -58,7 +58,7 @@ class Families(Draw):
             languages = list(mother.person.languages)
             if "ar" not in languages:
                 languages.append("ar")
-            name = self._child_name(sex, chain, mother_family)
+            name = self._child_name(sex, chain, mother_family)  # the name first, then whether the place is known
             place = place if self._chance(0.8) else ""
             child = self._person(unit, "child", sex, born, name, languages, place, country_of_birth, unit.household)
             children.append(child)

@@ -6,7 +6,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casework.demo.generator import DEMO_PASSWORD, build_plan, delete_case_data, has_case_data, write_plan
+from casework.demo.flush import delete_case_data, has_case_data
+from casework.demo.generator import build_plan
+from casework.demo.write import DEMO_PASSWORD, write_plan
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Drawing the demo caseload, one module per domain; `casework.demo.generator` puts them together."""

@@ -1,0 +1,188 @@
+"""Writing a plan into the database: reference rows adopted when they exist, the cases inserted in bulk."""
+
+import time as timer
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+
+from casework.accounts import roles
+from casework.accounts.models import Organisation, User
+from casework.camps.models import ControllingAuthority, Facility, FacilityControlPeriod, FacilitySection
+from casework.demo.plan import DEMO_DOCUMENT, Plan
+from casework.govrequests.models import (
+    GovernmentAuthority,
+    GovernmentRequest,
+    RequestEvent,
+    RequestStatusChange,
+)
+from casework.people.models import (
+    Person,
+    PersonStatusChange,
+)
+
+DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accounts only
+BATCH_SIZE = 5000
+
+
+@contextmanager
+def _explicit_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
+    """Let bulk_create keep the created_at/updated_at we set: seeded cases have a past, not "now"."""
+    switched = []
+    for model in model_classes:
+        for f in model._meta.concrete_fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                switched.append((f, f.auto_now, f.auto_now_add))
+                f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in switched:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _adopt_or_create(model: type[models.Model], objects: list, key: Callable) -> int:
+    """Insert the objects whose natural key is not in the table yet; give the others the existing pk."""
+    existing = {key(row): row.pk for row in model._base_manager.all()}
+    new = []
+    for obj in objects:
+        pk = existing.get(key(obj))
+        if pk is None:
+            new.append(obj)
+        else:
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = "default"
+    model._base_manager.bulk_create(new, batch_size=BATCH_SIZE)
+    return len(new)
+
+
+def _ensure_demo_document() -> None:
+    if not default_storage.exists(DEMO_DOCUMENT):
+        default_storage.save(DEMO_DOCUMENT, ContentFile(_placeholder_pdf()))
+
+
+def _placeholder_pdf() -> bytes:
+    """A one-page PDF that says it is a synthetic demo document."""
+    text = b"BT /F1 18 Tf 72 720 Td (Synthetic demo document - not a real handover document) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, int]:
+    """Insert the plan in one transaction; reference rows that already exist are reused. Returns row counts."""
+    counts: dict[str, int] = {}
+
+    def step(label: str, run: Callable[[], int]) -> None:
+        started = timer.monotonic()
+        counts[label] = run()
+        log(f"  {label:<24} {counts[label]:>9,}  {timer.monotonic() - started:6.1f} s")
+
+    with (
+        transaction.atomic(),
+        _explicit_timestamps(Person, PersonStatusChange, GovernmentRequest, RequestEvent, RequestStatusChange),
+    ):
+        step(
+            "controlling authorities",
+            lambda: _adopt_or_create(ControllingAuthority, plan.controlling_authorities, lambda o: o.name),
+        )
+        new_facilities: list[Facility] = []
+
+        def facilities() -> int:
+            existing = set(Facility.objects.values_list("name", flat=True))
+            new_facilities.extend(f for f in plan.facilities if f.name not in existing)
+            _adopt_or_create(Facility, plan.facilities, lambda o: o.name)
+            _adopt_or_create(FacilitySection, plan.sections, lambda o: (o.facility_id or o.facility.pk, o.name))
+            # Control history only for facilities created now: an existing facility keeps its own.
+            periods = [p for p in plan.control_periods if p.facility in new_facilities]
+            FacilityControlPeriod.objects.bulk_create(periods)
+            return len(new_facilities)
+
+        step("facilities", facilities)
+        offsets: dict[str, int] = {}
+
+        def organisations() -> int:
+            existing = {o.code: o for o in Organisation.objects.all()}
+            for org in plan.organisations:
+                offsets[org.code] = existing[org.code].last_case_number if org.code in existing else 0
+            return _adopt_or_create(Organisation, plan.organisations, lambda o: o.code)
+
+        step("organisations", organisations)
+        # Continue an organisation's numbering if it handed out case numbers before (none on a fresh database).
+        for person in plan.persons:
+            offset = offsets[person.organisation.code]
+            if offset:
+                code, number = person.case_number.rsplit("-", 1)
+                person.case_number = f"{code}-{int(number) + offset:06d}"
+        step("users", lambda: _save_users(plan))
+        step(
+            "government authorities",
+            lambda: _adopt_or_create(GovernmentAuthority, plan.gov_authorities, lambda o: (str(o.country), o.name)),
+        )
+        for label, objects in plan.case_data():
+            step(
+                label,
+                lambda objects=objects: (
+                    len(objects[0]._meta.model.objects.bulk_create(objects, batch_size=BATCH_SIZE)) if objects else 0
+                ),
+            )
+        for org in plan.organisations:
+            Organisation.objects.filter(pk=org.pk).update(
+                last_case_number=offsets[org.code] + plan.case_counts.get(org.code, 0)
+            )
+        if plan.handovers:
+            _ensure_demo_document()
+    return counts
+
+
+def _save_users(plan: Plan) -> int:
+    """Create the demo users that do not exist yet (existing accounts are left as they are)."""
+    existing = set(
+        User.objects.filter(username__in=[u.username for u in plan.users]).values_list("username", flat=True)
+    )
+    new = [u for u in plan.users if u.username not in existing]
+    if new:
+        # Hashing is slow on purpose: hash once, share the hash.
+        password = make_password(DEMO_PASSWORD)
+        for account in new:
+            account.password = password
+    _adopt_or_create(User, plan.users, lambda o: o.username)
+    if Group.objects.filter(name__in=roles.ROLE_PERMISSIONS).count() != len(roles.ROLE_PERMISSIONS):
+        roles.sync_roles()
+    groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLE_PERMISSIONS)}
+    memberships = [
+        User.groups.through(user_id=u.pk, group_id=groups[plan.roles[u.username]].pk)
+        for u in new
+        if u.username in plan.roles
+    ]
+    User.groups.through.objects.bulk_create(memberships, ignore_conflicts=True)
+    sensitive = Permission.objects.get(content_type__app_label="accounts", codename="view_sensitive_data")
+    User.user_permissions.through.objects.bulk_create(
+        [
+            User.user_permissions.through(user_id=u.pk, permission_id=sensitive.pk)
+            for u in new
+            if u.username in plan.sensitive_users
+        ],
+        ignore_conflicts=True,
+    )
+    return len(new)

@@ -269,7 +269,7 @@ def test_choices_modules_imported_across_apps_import_nothing_from_the_project():
 
 # --- The checker itself can fail ------------------------------------------------------------------
 
-PLANTED = '''
+PLANTED = """
 from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db import models
@@ -294,7 +294,7 @@ def reach():
     Reminder = apps.get_model("reminders", "Reminder")
     Person = apps.get_model("people.Person")
     return Thing._meta.get_field("screenings").related_model
-'''
+"""
 
 
 def test_checker_finds_each_kind_of_planted_violation():
@@ -322,6 +322,8 @@ def test_checker_allows_a_free_choices_module_and_lower_apps():
 
 def test_checker_flags_a_template_loading_a_higher_apps_tags():
     libraries = {"reminders_tags": "reminders", "casework": "core", "people_tags": "people"}
-    text = "{% extends 'base.html' %}\n{% load i18n casework people_tags %}\n{% load reminder_list from reminders_tags %}"
+    text = (
+        "{% extends 'base.html' %}\n{% load i18n casework people_tags %}\n{% load reminder_list from reminders_tags %}"
+    )
     found = check_template(text, "people", "templates/people/x.html", libraries)
     assert [(v.line, v.target) for v in found] == [(3, "reminders_tags")]

@@ -34,6 +34,10 @@ AWAITING_ANSWER_STATUSES = frozenset(
         RequestStatus.REVIEW_REQUESTED,
     }
 )
+# Requests still open for a person: a draft being prepared, or one a State owes an answer on.
+OPEN_REQUEST_STATUSES = AWAITING_ANSWER_STATUSES | {RequestStatus.DRAFT}
+# Requests that no State has (or still has) before it: they put no case in "request pending".
+UNSUBMITTED_STATUSES = frozenset({RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED})
 
 REQUEST_STATUS_BADGE = {
     RequestStatus.DRAFT: "secondary",
@@ -80,6 +84,9 @@ class Decision(models.TextChoices):
     REFUSED = "refused", _("Refused")
     NO_ANSWER = "no_answer", _("No answer")
 
+
+# Decisions by which a State takes the person back.
+ACCEPTED_DECISIONS = frozenset({Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED})
 
 DECISION_BADGE = {
     Decision.PENDING: "secondary",

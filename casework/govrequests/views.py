@@ -25,9 +25,9 @@ from casework.core.files import private_file_response
 from casework.core.pagination import KeysetPaginator
 from casework.govrequests import selectors, services
 from casework.govrequests.choices import (
+    ACCEPTED_DECISIONS,
     AWAITING_ANSWER_STATUSES,
     DECISION_STATUSES,
-    Decision,
     DisclosureField,
     FollowUpStatus,
     HandoverStatus,
@@ -361,7 +361,6 @@ HANDOVER_CHANGE_PERMISSION = "govrequests.change_handoveroperation"
 HANDOVER_PLANNABLE = frozenset(
     {RequestStatus.ACCEPTED, RequestStatus.PARTIALLY_ACCEPTED, RequestStatus.OPERATION_PLANNED}
 )
-ACCEPTED_DECISIONS = frozenset({Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED})
 
 
 def _accepted_rows(gov_request: GovernmentRequest, visible_ids: set[int]) -> list[RequestedPerson]:

@@ -6,12 +6,14 @@ Checked, over every `.py` under `casework/` except migrations (which use the his
 
 - imports, at any depth (function-local and `if TYPE_CHECKING:` ones too), absolute or relative;
 - `apps.get_model("<app>", ...)` / `apps.get_model("<app>.<Model>")` with a literal label;
-- `X._meta.get_field(...).related_model`, the way to reach a model of another app without importing it. Only the
-  chained form on a literal field lookup is flagged: generic tooling that walks every model
-  (`core/diagram.py`, `core/admin.py`) reads `field.related_model` off fields it iterates over, which is not a
-  reach into a named higher app;
+- `X._meta.get_field(...).related_model` anywhere in app code: it names one relation of one model to get at
+  another app's model without importing it. Only this chained form is flagged: generic tooling that walks
+  every model (`core/diagram.py`, the scoping in `core/admin.py`, the demo's reset) reads
+  `field.related_model` off the fields it iterates over, which reaches no app by name;
 - string model references (`ForeignKey("<app>.<Model>")`, `to=`) in relation fields;
-- `{% load %}` of a template-tag library in templates of an app (`templates/<app>/`, `casework/<app>/templates/`).
+- in templates of an app (`templates/<app>/`, `casework/<app>/templates/`): `{% load %}` of a template-tag
+  library (mapped to the app of its `templatetags/` module), `{% include %}` and `{% extends %}` of another
+  app's templates.
 
 A `casework/<app>/choices.py` that itself imports nothing from `casework` may be imported from anywhere.
 """
@@ -60,8 +62,9 @@ KNOWN_VIOLATIONS_TO_REMOVE: set[tuple[str, str]] = {
     ("casework/core/models.py", "accounts.Organisation"),
 }
 
-RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField", "ParentalKey"}
+RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 LOAD_TAG = re.compile(r"{%\s*load\s+(.+?)\s*%}")
+INCLUDE_TAG = re.compile(r"""{%\s*(?:include|extends)\s+["']([a-z_]+)/""")
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,7 @@ def tag_libraries() -> dict[str, str]:
 
 
 def check_template(text: str, app: str, rel: str, libraries: dict[str, str]) -> list[Violation]:
-    """`{% load %}` lines of a template of `app` that name a library of the same or a higher layer."""
+    """`{% load %}` of a tag library, `{% include %}`/`{% extends %}` of a template, of the same or a higher layer."""
     violations = []
     for match in LOAD_TAG.finditer(text):
         words = match.group(1).split()
@@ -225,6 +228,11 @@ def check_template(text: str, app: str, rel: str, libraries: dict[str, str]) -> 
             owner = libraries.get(name)
             if owner is not None and forbidden(app, owner):
                 violations.append(Violation(rel, line, name, f"{app} template loads {owner} tags"))
+    for match in INCLUDE_TAG.finditer(text):
+        owner = match.group(1)
+        if owner in LAYERS and forbidden(app, owner):
+            line = text.count("\n", 0, match.start()) + 1
+            violations.append(Violation(rel, line, match.group(0), f"{app} template includes a template of {owner}"))
     return violations
 
 

@@ -28,6 +28,7 @@ from casework.govrequests.choices import (
     ACCEPTED_DECISIONS,
     AWAITING_ANSWER_STATUSES,
     DECISION_STATUSES,
+    UNSUBMITTED_STATUSES,
     DisclosureField,
     FollowUpStatus,
     HandoverStatus,
@@ -241,11 +242,7 @@ def request_detail_context(
     visible_ids = _visible_person_ids(gov_request, user)
     decidable = [row for row in covered if row.person_id in visible_ids]
     transitions = _transition_choices(gov_request, can_decide=can_decide) if can_change else []
-    can_record_decisions = (
-        can_decide
-        and bool(decidable)
-        and gov_request.status not in (RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED)
-    )
+    can_record_decisions = can_decide and bool(decidable) and gov_request.status not in UNSUBMITTED_STATUSES
     return {
         "gov_request": gov_request,
         "covered": [(row, row.person_id in visible_ids) for row in covered],

@@ -25,6 +25,8 @@ from casework.govrequests import selectors as request_selectors
 from casework.govrequests import services as request_services
 from casework.govrequests.forms import RequestDecisionsForm, RequestEventForm
 from casework.govrequests.models import GovernmentRequest
+
+# The request views' own helpers (permission check, scoped lookup), so that the moved views behave the same.
 from casework.govrequests.views import (
     ADD_EVENT_PERMISSION,
     DECIDE_PERMISSION,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "casework.screenings",
     "casework.govrequests",
     "casework.reminders",
+    "casework.pages",
     "casework.demo",
 ]
 

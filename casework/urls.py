@@ -7,18 +7,22 @@ from django.urls import include, path
 
 from casework.accounts import views as account_views
 from casework.core import views as core_views
-from casework.reports import views as report_views
+from casework.govrequests import urls as govrequests_urls
+from casework.pages import urls as pages_urls
+from casework.pages import views as page_views
+from casework.people import urls as people_urls
 
 admin.site.site_header = "Casework"
 admin.site.site_title = "Casework"
 admin.site.index_title = "Case administration"
 
 urlpatterns = [
-    path("", report_views.home, name="home"),
-    path("persons/", include("casework.people.urls")),
+    path("", page_views.home, name="home"),
+    # The pages that combine apps (casework.pages) keep the URL names of the app they are about.
+    path("persons/", include(([*pages_urls.person_patterns, *people_urls.urlpatterns], "people"))),
     path("persons/", include("casework.screenings.urls")),
-    path("requests/", include("casework.govrequests.urls")),
-    path("facilities/", include("casework.camps.urls")),
+    path("requests/", include(([*pages_urls.request_patterns, *govrequests_urls.urlpatterns], "govrequests"))),
+    path("facilities/", include((pages_urls.facility_patterns, "camps"))),
     path("reminders/", include("casework.reminders.urls")),
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,4 +1,4 @@
-"""Health view. The home page (my work) is `casework.reports.views.home`."""
+"""Health view. The home page (my work) is `casework.pages.views.home`."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection

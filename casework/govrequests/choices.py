@@ -34,6 +34,11 @@ AWAITING_ANSWER_STATUSES = frozenset(
         RequestStatus.REVIEW_REQUESTED,
     }
 )
+# Requests still open for a person: a draft being prepared, or one a State owes an answer on.
+OPEN_REQUEST_STATUSES = AWAITING_ANSWER_STATUSES | {RequestStatus.DRAFT}
+# Requests that no State has (or still has) before it: they put no case in "request pending", and
+# no decision can be recorded on them.
+UNSUBMITTED_STATUSES = frozenset({RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED})
 
 REQUEST_STATUS_BADGE = {
     RequestStatus.DRAFT: "secondary",
@@ -83,8 +88,6 @@ class Decision(models.TextChoices):
 
 # A State said yes (with or without conditions): the person may be handed over.
 ACCEPTED_DECISIONS = frozenset({Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED})
-# Requests on which no decision can be recorded: never sent, or closed without an answer.
-NO_DECISION_STATUSES = frozenset({RequestStatus.DRAFT, RequestStatus.WITHDRAWN, RequestStatus.LAPSED})
 # A handover can be planned once the State accepted someone, and another one while one is planned.
 HANDOVER_PLANNABLE_STATUSES = frozenset(
     {RequestStatus.ACCEPTED, RequestStatus.PARTIALLY_ACCEPTED, RequestStatus.OPERATION_PLANNED}

@@ -24,7 +24,7 @@ from casework.govrequests.choices import (
     DECISION_STATUSES,
     DISCLOSURE_FIELD_SOURCES,
     HANDOVER_PLANNABLE_STATUSES,
-    NO_DECISION_STATUSES,
+    UNSUBMITTED_STATUSES,
     AuthorityKind,
     Channel,
     Decision,
@@ -192,7 +192,7 @@ class GovernmentRequest(PublicModel):
     @property
     def can_record_decisions(self) -> bool:
         """Whether the State's decisions can be recorded: the request was sent and is not closed."""
-        return self.status not in NO_DECISION_STATUSES
+        return self.status not in UNSUBMITTED_STATUSES
 
     @property
     def can_plan_handover(self) -> bool:

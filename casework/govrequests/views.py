@@ -226,14 +226,14 @@ def _visible_person_ids(gov_request: GovernmentRequest, user: Any) -> set[int]:
     return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def _render_detail(
+def request_detail_context(
     request: HttpRequest,
     gov_request: GovernmentRequest,
     *,
     event_form: RequestEventForm | None = None,
     decisions_form: RequestDecisionsForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
+) -> dict[str, Any]:
+    """What the request page shows about the request itself (the page is `casework.pages.views.request_detail`)."""
     user = request.user
     can_decide = user.has_perm(DECIDE_PERMISSION)
     can_change = user.has_perm(CHANGE_PERMISSION)
@@ -242,7 +242,7 @@ def _render_detail(
     decidable = [row for row in covered if row.person_id in visible_ids]
     transitions = _transition_choices(gov_request, can_decide=can_decide) if can_change else []
     can_record_decisions = can_decide and bool(decidable) and gov_request.can_record_decisions
-    context = {
+    return {
         "gov_request": gov_request,
         "covered": [(row, row.person_id in visible_ids) for row in covered],
         "events": list(gov_request.events.all()),
@@ -261,18 +261,10 @@ def _render_detail(
         ),
         **_draft_and_handover_context(user, gov_request, visible_ids),
     }
-    return render(request, "govrequests/request_detail.html", context, status=status)
 
 
 def _get_request(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
     return get_object_or_404(selectors.request_detail_queryset(user=request.user), public_id=public_id)
-
-
-@require_GET
-def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """One request: covered persons and their decisions, events, status history, clock, actions."""
-    _require(request, VIEW_PERMISSION)
-    return _render_detail(request, _get_request(request, public_id))
 
 
 @require_POST
@@ -295,48 +287,6 @@ def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Status changed."))
-    return HttpResponseRedirect(_detail_url(gov_request))
-
-
-@require_POST
-def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Record an event (with an optional document); an invalid form redraws the page with its errors."""
-    _require(request, ADD_EVENT_PERMISSION)
-    gov_request = _get_request(request, public_id)
-    form = RequestEventForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_detail(request, gov_request, event_form=form)
-    try:
-        services.gov_request_record_event(gov_request=gov_request, actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Event recorded."))
-    return HttpResponseRedirect(_detail_url(gov_request))
-
-
-@require_POST
-def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Record the State's decision per covered person; the request's status follows once all are decided."""
-    _require(request, DECIDE_PERMISSION)
-    gov_request = _get_request(request, public_id)
-    visible_ids = _visible_person_ids(gov_request, request.user)
-    rows = [row for row in gov_request.covered.all() if row.person_id in visible_ids]
-    form = RequestDecisionsForm(request.POST, rows=rows)
-    if not form.is_valid():
-        return _render_detail(request, gov_request, decisions_form=form)
-    try:
-        services.gov_request_record_decisions(
-            gov_request=gov_request,
-            decisions=form.changed_decisions(),
-            decided_on=form.cleaned_data["decided_on"],
-            actor=request.user,
-            note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Decisions recorded."))
     return HttpResponseRedirect(_detail_url(gov_request))
 
 

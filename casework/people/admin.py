@@ -5,8 +5,8 @@ assignment and nationality-claim status move only through the actions, which cal
 New inline rows go through their service where there is one: family links through
 `family_link_create` (which also writes the inverse link; a deleted row takes its inverse with it), aliases through `alias_add`, nationality
 claims through `nationality_claim_add`; other rows are saved here with an audit event.
-Screenings and request memberships are read through reverse relations: this app does not import
-the apps above it.
+`PersonAdmin` is registered by `casework.pages.admin`, which adds the screening and request inlines:
+this app does not reach the apps above it (style guide §2).
 """
 
 from collections.abc import Sequence
@@ -59,10 +59,6 @@ from casework.people.models import (
     PersonStatusChange,
 )
 from casework.people.names import normalise_name
-
-# Models of apps above this one, reached through Person's reverse relations.
-Screening = Person._meta.get_field("screenings").related_model
-RequestedPerson = Person._meta.get_field("request_memberships").related_model
 
 
 def _kept_forms(formset: BaseInlineFormSet) -> list[forms.Form]:
@@ -423,32 +419,6 @@ class AssessmentInline(ScopedInlineMixin, admin.StackedInline):
     )
 
 
-class ScreeningInline(ScopedInlineMixin, admin.StackedInline):
-    model = Screening
-    fields = (
-        ("screened_on", "authority", "screened_by"),
-        ("facility", "location"),
-        ("outcome", "recorded_by"),
-        "findings",
-    )
-    readonly_fields = ("recorded_by",)
-    autocomplete_fields = ("facility",)
-    inline_select_related = ("authority", "facility", "recorded_by")
-
-    def save_new_object(self, request: HttpRequest, *, parent: Person, obj: Any, form: Any) -> None:
-        obj.recorded_by = request.user
-        super().save_new_object(request, parent=parent, obj=obj, form=form)
-
-
-class RequestMembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
-    model = RequestedPerson
-    verbose_name = _("government request")
-    verbose_name_plural = _("government requests covering this person")
-    fields = ("request", "decision", "decided_on")
-    readonly_fields = fields
-    inline_select_related = ("request",)
-
-
 class PersonStatusChangeInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = PersonStatusChange
     fields = ("created_at", "old_status", "new_status", "actor", "note")
@@ -459,8 +429,9 @@ class PersonStatusChangeInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.Tab
 # --- Person ----------------------------------------------------------------------------------------
 
 
-@admin.register(Person)
 class PersonAdmin(AuditedHistoryAdmin):
+    """The person's change form with its own records; registered with the inlines of higher apps in pages."""
+
     form = PersonAdminForm
     audit_on_save = False  # person_register and person_update record their own events
 
@@ -556,8 +527,6 @@ class PersonAdmin(AuditedHistoryAdmin):
         IdentityDocumentInline,
         DnaTestInline,
         AssessmentInline,
-        ScreeningInline,
-        RequestMembershipInline,
         PersonStatusChangeInline,
     ]
 

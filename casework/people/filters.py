@@ -1,8 +1,8 @@
 """Filters of the person list. Every choice list is narrowed to what the user may see.
 
 The list is filtered on top of `Person.objects.visible_to(user)`; filters only ever narrow it.
-Filters on government requests go through the reverse relation `request_memberships`, so this
-app does not import govrequests (dependency direction, style guide §2).
+Filters on government requests go through the reverse relation `request_memberships`; their status
+sets come from `govrequests.choices`, which imports nothing from the project (style guide §2).
 """
 
 from collections.abc import Callable
@@ -26,23 +26,10 @@ from django_countries import countries
 from casework.accounts.models import User
 from casework.camps.models import Facility, FacilitySection
 from casework.core.sensitivity import can_view_sensitive
+from casework.govrequests.choices import OPEN_REQUEST_STATUSES
 from casework.people.choices import CaseStatus, SeparationStatus, Sex
 from casework.people.models import Alias, CustodyPeriod, NationalityClaim, Person
 from casework.people.names import normalise_name
-
-# Requests still open for the person: a draft being prepared, or one a State owes an answer on.
-# Mirrors govrequests.choices.AWAITING_ANSWER_STATUSES | {"draft"} (checked by a test).
-OPEN_REQUEST_STATUSES = frozenset(
-    {
-        "draft",
-        "submitted",
-        "acknowledged",
-        "under_review",
-        "information_requested",
-        "no_response",
-        "review_requested",
-    }
-)
 
 
 class AgeBand:

@@ -3,12 +3,12 @@
 Terms: a *case* is the work on one person; the *caseload* of a user is the cases assigned to
 them; the *current location* is the person's open custody period; the *timeline* is one
 chronological list of everything recorded about a person. Every selector starts from
-`visible_to(user)`, and reads about requests go through reverse relations (this app does not
-import govrequests).
+`visible_to(user)`. The person page, which also shows screenings and requests, reads through
+`casework.pages.selectors` (this app does not reach screenings or govrequests).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import (
@@ -16,9 +16,9 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -27,14 +27,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs, Coalesce, Concat, ExtractYear, Lower
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from casework.core.sensitivity import can_view_sensitive
+from casework.camps.models import Facility, FacilityControlPeriod
+from casework.camps.selectors import in_control_on
 from casework.people.choices import CaseStatus, Sex
 from casework.people.models import (
     Alias,
     CustodyPeriod,
-    FamilyLink,
     NationalityClaim,
     Person,
     PersonStatusChange,
@@ -99,196 +99,12 @@ def current_custody_value(path: str) -> Subquery:
     return Subquery(current.values(path)[:1])
 
 
-def _reverse_model(relation: str) -> Any:
-    """The model behind a reverse relation of Person, for apps this one may not import."""
-    return Person._meta.get_field(relation).related_model
-
-
-def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
-    """Persons the user may see, with every relation the detail page shows prefetched."""
-    return (
-        Person.objects.visible_to(user)
-        .select_related("assigned_to", "household", "organisation")
-        .prefetch_related(
-            "aliases",
-            Prefetch("family_links", queryset=FamilyLink.objects.select_related("relative").order_by("relation")),
-            Prefetch(
-                "custody_periods",
-                queryset=CustodyPeriod.objects.select_related("facility", "section").order_by("-start_date"),
-            ),
-            Prefetch(
-                "screenings",
-                queryset=_reverse_model("screenings").objects.select_related("authority", "facility"),
-            ),
-            "nationality_claims",
-            "documents",
-            "dna_tests",
-            "assessments",
-            Prefetch(
-                "request_memberships",
-                queryset=_reverse_model("request_memberships")
-                .objects.select_related("request", "request__authority")
-                .order_by("-request__drafted_on"),
-            ),
-            "request_memberships__request__events",
-            Prefetch("status_changes", queryset=PersonStatusChange.objects.select_related("actor")),
-        )
-    )
-
-
 def visible_relative_ids(*, person: Person, user: Any) -> set[int]:
     """Ids of the person's relatives that the user may open (assigned-only users may see fewer)."""
     ids = {link.relative_id for link in person.family_links.all()}
     if not ids:
         return set()
     return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One dated thing that happened to a person. `sensitive` entries are only built for L3 readers."""
-
-    day: date
-    at: datetime | None
-    kind: str
-    title: str
-    detail: str = ""
-    sensitive: bool = False
-
-    @property
-    def sort_key(self) -> tuple[date, time]:
-        return (self.day, timezone.localtime(self.at).time() if self.at else time.min)
-
-
-def _local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
-
-
-def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
-    """Everything recorded about the person, newest first.
-
-    Reads the person's relations through `.all()`, so a person from `person_detail_queryset`
-    costs no further query. L3 details (screening outcomes, DNA results) only appear for users
-    with the sensitive-data permission.
-    """
-    sensitive = can_view_sensitive(user)
-    entries = [
-        TimelineEntry(
-            day=_local_day(person.created_at), at=person.created_at, kind="registered", title=_("Case registered")
-        )
-    ]
-    for change in person.status_changes.all():
-        entries.append(
-            TimelineEntry(
-                day=_local_day(change.created_at),
-                at=change.created_at,
-                kind="status",
-                title=_("Status: %(old)s → %(new)s")
-                % {"old": change.get_old_status_display(), "new": change.get_new_status_display()},
-                detail=change.note,
-            )
-        )
-    for period in person.custody_periods.all():
-        place = str(period.facility) + (f" – {period.section.name}" if period.section else "")
-        entries.append(
-            TimelineEntry(
-                day=period.start_date,
-                at=None,
-                kind="custody",
-                title=_("Arrived at %(place)s") % {"place": place},
-                detail=period.get_transfer_reason_display(),
-            )
-        )
-        if period.end_date:
-            entries.append(
-                TimelineEntry(
-                    day=period.end_date, at=None, kind="custody", title=_("Left %(place)s") % {"place": place}
-                )
-            )
-    for screening in person.screenings.all():
-        entries.append(
-            TimelineEntry(
-                day=screening.screened_on,
-                at=None,
-                kind="screening",
-                title=_("Screening"),
-                detail=screening.get_outcome_display() if sensitive else "",
-                sensitive=sensitive,
-            )
-        )
-    for claim in person.nationality_claims.all():
-        if claim.claimed_on:
-            entries.append(
-                TimelineEntry(
-                    day=claim.claimed_on,
-                    at=None,
-                    kind="nationality",
-                    title=_("Nationality claimed: %(state)s") % {"state": claim.country.name},
-                )
-            )
-        if claim.status_changed_on:
-            entries.append(
-                TimelineEntry(
-                    day=claim.status_changed_on,
-                    at=None,
-                    kind="nationality",
-                    title=_("Nationality %(state)s: %(status)s")
-                    % {"state": claim.country.name, "status": claim.get_status_display()},
-                )
-            )
-    for document in person.documents.all():
-        if document.seen_on:
-            entries.append(
-                TimelineEntry(
-                    day=document.seen_on,
-                    at=None,
-                    kind="document",
-                    title=_("Document seen: %(type)s") % {"type": document.get_document_type_display()},
-                )
-            )
-    for test in person.dna_tests.all():
-        entries.append(TimelineEntry(day=test.requested_on, at=None, kind="dna", title=_("DNA test requested")))
-        if test.sampled_on:
-            entries.append(TimelineEntry(day=test.sampled_on, at=None, kind="dna", title=_("DNA sample taken")))
-        if test.result_received_on:
-            entries.append(
-                TimelineEntry(
-                    day=test.result_received_on,
-                    at=None,
-                    kind="dna",
-                    title=_("DNA result received"),
-                    detail=test.get_outcome_display() if sensitive else "",
-                    sensitive=sensitive,
-                )
-            )
-    for assessment in person.assessments.all():
-        entries.append(
-            TimelineEntry(day=assessment.assessed_on, at=None, kind="assessment", title=assessment.get_kind_display())
-        )
-    for membership in person.request_memberships.all():
-        request = membership.request
-        for event in request.events.all():
-            entries.append(
-                TimelineEntry(
-                    day=event.occurred_on,
-                    at=None,
-                    kind="request",
-                    title=_("Request %(reference)s: %(event)s")
-                    % {"reference": request.reference, "event": event.get_kind_display()},
-                )
-            )
-        if membership.decided_on:
-            entries.append(
-                TimelineEntry(
-                    day=membership.decided_on,
-                    at=None,
-                    kind="decision",
-                    title=_("Decision on request %(reference)s: %(decision)s")
-                    % {"reference": request.reference, "decision": membership.get_decision_display()},
-                )
-            )
-    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
-    return entries
 
 
 # --- My work ----------------------------------------------------------------------------------
@@ -434,3 +250,109 @@ def record_changes_since(*, record: Any, updated_at: datetime) -> list[str] | No
         for field in type(record)._meta.concrete_fields
         if field.editable and getattr(version, field.attname) != getattr(record, field.attname)
     ]
+
+
+# --- Facilities: current population ----------------------------------------------------------------
+# The *current population* of a facility is the persons whose open custody period (no end date) is
+# there, counted only among the persons the user may see.
+
+# Age bands on the earliest plausible date of birth (the oldest the person may be), as in the person list.
+AGE_BANDS: tuple[tuple[str, Any, int, int | None], ...] = (
+    ("0-4", gettext_lazy("0–4 years"), 0, 4),
+    ("5-10", gettext_lazy("5–10 years"), 5, 10),
+    ("11-17", gettext_lazy("11–17 years"), 11, 17),
+    ("18+", gettext_lazy("18 and over"), 18, None),
+)
+
+
+def _years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def current_custody(*, user: Any) -> QuerySet[CustodyPeriod]:
+    """Open custody periods of the persons the user may see."""
+    return CustodyPeriod.objects.visible_to(user).filter(end_date__isnull=True)
+
+
+def facility_list_rows(*, user: Any, today: date | None = None) -> QuerySet[Facility]:
+    """Facilities with `current_authority` (name in control today) and `population` (visible persons), one query."""
+    today = today or timezone.localdate()
+    control = FacilityControlPeriod.objects.filter(in_control_on(today), facility=OuterRef("pk")).order_by(
+        "-start_date"
+    )
+    population = (
+        current_custody(user=user)
+        .filter(facility=OuterRef("pk"))
+        .order_by()
+        .values("facility")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Facility.objects.visible_to(user)
+        .annotate(
+            current_authority=Subquery(control.values("authority__name")[:1]),
+            current_authority_short=Subquery(control.values("authority__short_name")[:1]),
+            population=Coalesce(Subquery(population, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class FacilityPopulation:
+    """Current population of a facility among the persons a user may see, broken down three ways."""
+
+    total: int
+    by_section: list[tuple[str | None, int]]
+    by_nationality: list[tuple[str | None, int]]
+    by_age_band: list[tuple[str, Any, int]]
+    age_unknown: int
+
+
+def facility_population(*, facility: Facility, user: Any, today: date | None = None) -> FacilityPopulation:
+    """Population by section, main nationality and age band: three aggregate queries, whatever the size.
+
+    Nationality is the person's main (primary) nationality claim; persons without one count as
+    unknown (None). Age bands read `birth_date_earliest`; persons without it are `age_unknown`.
+    """
+    today = today or timezone.localdate()
+    current = current_custody(user=user).filter(facility=facility).order_by()
+
+    by_section = list(
+        current.values_list("section__name").annotate(n=Count("pk")).order_by(F("section__name").asc(nulls_last=True))
+    )
+
+    primary_claims = (
+        NationalityClaim.objects.filter(person_id=OuterRef("person_id"), is_primary=True)
+        .order_by()
+        .values("country")[:1]
+    )
+    by_nationality = list(
+        current.annotate(nationality=Subquery(primary_claims))
+        .values_list("nationality")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "nationality")
+    )
+
+    born = "person__birth_date_earliest"
+    counts: dict[str, Any] = {"age_unknown": Count("pk", filter=Q(**{f"{born}__isnull": True}))}
+    for index, (_key, _label, youngest, oldest) in enumerate(AGE_BANDS):
+        # Aged at least n ⇔ born on or before the same day n years ago.
+        condition = Q(**{f"{born}__lte": _years_before(today, youngest)})
+        if oldest is not None:
+            condition &= Q(**{f"{born}__gt": _years_before(today, oldest + 1)})
+        counts[f"band_{index}"] = Count("pk", filter=condition)
+    aggregates = current.aggregate(**counts)
+
+    return FacilityPopulation(
+        total=sum(n for _name, n in by_section),
+        by_section=by_section,
+        by_nationality=by_nationality,
+        by_age_band=[(key, label, aggregates[f"band_{index}"]) for index, (key, label, _y, _o) in enumerate(AGE_BANDS)],
+        age_unknown=aggregates["age_unknown"],
+    )

@@ -1,4 +1,7 @@
-"""Caseworker pages about persons and the records attached to them."""
+"""Caseworker pages about persons and the records attached to them.
+
+The person page itself (`person_detail`) is in `casework.pages`, added to this namespace by `casework/urls.py`.
+"""
 
 from django.urls import path
 
@@ -10,7 +13,6 @@ urlpatterns = [
     path("", views.PersonListView.as_view(), name="person_list"),
     path("export.csv", views.person_export, name="person_export"),
     path("new/", views.PersonCreateView.as_view(), name="person_create"),
-    path("<uuid:public_id>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<uuid:public_id>/edit/", views.PersonUpdateView.as_view(), name="person_update"),
     path("<uuid:public_id>/photo/", views.person_photo, name="person_photo"),
     path("<uuid:public_id>/transition/", views.person_transition, name="person_transition"),

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
-from django.views.generic import DetailView
 from django_countries import countries
 from django_filters.views import FilterView
 
@@ -241,62 +240,6 @@ def person_export(request: HttpRequest) -> StreamingHttpResponse:
     response["Content-Disposition"] = f'attachment; filename="persons-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --- Detail -------------------------------------------------------------------------------------
-
-
-class PersonDetailView(DetailView):
-    """One person: header, sections for every kind of record, and the timeline.
-
-    L3 fields are in the context only for users with the sensitive-data permission, and each
-    such display is recorded (`sensitive.read`, one audit event per record shown).
-    """
-
-    template_name = "people/person_detail.html"
-    context_object_name = "person"
-
-    def get_object(self, queryset: QuerySet[Person] | None = None) -> Person:
-        public_id: UUID = self.kwargs["public_id"]
-        return get_object_or_404(selectors.person_detail_queryset(user=self.request.user), public_id=public_id)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        person: Person = self.object
-        user = self.request.user
-        sensitive = can_view_sensitive(user)
-        custody = list(person.custody_periods.all())
-        visible_relatives = selectors.visible_relative_ids(person=person, user=user)
-        context.update(
-            can_view_sensitive=sensitive,
-            current_custody=next((period for period in custody if period.end_date is None), None),
-            aliases=list(person.aliases.all()),
-            family=[(link, link.relative_id in visible_relatives) for link in person.family_links.all()],
-            custody_periods=custody,
-            screenings=list(person.screenings.all()),
-            nationality_claims=list(person.nationality_claims.all()),
-            documents=list(person.documents.all()),
-            dna_tests=list(person.dna_tests.all()),
-            assessments=list(person.assessments.all()),
-            request_memberships=list(person.request_memberships.all()),
-            timeline=selectors.person_timeline(person=person, user=user),
-            can_edit=user.has_perm("people.change_person"),
-            **transition_context(person=person, user=user),
-        )
-        if sensitive:
-            log_sensitive_read(
-                user=user,
-                objects=[
-                    person,
-                    *context["aliases"],
-                    *custody,
-                    *context["screenings"],
-                    *context["dna_tests"],
-                    *context["assessments"],
-                ],
-                context="person_detail",
-            )
-        return context
 
 
 # --- Intake, edit and status transitions --------------------------------------------------------

@@ -19,14 +19,14 @@ from django.views.decorators.http import require_POST
 
 from casework.core.exceptions import DomainError
 from casework.reminders import services
-from casework.reminders.forms import ReminderDismissForm, ReminderSnoozeForm
-from casework.reminders.models import Reminder
-from casework.reminders.templatetags.reminders_tags import (
+from casework.reminders.context import (
     CHANGE_PERMISSION,
     SCOPE_PERSON,
     SCOPE_REQUEST,
     reminder_list_context,
 )
+from casework.reminders.forms import ReminderDismissForm, ReminderSnoozeForm
+from casework.reminders.models import Reminder
 
 
 def _get_reminder(request: HttpRequest, public_id: UUID) -> Reminder:

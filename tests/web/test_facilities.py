@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casework.camps import selectors
+from casework.people import selectors as people_selectors
 from casework.people.filters import age_band_bounds, years_before
 from casework.people.models import Person
 from tests import factories
@@ -189,7 +190,7 @@ def test_integer_ids_are_not_urls(client_for, caseworker_a, roj):
 
 def test_age_bands_match_the_person_list_bounds(caseworker_a, roj, population):
     """The facility's bands count the same persons as the person list's age filter."""
-    counts = selectors.facility_population(facility=roj, user=caseworker_a)
+    counts = people_selectors.facility_population(facility=roj, user=caseworker_a)
     here = Person.objects.visible_to(caseworker_a).filter(custody_periods__facility=roj, custody_periods__end_date=None)
     for key, _label, n in counts.by_age_band:
         assert here.filter(age_band_bounds(key, date.today())).count() == n

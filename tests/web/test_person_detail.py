@@ -8,7 +8,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
-from casework.people import selectors
+from casework.pages import selectors
 from casework.people.services import person_transition
 from tests import factories
 

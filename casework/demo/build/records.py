@@ -15,7 +15,7 @@ from casework.demo.scenarios import (
     SECOND_CLAIM_STATUS_WEIGHTS,
     WESTERN,
 )
-from casework.govrequests.choices import Decision
+from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision
 from casework.people.choices import (
     AssessmentKind,
     ClaimBasis,
@@ -45,7 +45,7 @@ class Records(Draw):
             group = CLAIM_GROUP[scenario.name]
         elif member.decision == Decision.REFUSED:
             group = "mother_refused"
-        elif member.decision in (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED):
+        elif member.decision in ACCEPTED_DECISIONS:
             group = "confirmed"
         else:
             group = "pending"

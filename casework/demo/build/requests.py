@@ -10,7 +10,7 @@ from casework.demo.build.base import Draw
 from casework.demo.plan import DEMO_DOCUMENT, Member, Unit
 from casework.demo.scenarios import CHANNEL_WEIGHTS, DECISIONS, FIRST_REQUEST, SENT, Scenario
 from casework.govrequests import models as govrequests
-from casework.govrequests.choices import Decision, EventKind, HandoverStatus
+from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision, EventKind, HandoverStatus
 from casework.govrequests.choices import RequestStatus as RS
 
 
@@ -243,7 +243,7 @@ class Requests(Draw):
         )
         self.plan.handovers.append(operation)
         for member in covered:
-            if member.decision not in (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED):
+            if member.decision not in ACCEPTED_DECISIONS:
                 continue
             handed = status == HandoverStatus.COMPLETED and member.on_handover
             self.plan.handover_persons.append(

@@ -1,10 +1,7 @@
-"""Display helpers for government requests: badge colours of statuses and decisions, disclosures about a person."""
-
-from typing import Any
+"""Display helpers for government requests: badge colours of statuses, decisions and handovers (no queries)."""
 
 from django import template
 
-from casework.govrequests import selectors
 from casework.govrequests.choices import DECISION_BADGE, HANDOVER_STATUS_BADGE, REQUEST_STATUS_BADGE
 
 register = template.Library()
@@ -20,13 +17,6 @@ def request_status_badge(status: str) -> str:
 def decision_badge(decision: str) -> str:
     """The Bootstrap colour of a per-person decision badge."""
     return DECISION_BADGE.get(decision, "secondary")
-
-
-@register.inclusion_tag("govrequests/_person_disclosures.html", takes_context=True)
-def person_disclosures(context: template.Context, person: Any) -> dict[str, Any]:
-    """“Disclosed to X on D: fields…” for each disclosure about `person` (one query)."""
-    rows = selectors.disclosures_about(person=person, user=context["request"].user)
-    return {"disclosure_rows": rows}
 
 
 @register.filter

@@ -16,6 +16,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from casework.core.models import PublicModel
+from casework.govrequests.choices import ACCEPTED_DECISIONS, UNSUBMITTED_STATUSES, Decision, HandoverStatus
 from casework.people.choices import (
     AliasKind,
     CaseStatus,
@@ -292,32 +293,31 @@ class Person(PublicModel):
     def transition_blocker(self, new_status: str) -> str:
         """Why the case cannot move to `new_status` although the move is legal, or "" if it can.
 
-        Reads requests and handovers through reverse relations, so this app does not import them.
+        Reads requests and handovers through reverse relations; their status values come from
+        `govrequests.choices`, which imports nothing from the project (style guide §2).
         """
         decisions = self.request_memberships.all()
         if (
             new_status == CaseStatus.REQUEST_PENDING
-            and not decisions.exclude(request__status__in=("draft", "withdrawn", "lapsed")).exists()
+            and not decisions.exclude(request__status__in=UNSUBMITTED_STATUSES).exists()
         ):
             return gettext("The person is not covered by any submitted government request.")
-        if (
-            new_status == CaseStatus.ACCEPTED
-            and not decisions.filter(decision__in=("accepted", "partially_accepted")).exists()
-        ):
+        if new_status == CaseStatus.ACCEPTED and not decisions.filter(decision__in=ACCEPTED_DECISIONS).exists():
             return gettext("No accepted decision yet.")
-        if new_status == CaseStatus.REFUSED and not decisions.filter(decision="refused").exists():
+        if new_status == CaseStatus.REFUSED and not decisions.filter(decision=Decision.REFUSED).exists():
             return gettext("No refusal has been recorded.")
         if (
             new_status == CaseStatus.HANDOVER_SCHEDULED
-            and not self.handover_memberships.exclude(operation__status="cancelled").exists()
+            and not self.handover_memberships.exclude(operation__status=HandoverStatus.CANCELLED).exists()
         ):
             return gettext("The person is not on any handover operation.")
         if new_status == CaseStatus.HANDED_OVER:
-            if not decisions.filter(decision__in=("accepted", "partially_accepted")).exists():
+            if not decisions.filter(decision__in=ACCEPTED_DECISIONS).exists():
                 return gettext("No accepted decision yet.")
             if (
                 not self.handover_memberships.filter(
-                    operation__document_signed_on__isnull=False, operation__status__in=("planned", "completed")
+                    operation__document_signed_on__isnull=False,
+                    operation__status__in=(HandoverStatus.PLANNED, HandoverStatus.COMPLETED),
                 )
                 .exclude(operation__handover_document="")
                 .exists()

@@ -1,21 +1,19 @@
-"""The reminder list shown on the home, person and request pages: `{% reminder_list %}`.
+"""The reminder list shown on the home, person and request pages, as template context.
 
 On the home page it lists the user's due reminders; with `person=` or `gov_request=` the
 unresolved reminders about that person or request. Sensitive (L3) kinds are left out for users
-without the L3 permission by `Reminder.objects.visible_to`. One query for the list (two on the
-home page: the supervisor check); permissions come from the user's cache.
+without the L3 permission by `Reminder.objects.visible_to`. One query for the list; permissions
+come from the user's cache. The page views (`casework.pages`) merge it into their context and the
+templates include `reminders/_reminder_list.html`; the reminder actions re-render that partial.
 """
 
 from datetime import timedelta
 from typing import Any
 
-from django import template
 from django.http import HttpRequest
 from django.utils import timezone
 
 from casework.reminders import selectors
-
-register = template.Library()
 
 CHANGE_PERMISSION = "reminders.change_reminder"
 SCOPE_HOME = "home"
@@ -47,12 +45,3 @@ def reminder_list_context(
         "reminder_error": error,
         "request": request,
     }
-
-
-@register.inclusion_tag("reminders/_reminder_list.html", takes_context=True)
-def reminder_list(context: template.Context, *, person: Any = None, gov_request: Any = None) -> dict[str, Any]:
-    """The reminders of the page: the user's due ones, or those about `person` or `gov_request`."""
-    request = context["request"]
-    result = reminder_list_context(request, person=person, gov_request=gov_request)
-    result["csrf_token"] = context.get("csrf_token")
-    return result

@@ -1,0 +1,54 @@
+"""Admin that combines several apps: the person, with its screening and government-request inlines.
+
+`casework.people.admin.PersonAdmin` holds the person's own admin (forms, filters, actions, the inlines of
+people's records); this top-layer app adds the inlines of `screenings` and `govrequests`, in the
+order the change form always had, and registers it.
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.admin import ReadOnlyInlineMixin, ScopedInlineMixin
+from casework.govrequests.models import RequestedPerson
+from casework.people.admin import PersonAdmin, PersonStatusChangeInline
+from casework.people.models import Person
+from casework.screenings.models import Screening
+
+
+class ScreeningInline(ScopedInlineMixin, admin.StackedInline):
+    model = Screening
+    fields = (
+        ("screened_on", "authority", "screened_by"),
+        ("facility", "location"),
+        ("outcome", "recorded_by"),
+        "findings",
+    )
+    readonly_fields = ("recorded_by",)
+    autocomplete_fields = ("facility",)
+    inline_select_related = ("authority", "facility", "recorded_by")
+
+    def save_new_object(self, request: HttpRequest, *, parent: Person, obj: Any, form: Any) -> None:
+        obj.recorded_by = request.user
+        super().save_new_object(request, parent=parent, obj=obj, form=form)
+
+
+class RequestMembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
+    model = RequestedPerson
+    verbose_name = _("government request")
+    verbose_name_plural = _("government requests covering this person")
+    fields = ("request", "decision", "decided_on")
+    readonly_fields = fields
+    inline_select_related = ("request",)
+
+
+@admin.register(Person)
+class PersonPageAdmin(PersonAdmin):
+    inlines = [
+        *(inline for inline in PersonAdmin.inlines if inline is not PersonStatusChangeInline),
+        ScreeningInline,
+        RequestMembershipInline,
+        PersonStatusChangeInline,
+    ]

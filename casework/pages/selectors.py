@@ -1,0 +1,198 @@
+"""Reads for pages that combine several apps: the person page with its screenings, requests and timeline.
+
+Terms: the *timeline* is one chronological list of everything recorded about a person (status changes,
+custody, screenings, nationality claims, documents, DNA tests, assessments, request events and
+decisions). Every selector starts from `visible_to(user)`.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.core.sensitivity import can_view_sensitive
+from casework.govrequests.models import RequestedPerson
+from casework.people.models import CustodyPeriod, FamilyLink, Person, PersonStatusChange
+from casework.screenings.models import Screening
+
+
+def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
+    """Persons the user may see, with every relation the detail page shows prefetched."""
+    return (
+        Person.objects.visible_to(user)
+        .select_related("assigned_to", "household", "organisation")
+        .prefetch_related(
+            "aliases",
+            Prefetch("family_links", queryset=FamilyLink.objects.select_related("relative").order_by("relation")),
+            Prefetch(
+                "custody_periods",
+                queryset=CustodyPeriod.objects.select_related("facility", "section").order_by("-start_date"),
+            ),
+            Prefetch(
+                "screenings",
+                queryset=Screening.objects.select_related("authority", "facility"),
+            ),
+            "nationality_claims",
+            "documents",
+            "dna_tests",
+            "assessments",
+            Prefetch(
+                "request_memberships",
+                queryset=RequestedPerson.objects.select_related("request", "request__authority").order_by(
+                    "-request__drafted_on"
+                ),
+            ),
+            "request_memberships__request__events",
+            Prefetch("status_changes", queryset=PersonStatusChange.objects.select_related("actor")),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated thing that happened to a person. `sensitive` entries are only built for L3 readers."""
+
+    day: date
+    at: datetime | None
+    kind: str
+    title: str
+    detail: str = ""
+    sensitive: bool = False
+
+    @property
+    def sort_key(self) -> tuple[date, time]:
+        return (self.day, timezone.localtime(self.at).time() if self.at else time.min)
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
+    """Everything recorded about the person, newest first.
+
+    Reads the person's relations through `.all()`, so a person from `person_detail_queryset`
+    costs no further query. L3 details (screening outcomes, DNA results) only appear for users
+    with the sensitive-data permission.
+    """
+    sensitive = can_view_sensitive(user)
+    entries = [
+        TimelineEntry(
+            day=_local_day(person.created_at), at=person.created_at, kind="registered", title=_("Case registered")
+        )
+    ]
+    for change in person.status_changes.all():
+        entries.append(
+            TimelineEntry(
+                day=_local_day(change.created_at),
+                at=change.created_at,
+                kind="status",
+                title=_("Status: %(old)s → %(new)s")
+                % {"old": change.get_old_status_display(), "new": change.get_new_status_display()},
+                detail=change.note,
+            )
+        )
+    for period in person.custody_periods.all():
+        place = str(period.facility) + (f" – {period.section.name}" if period.section else "")
+        entries.append(
+            TimelineEntry(
+                day=period.start_date,
+                at=None,
+                kind="custody",
+                title=_("Arrived at %(place)s") % {"place": place},
+                detail=period.get_transfer_reason_display(),
+            )
+        )
+        if period.end_date:
+            entries.append(
+                TimelineEntry(
+                    day=period.end_date, at=None, kind="custody", title=_("Left %(place)s") % {"place": place}
+                )
+            )
+    for screening in person.screenings.all():
+        entries.append(
+            TimelineEntry(
+                day=screening.screened_on,
+                at=None,
+                kind="screening",
+                title=_("Screening"),
+                detail=screening.get_outcome_display() if sensitive else "",
+                sensitive=sensitive,
+            )
+        )
+    for claim in person.nationality_claims.all():
+        if claim.claimed_on:
+            entries.append(
+                TimelineEntry(
+                    day=claim.claimed_on,
+                    at=None,
+                    kind="nationality",
+                    title=_("Nationality claimed: %(state)s") % {"state": claim.country.name},
+                )
+            )
+        if claim.status_changed_on:
+            entries.append(
+                TimelineEntry(
+                    day=claim.status_changed_on,
+                    at=None,
+                    kind="nationality",
+                    title=_("Nationality %(state)s: %(status)s")
+                    % {"state": claim.country.name, "status": claim.get_status_display()},
+                )
+            )
+    for document in person.documents.all():
+        if document.seen_on:
+            entries.append(
+                TimelineEntry(
+                    day=document.seen_on,
+                    at=None,
+                    kind="document",
+                    title=_("Document seen: %(type)s") % {"type": document.get_document_type_display()},
+                )
+            )
+    for test in person.dna_tests.all():
+        entries.append(TimelineEntry(day=test.requested_on, at=None, kind="dna", title=_("DNA test requested")))
+        if test.sampled_on:
+            entries.append(TimelineEntry(day=test.sampled_on, at=None, kind="dna", title=_("DNA sample taken")))
+        if test.result_received_on:
+            entries.append(
+                TimelineEntry(
+                    day=test.result_received_on,
+                    at=None,
+                    kind="dna",
+                    title=_("DNA result received"),
+                    detail=test.get_outcome_display() if sensitive else "",
+                    sensitive=sensitive,
+                )
+            )
+    for assessment in person.assessments.all():
+        entries.append(
+            TimelineEntry(day=assessment.assessed_on, at=None, kind="assessment", title=assessment.get_kind_display())
+        )
+    for membership in person.request_memberships.all():
+        request = membership.request
+        for event in request.events.all():
+            entries.append(
+                TimelineEntry(
+                    day=event.occurred_on,
+                    at=None,
+                    kind="request",
+                    title=_("Request %(reference)s: %(event)s")
+                    % {"reference": request.reference, "event": event.get_kind_display()},
+                )
+            )
+        if membership.decided_on:
+            entries.append(
+                TimelineEntry(
+                    day=membership.decided_on,
+                    at=None,
+                    kind="decision",
+                    title=_("Decision on request %(reference)s: %(decision)s")
+                    % {"reference": request.reference, "decision": membership.get_decision_display()},
+                )
+            )
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return entries

@@ -1,0 +1,220 @@
+"""Pages that combine several apps: home (my work), the person page, the request page, the facility pages.
+
+This is the top layer of the app order (style guide §2): it may import every app below it, so the
+pages that show screenings, requests, reminders and disclosures together live here, and the apps
+below never reach up. URL paths and names stay in the apps' namespaces (`people:person_detail`,
+`govrequests:request_detail`, `camps:facility_list`, `home`); `casework/urls.py` wires them in.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import DetailView
+
+from casework.camps import selectors as camp_selectors
+from casework.core.exceptions import DomainError
+from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
+from casework.govrequests import selectors as request_selectors
+from casework.govrequests import services as request_services
+from casework.govrequests.forms import RequestDecisionsForm, RequestEventForm
+from casework.govrequests.models import GovernmentRequest
+
+# The request views' own helpers (permission check, scoped lookup), so that the moved views behave the same.
+from casework.govrequests.views import (
+    ADD_EVENT_PERMISSION,
+    DECIDE_PERMISSION,
+    VIEW_PERMISSION,
+    _detail_url,
+    _get_request,
+    _require,
+    _visible_person_ids,
+    request_detail_context,
+)
+from casework.pages import selectors
+from casework.people import selectors as people_selectors
+from casework.people.models import Person
+from casework.people.views import transition_context
+from casework.reminders.context import reminder_list_context
+
+# Supervisors (and organisation admins) see their organisation's figures.
+SEES_ORGANISATION_PERMISSION = "people.assign_case"
+VIEW_FACILITY_PERMISSION = "camps.view_facility"
+
+
+# --- Home: my work ------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """My reminders, my assigned cases by status, overdue requests, recent changes; organisation counts for supervisors."""
+    user = request.user
+    overdue = list(request_selectors.overdue_requests(user=user))
+    context = {
+        "caseload": people_selectors.caseload_for(user=user),
+        "overdue_requests": [(r, request_selectors.overdue_reasons(r)) for r in overdue],
+        "recent_changes": list(people_selectors.recent_status_changes(user=user)),
+        "recent_request_changes": list(request_selectors.recent_request_changes(user=user)),
+        "sees_organisation": user.is_superuser or user.has_perm(SEES_ORGANISATION_PERMISSION),
+    }
+    if context["sees_organisation"]:
+        context["organisation_status_counts"] = people_selectors.organisation_status_counts(user=user)
+        context["organisation_nationality_counts"] = people_selectors.organisation_nationality_counts(user=user)
+    context.update(reminder_list_context(request))
+    return render(request, "pages/home.html", context)
+
+
+# --- The person page ----------------------------------------------------------------------------
+
+
+class PersonDetailView(DetailView):
+    """One person: header, sections for every kind of record, and the timeline.
+
+    L3 fields are in the context only for users with the sensitive-data permission, and each
+    such display is recorded (`sensitive.read`, one audit event per record shown).
+    """
+
+    template_name = "pages/person_detail.html"
+    context_object_name = "person"
+
+    def get_object(self, queryset: QuerySet[Person] | None = None) -> Person:
+        public_id: UUID = self.kwargs["public_id"]
+        return get_object_or_404(selectors.person_detail_queryset(user=self.request.user), public_id=public_id)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        person: Person = self.object
+        user = self.request.user
+        sensitive = can_view_sensitive(user)
+        custody = list(person.custody_periods.all())
+        visible_relatives = people_selectors.visible_relative_ids(person=person, user=user)
+        context.update(
+            can_view_sensitive=sensitive,
+            current_custody=next((period for period in custody if period.end_date is None), None),
+            aliases=list(person.aliases.all()),
+            family=[(link, link.relative_id in visible_relatives) for link in person.family_links.all()],
+            custody_periods=custody,
+            screenings=list(person.screenings.all()),
+            nationality_claims=list(person.nationality_claims.all()),
+            documents=list(person.documents.all()),
+            dna_tests=list(person.dna_tests.all()),
+            assessments=list(person.assessments.all()),
+            request_memberships=list(person.request_memberships.all()),
+            timeline=selectors.person_timeline(person=person, user=user),
+            can_edit=user.has_perm("people.change_person"),
+            **transition_context(person=person, user=user),
+            **reminder_list_context(self.request, person=person),
+            disclosure_rows=request_selectors.disclosures_about(person=person, user=user),
+        )
+        if sensitive:
+            log_sensitive_read(
+                user=user,
+                objects=[
+                    person,
+                    *context["aliases"],
+                    *custody,
+                    *context["screenings"],
+                    *context["dna_tests"],
+                    *context["assessments"],
+                ],
+                context="person_detail",
+            )
+        return context
+
+
+# --- The request page ---------------------------------------------------------------------------
+
+
+def _render_request_detail(
+    request: HttpRequest,
+    gov_request: GovernmentRequest,
+    *,
+    event_form: RequestEventForm | None = None,
+    decisions_form: RequestDecisionsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        **request_detail_context(request, gov_request, event_form=event_form, decisions_form=decisions_form),
+        **reminder_list_context(request, gov_request=gov_request),
+    }
+    return render(request, "pages/request_detail.html", context, status=status)
+
+
+@require_GET
+def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One request: covered persons and their decisions, events, status history, clock, actions."""
+    _require(request, VIEW_PERMISSION)
+    return _render_request_detail(request, _get_request(request, public_id))
+
+
+@require_POST
+def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record an event (with an optional document); an invalid form redraws the page with its errors."""
+    _require(request, ADD_EVENT_PERMISSION)
+    gov_request = _get_request(request, public_id)
+    form = RequestEventForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_request_detail(request, gov_request, event_form=form)
+    try:
+        request_services.gov_request_record_event(gov_request=gov_request, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Event recorded."))
+    return HttpResponseRedirect(_detail_url(gov_request))
+
+
+@require_POST
+def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record the State's decision per covered person; the request's status follows once all are decided."""
+    _require(request, DECIDE_PERMISSION)
+    gov_request = _get_request(request, public_id)
+    visible_ids = _visible_person_ids(gov_request, request.user)
+    rows = [row for row in gov_request.covered.all() if row.person_id in visible_ids]
+    form = RequestDecisionsForm(request.POST, rows=rows)
+    if not form.is_valid():
+        return _render_request_detail(request, gov_request, decisions_form=form)
+    try:
+        request_services.gov_request_record_decisions(
+            gov_request=gov_request,
+            decisions=form.changed_decisions(),
+            decided_on=form.cleaned_data["decided_on"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Decisions recorded."))
+    return HttpResponseRedirect(_detail_url(gov_request))
+
+
+# --- Facilities and their population ------------------------------------------------------------
+
+
+@require_GET
+def facility_list(request: HttpRequest) -> HttpResponse:
+    """Every facility with its kind, the authority in control today and its current population."""
+    _require(request, VIEW_FACILITY_PERMISSION)
+    facilities = list(people_selectors.facility_list_rows(user=request.user))
+    return render(request, "camps/facility_list.html", {"facilities": facilities})
+
+
+@require_GET
+def facility_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """One facility: current population by section, nationality and age band; who controlled it when."""
+    _require(request, VIEW_FACILITY_PERMISSION)
+    facility = get_object_or_404(camp_selectors.facility_detail_queryset(user=request.user), public_id=public_id)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "facility": facility,
+        "current_authority": camp_selectors.controlling_authority_on(facility, today),
+        "control_periods": list(facility.control_periods.all()),
+        "population": people_selectors.facility_population(facility=facility, user=request.user, today=today),
+    }
+    return render(request, "camps/facility_detail.html", context)

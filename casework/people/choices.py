@@ -171,3 +171,14 @@ class AssessmentKind(models.TextChoices):
     CONSENT = "consent", _("Consent")
     LEGAL_REPRESENTATION = "legal_representation", _("Legal representation")
     MEDICAL = "medical", _("Medical assessment")
+
+
+# Age bands on the earliest plausible date of birth (the oldest the person may be): key, label,
+# youngest and oldest age in whole years (None: no upper bound). The person list filters by them and
+# the facility page counts by them.
+AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("0-4", _("0–4 years"), 0, 4),
+    ("5-10", _("5–10 years"), 5, 10),
+    ("11-17", _("11–17 years"), 11, 17),
+    ("18+", _("18 and over"), 18, None),
+)

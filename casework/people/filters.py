@@ -25,40 +25,24 @@ from django_countries import countries
 
 from casework.accounts.models import User
 from casework.camps.models import Facility, FacilitySection
+from casework.core.dates import anniversary
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.choices import OPEN_REQUEST_STATUSES
-from casework.people.choices import CaseStatus, SeparationStatus, Sex
+from casework.people.choices import AGE_BANDS, CaseStatus, SeparationStatus, Sex
 from casework.people.models import Alias, CustodyPeriod, NationalityClaim, Person
 from casework.people.names import normalise_name
 
-
-class AgeBand:
-    """Age bands on the earliest plausible date of birth (the oldest the person may be)."""
-
-    CHOICES = (
-        ("0-4", _("0–4 years")),
-        ("5-10", _("5–10 years")),
-        ("11-17", _("11–17 years")),
-        ("18+", _("18 and over")),
-    )
-    YEARS = {"0-4": (0, 4), "5-10": (5, 10), "11-17": (11, 17), "18+": (18, None)}
+AGE_BAND_CHOICES = [(key, label) for key, label, _youngest, _oldest in AGE_BANDS]
+_AGE_BAND_YEARS = {key: (youngest, oldest) for key, _label, youngest, oldest in AGE_BANDS}
 
 
-def years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def age_band_bounds(band: str, today: date) -> Q:
-    """Persons whose age (from `birth_date_earliest`) on `today` is within the band."""
-    youngest, oldest = AgeBand.YEARS[band]
+def age_band_bounds(band: str, today: date, *, field: str = "birth_date_earliest") -> Q:
+    """Rows whose date `field` (a person's earliest plausible birth date) puts them in the age band on `today`."""
+    youngest, oldest = _AGE_BAND_YEARS[band]
     # Aged at least n ⇔ born on or before the same day n years ago.
-    condition = Q(birth_date_earliest__lte=years_before(today, youngest))
+    condition = Q(**{f"{field}__lte": anniversary(today, -youngest)})
     if oldest is not None:
-        condition &= Q(birth_date_earliest__gt=years_before(today, oldest + 1))
+        condition &= Q(**{f"{field}__gt": anniversary(today, -(oldest + 1))})
     return condition
 
 
@@ -200,7 +184,7 @@ class PersonFilterSet(django_filters.FilterSet):
         widget=CachedOptionsSelect(cache_key="countries"),
     )
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
-    age_band = django_filters.ChoiceFilter(label=_("Age"), choices=AgeBand.CHOICES, method="filter_age_band")
+    age_band = django_filters.ChoiceFilter(label=_("Age"), choices=AGE_BAND_CHOICES, method="filter_age_band")
     location = django_filters.ChoiceFilter(label=_("Current location"), method="filter_location")
     assigned_to = django_filters.ChoiceFilter(label=_("Assigned caseworker"), field_name="assigned_to_id")
     separation_status = django_filters.ChoiceFilter(label=_("Accompanied or not"), choices=SeparationStatus.choices)

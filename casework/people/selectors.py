@@ -27,11 +27,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs, Coalesce, Concat, ExtractYear, Lower
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from casework.camps.models import Facility, FacilityControlPeriod
 from casework.camps.selectors import in_control_on
-from casework.people.choices import CaseStatus, Sex
+from casework.people.choices import AGE_BANDS, CaseStatus, Sex
+from casework.people.filters import age_band_bounds
 from casework.people.models import (
     Alias,
     CustodyPeriod,
@@ -256,22 +256,6 @@ def record_changes_since(*, record: Any, updated_at: datetime) -> list[str] | No
 # The *current population* of a facility is the persons whose open custody period (no end date) is
 # there, counted only among the persons the user may see.
 
-# Age bands on the earliest plausible date of birth (the oldest the person may be), as in the person list.
-AGE_BANDS: tuple[tuple[str, Any, int, int | None], ...] = (
-    ("0-4", gettext_lazy("0–4 years"), 0, 4),
-    ("5-10", gettext_lazy("5–10 years"), 5, 10),
-    ("11-17", gettext_lazy("11–17 years"), 11, 17),
-    ("18+", gettext_lazy("18 and over"), 18, None),
-)
-
-
-def _years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
 
 def current_custody(*, user: Any) -> QuerySet[CustodyPeriod]:
     """Open custody periods of the persons the user may see."""
@@ -341,12 +325,8 @@ def facility_population(*, facility: Facility, user: Any, today: date | None = N
 
     born = "person__birth_date_earliest"
     counts: dict[str, Any] = {"age_unknown": Count("pk", filter=Q(**{f"{born}__isnull": True}))}
-    for index, (_key, _label, youngest, oldest) in enumerate(AGE_BANDS):
-        # Aged at least n ⇔ born on or before the same day n years ago.
-        condition = Q(**{f"{born}__lte": _years_before(today, youngest)})
-        if oldest is not None:
-            condition &= Q(**{f"{born}__gt": _years_before(today, oldest + 1)})
-        counts[f"band_{index}"] = Count("pk", filter=condition)
+    for index, (key, _label, _youngest, _oldest) in enumerate(AGE_BANDS):
+        counts[f"band_{index}"] = Count("pk", filter=age_band_bounds(key, today, field=born))
     aggregates = current.aggregate(**counts)
 
     return FacilityPopulation(

@@ -38,6 +38,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from casework.core.dates import anniversary
 from casework.govrequests.choices import EventKind, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverPerson, RequestedPerson, RequestEvent
 from casework.people.choices import TRAVEL_DOCUMENT_TYPES, AssessmentKind, CaseStatus, SeparationStatus, Sex
@@ -145,14 +146,6 @@ def effective_settings(rules: Iterable[ReminderRule]) -> dict[str, list[RuleSett
 
 
 # --- Date helpers -----------------------------------------------------------------------------
-
-
-def anniversary(day: date, years: int) -> date:
-    """`day` moved by whole `years`; 29 February becomes 28 February in a common year (the earlier day)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 2, 28)
 
 
 def _after(start: date, offsets: tuple[int, ...], today: date) -> tuple[date, int] | None:

@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from casework.core.dates import anniversary
 from casework.govrequests.choices import EventKind, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, RequestStatusChange
 from casework.people.choices import DatePrecision, SeparationStatus, Sex
 from casework.reminders.choices import Recipient, RuleKind
 from casework.reminders.models import Reminder, StateAgeLimit
-from casework.reminders.rules import anniversary
 from casework.reminders.services import SYSTEM_USERNAME
 from tests import factories
 from tests.reminders.conftest import D, sweep

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from casework.core.dates import anniversary
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.core.models import AuditEvent
 from casework.govrequests.choices import RequestStatus
@@ -17,7 +18,6 @@ from casework.people.choices import DatePrecision
 from casework.reminders import services
 from casework.reminders.choices import ReminderStatus, RuleKind
 from casework.reminders.models import Reminder, ReminderRule
-from casework.reminders.rules import anniversary
 from tests import factories
 from tests.reminders.conftest import D, sweep
 

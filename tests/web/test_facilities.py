@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from casework.camps import selectors
+from casework.core.dates import anniversary
 from casework.people import selectors as people_selectors
-from casework.people.filters import age_band_bounds, years_before
+from casework.people.filters import age_band_bounds
 from casework.people.models import Person
 from tests import factories
 
@@ -46,9 +47,9 @@ def population(roj, org_a, org_b, caseworker_a):
     phase = factories.FacilitySectionFactory(facility=roj, name="Phase 1")
     today = date.today()
     born = {
-        "baby": years_before(today, 2),
-        "child": years_before(today, 7),
-        "boy": years_before(today, 12),
+        "baby": anniversary(today, -(2)),
+        "child": anniversary(today, -(7)),
+        "boy": anniversary(today, -(12)),
     }
     people = {
         "mother": factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a),

@@ -12,10 +12,11 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django_countries import countries
 
+from casework.core.dates import anniversary
 from casework.core.models import AuditEvent
 from casework.core.spreadsheets import neutralise_cell
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES
-from casework.people.filters import OPEN_REQUEST_STATUSES, CachedOptionsSelect, age_band_bounds, years_before
+from casework.people.filters import OPEN_REQUEST_STATUSES, CachedOptionsSelect, age_band_bounds
 from casework.people.models import Person
 from tests import factories
 
@@ -118,7 +119,7 @@ def caseload(org_a, caseworker_a, supervisor_a):
             family_name_lat="Petrov",
             given_name_ar="يوسف",
             sex="male",
-            birth_date=years_before(today, 7),
+            birth_date=anniversary(today, -(7)),
             birth_date_precision="exact",
             separation_status="unaccompanied",
             medical_urgent=True,
@@ -132,7 +133,7 @@ def caseload(org_a, caseworker_a, supervisor_a):
             family_name_lat="Yilmaz",
             given_name_ar="مريم",
             sex="female",
-            birth_date=years_before(today, 3),
+            birth_date=anniversary(today, -(3)),
             birth_date_precision="exact",
             status="request_pending",
         ),
@@ -143,7 +144,7 @@ def caseload(org_a, caseworker_a, supervisor_a):
             family_name_lat="Dupont",
             given_name_ar="عمر",
             sex="male",
-            birth_date=years_before(today, 15),
+            birth_date=anniversary(today, -(15)),
             birth_date_precision="exact",
             status="registered",
         ),
@@ -254,7 +255,7 @@ def test_open_request_statuses_match_the_requests_app():
 def test_age_band_bounds_agree_with_person_age(org_a, years):
     today = date(2024, 2, 29)
     band = {0: "0-4", 4: "0-4", 5: "5-10", 10: "5-10", 11: "11-17", 17: "11-17", 18: "18+", 40: "18+"}[years]
-    for born in (years_before(today, years), years_before(today, years + 1) + timedelta(days=1)):
+    for born in (anniversary(today, -(years)), anniversary(today, -(years + 1)) + timedelta(days=1)):
         person = factories.PersonFactory(organisation=org_a, birth_date=born, birth_date_precision="exact")
         assert person.age_on(today) == years
         assert Person.objects.filter(age_band_bounds(band, today), pk=person.pk).exists()

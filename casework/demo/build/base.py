@@ -85,10 +85,3 @@ def name_parts(
 
 def names_of(person: Person) -> dict[str, str]:
     return {"given_name_ar": person.given_name_ar, "given_name_lat": person.given_name_lat}
-
-
-def birthday(born: date, years: int) -> date:
-    try:
-        return born.replace(year=born.year + years)
-    except ValueError:  # 29 February
-        return born.replace(year=born.year + years, day=28)

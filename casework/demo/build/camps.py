@@ -4,8 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from casework.camps.models import ControllingAuthority, Facility, FacilityControlPeriod, FacilitySection
+from casework.core.dates import anniversary
 from casework.demo import data
-from casework.demo.build.base import Draw, birthday
+from casework.demo.build.base import Draw
 from casework.demo.data import Country
 from casework.demo.plan import Member, Unit
 from casework.demo.scenarios import WESTERN
@@ -113,7 +114,7 @@ class Camps(Draw):
                 else:
                     stays.append((facility, section, begin, reason, location))
             if member.is_child and person.sex == Sex.MALE:
-                twelve = birthday(member.born, 12)
+                twelve = anniversary(member.born, 12)
                 if twelve <= self.today - timedelta(days=1):
                     # Boys of about 12 are moved out of the camps to a rehabilitation centre.
                     centre = self.facility[data.HOURI if self._chance(0.5) else data.ORKESH]

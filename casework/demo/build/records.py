@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from django_countries import countries
 
+from casework.core.dates import anniversary
 from casework.demo import data
-from casework.demo.build.base import Draw, birthday
+from casework.demo.build.base import Draw
 from casework.demo.plan import Member, Unit
 from casework.demo.scenarios import (
     ADULT_DOCUMENT_WEIGHTS,
@@ -175,11 +176,11 @@ class Records(Draw):
 
     def _screenings(self, unit: Unit, member: Member) -> None:
         """Adults are screened when they come out, some again later; boys when they are separated."""
-        if member.is_child and not (member.person.sex == Sex.MALE and birthday(member.born, 12) < self.today):
+        if member.is_child and not (member.person.sex == Sex.MALE and anniversary(member.born, 12) < self.today):
             return
         if member.is_child:
             outcomes = [("separated", 70), ("cleared", 20), ("referred", 10)]
-            first = max(unit.arrival, birthday(member.born, 12))
+            first = max(unit.arrival, anniversary(member.born, 12))
         elif member.person.sex == Sex.MALE:
             outcomes = [("detained", 60), ("referred", 20), ("cleared", 10), ("pending", 10)]
             first = unit.arrival

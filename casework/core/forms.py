@@ -5,10 +5,22 @@ Forms validate shape only; business rules stay in the services they feed.
 
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+
+def uuids_in(values: Iterable[Any]) -> list[UUID]:
+    """The values that are UUIDs (posted public ids), others left out: a tampered value is not an error page."""
+    found = []
+    for value in values:
+        try:
+            found.append(UUID(str(value)))
+        except ValueError:
+            continue
+    return found
 
 
 class AdminModelForm(forms.ModelForm):

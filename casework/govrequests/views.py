@@ -22,6 +22,7 @@ from django_filters.views import FilterView
 from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
+from casework.core.forms import uuids_in
 from casework.core.pagination import KeysetPaginator
 from casework.govrequests import selectors, services
 from casework.govrequests.choices import (
@@ -56,7 +57,7 @@ from casework.govrequests.models import (
     RequestEvent,
 )
 from casework.govrequests.services import SEND_FOLLOWUP_PERMISSION
-from casework.people.filters import PICKER_LIMIT, persons_matching
+from casework.people.filters import PICKER_LIMIT, picker_candidates
 from casework.people.models import Person
 
 PER_PAGE = 25
@@ -144,26 +145,15 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
     names typed into it must not end up in URLs (access logs, browser history).
     """
     user = request.user
-    chosen_ids = [*data.getlist("persons"), *data.getlist("person")]
-    valid_ids = []
-    for value in chosen_ids:
-        try:
-            valid_ids.append(UUID(str(value)))
-        except ValueError:
-            continue
-    chosen = selectors.persons_by_public_id(user=user, public_ids=valid_ids)
+    chosen_ids = uuids_in([*data.getlist("persons"), *data.getlist("person")])
+    chosen = selectors.persons_by_public_id(user=user, public_ids=chosen_ids)
     if data.get("household") or data.get("action") == "household":
         known = {person.pk for person in chosen}
         chosen += [
             person for person in selectors.household_members(user=user, persons=chosen) if person.pk not in known
         ]
     query = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
-    results: list[Person] = []
-    if query:
-        # Leave out the chosen persons in the query, so that they do not use up the limit.
-        known = {person.pk for person in chosen}
-        matching = persons_matching(Person.objects.visible_to(user), query).exclude(pk__in=known)
-        results = list(matching.order_by("case_number")[:PICKER_LIMIT])
+    results = picker_candidates(user=user, query=query, exclude_pks={person.pk for person in chosen})
     return {"chosen": chosen, "results": results, "query": query, "picker_limit": PICKER_LIMIT}
 
 
@@ -597,22 +587,17 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if person.pk not in covered_ids and person.organisation_id == gov_request.organisation_id
     ]
     query = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
-    results: list[Person] = []
-    if query:
-        # Leave out who is already offered in the query, so that they do not use up the limit.
-        offered = covered_ids | {person.pk for person in household}
-        matching = persons_matching(same_organisation, query).exclude(pk__in=offered)
-        results = list(matching.order_by("case_number")[:PICKER_LIMIT])
+    results = picker_candidates(
+        user=user,
+        query=query,
+        organisation_id=gov_request.organisation_id,
+        exclude_pks=covered_ids | {person.pk for person in household},
+    )
     # Nothing is ticked in advance: a person is added only when the user ticks them.
     ticked = set(request.POST.getlist("persons")) if request.method == "POST" else set()
     # Persons ticked from an earlier search stay ticked (and listed) when the user searches again.
     shown = {str(person.public_id) for person in [*household, *results]}
-    kept_ids = []
-    for value in ticked - shown:
-        try:
-            kept_ids.append(UUID(value))
-        except ValueError:
-            continue
+    kept_ids = uuids_in(ticked - shown)
     kept = (
         list(same_organisation.filter(public_id__in=kept_ids).exclude(pk__in=covered_ids).order_by("case_number"))
         if kept_ids

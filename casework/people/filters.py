@@ -5,7 +5,7 @@ Filters on government requests go through the reverse relation `request_membersh
 sets come from `govrequests.choices`, which imports nothing from the project (style guide §2).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -111,6 +111,26 @@ def persons_matching(queryset: QuerySet, text: str) -> QuerySet:
             aliases = aliases.filter(name_search__contains=token)
         condition |= names | Q(Exists(aliases))
     return queryset.filter(condition)
+
+
+def picker_candidates(
+    *, user: User, query: str, organisation_id: int | None = None, exclude_pks: Iterable[int] = ()
+) -> list[Person]:
+    """The search results of every person picker: visible persons matching `query`, the first PICKER_LIMIT.
+
+    `organisation_id` keeps to one organisation's persons (a request's, a relative's); `exclude_pks`
+    leaves out persons already offered, so that they do not use up the limit.
+    """
+    query = (query or "").strip()
+    if not query:
+        return []
+    matching = persons_matching(Person.objects.visible_to(user), query)
+    if organisation_id is not None:
+        matching = matching.filter(organisation_id=organisation_id)
+    exclude_pks = set(exclude_pks)
+    if exclude_pks:
+        matching = matching.exclude(pk__in=exclude_pks)
+    return list(matching.order_by("case_number")[:PICKER_LIMIT])
 
 
 class CachedOptionsSelect(forms.Select):

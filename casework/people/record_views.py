@@ -33,7 +33,7 @@ from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
 from casework.people import selectors, services
-from casework.people.filters import PICKER_LIMIT, persons_matching
+from casework.people.filters import PICKER_LIMIT, picker_candidates
 from casework.people.forms import (
     AliasRowFormSet,
     CustodyMoveForm,
@@ -139,12 +139,12 @@ def _visible_columns(kind: RecordKind, user: Any) -> list[tuple[str, Any]]:
 def _picker(request: HttpRequest, person: Person | None, data: Any) -> dict[str, Any]:
     """Persons matching the search `q` among those the user can see (the person themself left out)."""
     query = (data.get("q") or "").strip()
-    results: list[Person] = []
-    if query:
-        qs = persons_matching(Person.objects.visible_to(request.user), query).order_by("case_number")
-        if person is not None:
-            qs = qs.exclude(pk=person.pk).filter(organisation_id=person.organisation_id)
-        results = list(qs[:PICKER_LIMIT])
+    results = picker_candidates(
+        user=request.user,
+        query=query,
+        organisation_id=person.organisation_id if person is not None else None,
+        exclude_pks=[person.pk] if person is not None else (),
+    )
     chosen = data.get("relative")
     if chosen and not any(str(p.public_id) == chosen for p in results):
         with contextlib.suppress(ValueError):

@@ -25,11 +25,12 @@ from django_filters.views import FilterView
 from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
+from casework.core.forms import uuids_in
 from casework.core.pagination import KeysetPaginator
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
 from casework.people import selectors, services
-from casework.people.filters import PICKER_LIMIT, PersonFilterSet, persons_matching
+from casework.people.filters import PersonFilterSet, picker_candidates
 from casework.people.forms import (
     AliasFormSet,
     FamilyLinkFormSet,
@@ -271,17 +272,10 @@ class PersonCreateView(PermissionRequiredMixin, View):
     def family_formset(self, data: Any) -> Any:
         """Family links to existing persons; each row offers the persons found by the family search."""
         query = ((data or {}).get("family_q") or "").strip()
-        candidates: list[Person] = []
-        if query:
-            matching = persons_matching(Person.objects.visible_to(self.request.user), query)
-            candidates = list(matching.order_by("case_number")[:PICKER_LIMIT])
-        chosen = []
-        for key, value in (data or {}).items():
-            if key.startswith("family-") and key.endswith("-relative") and value:
-                try:
-                    chosen.append(UUID(value))
-                except ValueError:
-                    continue
+        candidates = picker_candidates(user=self.request.user, query=query)
+        chosen = uuids_in(
+            value for key, value in (data or {}).items() if key.startswith("family-") and key.endswith("-relative")
+        )
         known = {person.public_id for person in candidates}
         candidates += [
             person

@@ -248,9 +248,9 @@ class RequestedPerson(models.Model):
         return f"{self.person} in {self.request}"
 
 
-class RequestEventQuerySet(models.QuerySet):
+class RequestScopedQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Events of requests the user can see."""
+        """Rows about requests the user can see (events, status changes): the request's scope."""
         return self.filter(request__in=GovernmentRequest.objects.visible_to(user))
 
 
@@ -269,7 +269,7 @@ class RequestEvent(PublicModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
 
-    objects = RequestEventQuerySet.as_manager()
+    objects = RequestScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -300,7 +300,7 @@ class RequestStatusChange(models.Model):
     note = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
-    objects = RequestEventQuerySet.as_manager()
+    objects = RequestScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("request status change")

@@ -10,7 +10,7 @@ every page that shows L3 fields records the reading.
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,13 +22,13 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.core import audit
+from casework.core.editing import conflict_rows, display_value, rebased_data
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
@@ -95,25 +95,6 @@ def _scoped_person(request: HttpRequest, kind: RecordKind, public_id: UUID, acti
 
 def _scoped_record(request: HttpRequest, kind: RecordKind, person: Person, record_id: UUID) -> Any:
     return kind.model.objects.visible_to(request.user).filter(person=person, public_id=record_id).first()
-
-
-def display_value(record: models.Model, name: str) -> str:
-    """A field's value as a caseworker reads it (labels of choices, names of States, local dates)."""
-    model_field = record._meta.get_field(name)
-    value = getattr(record, name)
-    if value in (None, "") or (isinstance(model_field, models.FileField) and not value):
-        return "—"
-    if model_field.choices:
-        return str(getattr(record, f"get_{name}_display")())
-    if hasattr(value, "name") and hasattr(value, "code"):  # a country
-        return str(value.name)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(model_field, models.FileField):
-        return _("attached")
-    return str(value)
 
 
 def _apply_errors(form: forms.BaseForm, exc: Exception) -> None:
@@ -319,15 +300,8 @@ def _render_conflict(
     changed = selectors.record_changes_since(record=current, updated_at=expected)
     if changed is None:
         changed = reported
-    hidden = hidden_fields_for(request.user, kind.model)
-    conflicts = [
-        (kind.model._meta.get_field(name).verbose_name, display_value(current, name))
-        for name in changed
-        if name not in hidden
-    ]
-    data = form.data.copy()
-    data["version"] = current.updated_at.isoformat()
-    form = kind.edit_form(data, instance=current, user=request.user)
+    conflicts = conflict_rows(current, changed, user=request.user)
+    form = kind.edit_form(rebased_data(form.data, current), instance=current, user=request.user)
     form.is_valid()
     return _render_edit(request, kind, person, current, form, status=409, conflict=True, conflicts=conflicts)
 
@@ -511,7 +485,6 @@ def _alias_rows(formset: Any, aliases: list[Alias]) -> list[dict[str, Any]]:
 def _alias_conflicts(request: HttpRequest, person: Person, formset: Any) -> tuple[Any, list[tuple[str, list]]]:
     """What others changed in the posted aliases, and the formset rebound to the current versions."""
     current = {alias.public_id: alias for alias in Alias.objects.filter(person=person)}
-    hidden = hidden_fields_for(request.user, Alias)
     conflicts: list[tuple[str, list]] = []
     data = request.POST.copy()
     for index, form in enumerate(formset.forms):
@@ -526,12 +499,7 @@ def _alias_conflicts(request: HttpRequest, person: Person, formset: Any) -> tupl
             continue
         if alias.updated_at != form.cleaned_data.get("version"):
             changed = selectors.record_changes_since(record=alias, updated_at=form.cleaned_data["version"]) or []
-            values = [
-                (Alias._meta.get_field(name).verbose_name, display_value(alias, name))
-                for name in changed
-                if name not in hidden
-            ]
-            conflicts.append((alias.name, values))
+            conflicts.append((alias.name, conflict_rows(alias, changed, user=request.user)))
         data[f"aliases-{index}-version"] = alias.updated_at.isoformat()
     rebound = AliasRowFormSet(data, prefix="aliases", form_kwargs={"user": request.user})
     rebound.is_valid()

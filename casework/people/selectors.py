@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from casework.camps.models import Facility, FacilityControlPeriod
 from casework.camps.selectors import in_control_on
+from casework.core.editing import changes_since
 from casework.people.choices import AGE_BANDS, CaseStatus, Sex
 from casework.people.filters import age_band_bounds
 from casework.people.models import (
@@ -219,16 +220,9 @@ def possible_duplicates(*, user: Any, person: Person, other_names: list[str] | t
 
 
 def person_changes_since(*, person: Person, updated_at: datetime) -> list[str] | None:
-    """Names of the fields of `person` that differ from its version saved at `updated_at`.
-
-    None when that version is not in the history (then the caller falls back to what the service
-    reported). Reads the history table: one query.
-    """
-    version = person.history.filter(updated_at=updated_at).order_by("-history_id").first()
-    if version is None:
-        return None
+    """Names of the fields of `person` that differ from its version saved at `updated_at` (None: not in history)."""
     fields = [f for f in Person._meta.concrete_fields if f.name not in _UNTRACKED_CHANGES]
-    return [f.name for f in fields if getattr(version, f.attname) != getattr(person, f.attname)]
+    return changes_since(person, updated_at=updated_at, fields=fields)
 
 
 # Fields that change as a consequence of others, or are bookkeeping rather than content.
@@ -238,18 +232,9 @@ _UNTRACKED_CHANGES = frozenset(
 
 
 def record_changes_since(*, record: Any, updated_at: datetime) -> list[str] | None:
-    """Names of the editable fields of a person's record that differ from its version saved at `updated_at`.
-
-    None when that version is not in the history. Reads the history table: one query.
-    """
-    version = record.history.filter(updated_at=updated_at).order_by("-history_id").first()
-    if version is None:
-        return None
-    return [
-        field.name
-        for field in type(record)._meta.concrete_fields
-        if field.editable and getattr(version, field.attname) != getattr(record, field.attname)
-    ]
+    """Names of the editable fields of a person's record that differ from its version saved at `updated_at`."""
+    fields = [f for f in type(record)._meta.concrete_fields if f.editable]
+    return changes_since(record, updated_at=updated_at, fields=fields)
 
 
 # --- Facilities: current population ----------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import csv
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +14,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -23,11 +22,12 @@ from django_countries import countries
 from django_filters.views import FilterView
 
 from casework.core import audit
+from casework.core.editing import conflict_rows, rebased_data
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.forms import uuids_in
 from casework.core.pagination import KeysetPaginator
-from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read
+from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
 from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet, picker_candidates
@@ -361,25 +361,6 @@ class PersonCreateView(PermissionRequiredMixin, View):
         return render(self.request, self.template_name, {"is_create": True, **context})
 
 
-def _display_value(person: Person, name: str) -> str:
-    """A field's current value as a caseworker reads it (labels of choices, names of States)."""
-    field = Person._meta.get_field(name)
-    value = getattr(person, name)
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return str(getattr(person, f"get_{name}_display")())
-    if name == "assigned_to":
-        return value.get_username()
-    if name == "country_of_birth":
-        return str(value.name)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
 class PersonUpdateView(PermissionRequiredMixin, View):
     """Edit the person's own fields with optimistic concurrency.
 
@@ -424,15 +405,8 @@ class PersonUpdateView(PermissionRequiredMixin, View):
         changed = selectors.person_changes_since(person=current, updated_at=expected)
         if changed is None:
             changed = reported
-        hidden = hidden_fields_for(self.request.user, Person)
-        conflicts = [
-            (Person._meta.get_field(name).verbose_name, _display_value(current, name))
-            for name in changed
-            if name not in hidden
-        ]
-        data = form.data.copy()
-        data["version"] = current.updated_at.isoformat()
-        form = PersonUpdateForm(data, instance=current, user=self.request.user)
+        conflicts = conflict_rows(current, changed, user=self.request.user)
+        form = PersonUpdateForm(rebased_data(form.data, current), instance=current, user=self.request.user)
         form.is_valid()
         return self.render(person=current, form=form, conflicts=conflicts, conflict=True, status=409)
 

@@ -106,7 +106,8 @@ def test_override_recipients_decide_who_is_told(org_a, caseworker_a):
     factories.RequestedPersonFactory(request=request, person__assigned_to=caseworker_a)
     sweep(D)
     reminder = Reminder.objects.get()
-    assert (reminder.recipient, reminder.notify_mailbox, reminder.notify_supervisors) == (None, True, False)
+    # Nothing reads an organisation mailbox: a reminder addressed only to it goes to the supervisors.
+    assert (reminder.recipient, reminder.notify_supervisors) == (None, True)
 
 
 def test_a_second_default_rule_for_the_same_kind_is_refused():
@@ -208,7 +209,7 @@ def test_the_database_refuses_the_same_occurrence_twice(org_a):
     }
     Reminder.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Reminder.objects.create(**fields, notify_mailbox=True)
+        Reminder.objects.create(**fields, notify_supervisors=True)
 
 
 def test_dry_run_says_what_would_be_raised_and_writes_nothing(org_a):

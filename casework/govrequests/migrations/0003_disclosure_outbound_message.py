@@ -1,28 +1,11 @@
-"""Moving OutboundMessage to the outbox app, step 2 of 3: the link to the e-mail moves onto the disclosure.
+"""Moving OutboundMessage to the outbox app, step 2 of 4: the disclosure gets its link to the e-mail.
 
-`Disclosure.outbound_message` is added and every existing link (the old column
-`outbox_outboundmessage.disclosure_id`, still there) is copied into it; backwards, copied back.
+`0004_copy_outbound_message_links` fills it (a migration of its own: on PostgreSQL a table with
+pending deferred-constraint events of an UPDATE cannot be altered in the same transaction).
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-FORWARD = """
-UPDATE govrequests_disclosure
-SET outbound_message_id = (
-    SELECT m.id FROM outbox_outboundmessage m WHERE m.disclosure_id = govrequests_disclosure.id
-)
-WHERE EXISTS (SELECT 1 FROM outbox_outboundmessage m WHERE m.disclosure_id = govrequests_disclosure.id)
-"""
-
-BACKWARD = """
-UPDATE outbox_outboundmessage
-SET disclosure_id = (
-    SELECT d.id FROM govrequests_disclosure d WHERE d.outbound_message_id = outbox_outboundmessage.id
-)
-WHERE EXISTS (SELECT 1 FROM govrequests_disclosure d WHERE d.outbound_message_id = outbox_outboundmessage.id)
-"""
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -44,5 +27,4 @@ class Migration(migrations.Migration):
                 verbose_name="outbound message",
             ),
         ),
-        migrations.RunSQL(FORWARD, BACKWARD, elidable=False),
     ]

@@ -1,8 +1,8 @@
-"""Moving OutboundMessage to the outbox app, step 1 of 3: the table takes the outbox app's name.
+"""Moving OutboundMessage to the outbox app, step 1 of 4: the table takes the outbox app's name.
 
-Then `outbox.0001_initial` takes the model over (state only), `govrequests.0003` moves the link to
-the disclosure onto `Disclosure.outbound_message` (copying every link), and `reminders.0007` drops
-the old column and the model from this app's state. No row is copied, so none can be lost.
+Then `outbox.0001_initial` takes the model over (state only), `govrequests.0003`/`0004` move the
+link to the disclosure onto `Disclosure.outbound_message` (copying every link), and `reminders.0007`
+drops the old column and the model from this app's state. No row is copied, so none can be lost.
 """
 
 from django.conf import settings

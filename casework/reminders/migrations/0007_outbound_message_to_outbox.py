@@ -1,6 +1,6 @@
-"""Moving OutboundMessage to the outbox app, step 3 of 3: the old link column goes, and the model leaves this app.
+"""Moving OutboundMessage to the outbox app, step 4 of 4: the old link column goes, and the model leaves this app.
 
-The link was copied onto `Disclosure.outbound_message` by `govrequests.0003`. The table stays
+The link was copied onto `Disclosure.outbound_message` by `govrequests.0004`. The table stays
 (it is `outbox.OutboundMessage`'s now). Also drops `Reminder.notify_mailbox`: nothing read it, and
 a reminder addressed to nobody else now goes to the supervisors.
 """
@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("reminders", "0006_outbound_message_table_to_outbox"),
-        ("govrequests", "0003_disclosure_outbound_message"),
+        ("govrequests", "0004_copy_outbound_message_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

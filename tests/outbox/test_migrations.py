@@ -73,6 +73,9 @@ def test_messages_and_their_disclosure_links_survive_the_move_forwards_and_backw
 
         back_apps = _migrate(BEFORE)
         old_message = back_apps.get_model("reminders", "OutboundMessage")
-        assert dict(old_message.objects.values_list("pk", "disclosure_id")) == {letter_id: disclosure_id, digest_id: None}
+        assert dict(old_message.objects.values_list("pk", "disclosure_id")) == {
+            letter_id: disclosure_id,
+            digest_id: None,
+        }
     finally:
         _migrate(_leaves())

@@ -130,29 +130,13 @@ def parts(message: Message) -> dict[str, str]:
 
 def due_reminder(user, *, due_on=D) -> Reminder:
     person = factories.PersonFactory(organisation=user.organisation, assigned_to=user, given_name_lat="Fatima")
-    return Reminder.objects.create(
-        kind=RuleKind.CASE_INACTIVE,
-        organisation=user.organisation,
-        person=person,
-        subject_key=f"person:{person.pk}",
-        recipient=user,
-        due_on=due_on,
-        offset_days=30,
+    return factories.ReminderFactory(
+        kind=RuleKind.CASE_INACTIVE, person=person, recipient=user, due_on=due_on, offset_days=30
     )
 
 
 def make_message(user, key: str = "test:1") -> OutboundMessage:
-    return OutboundMessage.objects.create(
-        organisation=user.organisation,
-        recipient=user,
-        to_email=user.email,
-        language="en",
-        template="digest",
-        idempotency_key=key,
-        subject="Casework: 1 reminder due",
-        body_text="1 reminder needs your attention.",
-        body_html="<p>1 reminder needs your attention.</p>",
-    )
+    return factories.OutboundMessageFactory(recipient=user, idempotency_key=key)
 
 
 # --- In process, real SMTP server -------------------------------------------------------------

@@ -42,17 +42,8 @@ def flaky(settings):
 
 
 def make_message(user, *, key: str = "test:1", **fields) -> OutboundMessage:
-    defaults = {
-        "organisation": user.organisation,
-        "recipient": user,
-        "to_email": user.email,
-        "language": "en",
-        "template": "digest",
-        "subject": "Casework: 1 reminder due",
-        "body_text": "1 reminder",
-        "body_html": "<p>1 reminder</p>",
-    }
-    return OutboundMessage.objects.create(idempotency_key=key, **{**defaults, **fields})
+    fields = {"recipient": user, "organisation": user.organisation, "to_email": user.email, **fields}
+    return factories.OutboundMessageFactory(idempotency_key=key, **fields)
 
 
 def test_messages_are_visible_to_their_organisation_and_to_superusers(caseworker_a, caseworker_b, superuser):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casework.reminders.choices import ReminderStatus, RuleKind
 from casework.reminders.models import Reminder, ReminderRule
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,7 @@ def _static_without_manifest(settings):
 
 
 def _reminder(person) -> Reminder:
-    return Reminder.objects.create(
-        kind=RuleKind.CASE_INACTIVE,
-        organisation=person.organisation,
-        person=person,
-        subject_key=f"person:{person.pk}",
-        due_on=date(2025, 6, 2),
-        offset_days=30,
-    )
+    return factories.ReminderFactory(person=person, kind=RuleKind.CASE_INACTIVE, due_on=date(2025, 6, 2))
 
 
 def _grant(user, *codenames: str) -> None:

@@ -31,13 +31,10 @@ _offsets = itertools.count(1)  # distinct occurrences: the database refuses the 
 def make_reminder(
     *, kind=K.CASE_INACTIVE, person=None, gov_request=None, recipient=None, due_on=D, deadline_on=None, **extra
 ) -> Reminder:
-    subject = person or gov_request
-    return Reminder.objects.create(
+    return factories.ReminderFactory(
         kind=kind,
-        organisation=subject.organisation,
         person=person,
         gov_request=gov_request,
-        subject_key=f"person:{person.pk}" if person else f"request:{gov_request.pk}",
         recipient=recipient,
         due_on=due_on,
         deadline_on=deadline_on,

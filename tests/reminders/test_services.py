@@ -242,15 +242,8 @@ def test_system_actor_is_an_inactive_superuser_without_password():
 
 
 def _reminder(person, *, kind=K.CASE_INACTIVE, due_on=D, **extra) -> Reminder:
-    return Reminder.objects.create(
-        kind=kind,
-        organisation=person.organisation,
-        person=person,
-        subject_key=f"person:{person.pk}",
-        due_on=due_on,
-        offset_days=30,
-        recipient=person.assigned_to,
-        **extra,
+    return factories.ReminderFactory(
+        kind=kind, person=person, due_on=due_on, offset_days=30, recipient=person.assigned_to, **extra
     )
 
 

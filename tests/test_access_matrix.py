@@ -19,6 +19,7 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.outbox.models import OutboundMessage
 from casework.people.models import (
     Alias,
     Assessment,
@@ -31,6 +32,7 @@ from casework.people.models import (
     Person,
     PersonStatusChange,
 )
+from casework.reminders.models import Reminder
 from casework.screenings.models import Screening
 from tests import factories
 
@@ -86,6 +88,9 @@ def _records_about(person, org):
         ),
         HandoverOperation: operation,
         HandoverPerson: factories.HandoverPersonFactory(operation=operation, person=person),
+        Reminder: factories.ReminderFactory(person=person, recipient=person.assigned_to),
+        # Addressed to the case's caseworker: assigned-only users see the e-mails addressed to them only.
+        OutboundMessage: factories.OutboundMessageFactory(recipient=person.assigned_to),
     }
 
 
@@ -135,6 +140,8 @@ MODELS = [
     AuthorityFollowUp,
     Disclosure,
     DisclosedPerson,
+    Reminder,
+    OutboundMessage,
 ]
 
 

@@ -43,6 +43,7 @@ from casework.demo.data import Country
 from casework.govrequests.choices import AuthorityKind, Channel, Decision, EventKind, HandoverStatus
 from casework.govrequests.choices import RequestStatus as RS
 from casework.govrequests.models import (
+    Disclosure,
     GovernmentAuthority,
     GovernmentRequest,
     HandoverOperation,
@@ -51,6 +52,7 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.outbox.models import OutboundMessage
 from casework.people.choices import (
     AliasKind,
     AssessmentKind,
@@ -1814,9 +1816,15 @@ def delete_case_data() -> int:
     deleted = 0
     with transaction.atomic():
         tables = set(connection.introspection.table_names())
+        # Follow-up letters to authorities list persons: they go with the disclosures that point to them.
+        letters = []
+        if Disclosure._meta.db_table in tables:
+            letters = list(Disclosure.objects.exclude(outbound_message=None).values_list("outbound_message", flat=True))
         for model in _case_data_models():
             if model._meta.db_table in tables:  # an app whose migrations have not run yet has no table
                 deleted += model._base_manager.all()._raw_delete(model._base_manager.db)
+        if letters:
+            deleted += OutboundMessage.objects.filter(pk__in=letters)._raw_delete(OutboundMessage.objects.db)
         Organisation.objects.update(last_case_number=0)
     return deleted
 

@@ -49,6 +49,7 @@ class ReminderRuleAdmin(AuditedModelAdmin):
 @admin.register(StateAgeLimit)
 class StateAgeLimitAdmin(ReferenceDataScopeMixin, AuditedModelAdmin):
     list_display = ("country", "age_limit", "note")
+    list_select_related = ()  # no relation to follow
     search_fields = ("country", "note")
     ordering = ("country",)
 

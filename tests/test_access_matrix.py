@@ -46,9 +46,7 @@ def _records_about(person, org):
     sibling = factories.PersonFactory(organisation=org, assigned_to=person.assigned_to)
     covered = factories.RequestedPersonFactory(request=request, person=person)
     # Sent, so that two record sets of one organisation and authority do not meet the one-open-draft rule.
-    followup = AuthorityFollowUp.objects.create(
-        organisation=org, authority=request.authority, refreshed_at=timezone.now(), status="sent"
-    )
+    followup = factories.AuthorityFollowUpFactory(organisation=org, authority=request.authority, status="sent")
     FollowUpItem.objects.create(followup=followup, requested_person=covered)
     disclosure = Disclosure.objects.create(
         organisation=org,

@@ -55,9 +55,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
     factories.RequestedPersonFactory(request=request, person=person)
     operation = factories.HandoverOperationFactory(organisation=org, request=request)
     factories.HandoverPersonFactory(operation=operation, person=person)
-    followup = AuthorityFollowUp.objects.create(
-        organisation=org, authority=request.authority, refreshed_at=timezone.now()
-    )
+    followup = factories.AuthorityFollowUpFactory(organisation=org, authority=request.authority)
     FollowUpItem.objects.create(followup=followup, requested_person=request.covered.get())
     disclosure = Disclosure.objects.create(
         organisation=org,

@@ -172,7 +172,7 @@ def test_database_refuses_a_second_open_draft_for_the_same_authority(world, org_
     draft = draft_for(org_a, authority, caseworker_a)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        AuthorityFollowUp.objects.create(organisation=org_a, authority=authority, refreshed_at=draft.refreshed_at)
+        factories.AuthorityFollowUpFactory(organisation=org_a, authority=authority, refreshed_at=draft.refreshed_at)
 
 
 def test_a_sent_draft_does_not_block_the_next_one(world, org_a, authority, caseworker_a):

@@ -1,7 +1,7 @@
 """A broker outage after commit: the work is committed, the message stays queued, the stale requeue sends it.
 
-The broker is the outside world here: its outage is a `send_outbound_message.apply_async` that
-raises kombu's OperationalError, as Celery does when it cannot connect. Transactional tests, so
+The broker is the outside world here: its outage is a `send_outbound_message.delay` that raises
+kombu's OperationalError, as Celery does when it cannot connect. Transactional tests, so
 that commits (and the enqueue after them) happen as in production.
 """
 
@@ -28,21 +28,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def broker_down():
-    """Every enqueue of the delivery task fails as when the broker cannot be reached."""
+    """Every enqueue of the delivery task fails as when the broker cannot be reached (inside `send_in_process`)."""
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    return mock.patch.object(tasks.send_outbound_message, "apply_async", side_effect=refused)
+    return mock.patch.object(tasks.send_outbound_message, "delay", side_effect=refused)
 
 
-def _requeue_after_an_hour(message) -> int:
-    """Run the beat task, the broker back, once the message is stale (its task was never enqueued)."""
+def _requeue_after_an_hour(message, send_in_process) -> int:
+    """Run the beat task, the broker back (`send_in_process`), once the message is stale (never enqueued)."""
     OutboundMessage.objects.filter(pk=message.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     assert message.pk in selectors.outbound_stale_queued_ids()
-    # The broker is back: `delay` runs the task in this process.
-    with mock.patch.object(
-        tasks.send_outbound_message, "delay", side_effect=lambda pk: tasks.send_outbound_message(pk)
-    ) as delay:
-        requeued = tasks.requeue_stale_outbound_messages()
-    delay.assert_called_once_with(message.pk)
+    requeued = tasks.requeue_stale_outbound_messages()
+    send_in_process.assert_called_once_with(message.pk)
     return requeued
 
 
@@ -52,6 +48,7 @@ def test_a_follow_up_sent_while_the_broker_is_down_is_recorded_queued_and_sent_l
     world,  # noqa: F811 (fixture)
     draft,  # noqa: F811 (fixture)
     caplog,
+    send_in_process,
 ):
     client = client_for(caseworker_a)
 
@@ -74,14 +71,14 @@ def test_a_follow_up_sent_while_the_broker_is_down_is_recorded_queued_and_sent_l
     assert not any(p.case_number in logged for p in world["pending"])
     assert not mail.outbox
 
-    assert _requeue_after_an_hour(message) == 1
+    assert _requeue_after_an_hour(message, send_in_process) == 1
 
     message.refresh_from_db()
     assert message.status == OutboundStatus.SENT
     assert [m.to for m in mail.outbox] == [["mfa@fr.example"]]
 
 
-def test_a_digest_built_while_the_broker_is_down_stays_queued_for_the_requeue(caseworker_a, person_a):
+def test_a_digest_built_while_the_broker_is_down_stays_queued_for_the_requeue(caseworker_a, person_a, send_in_process):
     today = timezone.localdate()
     factories.ReminderFactory(person=person_a, recipient=caseworker_a, due_on=today)
 
@@ -90,6 +87,6 @@ def test_a_digest_built_while_the_broker_is_down_stays_queued_for_the_requeue(ca
 
     assert enqueue.call_count == 1
     assert message.status == OutboundStatus.QUEUED
-    assert _requeue_after_an_hour(message) == 1
+    assert _requeue_after_an_hour(message, send_in_process) == 1
     message.refresh_from_db()
     assert message.status == OutboundStatus.SENT

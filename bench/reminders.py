@@ -16,7 +16,7 @@ postgres://postgres@127.0.0.1:5432/casework_bench.)
      raise nothing and mark nothing (the script stops with an error otherwise);
    * the weekly report of an organisation: `reports.selectors.weekly_summary` + the tables rendered
      + `reports.xlsx.weekly_report_xlsx` (the bytes of the attachment), and the whole
-     `reminders.services.weekly_report_build` (one e-mail per supervisor, rendered, with the XLSX;
+     `reports.services.weekly_report_build` (one e-mail per supervisor, rendered, with the XLSX;
      only for an organisation with a supervisor), for the organisation closest to 10,000 persons
      and for the largest one;
    * the daily digest (`reminders.services.digest_build_for_user`) of the caseworker with the most
@@ -255,8 +255,8 @@ def weekly_reports(today: date, organisations: list, *, warmup: int, rounds: int
     """The weekly report of each organisation: summary + XLSX bytes, and the whole e-mail build."""
     from django.utils import translation
 
-    from casework.reminders.services import weekly_report_build, weekly_report_recipients
-    from casework.reports.selectors import weekly_summary
+    from casework.reports.selectors import weekly_report_recipients, weekly_summary
+    from casework.reports.services import weekly_report_build
     from casework.reports.xlsx import weekly_report_xlsx
 
     results = []

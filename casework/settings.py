@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "simple_history",
     "casework.core",
     "casework.accounts",
+    "casework.outbox",
     "casework.camps",
     "casework.people",
     "casework.screenings",
     "casework.govrequests",
     "casework.reminders",
+    "casework.reports",
     "casework.pages",
     "casework.demo",
 ]
@@ -239,12 +241,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Mondays, after the digests: each organisation's supervisors get the weekly report (with XLSX).
     "email-weekly-reports": {
-        "task": "casework.reminders.tasks.email_weekly_reports",
+        "task": "casework.reports.tasks.email_weekly_reports",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
-    # E-mails whose delivery task was lost (e.g. the broker was down when it was enqueued).
+    # E-mails whose delivery task was lost or never enqueued (e.g. the broker was down at commit).
     "requeue-stale-outbound-messages": {
-        "task": "casework.reminders.tasks.requeue_stale_outbound_messages",
+        "task": "casework.outbox.tasks.requeue_stale_outbound_messages",
         "schedule": crontab(minute="*/15"),
     },
 }

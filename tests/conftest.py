@@ -122,3 +122,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def send_in_process():
+    """Deliver in this process: `send_outbound_message.delay` runs the task (no broker, no eager mode).
+
+    Yields the patched `delay`, so a test can count the enqueues.
+    """
+    from unittest import mock
+
+    from casework.outbox import tasks
+
+    with mock.patch.object(
+        tasks.send_outbound_message, "delay", side_effect=lambda pk: tasks.send_outbound_message(pk)
+    ) as delay:
+        yield delay

@@ -5,11 +5,13 @@ from datetime import date, timedelta
 import factory
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from casework.accounts.models import Organisation, User
 from casework.camps.models import ControllingAuthority, Facility, FacilityControlPeriod, FacilitySection
 from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
 from casework.govrequests.models import (
+    AuthorityFollowUp,
     GovernmentAuthority,
     GovernmentRequest,
     HandoverOperation,
@@ -17,6 +19,7 @@ from casework.govrequests.models import (
     RequestedPerson,
     RequestEvent,
 )
+from casework.outbox.models import OutboundMessage
 from casework.people.choices import DatePrecision, Relation, Sex
 from casework.people.models import (
     Alias,
@@ -29,6 +32,8 @@ from casework.people.models import (
     NationalityClaim,
     Person,
 )
+from casework.reminders.choices import RuleKind
+from casework.reminders.models import Reminder, subject_key_for
 from casework.screenings.models import Screening
 
 PASSWORD = "test-password-123"
@@ -271,3 +276,56 @@ class HandoverPersonFactory(factory.django.DjangoModelFactory):
 
     operation = factory.SubFactory(HandoverOperationFactory)
     person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..operation.organisation"))
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """A reminder about a person (pass `gov_request=` and `person=None` for one about a request).
+
+    Each one is a distinct occurrence (its own offset) unless `offset_days` is given: the database
+    refuses the same kind, subject, due date and offset twice.
+    """
+
+    class Meta:
+        model = Reminder
+
+    kind = RuleKind.CASE_INACTIVE
+    person = factory.SubFactory(PersonFactory)
+    gov_request = None
+    organisation = factory.LazyAttribute(lambda o: (o.person or o.gov_request).organisation)
+    subject_key = factory.LazyAttribute(
+        lambda o: subject_key_for(
+            person_id=o.person.pk if o.person else None, gov_request_id=o.gov_request.pk if o.gov_request else None
+        )
+    )
+    recipient = None
+    due_on = date(2025, 6, 2)
+    deadline_on = None
+    offset_days = factory.Sequence(lambda n: 30 + n)
+
+
+class OutboundMessageFactory(factory.django.DjangoModelFactory):
+    """A recorded, queued e-mail to a user (a digest), rendered by hand: no template is read."""
+
+    class Meta:
+        model = OutboundMessage
+
+    recipient = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda o: o.recipient.organisation)
+    to_email = factory.LazyAttribute(lambda o: o.recipient.email)
+    language = "en"
+    template = "digest"
+    idempotency_key = factory.Sequence(lambda n: f"test:{n}")
+    subject = "Casework: 1 reminder due"
+    body_text = "1 reminder needs your attention."
+    body_html = "<p>1 reminder needs your attention.</p>"
+
+
+class AuthorityFollowUpFactory(factory.django.DjangoModelFactory):
+    """An open follow-up draft without items (add FollowUpItem rows, or use `services.followup_draft_for`)."""
+
+    class Meta:
+        model = AuthorityFollowUp
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    authority = factory.SubFactory(GovernmentAuthorityFactory)
+    refreshed_at = factory.LazyFunction(timezone.now)

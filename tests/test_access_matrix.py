@@ -19,6 +19,7 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.outbox.models import OutboundMessage
 from casework.people.models import (
     Alias,
     Assessment,
@@ -31,6 +32,7 @@ from casework.people.models import (
     Person,
     PersonStatusChange,
 )
+from casework.reminders.models import Reminder
 from casework.screenings.models import Screening
 from tests import factories
 
@@ -44,9 +46,7 @@ def _records_about(person, org):
     sibling = factories.PersonFactory(organisation=org, assigned_to=person.assigned_to)
     covered = factories.RequestedPersonFactory(request=request, person=person)
     # Sent, so that two record sets of one organisation and authority do not meet the one-open-draft rule.
-    followup = AuthorityFollowUp.objects.create(
-        organisation=org, authority=request.authority, refreshed_at=timezone.now(), status="sent"
-    )
+    followup = factories.AuthorityFollowUpFactory(organisation=org, authority=request.authority, status="sent")
     FollowUpItem.objects.create(followup=followup, requested_person=covered)
     disclosure = Disclosure.objects.create(
         organisation=org,
@@ -86,6 +86,9 @@ def _records_about(person, org):
         ),
         HandoverOperation: operation,
         HandoverPerson: factories.HandoverPersonFactory(operation=operation, person=person),
+        Reminder: factories.ReminderFactory(person=person, recipient=person.assigned_to),
+        # Addressed to the case's caseworker: assigned-only users see the e-mails addressed to them only.
+        OutboundMessage: factories.OutboundMessageFactory(recipient=person.assigned_to),
     }
 
 
@@ -135,6 +138,8 @@ MODELS = [
     AuthorityFollowUp,
     Disclosure,
     DisclosedPerson,
+    Reminder,
+    OutboundMessage,
 ]
 
 

@@ -50,15 +50,8 @@ PROJECT_MODULES = {"settings", "urls", "celery", "wsgi", "__init__"}
 
 # Violations owned by another change in flight; each must be removed, never added to.
 KNOWN_VIOLATIONS_TO_REMOVE: set[tuple[str, str]] = {
-    # govrequests sends follow-up letters through the outbox that still lives in reminders; it leaves
-    # when OutboundMessage moves to the low app `casework/outbox` (issue 8, "Give e-mail its own app").
-    ("casework/govrequests/services.py", "casework.reminders.services"),
-    # The weekly report is built in reminders from reports' selectors (same layer); issue 8 moves the
-    # building into `reports` with the outbox change above.
-    ("casework/reminders/services.py", "casework.reports.selectors"),
-    ("casework/reminders/services.py", "casework.reports.xlsx"),
     # The audit trail (core) keeps the organisation whose data was touched as a foreign key to accounts.
-    # Left for the lead: removing it moves AuditEvent (and `audit.record`) out of core, or the column to an id.
+    # To remove: the column becomes a plain id (core sits below accounts), see issue 8.
     ("casework/core/models.py", "accounts.Organisation"),
 }
 

@@ -2,7 +2,7 @@
 
 Terms: a user's *preferences* are the interface language (applied on every request by
 `casework.accounts.middleware.UserLanguageMiddleware`) and how often they get the e-mail digest
-of their reminders (`digest_frequency`, read by `casework.reminders.services.digest_is_due`).
+of their reminders (`digest_frequency`, read by `casework.reminders.selectors.digest_is_due`).
 """
 
 from typing import Any

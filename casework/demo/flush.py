@@ -7,7 +7,8 @@ from django.apps import apps
 from django.db import connection, models, transaction
 
 from casework.accounts.models import Organisation
-from casework.govrequests.models import DisclosurePolicy, GovernmentAuthority, GovernmentRequest
+from casework.govrequests.models import Disclosure, DisclosurePolicy, GovernmentAuthority, GovernmentRequest
+from casework.outbox.models import OutboundMessage
 from casework.people.models import Household, Person
 
 # Every row of these apps is case data (persons, households, requests and what hangs on them)...
@@ -30,9 +31,16 @@ def delete_case_data() -> int:
     deleted = 0
     with transaction.atomic():
         tables = set(connection.introspection.table_names())
+        # Follow-up letters to authorities list persons: they go with the disclosures that point to them
+        # (the key runs from the disclosure to its e-mail, so the walk below does not find them).
+        letters = []
+        if Disclosure._meta.db_table in tables:
+            letters = list(Disclosure.objects.exclude(outbound_message=None).values_list("outbound_message", flat=True))
         for rows in _case_rows():
             if rows.model._meta.db_table in tables:  # an app whose migrations have not run yet has no table
                 deleted += rows._raw_delete(rows.db)
+        if letters:
+            deleted += OutboundMessage.objects.filter(pk__in=letters)._raw_delete(OutboundMessage.objects.db)
         Organisation.objects.update(last_case_number=0)
     return deleted
 
@@ -42,8 +50,7 @@ def _case_rows() -> list[models.QuerySet]:
 
     Every row of the case apps but their reference data, history tables and auto-created
     many-to-many tables (a disclosure's requests) included; and, in any other app, the rows that
-    point by a foreign or one-to-one key to a deleted row (a reminder about a person, the e-mail that
-    carried a disclosure), followed until nothing new turns up. Rows of those models that point to
+    point by a foreign or one-to-one key to a deleted row (a reminder about a person), followed until nothing new turns up. Rows of those models that point to
     nothing deleted stay (the weekly report's e-mail). Audit events name their target by a generic
     key, not a foreign key: the audit trail stays.
 

@@ -596,6 +596,16 @@ class Disclosure(PublicModel):
     basis = models.TextField(_("basis"), blank=True)
     persons = models.ManyToManyField(Person, through="DisclosedPerson", related_name="disclosures")
     requests = models.ManyToManyField(GovernmentRequest, related_name="disclosures", verbose_name=_("requests"))
+    # The e-mail that carried it (record-then-send, see `casework.outbox`).
+    outbound_message = models.OneToOneField(
+        "outbox.OutboundMessage",
+        verbose_name=_("outbound message"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosure",
+        editable=False,
+    )
 
     objects = DisclosureQuerySet.as_manager()
 

@@ -6,14 +6,12 @@ its answer due date has passed. (Per-organisation and per-State intervals come w
 reminders app; these are the domain brief's defaults.)
 """
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from casework.govrequests.choices import (
@@ -35,6 +33,7 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.outbox.rendering import RenderedEmail, render_email
 from casework.people.choices import CaseStatus
 from casework.people.models import CustodyPeriod, FamilyLink, NationalityClaim, Person
 
@@ -456,25 +455,9 @@ def followup_letter(*, followup: AuthorityFollowUp, today: date | None = None) -
     )
 
 
-@dataclass(frozen=True)
-class RenderedLetter:
-    subject: str
-    text: str
-    html: str
-
-    @property
-    def digest(self) -> str:
-        """Fingerprint of exactly what would be sent: the send is refused if it changed since the review."""
-        return hashlib.sha256("\x00".join((self.subject, self.text, self.html)).encode()).hexdigest()
-
-
-def followup_render(letter: FollowUpLetter) -> RenderedLetter:
-    """Subject, text and HTML of the letter, rendered as `outbound_message_create` renders them."""
-    with translation.override(letter.language):
-        subject = " ".join(render_to_string(f"email/{letter.template}.subject.txt", letter.context).split())
-        text = render_to_string(f"email/{letter.template}.txt", letter.context)
-        html = render_to_string(f"email/{letter.template}.html", letter.context)
-    return RenderedLetter(subject=subject[:200], text=text, html=html)
+def followup_render(letter: FollowUpLetter) -> RenderedEmail:
+    """Subject, text and HTML of the letter, rendered by the outbox's one renderer (as it will be sent)."""
+    return render_email(template=letter.template, context=letter.context, language=letter.language)
 
 
 def disclosures_about(*, person: Person, user: Any) -> list[DisclosedPerson]:

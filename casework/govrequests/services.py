@@ -53,6 +53,7 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.outbox.services import outbound_message_create
 from casework.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -671,11 +672,8 @@ def followup_send(
             "fields": letter.fields,
         },
     )
-    # The outbound e-mail machinery belongs to the reminders app (record-then-send, claim, retries);
-    # imported here, at call time, because reminders imports this module.
-    from casework.reminders.services import outbound_message_create
-
-    outbound_message_create(
+    # Recorded now, delivered after commit (a broker outage leaves it queued for the stale-message requeue).
+    message, _created = outbound_message_create(
         idempotency_key=f"followup:{locked.pk}",
         organisation_id=locked.organisation_id,
         recipient=None,
@@ -684,8 +682,9 @@ def followup_send(
         context_ids={"followup": locked.pk, "disclosure": disclosure.pk, "requests": letter.request_ids},
         to_email=authority.email,
         language=letter.language,
-        disclosure_id=disclosure.pk,
     )
+    disclosure.outbound_message = message
+    disclosure.save(update_fields=["outbound_message"])
     return disclosure, True
 
 

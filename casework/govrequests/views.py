@@ -518,7 +518,7 @@ def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse
     if sent_now:
         messages.success(
             request,
-            _("Follow-up to %(authority)s sent to %(email)s; the disclosure is recorded.")
+            _("Follow-up to %(authority)s queued for sending to %(email)s; the disclosure is recorded.")
             % {"authority": disclosure.authority_name, "email": disclosure.to_email},
         )
     else:

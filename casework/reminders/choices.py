@@ -42,12 +42,3 @@ class ReminderStatus(models.TextChoices):
 
 # Not yet resolved: shown on the home, person and request pages.
 UNRESOLVED_STATUSES = frozenset({ReminderStatus.OPEN, ReminderStatus.ACKNOWLEDGED, ReminderStatus.SNOOZED})
-
-
-class OutboundStatus(models.TextChoices):
-    """Where an outbound e-mail is: queued → sending → sent, or failed after its last attempt."""
-
-    QUEUED = "queued", _("Queued")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")

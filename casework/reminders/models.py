@@ -8,13 +8,9 @@ override switches the reminder off for its scope.
 
 A *reminder* is one occurrence: one rule kind, about one person or request, falling due on one
 day at one offset. The database refuses the same occurrence twice (`reminder_unique_occurrence`).
-
-An *outbound message* is one e-mail, recorded (and rendered) before it is sent: its
-`idempotency_key` is unique, so the same e-mail is never created twice, and its status moves
-queued → sending → sent (or failed) by conditional updates, so it is never sent twice.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any, ClassVar, Self
 
 from django.conf import settings
@@ -30,7 +26,7 @@ from casework.core.models import PublicModel, TimeStampedModel
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.models import GovernmentRequest, RequestedPerson
 from casework.people.models import Person
-from casework.reminders.choices import SENSITIVE_KINDS, OutboundStatus, Recipient, ReminderStatus, RuleKind
+from casework.reminders.choices import SENSITIVE_KINDS, Recipient, ReminderStatus, RuleKind
 
 # Kinds that need `threshold`: an age in years, or the validity margin of a travel document in days.
 THRESHOLD_KINDS = frozenset({RuleKind.BOY_APPROACHING_11, RuleKind.MINOR_TURNING_18, RuleKind.TRAVEL_DOCUMENT_EXPIRING})
@@ -242,10 +238,9 @@ class Reminder(PublicModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reminders",
-        help_text=_("The assigned caseworker; empty when it goes to supervisors or the organisation mailbox only."),
+        help_text=_("The assigned caseworker; empty when it goes to the supervisors only."),
     )
     notify_supervisors = models.BooleanField(_("supervisors are told"), default=False)
-    notify_mailbox = models.BooleanField(_("organisation mailbox is told"), default=False)
     due_on = models.DateField(_("due on"))
     deadline_on = models.DateField(
         _("deadline"), null=True, blank=True, help_text=_("The date it counts towards: a court deadline, a birthday…")
@@ -290,7 +285,7 @@ class Reminder(PublicModel):
         indexes = [
             # The daily digest: a user's new and still-open reminders.
             models.Index(fields=["recipient", "status", "due_on"], name="reminder_recipient_due_idx"),
-            # Supervisors' and organisation-mailbox views.
+            # Supervisors' views.
             models.Index(fields=["organisation", "status", "due_on"], name="reminder_org_due_idx"),
         ]
 
@@ -308,115 +303,3 @@ def subject_key_for(*, person_id: int | None, gov_request_id: int | None) -> str
     if gov_request_id is not None:
         return f"request:{gov_request_id}"
     raise ValueError("a reminder is about a person or a request")
-
-
-class OutboundMessageQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Messages of the user's organisation (all for superusers); assigned-only users: those addressed to them.
-
-        A message's body may name persons outside an assigned-only user's caseload (a follow-up
-        letter lists every person of the organisation pending with an authority; a digest lists
-        its recipient's cases), so such users see their own e-mails only.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.organisation_id:
-            return self.none()
-        qs = self.filter(organisation_id=user.organisation_id)
-        if user.sees_assigned_only:
-            qs = qs.filter(recipient_id=user.pk)
-        return qs
-
-    def stuck(self, *, now: datetime | None = None) -> Self:
-        """Claimed for sending longer ago than any task may run: the worker died (see `OutboundMessage.is_stuck`)."""
-        return self.filter(status=OutboundStatus.SENDING, claimed_at__lt=(now or timezone.now()) - stuck_after())
-
-
-def stuck_after() -> timedelta:
-    """How long a message may stay "sending": the task time limit plus a margin; after it no worker can still hold it."""
-    return timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 360) + 60)
-
-
-class OutboundMessage(TimeStampedModel):
-    """One e-mail, rendered when it is created, and what happened to it.
-
-    Never personal data beyond the recipient's address: the subject is generic ("Casework: 3
-    reminders due"), `context_ids` holds ids only, and the bodies carry case numbers, never names
-    or L3 fields. The one exception is a follow-up letter to an authority (`disclosure` set): its
-    body carries the fields the organisation chose to disclose to it (never L3).
-    """
-
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="outbound_messages",
-    )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="outbound_messages",
-    )
-    to_email = models.EmailField(_("recipient e-mail"))
-    language = models.CharField(_("language"), max_length=8)
-    template = models.CharField(_("template"), max_length=60, help_text=_("Name under templates/email/."))
-    subject = models.CharField(_("subject"), max_length=200)
-    context_ids = models.JSONField(_("related objects (ids)"), default=dict, blank=True)
-    body_text = models.TextField(_("text body"))
-    body_html = models.TextField(_("HTML body"), blank=True)
-    # One optional file sent with the e-mail (the weekly report's XLSX); never personal data.
-    attachment = models.BinaryField(_("attachment"), null=True, blank=True, editable=False)
-    attachment_name = models.CharField(_("attachment file name"), max_length=100, blank=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED, editable=False
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
-    last_error = models.CharField(_("last error"), max_length=200, blank=True, editable=False)
-    # E.g. "digest:<user id>:<date>": the same e-mail is never created twice.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True, editable=False)
-    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True, editable=False)
-    # A follow-up letter to an authority: the disclosure it records (what went out, to whom).
-    disclosure = models.OneToOneField(
-        "govrequests.Disclosure",
-        verbose_name=_("disclosure"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="outbound_message",
-        editable=False,
-    )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
-
-    objects = OutboundMessageQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("outbound message")
-        verbose_name_plural = _("outbound messages")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(status__in=OutboundStatus.values), name="outbound_status_valid"),
-            models.CheckConstraint(
-                condition=~Q(status=OutboundStatus.SENT) | Q(sent_at__isnull=False), name="outbound_sent_has_date"
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.template} #{self.pk} ({self.get_status_display()})"
-
-    def is_stuck(self, *, now: datetime | None = None) -> bool:
-        """Still "sending" after any task must have ended: the worker died between claiming and marking it."""
-        return (
-            self.status == OutboundStatus.SENDING
-            and self.claimed_at is not None
-            and self.claimed_at < (now or timezone.now()) - stuck_after()
-        )
-
-    def can_resend(self, *, now: datetime | None = None) -> bool:
-        """Failed, or stuck in "sending": an admin may queue it again (explicitly, never automatically)."""
-        return self.status == OutboundStatus.FAILED or self.is_stuck(now=now)

@@ -38,3 +38,27 @@ def reminders_about_person(*, person: Any, user: Any) -> QuerySet[Reminder]:
 def reminders_about_request(*, gov_request: Any, user: Any) -> QuerySet[Reminder]:
     """Unresolved reminders about a request, for the request page."""
     return Reminder.objects.visible_to(user).open().filter(gov_request=gov_request).order_by("due_on", "pk")
+
+
+def digest_is_due(*, user: Any, today: date) -> bool:
+    """Whether the user gets a digest on `today`: daily every day, weekly on Mondays, off never."""
+    User = get_user_model()
+    if not user.is_active or not user.email or not user.organisation_id:
+        return False
+    if user.digest_frequency == User.DigestFrequency.DAILY:
+        return True
+    return user.digest_frequency == User.DigestFrequency.WEEKLY and today.weekday() == 0
+
+
+def digest_recipient_ids(*, today: date) -> list[int]:
+    """Ids of the users who get a digest on `today` (the digest itself decides whether anything is due)."""
+    User = get_user_model()
+    frequencies = [User.DigestFrequency.DAILY]
+    if today.weekday() == 0:
+        frequencies.append(User.DigestFrequency.WEEKLY)
+    return list(
+        User.objects.filter(is_active=True, organisation__isnull=False, digest_frequency__in=frequencies)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from casework.accounts import roles
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, Decision, HandoverStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestedPerson
 from casework.govrequests.selectors import ACKNOWLEDGEMENT_DAYS, DECISION_DAYS
@@ -230,4 +232,38 @@ def weekly_summary(*, organisation: Any, today: date) -> WeeklySummary:
     )
     return WeeklySummary(
         organisation_id=organisation.pk, organisation_code=organisation.code, today=today, tables=tables
+    )
+
+
+# --- Recipients of the weekly report -------------------------------------------------------------
+
+
+def weekly_report_recipients(*, organisation_id: int) -> list[Any]:
+    """The organisation's active supervisors with an e-mail address, in a stable order.
+
+    Supervisors limited to their assigned cases are left out: the report has the whole
+    organisation's exact figures, which they may not see.
+    """
+    return list(
+        get_user_model()
+        .objects.filter(
+            organisation_id=organisation_id, is_active=True, sees_assigned_only=False, groups__name=roles.SUPERVISOR
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def weekly_report_organisation_ids() -> list[int]:
+    """Organisations with at least one recipient of the weekly report (see `weekly_report_recipients`)."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True, organisation__isnull=False, sees_assigned_only=False, groups__name=roles.SUPERVISOR
+        )
+        .exclude(email="")
+        .order_by("organisation_id")
+        .values_list("organisation_id", flat=True)
+        .distinct()
     )

@@ -33,6 +33,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         HandoverOperation,
         RequestEvent,
     )
+    from casework.outbox.models import OutboundMessage
     from casework.people.models import (
         Assessment,
         CustodyPeriod,
@@ -42,6 +43,8 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         NationalityClaim,
         Person,
     )
+    from casework.reminders.choices import RuleKind
+    from casework.reminders.models import Reminder, ReminderRule
     from casework.screenings.models import Screening
 
     person = factories.PersonFactory(organisation=org, assigned_to=assignee, case_number=f"{org.code}-900001")
@@ -52,9 +55,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
     factories.RequestedPersonFactory(request=request, person=person)
     operation = factories.HandoverOperationFactory(organisation=org, request=request)
     factories.HandoverPersonFactory(operation=operation, person=person)
-    followup = AuthorityFollowUp.objects.create(
-        organisation=org, authority=request.authority, refreshed_at=timezone.now()
-    )
+    followup = factories.AuthorityFollowUpFactory(organisation=org, authority=request.authority)
     FollowUpItem.objects.create(followup=followup, requested_person=request.covered.get())
     disclosure = Disclosure.objects.create(
         organisation=org,
@@ -91,6 +92,12 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         AuthorityFollowUp: followup,
         Disclosure: disclosure,
         AuditEvent: AuditEvent.objects.create(organisation=org, action="test.event", target_id=f"{org.code}-event"),
+        Reminder: factories.ReminderFactory(person=person, recipient=assignee),
+        ReminderRule: ReminderRule.objects.create(
+            kind=RuleKind.CASE_INACTIVE, organisation=org, offsets=[20], recipients=["supervisors"]
+        ),
+        # Addressed to the assignee: assigned-only users see only the e-mails addressed to them.
+        OutboundMessage: factories.OutboundMessageFactory(recipient=assignee),
     }
 
 
@@ -100,6 +107,7 @@ def world(org_a, org_b, caseworker_a, fieldworker_a, caseworker_b):
     sees them), the same for organisation B, and the shared reference data."""
     from casework.camps.models import ControllingAuthority, Facility, FacilitySection
     from casework.govrequests.models import GovernmentAuthority
+    from casework.reminders.models import StateAgeLimit
 
     facility = factories.FacilityFactory(name="Roj")
     section = factories.FacilitySectionFactory(facility=facility, name="Phase 1")
@@ -111,6 +119,7 @@ def world(org_a, org_b, caseworker_a, fieldworker_a, caseworker_b):
         ControllingAuthority: authority,
         GovernmentAuthority: factories.GovernmentAuthorityFactory(),
         WorkerHeartbeat: WorkerHeartbeat.objects.create(worker="worker@host", last_seen_at=timezone.now()),
+        StateAgeLimit: StateAgeLimit.objects.get_or_create(country="FR", defaults={"age_limit": 18})[0],
     }
     common = {"facility": facility, "section": section, "authority": authority}
     return {

@@ -10,8 +10,9 @@ from casework.govrequests.models import (
     GovernmentAuthority,
     HandoverOperation,
 )
+from casework.outbox.models import OutboundMessage
 from casework.people.models import Person
-from casework.reminders.models import OutboundMessage, Reminder
+from casework.reminders.models import Reminder
 from tests import factories
 
 
@@ -30,11 +31,12 @@ def test_flush_deletes_disclosures_their_request_links_and_letters_and_keeps_ref
     )
     disclosure.requests.add(request)  # a row of the auto-created many-to-many table
     DisclosedPerson.objects.create(disclosure=disclosure, person=person, case_number=person.case_number)
-    # The letter that carried the disclosure (a one-to-one key), and an e-mail about no case (kept).
+    # The letter that carried the disclosure (the disclosure's one-to-one key), and an e-mail about no case (kept).
     letter = {"organisation": org, "to_email": "mfa@fr.example", "language": "fr", "template": "x", "subject": "x"}
-    OutboundMessage.objects.create(
-        **letter, body_text="case numbers", idempotency_key="followup:1", disclosure=disclosure
+    disclosure.outbound_message = OutboundMessage.objects.create(
+        **letter, body_text="case numbers", idempotency_key="followup:1"
     )
+    disclosure.save(update_fields=["outbound_message"])
     weekly = OutboundMessage.objects.create(**letter, body_text="totals", idempotency_key="weekly:1")
     policy = DisclosurePolicy.objects.create(organisation=org, authority=request.authority, fields=["case_number"])
     factories.HandoverPersonFactory(person=person, operation__organisation=org)

@@ -45,12 +45,12 @@ from casework.govrequests.models import (
     RequestEvent,
     l3_disclosure_fields,
 )
+from casework.outbox.models import OutboundMessage
 from casework.people.models import Person
-from casework.reminders.models import OutboundMessage
 from casework.reminders.services import reminders_sweep, system_actor
 from tests import factories
 from tests.celery_worker import wait_for
-from tests.reminders.test_email_delivery import parts, send_in_process, smtp  # noqa: F401 (fixtures)
+from tests.outbox.test_email_delivery import parts, smtp  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def test_database_refuses_a_second_open_draft_for_the_same_authority(world, org_
     draft = draft_for(org_a, authority, caseworker_a)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        AuthorityFollowUp.objects.create(organisation=org_a, authority=authority, refreshed_at=draft.refreshed_at)
+        factories.AuthorityFollowUpFactory(organisation=org_a, authority=authority, refreshed_at=draft.refreshed_at)
 
 
 def test_a_sent_draft_does_not_block_the_next_one(world, org_a, authority, caseworker_a):
@@ -601,7 +601,7 @@ def test_the_letter_arrives_on_a_real_smtp_server_without_l3_data(
     world,
     draft,
     smtp,  # noqa: F811 (the fixture imported above)
-    send_in_process,  # noqa: F811
+    send_in_process,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casework.reminders.choices import ReminderStatus, RuleKind
 from casework.reminders.models import Reminder, ReminderRule
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,7 @@ def _static_without_manifest(settings):
 
 
 def _reminder(person) -> Reminder:
-    return Reminder.objects.create(
-        kind=RuleKind.CASE_INACTIVE,
-        organisation=person.organisation,
-        person=person,
-        subject_key=f"person:{person.pk}",
-        due_on=date(2025, 6, 2),
-        offset_days=30,
-    )
+    return factories.ReminderFactory(person=person, kind=RuleKind.CASE_INACTIVE, due_on=date(2025, 6, 2))
 
 
 def _grant(user, *codenames: str) -> None:
@@ -81,3 +75,61 @@ def test_rule_admin_lists_defaults_and_own_overrides_only(client_for, supervisor
 def test_superuser_sees_state_age_limits(client_for, superuser):
     response = client_for(superuser).get(reverse("admin:reminders_stateagelimit_add"))
     assert response.status_code == 200
+
+
+# --- Another organisation's name never shows (issue 9, minor leaks) ----------------------------
+
+
+def _rows_of(org, person):
+    """A reminder, a rule override and an outbound message of `org`."""
+    factories.ReminderFactory(person=person)
+    ReminderRule.objects.create(kind=RuleKind.CASE_INACTIVE, organisation=org, offsets=[20], recipients=["supervisors"])
+    factories.OutboundMessageFactory(recipient=person.assigned_to)
+
+
+@pytest.mark.parametrize(
+    ("changelist", "permission"),
+    [
+        ("admin:reminders_reminder_changelist", ("reminders", "view_reminder")),
+        ("admin:reminders_reminderrule_changelist", ("reminders", "view_reminderrule")),
+        ("admin:outbox_outboundmessage_changelist", ("outbox", "view_outboundmessage")),
+    ],
+)
+def test_the_organisation_filter_lists_only_the_users_own_organisation(
+    client_for, supervisor_a, caseworker_b, org_a, org_b, person_a, changelist, permission
+):
+    app_label, codename = permission
+    supervisor_a.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    _rows_of(org_a, person_a)
+    _rows_of(org_b, factories.PersonFactory(organisation=org_b, assigned_to=caseworker_b))
+
+    response = client_for(supervisor_a).get(reverse(changelist))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert org_a.name in html
+    assert org_b.name not in html
+    assert all(
+        getattr(row, "organisation_id", org_a.pk) in (None, org_a.pk) for row in response.context["cl"].result_list
+    )
+
+
+def test_the_organisation_filter_of_another_organisation_shows_nothing(client_for, supervisor_a, caseworker_b, org_b):
+    _grant(supervisor_a, "view_reminder")
+    factories.ReminderFactory(person=factories.PersonFactory(organisation=org_b, assigned_to=caseworker_b))
+
+    url = reverse("admin:reminders_reminder_changelist")
+    for value in (str(org_b.pk), "9223372036854775808", "x"):
+        response = client_for(supervisor_a).get(url, {"organisation": value})
+        assert response.status_code in (200, 302), value
+        if response.status_code == 200:
+            assert list(response.context["cl"].result_list) == []
+
+
+def test_a_superuser_filters_reminders_by_any_organisation(client_for, superuser, person_a, person_b, org_b):
+    factories.ReminderFactory(person=person_a)
+    theirs = factories.ReminderFactory(person=person_b)
+
+    response = client_for(superuser).get(reverse("admin:reminders_reminder_changelist"), {"organisation": org_b.pk})
+
+    assert list(response.context["cl"].result_list) == [theirs]

@@ -14,9 +14,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from casework.accounts.models import User
+from casework.outbox.choices import OutboundStatus
+from casework.outbox.models import OutboundMessage
 from casework.reminders import services, tasks
-from casework.reminders.choices import OutboundStatus, ReminderStatus, RuleKind
-from casework.reminders.models import OutboundMessage, Reminder
+from casework.reminders.choices import ReminderStatus, RuleKind
+from casework.reminders.models import Reminder
+from casework.reminders.services import digest
 from tests import factories
 from tests.reminders.conftest import D
 
@@ -28,13 +31,10 @@ _offsets = itertools.count(1)  # distinct occurrences: the database refuses the 
 def make_reminder(
     *, kind=K.CASE_INACTIVE, person=None, gov_request=None, recipient=None, due_on=D, deadline_on=None, **extra
 ) -> Reminder:
-    subject = person or gov_request
-    return Reminder.objects.create(
+    return factories.ReminderFactory(
         kind=kind,
-        organisation=subject.organisation,
         person=person,
         gov_request=gov_request,
-        subject_key=f"person:{person.pk}" if person else f"request:{gov_request.pk}",
         recipient=recipient,
         due_on=due_on,
         deadline_on=deadline_on,
@@ -50,15 +50,6 @@ def request_url(gov_request) -> str:
     except NoReverseMatch:
         path = reverse("home")
     return settings.SITE_URL.rstrip("/") + path
-
-
-@pytest.fixture
-def send_in_process():
-    """Deliver on commit in this process: `send_outbound_message.delay` runs the task (no broker, no eager mode)."""
-    with mock.patch.object(
-        tasks.send_outbound_message, "delay", side_effect=lambda pk: tasks.send_outbound_message(pk)
-    ) as delay:
-        yield delay
 
 
 @pytest.fixture
@@ -370,7 +361,7 @@ def test_digest_queries_do_not_grow_with_the_number_of_reminders(org_a, casework
 
 
 def test_each_urgency_group_of_the_digest_lists_the_most_urgent_and_counts_the_rest(org_a, supervisor_a, monkeypatch):
-    monkeypatch.setattr(services, "DIGEST_GROUP_LIMIT", 3)
+    monkeypatch.setattr(digest, "DIGEST_GROUP_LIMIT", 3)
     overdue = [
         make_reminder(
             person=factories.PersonFactory(organisation=org_a, case_number=f"ORGA-4000{n:02d}"),

@@ -12,7 +12,7 @@ from casework.govrequests.models import GovernmentRequest, RequestStatusChange
 from casework.people.choices import DatePrecision, SeparationStatus, Sex
 from casework.reminders.choices import Recipient, RuleKind
 from casework.reminders.models import Reminder, StateAgeLimit
-from casework.reminders.services import SYSTEM_USERNAME
+from casework.reminders.services.sweep import SYSTEM_USERNAME
 from tests import factories
 from tests.reminders.conftest import D, sweep
 
@@ -322,9 +322,10 @@ def test_every_rule_kind_has_a_default_rule_loaded_by_the_migration():
 
 def test_request_that_cannot_be_marked_no_response_raises_no_reminder(org_a, monkeypatch):
     from casework.reminders import services
+    from casework.reminders.services import sweep as sweep_module
 
     # As if a caseworker had recorded an answer between the rule's read and the mark.
-    monkeypatch.setattr(services, "gov_requests_mark_no_response", lambda **kwargs: set())
+    monkeypatch.setattr(sweep_module, "gov_requests_mark_no_response", lambda **kwargs: set())
     factories.GovernmentRequestFactory(organisation=org_a, submitted=True, submitted_on=D - timedelta(90))
 
     result = services.reminders_sweep(today=D)

@@ -106,7 +106,8 @@ def test_override_recipients_decide_who_is_told(org_a, caseworker_a):
     factories.RequestedPersonFactory(request=request, person__assigned_to=caseworker_a)
     sweep(D)
     reminder = Reminder.objects.get()
-    assert (reminder.recipient, reminder.notify_mailbox, reminder.notify_supervisors) == (None, True, False)
+    # Nothing reads an organisation mailbox: a reminder addressed only to it goes to the supervisors.
+    assert (reminder.recipient, reminder.notify_supervisors) == (None, True)
 
 
 def test_a_second_default_rule_for_the_same_kind_is_refused():
@@ -208,7 +209,7 @@ def test_the_database_refuses_the_same_occurrence_twice(org_a):
     }
     Reminder.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Reminder.objects.create(**fields, notify_mailbox=True)
+        Reminder.objects.create(**fields, notify_supervisors=True)
 
 
 def test_dry_run_says_what_would_be_raised_and_writes_nothing(org_a):
@@ -241,15 +242,8 @@ def test_system_actor_is_an_inactive_superuser_without_password():
 
 
 def _reminder(person, *, kind=K.CASE_INACTIVE, due_on=D, **extra) -> Reminder:
-    return Reminder.objects.create(
-        kind=kind,
-        organisation=person.organisation,
-        person=person,
-        subject_key=f"person:{person.pk}",
-        due_on=due_on,
-        offset_days=30,
-        recipient=person.assigned_to,
-        **extra,
+    return factories.ReminderFactory(
+        kind=kind, person=person, due_on=due_on, offset_days=30, recipient=person.assigned_to, **extra
     )
 
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from casework.accounts import roles
 from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
-from casework.reminders import services, tasks
-from casework.reminders.choices import OutboundStatus
-from casework.reminders.models import OutboundMessage
+from casework.outbox.choices import OutboundStatus
+from casework.outbox.models import OutboundMessage
+from casework.reports import selectors, services, tasks
 from casework.reports.selectors import suppress_small, weekly_summary
 from casework.reports.xlsx import weekly_report_xlsx
 from tests import factories
@@ -29,15 +29,6 @@ pytestmark = pytest.mark.django_db
 D = date(2025, 6, 2)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMES = ("Fatima", "Aisha", "Yusuf", "Maryam", "Omar", "Khadija", "Ahmed", "al-Maghribi", "المغربي", "Block 4")
-
-
-@pytest.fixture
-def send_in_process():
-    """Deliver on commit in this process: `send_outbound_message.delay` runs the task (no broker, no eager mode)."""
-    with mock.patch.object(
-        tasks.send_outbound_message, "delay", side_effect=lambda pk: tasks.send_outbound_message(pk)
-    ) as delay:
-        yield delay
 
 
 @pytest.fixture
@@ -310,12 +301,12 @@ def test_assigned_only_supervisor_gets_no_organisation_wide_report(
     with django_capture_on_commit_callbacks(execute=True):
         messages = services.weekly_report_build(organisation_id=org_a.pk, today=D)
 
-    assert limited not in services.weekly_report_recipients(organisation_id=org_a.pk)
+    assert limited not in selectors.weekly_report_recipients(organisation_id=org_a.pk)
     assert [m.recipient for m in messages] == [supervisor_a]
     assert [e.to for e in mail.outbox] == [[supervisor_a.email]]
     assert not OutboundMessage.objects.filter(recipient=limited).exists()
     # An organisation whose only supervisor is limited to assigned cases gets no report task at all.
-    assert services.weekly_report_organisation_ids() == [org_a.pk]
+    assert selectors.weekly_report_organisation_ids() == [org_a.pk]
 
 
 def test_email_weekly_reports_fans_out_per_organisation_and_runs_twice_without_duplicates(
@@ -346,5 +337,5 @@ def test_unknown_organisation_or_no_supervisor_builds_nothing(org_a, caseworker_
 
 def test_weekly_reports_are_scheduled_on_monday_mornings():
     entry = settings.CELERY_BEAT_SCHEDULE["email-weekly-reports"]
-    assert entry["task"] == "casework.reminders.tasks.email_weekly_reports"
+    assert entry["task"] == tasks.email_weekly_reports.name == "casework.reports.tasks.email_weekly_reports"
     assert (entry["schedule"].hour, entry["schedule"].minute, entry["schedule"].day_of_week) == ({7}, {0}, {1})

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from casework.accounts.models import User
 from casework.core.models import AuditEvent
-from casework.reminders.services import digest_is_due
+from casework.reminders.selectors import digest_is_due
 from tests import factories
 from tests.factories import PASSWORD
 

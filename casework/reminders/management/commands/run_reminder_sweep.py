@@ -43,8 +43,6 @@ class Command(BaseCommand):
             to = [row["recipient__username"] or ""]
             if row["notify_supervisors"]:
                 to.append("supervisors")
-            if row["notify_mailbox"]:
-                to.append("mailbox")
             self.stdout.write(
                 f"  {row['kind']} {subject} due {row['due_on']} offset {row['offset_days']} "
                 f"to {', '.join(filter(None, to))}"

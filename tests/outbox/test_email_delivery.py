@@ -29,9 +29,13 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.reminders import services, tasks
-from casework.reminders.choices import OutboundStatus, RuleKind
-from casework.reminders.models import OutboundMessage, Reminder, stuck_after
+from casework.outbox import services, tasks
+from casework.outbox.choices import OutboundStatus
+from casework.outbox.models import OutboundMessage, stuck_after
+from casework.reminders import services as reminder_services
+from casework.reminders import tasks as reminder_tasks
+from casework.reminders.choices import RuleKind
+from casework.reminders.models import Reminder
 from tests import factories
 from tests.celery_worker import isolated_broker_url, running_worker, wait_for
 from tests.reminders.conftest import D
@@ -113,14 +117,6 @@ def smtp(settings) -> Iterator[RecordingHandler]:
         yield handler
 
 
-@pytest.fixture
-def send_in_process():
-    with mock.patch.object(
-        tasks.send_outbound_message, "delay", side_effect=lambda pk: tasks.send_outbound_message(pk)
-    ) as delay:
-        yield delay
-
-
 def parts(message: Message) -> dict[str, str]:
     """The decoded text and HTML parts of a received e-mail (SMTP's CRLF line ends made plain)."""
     return {
@@ -134,29 +130,13 @@ def parts(message: Message) -> dict[str, str]:
 
 def due_reminder(user, *, due_on=D) -> Reminder:
     person = factories.PersonFactory(organisation=user.organisation, assigned_to=user, given_name_lat="Fatima")
-    return Reminder.objects.create(
-        kind=RuleKind.CASE_INACTIVE,
-        organisation=user.organisation,
-        person=person,
-        subject_key=f"person:{person.pk}",
-        recipient=user,
-        due_on=due_on,
-        offset_days=30,
+    return factories.ReminderFactory(
+        kind=RuleKind.CASE_INACTIVE, person=person, recipient=user, due_on=due_on, offset_days=30
     )
 
 
 def make_message(user, key: str = "test:1") -> OutboundMessage:
-    return OutboundMessage.objects.create(
-        organisation=user.organisation,
-        recipient=user,
-        to_email=user.email,
-        language="en",
-        template="digest",
-        idempotency_key=key,
-        subject="Casework: 1 reminder due",
-        body_text="1 reminder needs your attention.",
-        body_html="<p>1 reminder needs your attention.</p>",
-    )
+    return factories.OutboundMessageFactory(recipient=user, idempotency_key=key)
 
 
 # --- In process, real SMTP server -------------------------------------------------------------
@@ -169,7 +149,7 @@ def test_digest_arrives_on_a_real_smtp_server_with_the_right_content(
     reminder = due_reminder(caseworker_a)
 
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.digest_build_for_user(user=caseworker_a, today=D)
+        message = reminder_services.digest_build_for_user(user=caseworker_a, today=D)
 
     assert len(smtp.received) == 1
     received = smtp.received[0]
@@ -213,7 +193,7 @@ def test_stuck_message_is_not_resent_by_the_task_and_the_admin_resends_it_exactl
     )
     selection = {"action": "resend_selected", "_selected_action": [message.pk]}
     client = client_for(orgadmin_a)
-    url = reverse("admin:reminders_outboundmessage_changelist")
+    url = reverse("admin:outbox_outboundmessage_changelist")
 
     page = client.post(url, selection)
     assert "stuck in “sending”" in page.content.decode()
@@ -251,7 +231,7 @@ def test_real_worker_retries_a_refused_digest_and_exactly_one_email_arrives():
 
     with smtp_server(refuse=2) as (handler, port), running_worker(env=worker_env(port, queue), queue=queue) as worker:
         # The beat job: it fans out build_digest, which records the message and enqueues its delivery.
-        worker.send(tasks.email_daily_digests)
+        worker.send(reminder_tasks.email_daily_digests)
         arrived = wait_for(lambda: handler.received, timeout=40)
         assert arrived, f"no e-mail after 40 s ({handler.attempts} attempts); worker log:\n{worker.log()}"
         sent = wait_for(lambda: OutboundMessage.objects.filter(status=OutboundStatus.SENT).first(), timeout=10)

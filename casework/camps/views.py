@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from casework.camps import selectors
+from casework.core.views import permission_required
 
 VIEW_PERMISSION = "camps.view_facility"
 
@@ -23,6 +24,7 @@ def _require_view(request: HttpRequest) -> None:
 
 
 @require_GET
+@permission_required("camps.view_facility")
 def facility_list(request: HttpRequest) -> HttpResponse:
     """Every facility with its kind, the authority in control today and its current population."""
     _require_view(request)
@@ -31,6 +33,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required("camps.view_facility")
 def facility_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One facility: current population by section, nationality and age band; who controlled it when."""
     _require_view(request)

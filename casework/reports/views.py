@@ -17,6 +17,9 @@ SEES_ORGANISATION_PERMISSION = "people.assign_case"
 def home(request: HttpRequest) -> HttpResponse:
     """My assigned cases by status, overdue requests, recent changes; organisation counts for supervisors."""
     user = request.user
+    if not user.has_perm("people.view_person"):
+        # A user in no role (created without one, or whose roles were removed): an empty page, no names or counts.
+        return render(request, "home.html", {"sees_organisation": False})
     overdue = list(request_selectors.overdue_requests(user=user))
     context = {
         "caseload": people_selectors.caseload_for(user=user),

@@ -32,7 +32,7 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SITE_URL = env.str("CASEWORK_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "casework.core.sites.CaseworkAdminConfig",  # django.contrib.admin without the /r/ shortcut
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -212,6 +212,11 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # Superusers may move the row to another organisation after creation (users only).
     organisation_editable_on_change: ClassVar[bool] = False
 
+    def view_on_site(self, obj: models.Model) -> str | None:
+        """The record's own page, linked directly: the site's `/r/` shortcut is disabled (`core.sites`)."""
+        get_absolute_url = getattr(obj, "get_absolute_url", None)
+        return get_absolute_url() if get_absolute_url is not None else None
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if _has_field(self.model, "organisation") and "organisation" not in readonly:

@@ -34,3 +34,40 @@ def test_user_in_no_role_cannot_read_a_person_of_their_organisation(client, org_
     assert client.get(f"/persons/{person.public_id}/").status_code == 403
     assert client.get("/persons/").status_code == 403
     assert client.get(f"/persons/{person.public_id}/photo/").status_code == 403
+
+
+# --- 3. The admin's /r/<content type>/<pk>/ shortcut is no oracle -----------------------------------
+
+
+def _shortcut(model, pk):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    return reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(model).pk, pk])
+
+
+def test_admin_shortcut_answers_404_for_another_organisations_record_and_a_missing_one_alike(
+    client, supervisor_a, person_a, person_b
+):
+    from casework.people.models import Person
+
+    client.force_login(supervisor_a)
+
+    other = client.get(_shortcut(Person, person_b.pk))
+    missing = client.get(_shortcut(Person, 10**6))
+    own = client.get(_shortcut(Person, person_a.pk))
+
+    assert other.status_code == missing.status_code == own.status_code == 404
+    assert str(person_b.public_id) not in other.get("Location", "")
+
+
+def test_admin_change_form_links_to_the_records_page_without_the_shortcut(client, supervisor_a, person_a):
+    from django.urls import reverse
+
+    client.force_login(supervisor_a)
+
+    response = client.get(reverse("admin:people_person_change", args=[person_a.pk]))
+
+    assert response.status_code == 200
+    assert person_a.get_absolute_url() in response.content.decode()
+    assert "/r/" not in response.content.decode()

@@ -159,7 +159,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env.str("CASEWORK_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Photos and scans are readable by the application's user and group only, folders included.
 FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- E-mail ---

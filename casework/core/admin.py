@@ -20,7 +20,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import DataError, NotSupportedError, models, transaction
+from django.db import DataError, NotSupportedError, models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import Form
@@ -254,12 +254,11 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
         """The changelist; filter values the database cannot compare are an invalid filter (`?e=1`), not a 500.
 
         On SQLite an integer beyond 64 bits raises OverflowError and a JSON `contains` lookup
-        NotSupportedError; on PostgreSQL a value of the wrong type raises DataError. The savepoint keeps
-        a failed query from breaking the surrounding transaction.
+        NotSupportedError; on PostgreSQL a value of the wrong type raises DataError. (No savepoint:
+        it would add two queries to every changelist, and requests are not atomic.)
         """
         try:
-            with transaction.atomic():
-                return super().get_changelist_instance(request)
+            return super().get_changelist_instance(request)
         except (OverflowError, NotSupportedError, DataError) as exc:
             raise IncorrectLookupParameters from exc
 

@@ -107,6 +107,12 @@ PAGES: dict[str, Page] = {
     "password_change": Page("get", _get("password_change")),
     "password_change_done": Page("get", _get("password_change_done")),
     "profile": Page("get", _get("profile")),
+    "password_reset": Page("get", _get("password_reset"), public=True),
+    "password_reset_done": Page("get", _get("password_reset_done"), public=True),
+    "password_reset_confirm": Page(
+        "get", lambda f: (reverse("password_reset_confirm", args=["MQ", "not-a-token"]), {}), public=True
+    ),
+    "password_reset_complete": Page("get", _get("password_reset_complete"), public=True),
     "set_language": Page("post", _post("set_language", data=lambda f: {"language": "en", "next": "/"}), public=True),
     # Persons.
     "people:person_list": Page("get", _get("people:person_list"), needs="people.view_person"),

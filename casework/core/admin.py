@@ -254,12 +254,13 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
         """The changelist; filter values the database cannot compare are an invalid filter (`?e=1`), not a 500.
 
         On SQLite an integer beyond 64 bits raises OverflowError and a JSON `contains` lookup
-        NotSupportedError; on PostgreSQL a value of the wrong type raises DataError. (No savepoint:
+        NotSupportedError; a year 0 (`?created_at__year=0`) raises ValueError when the query is built;
+        on PostgreSQL a value of the wrong type raises DataError. (No savepoint:
         it would add two queries to every changelist, and requests are not atomic.)
         """
         try:
             return super().get_changelist_instance(request)
-        except (OverflowError, NotSupportedError, DataError) as exc:
+        except (OverflowError, ValueError, NotSupportedError, DataError) as exc:
             raise IncorrectLookupParameters from exc
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:

@@ -116,3 +116,26 @@ def test_admin_change_page_of_a_too_big_id_is_the_missing_record_redirect(client
     response = client.get(f"/admin/people/person/{TOO_BIG}/change/")
 
     assert response.status_code in (302, 404)
+
+
+# --- 7. Assigned-only users learn nothing about cases outside their caseload -----------------------
+
+
+def test_request_admin_search_by_case_number_finds_no_request_through_a_case_outside_the_caseload(
+    client_for, org_a, fieldworker_a, caseworker_a
+):
+    from django.urls import reverse
+
+    mine = factories.PersonFactory(organisation=org_a, assigned_to=fieldworker_a)
+    other = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+    gov_request = factories.GovernmentRequestFactory(organisation=org_a, submitted=True)
+    factories.RequestedPersonFactory(request=gov_request, person=mine)
+    factories.RequestedPersonFactory(request=gov_request, person=other)
+    client = client_for(fieldworker_a)
+    url = reverse("admin:govrequests_governmentrequest_changelist")
+
+    by_other = client.get(url, {"q": other.case_number}).context["cl"].result_list
+    by_mine = client.get(url, {"q": mine.case_number}).context["cl"].result_list
+
+    assert list(by_other) == []
+    assert list(by_mine) == [gov_request]

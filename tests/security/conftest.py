@@ -11,5 +11,5 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 }
 settings.register_profile("casework", max_examples=4, derandomize=True, **_COMMON)
-settings.register_profile("explore", max_examples=200, **_COMMON)
+settings.register_profile("explore", max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "200")), **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "casework"))

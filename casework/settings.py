@@ -42,7 +42,7 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SITE_URL = env.str("CASEWORK_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "casework.core.sites.CaseworkAdminConfig",  # django.contrib.admin without the /r/ shortcut
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -172,7 +172,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env.str("CASEWORK_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Photos and scans are readable by the application's user and group only, folders included.
 FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # --- E-mail ---

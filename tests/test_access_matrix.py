@@ -59,6 +59,9 @@ def _records_about(person, org):
         language="fr",
         fields=["case_number"],
     )
+    household = factories.HouseholdFactory(organisation=org)
+    person.household = household
+    person.save(update_fields=["household"])
     return {
         Person: person,
         Alias: factories.AliasFactory(person=person),
@@ -72,7 +75,7 @@ def _records_about(person, org):
         PersonStatusChange: PersonStatusChange.objects.create(
             person=person, old_status="registered", new_status="on_hold"
         ),
-        Household: factories.HouseholdFactory(organisation=org),
+        Household: household,  # of the person's case: assigned-only users see only their cases' households
         GovernmentRequest: request,
         RequestedPerson: covered,
         AuthorityFollowUp: followup,
@@ -140,6 +143,7 @@ MODELS = [
     DisclosedPerson,
     Reminder,
     OutboundMessage,
+    Household,
 ]
 
 
@@ -168,7 +172,7 @@ def test_households_are_scoped_to_the_organisation(role, request, world):
 
 def test_user_without_organisation_sees_nothing(world):
     orphan = factories.UserFactory(username="orphan", organisation=None, is_active=False)
-    for model in [*MODELS, Household]:
+    for model in MODELS:
         assert not model.objects.visible_to(orphan).exists(), model.__name__
 
 

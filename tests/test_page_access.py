@@ -38,6 +38,7 @@ PNG_1PX = bytes.fromhex(
 )
 
 OK, LOGIN, REDIRECT = "ok", "login", "redirect"
+NO_ROLE = ""  # a user of organisation A who belongs to no role group (created without one, or removed)
 
 # role fixture → (role group, sees the records of organisation A)
 ROLES: dict[str, tuple[str | None, bool]] = {
@@ -49,6 +50,7 @@ ROLES: dict[str, tuple[str | None, bool]] = {
     "auditor_a": (roles.AUDITOR, True),
     "caseworker_b": (roles.CASEWORKER, False),
     "supervisor_b": (roles.SUPERVISOR, False),
+    "norole_a": (NO_ROLE, True),  # logged in, in organisation A, but in no role group
     "anonymous": (None, False),
 }
 
@@ -105,6 +107,12 @@ PAGES: dict[str, Page] = {
     "password_change": Page("get", _get("password_change")),
     "password_change_done": Page("get", _get("password_change_done")),
     "profile": Page("get", _get("profile")),
+    "password_reset": Page("get", _get("password_reset"), public=True),
+    "password_reset_done": Page("get", _get("password_reset_done"), public=True),
+    "password_reset_confirm": Page(
+        "get", lambda f: (reverse("password_reset_confirm", args=["MQ", "not-a-token"]), {}), public=True
+    ),
+    "password_reset_complete": Page("get", _get("password_reset_complete"), public=True),
     "set_language": Page("post", _post("set_language", data=lambda f: {"language": "en", "next": "/"}), public=True),
     # Persons.
     "people:person_list": Page("get", _get("people:person_list"), needs="people.view_person"),
@@ -119,7 +127,9 @@ PAGES: dict[str, Page] = {
     "people:person_transition": Page(
         "post", _post("people:person_transition", "person_a"), needs="people.transition_person", record=True
     ),
-    "people:person_photo": Page("get", _get("people:person_photo", "person_with_photo"), needs="", record=True),
+    "people:person_photo": Page(
+        "get", _get("people:person_photo", "person_with_photo"), needs="people.view_person", record=True
+    ),
     "people:alias_list": Page("get", _get("people:alias_list", "person_a"), needs="people.view_alias", record=True),
     "people:claim_transition": Page(
         "post",
@@ -351,6 +361,51 @@ def _url_names(patterns: list, namespace: str = "") -> set[str]:
     return names
 
 
+def _callbacks(patterns: list, namespace: str = "") -> dict[str, Any]:
+    """URL name → view callback, for every pattern outside the Django admin."""
+    found: dict[str, Any] = {}
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found |= _callbacks(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern):
+            found[f"{namespace}{entry.name}"] = entry.callback
+    return found
+
+
+# Pages every logged-in user may open whatever their role: their own account, and the home page
+# (which shows a user in no role nothing). Every other page declares the capability it needs.
+WITHOUT_PERMISSION = {"home", "profile", "logout", "password_change", "password_change_done"}
+
+
+def declared_permissions(callback: Any) -> tuple[str, ...]:
+    """What a view declares: `core.views.permission_required` on a function, `permission_required` on a class."""
+    if hasattr(callback, "required_permissions"):
+        return tuple(callback.required_permissions)
+    declared = getattr(getattr(callback, "view_class", None), "permission_required", None)
+    if isinstance(declared, str):
+        return (declared,)
+    return tuple(declared or ())
+
+
+def test_every_page_declares_the_permission_it_needs():
+    undeclared = []
+    for name, callback in _callbacks(get_resolver().url_patterns).items():
+        public = getattr(callback, "login_required", True) is False  # marked @login_not_required
+        if public or name in WITHOUT_PERMISSION:
+            continue
+        declared = declared_permissions(callback)
+        if not declared:
+            undeclared.append(name)
+        # The page's declared capability, or the view permission of the person its records belong to.
+        elif PAGES[name].needs not in declared and declared != ("people.view_person",):
+            undeclared.append(f"{name}: declares {declared}, the matrix expects {PAGES[name].needs}")
+
+    assert undeclared == []
+
+
 def test_every_page_has_an_access_case():
     enumerated = _url_names(get_resolver().url_patterns)
 
@@ -364,7 +419,7 @@ def expected(page: Page, role: str) -> str | int:
     group, sees_records = ROLES[role]
     if group is None:
         return OK if page.public else LOGIN
-    if page.needs and page.needs not in roles.ROLE_PERMISSIONS[group]:
+    if page.needs and page.needs not in roles.ROLE_PERMISSIONS.get(group, []):
         return 403
     if page.record and not sees_records:
         return 404
@@ -374,6 +429,15 @@ def expected(page: Page, role: str) -> str | int:
 
 
 # --- Records of organisation A about a case assigned to caseworker_a ---------------------------
+
+
+@pytest.fixture
+def norole_a(org_a, person_a):
+    """A user of organisation A in no role group, to whom the case of person_a is even assigned."""
+    user = factories.UserFactory(username="norole_a", organisation=org_a)
+    person_a.assigned_to = user
+    person_a.save(update_fields=["assigned_to"])
+    return user
 
 
 @pytest.fixture

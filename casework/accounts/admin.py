@@ -2,20 +2,28 @@
 
 Non-superusers cannot make anyone a superuser, move a user to another organisation, grant single
 permissions (the L3 permission `accounts.view_sensitive_data` is one: only superusers grant it),
-or give any group other than the four roles.
+or give any group other than the four roles. They cannot set the password or change the e-mail
+address of a user who holds more rights (`services.may_manage_credentials`): they send a reset link
+to the user's own address instead. Password changes and grants or revocations of roles and of the
+L3 permission are audited; an L3 grant needs a reason.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from casework.accounts import services
 from casework.accounts.models import Organisation, User
 from casework.accounts.roles import ROLE_PERMISSIONS
 from casework.core.admin import AuditedModelAdmin
@@ -45,12 +53,34 @@ class OrganisationAdmin(AuditedModelAdmin):
             raise PermissionDenied
 
 
+class CaseworkUserChangeForm(UserChangeForm):
+    """Django's user form, plus the reason required when the L3 permission is granted."""
+
+    sensitive_access_reason = forms.CharField(
+        label=_("Reason for access to highly sensitive data"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Required when the permission for highly sensitive (L3) data is granted; kept in the audit log."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        permissions = cleaned.get("user_permissions")
+        if permissions is not None and self.instance.pk:
+            granted = any(p.codename == services.SENSITIVE_PERMISSION for p in permissions)
+            newly = granted and not services.holds_sensitive_access(self.instance)
+            if newly and not cleaned.get("sensitive_access_reason", "").strip():
+                self.add_error("sensitive_access_reason", _("Say why this user needs highly sensitive data."))
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     """Users of the organisation; role groups only, and no superuser or single-permission grants by non-superusers."""
 
     # Set again here: the scoped base would otherwise replace Django's user forms by its model form.
-    form = UserChangeForm
+    form = CaseworkUserChangeForm
     add_form = AdminUserCreationForm
     change_password_form = AdminPasswordChangeForm
     organisation_editable_on_change = True  # superusers may move a user to another organisation
@@ -68,12 +98,56 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     ordering = ("username",)
     readonly_fields = ("last_login", "date_joined")
+    actions = ["send_password_reset"]
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> list[tuple[Any, dict]]:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None and request.user.is_superuser:
             fieldsets = [*fieldsets, (_("Casework"), {"fields": ("organisation",)})]
+        if obj is not None and request.user.is_superuser:
+            fieldsets = [*fieldsets, (_("Highly sensitive data"), {"fields": ("sensitive_access_reason",)})]
         return fieldsets
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Django's password page, refused (403) for a user who holds more rights than the actor; audited."""
+        target = self.get_object(request, unquote(id))
+        if target is not None and not services.may_manage_credentials(actor=request.user, target=target):
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        changed = User.objects.filter(pk=getattr(target, "pk", None)).exclude(password=getattr(target, "password", ""))
+        if target is not None and request.method == "POST" and changed.exists():
+            services.user_record_password_change(actor=request.user, user=target, how="set")
+        return response
+
+    @admin.action(description=_("Send a password reset link to the user's own e-mail"), permissions=["change"])
+    def send_password_reset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        users = list(queryset)
+        for user in users:
+            services.user_send_password_reset(actor=request.user, user=user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "A reset link was sent to %(count)d user's own e-mail address.",
+                "A reset link was sent to %(count)d users' own e-mail addresses.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        user = form.instance
+        roles_before = set(user.groups.values_list("name", flat=True)) if change else set()
+        sensitive_before = services.holds_sensitive_access(user) if change else False
+        super().save_related(request, form, formsets, change)
+        services.user_record_rights_change(
+            actor=request.user,
+            user=user,
+            roles_before=roles_before,
+            roles_after=set(user.groups.values_list("name", flat=True)),
+            sensitive_before=sensitive_before,
+            reason=form.cleaned_data.get("sensitive_access_reason", ""),
+        )
 
     def get_form(self, request: HttpRequest, obj: User | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
@@ -86,6 +160,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
+        if obj is not None and not services.may_manage_credentials(actor=request.user, target=obj):
+            readonly.append("email")  # a changed address would receive the reset link
         return readonly
 
     def get_list_display(self, request: HttpRequest) -> Sequence[Any]:

@@ -1,16 +1,26 @@
-"""Writes about users' own settings.
+"""Writes about users: their own settings, credentials and rights.
 
 Terms: a user's *preferences* are the interface language (applied on every request by
 `casework.accounts.middleware.UserLanguageMiddleware`) and how often they get the e-mail digest
 of their reminders (`digest_frequency`, read by `casework.reminders.selectors.digest_is_due`).
+*Credentials* are the password, the e-mail address a reset link goes to, and (later) second factors;
+*rights* are the role groups and the L3 permission `accounts.view_sensitive_data`.
 """
 
 from typing import Any
 
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import Permission
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from casework.accounts.models import User
+from casework.accounts.roles import ORGANISATION_ADMIN
 from casework.core import audit
 from casework.core.exceptions import DomainError
 
@@ -38,3 +48,80 @@ def user_set_preferences(
         setattr(user, name, value)
     audit.record(actor=actor, action="accounts.user.preferences_changed", target=user, data=changed)
     return user
+
+
+# --- Credentials and rights ------------------------------------------------------------------------
+
+SENSITIVE_PERMISSION = "view_sensitive_data"  # codename of `accounts.view_sensitive_data` (L3)
+
+
+def holds_sensitive_access(user: User) -> bool:
+    """Whether the L3 permission is granted to `user` (directly or through a group), active or not."""
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user), codename=SENSITIVE_PERMISSION, content_type__app_label="accounts"
+    ).exists()
+
+
+def may_manage_credentials(*, actor: Any, target: User) -> bool:
+    """Whether `actor` may set `target`'s password, e-mail address or (future) second factors.
+
+    Only superusers may for a user who holds more rights than an organisation admin: a superuser,
+    a holder of the L3 permission (unless the actor holds it too), or another organisation admin.
+    Setting their password would let the actor read as them; they reset by a link to their own e-mail.
+    """
+    if actor.is_superuser or actor.pk == target.pk:
+        return True
+    if target.is_superuser or target.groups.filter(name=ORGANISATION_ADMIN).exists():
+        return False
+    return not (holds_sensitive_access(target) and not holds_sensitive_access(actor))
+
+
+def user_record_password_change(*, actor: Any, user: User, how: str) -> None:
+    """Audit a new password: `how` is `set` (by an admin), `changed` (by the user) or `reset` (by e-mail link)."""
+    audit.record(actor=actor, action=f"accounts.user.password_{how}", target=user)
+
+
+def user_send_password_reset(*, actor: Any, user: User, request: HttpRequest) -> None:
+    """E-mail `user` a one-time link to choose a new password (after commit); audited.
+
+    The link goes to the user's own address only; the subject carries the site name, no personal data.
+    """
+    audit.record(actor=actor, action="accounts.user.password_reset_sent", target=user)
+    if not user.email or not user.is_active:
+        return
+    context = {
+        "email": user.email,
+        "domain": request.get_host(),
+        "site_name": request.get_host(),
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if request.is_secure() else "http",
+    }
+    transaction.on_commit(
+        lambda: PasswordResetForm().send_mail(
+            "registration/password_reset_subject.txt",
+            "registration/password_reset_email.html",
+            context,
+            None,
+            user.email,
+        )
+    )
+
+
+def user_record_rights_change(
+    *, actor: Any, user: User, roles_before: set[str], roles_after: set[str], sensitive_before: bool, reason: str = ""
+) -> None:
+    """Audit each role granted or revoked and a grant or revocation of the L3 permission (a grant needs a reason)."""
+    for role in sorted(roles_after - roles_before):
+        audit.record(actor=actor, action="accounts.user.role_granted", target=user, data={"role": role})
+    for role in sorted(roles_before - roles_after):
+        audit.record(actor=actor, action="accounts.user.role_revoked", target=user, data={"role": role})
+    sensitive_after = holds_sensitive_access(user)
+    if sensitive_after and not sensitive_before:
+        if not reason.strip():
+            raise DomainError(_("Granting access to highly sensitive data needs a reason."))
+        audit.record(actor=actor, action="accounts.user.sensitive_access_granted", target=user, data={"reason": reason})
+    elif sensitive_before and not sensitive_after:
+        data = {"reason": reason} if reason.strip() else {}
+        audit.record(actor=actor, action="accounts.user.sensitive_access_revoked", target=user, data=data)

@@ -1,8 +1,10 @@
-"""The user's own pages: the profile (language, digest) and the language switcher that saves the choice."""
+"""The user's own pages: the profile (language, digest), the language switcher, password change and reset (audited)."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -58,3 +60,21 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     ):
         services.user_set_preferences(user=request.user, actor=request.user, language=language)
     return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own-password change, audited."""
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_record_password_change(actor=self.request.user, user=self.request.user, how="changed")
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's one-time reset link (login not required), audited as the user's own act."""
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_record_password_change(actor=self.user, user=self.user, how="reset")
+        return response

@@ -16,10 +16,11 @@ from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import models
+from django.db import DataError, NotSupportedError, models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import Form
@@ -212,6 +213,11 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     # Superusers may move the row to another organisation after creation (users only).
     organisation_editable_on_change: ClassVar[bool] = False
 
+    def view_on_site(self, obj: models.Model) -> str | None:
+        """The record's own page, linked directly: the site's `/r/` shortcut is disabled (`core.sites`)."""
+        get_absolute_url = getattr(obj, "get_absolute_url", None)
+        return get_absolute_url() if get_absolute_url is not None else None
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if _has_field(self.model, "organisation") and "organisation" not in readonly:
@@ -243,6 +249,19 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if can_view_sensitive(request.user):
             return fields
         return [f for f in fields if not _is_sensitive_path(self.model, f)]
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        """The changelist; filter values the database cannot compare are an invalid filter (`?e=1`), not a 500.
+
+        On SQLite an integer beyond 64 bits raises OverflowError and a JSON `contains` lookup
+        NotSupportedError; a year 0 (`?created_at__year=0`) raises ValueError when the query is built;
+        on PostgreSQL a value of the wrong type raises DataError. (No savepoint:
+        it would add two queries to every changelist, and requests are not atomic.)
+        """
+        try:
+            return super().get_changelist_instance(request)
+        except (OverflowError, ValueError, NotSupportedError, DataError) as exc:
+            raise IncorrectLookupParameters from exc
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         # Django allows any URL filter on the model's own fields (?health_notes__contains=…): on an
@@ -403,6 +422,8 @@ class AuditedHistoryAdmin(AuditedModelAdmin, SimpleHistoryAdmin):
         obj = self._visible_object_or_404(request, object_id)
         if request.method != "GET":
             raise PermissionDenied
+        if not version_id.isdigit() or int(version_id) >= 2**63:
+            raise Http404  # not a version number (Django would answer a ValueError with a 500)
         response = super().history_form_view(request, object_id, version_id, extra_context)
         if sensitive_fields(self.model):
             log_sensitive_read(user=request.user, objects=[obj], context=f"admin:{self.opts.label_lower}.history")

@@ -1,4 +1,4 @@
-"""Forms shared by the admin: a model form that places every model error, and the status-change form.
+"""Forms shared by the admin: a model form that places every model error and checks uploads, and the status-change form.
 
 Forms validate shape only; business rules stay in the services they feed.
 """
@@ -8,8 +8,12 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from casework.core.files import reencode_photo, validate_scan
 
 
 def uuids_in(values: Iterable[Any]) -> list[UUID]:
@@ -24,11 +28,33 @@ def uuids_in(values: Iterable[Any]) -> list[UUID]:
 
 
 class AdminModelForm(forms.ModelForm):
-    """A ModelForm that shows a model error on a field it does not display as an error of the whole form.
+    """A ModelForm that checks uploads by content and shows a model error on a field it does not display.
 
     `Model.clean()` may name a field that this form leaves out (an L3 field hidden from the user, a
     read-only date): Django would raise ValueError ("has no field named …") and answer with a 500.
+
+    Every new upload to a model file field is checked here, for the admin and the web forms alike:
+    an image field (a photo) is re-encoded (`core.files.reencode_photo`), any other file field holds
+    a scan and must be a PDF or image by its content (`core.files.validate_scan`).
     """
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if not isinstance(value, UploadedFile):
+                continue
+            try:
+                model_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            try:
+                if isinstance(model_field, models.ImageField):
+                    cleaned[name] = reencode_photo(value)
+                elif isinstance(model_field, models.FileField):
+                    validate_scan(value)
+            except ValidationError as exc:
+                self.add_error(name, exc)
+        return cleaned
 
     def _update_errors(self, errors: ValidationError) -> None:
         if hasattr(errors, "error_dict"):

@@ -1,8 +1,18 @@
-"""Health view. The home page (my work) is `casework.pages.views.home`."""
+"""Health view, and the permission check every page declares. The home page (my work) is `casework.pages.views.home`.
+
+Every page of the web interface states the capability it needs with `permission_required` (functions)
+or Django's `PermissionRequiredMixin` (classes); `tests/test_page_access.py` walks the URL configuration and
+fails on a page that declares none, so that a logged-in user in no role cannot read anything.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -18,3 +28,23 @@ def health(request: HttpRequest) -> JsonResponse:
     last = WorkerHeartbeat.objects.order_by("-last_seen_at").values_list("last_seen_at", flat=True).first()
     worker_age = int((timezone.now() - last).total_seconds()) if last else None
     return JsonResponse({"database": "ok", "worker_last_seen_seconds_ago": worker_age})
+
+
+def permission_required(*perms: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: 403 unless the user holds every permission in `perms`, checked before any lookup.
+
+    The 403 comes before the record is looked up, so that it never tells whether a record exists. The
+    view is marked with `required_permissions` for the URL-configuration test.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_perms(perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permissions = perms  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

@@ -57,6 +57,7 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.people.models import Person
 
 
 class DecisionsForm(RequestDecisionsForm):
@@ -234,6 +235,23 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
     def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
         filters = list(super().get_list_filter(request))
         return [*filters, "organisation"] if request.user.is_superuser else filters
+
+    def get_search_fields(self, request: HttpRequest) -> Sequence[str]:
+        fields = super().get_search_fields(request)
+        if request.user.is_superuser or not request.user.sees_assigned_only:
+            return fields
+        # A request also covers colleagues' cases: for an assigned-only user, a case number matches
+        # only their own cases (get_search_results), never whether another case is on a request.
+        return [f for f in fields if not f.lstrip("^=@").startswith("covered__")]
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        user = request.user
+        if search_term.strip() and not user.is_superuser and user.sees_assigned_only:
+            own_cases = Person.objects.visible_to(user).filter(case_number=search_term.strip())
+            results = results | queryset.filter(covered__person__in=own_cases)
+            may_have_duplicates = True
+        return results, may_have_duplicates
 
     def save_model(self, request: HttpRequest, obj: GovernmentRequest, form: Any, change: bool) -> None:
         if change:

@@ -12,6 +12,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.files import validate_scan
 from casework.govrequests.choices import Channel, Decision, EventKind
 from casework.govrequests.models import GovernmentAuthority, RequestedPerson
 from casework.people.models import Person
@@ -31,7 +32,7 @@ def within_document_limit(document: Any) -> None:
         raise forms.ValidationError(_("The document is larger than 20 MB."))
 
 
-DOCUMENT_VALIDATORS = [FileExtensionValidator(SCAN_EXTENSIONS), within_document_limit]
+DOCUMENT_VALIDATORS = [FileExtensionValidator(SCAN_EXTENSIONS), within_document_limit, validate_scan]
 
 
 class _DateInput(forms.DateInput):

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,6 +25,7 @@ from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.forms import uuids_in
 from casework.core.pagination import KeysetPaginator
+from casework.core.views import permission_required
 from casework.govrequests import selectors, services
 from casework.govrequests.choices import (
     ACCEPTED_DECISIONS,
@@ -91,7 +93,7 @@ def _filtered_requests(request: HttpRequest) -> tuple[GovernmentRequestFilterSet
     return filterset, filterset.queryset.none()
 
 
-class GovernmentRequestListView(FilterView):
+class GovernmentRequestListView(PermissionRequiredMixin, FilterView):
     """Requests of the user's scope with filters in the URL, a count, the deadline clock and keyset pages.
 
     An htmx request gets only the table partial, except for a history restore.
@@ -99,6 +101,7 @@ class GovernmentRequestListView(FilterView):
 
     template_name = "govrequests/request_list.html"
     filterset_class = GovernmentRequestFilterSet
+    permission_required = VIEW_PERMISSION
 
     def get_queryset(self) -> QuerySet[GovernmentRequest]:
         return selectors.request_list_base(user=self.request.user)
@@ -158,6 +161,7 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("govrequests.add_governmentrequest")
 def request_create(request: HttpRequest) -> HttpResponse:
     """Draft a request for persons picked from a search (or preselected with `?person=<uuid>`).
 
@@ -258,6 +262,7 @@ def _get_request(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
 
 
 @require_POST
+@permission_required("govrequests.change_governmentrequest")
 def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Move the request to another status; decision statuses need the decide capability."""
     _require(request, CHANGE_PERMISSION)
@@ -281,6 +286,7 @@ def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_GET
+@permission_required("govrequests.view_requestevent")
 def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID) -> FileResponse:
     """The document attached to an event, as a download under an opaque name; each download is audited."""
     _require(request, VIEW_EVENT_PERMISSION)
@@ -302,6 +308,7 @@ def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID
 
 
 @require_GET
+@permission_required("govrequests.view_governmentrequest")
 def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A print-friendly summary for the authority: identity fields of the covered persons only.
 
@@ -402,6 +409,7 @@ def _get_request_with_persons(request: HttpRequest, public_id: UUID) -> Governme
 
 
 @require_GET
+@permission_required("govrequests.view_governmentrequest")
 def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The follow-up draft to the request's authority: recipient, fields disclosed, persons, the letter itself.
 
@@ -472,6 +480,7 @@ def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@permission_required("govrequests.send_followup")
 def request_followup_refresh(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Draft, or refresh, the follow-up to the request's authority from the persons pending now."""
     _require(request, SEND_FOLLOWUP_PERMISSION)
@@ -505,6 +514,7 @@ def _followup_from_post(request: HttpRequest, gov_request: GovernmentRequest) ->
 
 
 @require_POST
+@permission_required("govrequests.send_followup")
 def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Send the reviewed follow-up and record the disclosure; a second POST sends nothing more."""
     _require(request, SEND_FOLLOWUP_PERMISSION)
@@ -527,6 +537,7 @@ def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @require_POST
+@permission_required("govrequests.send_followup")
 def request_followup_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Drop the follow-up draft without sending it."""
     _require(request, SEND_FOLLOWUP_PERMISSION)
@@ -549,6 +560,7 @@ def _draft_or_redirect(request: HttpRequest, gov_request: GovernmentRequest) -> 
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("govrequests.change_governmentrequest")
 def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Add persons to a draft: household members of the covered persons are offered, others found by search.
 
@@ -618,6 +630,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@permission_required("govrequests.change_governmentrequest")
 def request_remove_person(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Take one covered person off a draft; a person the user cannot see is a 404."""
     _require(request, CHANGE_PERMISSION)
@@ -649,6 +662,7 @@ def request_remove_person(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("govrequests.add_handoveroperation")
 def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Plan a handover operation for persons the State accepted (`services.handover_plan`)."""
     _require(request, HANDOVER_ADD_PERMISSION)
@@ -682,6 +696,7 @@ def _get_operation(request: HttpRequest, public_id: UUID, operation_id: UUID) ->
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("govrequests.change_handoveroperation")
 def request_complete_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
     """Record a planned handover as done, with the signed document (`services.handover_complete`).
 
@@ -714,6 +729,7 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
 
 
 @require_GET
+@permission_required("govrequests.view_handoveroperation")
 def request_handover_document(request: HttpRequest, public_id: UUID, operation_id: UUID) -> FileResponse:
     """The signed handover document, as a download under an opaque name; each download is audited."""
     _require(request, HANDOVER_VIEW_PERMISSION)
@@ -728,6 +744,7 @@ def request_handover_document(request: HttpRequest, public_id: UUID, operation_i
 
 
 @require_POST
+@permission_required("govrequests.change_handoveroperation")
 def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
     """Cancel a planned handover, with the reason (`services.handover_cancel`)."""
     _require(request, HANDOVER_CHANGE_PERMISSION)

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +22,7 @@ from django.views.generic import DetailView
 from casework.camps import selectors as camp_selectors
 from casework.core.exceptions import DomainError
 from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
+from casework.core.views import permission_required
 from casework.govrequests import selectors as request_selectors
 from casework.govrequests import services as request_services
 from casework.govrequests.forms import RequestDecisionsForm, RequestEventForm
@@ -54,6 +56,9 @@ VIEW_FACILITY_PERMISSION = "camps.view_facility"
 def home(request: HttpRequest) -> HttpResponse:
     """My reminders, my assigned cases by status, overdue requests, recent changes; organisation counts for supervisors."""
     user = request.user
+    if not user.has_perm("people.view_person"):
+        # A user in no role (created without one, or whose roles were removed): an empty page, no names or counts.
+        return render(request, "pages/home.html", {"sees_organisation": False})
     overdue = list(request_selectors.overdue_requests(user=user))
     context = {
         "caseload": people_selectors.caseload_for(user=user),
@@ -72,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- The person page ----------------------------------------------------------------------------
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(PermissionRequiredMixin, DetailView):
     """One person: header, sections for every kind of record, and the timeline.
 
     L3 fields are in the context only for users with the sensitive-data permission, and each
@@ -81,6 +86,7 @@ class PersonDetailView(DetailView):
 
     template_name = "pages/person_detail.html"
     context_object_name = "person"
+    permission_required = "people.view_person"
 
     def get_object(self, queryset: QuerySet[Person] | None = None) -> Person:
         public_id: UUID = self.kwargs["public_id"]
@@ -146,6 +152,7 @@ def _render_request_detail(
 
 
 @require_GET
+@permission_required("govrequests.view_governmentrequest")
 def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One request: covered persons and their decisions, events, status history, clock, actions."""
     _require(request, VIEW_PERMISSION)
@@ -153,6 +160,7 @@ def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@permission_required("govrequests.add_requestevent")
 def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record an event (with an optional document); an invalid form redraws the page with its errors."""
     _require(request, ADD_EVENT_PERMISSION)
@@ -170,6 +178,7 @@ def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@permission_required("govrequests.decide_request")
 def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record the State's decision per covered person; the request's status follows once all are decided."""
     _require(request, DECIDE_PERMISSION)
@@ -198,6 +207,7 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
 
 
 @require_GET
+@permission_required(VIEW_FACILITY_PERMISSION)
 def facility_list(request: HttpRequest) -> HttpResponse:
     """Every facility with its kind, the authority in control today and its current population."""
     _require(request, VIEW_FACILITY_PERMISSION)
@@ -206,6 +216,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required(VIEW_FACILITY_PERMISSION)
 def facility_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One facility: current population by section, nationality and age band; who controlled it when."""
     _require(request, VIEW_FACILITY_PERMISSION)

@@ -18,6 +18,7 @@ from django_countries import countries
 
 from casework.accounts.models import Organisation, User
 from casework.camps.models import Facility, FacilitySection
+from casework.core.files import reencode_photo
 from casework.core.forms import AdminModelForm
 from casework.core.sensitivity import can_view_sensitive, sensitive_fields
 from casework.people.choices import (
@@ -226,9 +227,8 @@ class PersonUpdateForm(PersonForm):
         image_format = getattr(getattr(photo, "image", None), "format", None)
         if image_format not in PHOTO_FORMATS:
             raise forms.ValidationError(_("The photo must be a JPEG or PNG image."))
-        # The stored name is the person's opaque id (photo_upload_to); the extension follows the content.
-        photo.name = f"photo.{PHOTO_FORMATS[image_format]}"
-        return photo
+        # Re-encoded: no EXIF (GPS position), no trailing bytes; stored under the person's opaque id.
+        return reencode_photo(photo)
 
     def _post_clean(self) -> None:
         super()._post_clean()

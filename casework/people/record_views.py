@@ -32,6 +32,7 @@ from casework.core.editing import conflict_rows, display_value, rebased_data
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
+from casework.core.views import permission_required
 from casework.people import selectors, services
 from casework.people.filters import PICKER_LIMIT, picker_candidates
 from casework.people.forms import (
@@ -137,6 +138,7 @@ def _picker(request: HttpRequest, person: Person | None, data: Any) -> dict[str,
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("people.view_person")
 def record_list(request: HttpRequest, public_id: UUID, kind: RecordKind) -> HttpResponse:
     """The person's records of one kind, with the add form; POST adds a record."""
     person = _scoped_person(request, kind, public_id, "view")
@@ -247,6 +249,7 @@ def _add(kind: RecordKind, *, person: Person, form: forms.BaseForm, actor: Any) 
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("people.view_person")
 def record_update(request: HttpRequest, public_id: UUID, record_id: UUID, kind: RecordKind) -> HttpResponse:
     """Edit one record, with optimistic concurrency like the person's own edit page.
 
@@ -331,6 +334,7 @@ def _render_edit(
 
 
 @require_POST
+@permission_required("people.view_person")
 def record_remove(request: HttpRequest, public_id: UUID, record_id: UUID, kind: RecordKind) -> HttpResponse:
     """Remove one record; refused with a message if someone else changed it since the page was shown."""
     person = _scoped_person(request, kind, public_id, "change")
@@ -360,6 +364,7 @@ def record_remove(request: HttpRequest, public_id: UUID, record_id: UUID, kind: 
 
 
 @require_POST
+@permission_required("people.view_person")
 def nationality_claim_transition(request: HttpRequest, public_id: UUID, record_id: UUID) -> HttpResponse:
     """Move a nationality claim to another status through the claim's TRANSITIONS."""
     person = _scoped_person(request, CLAIMS, public_id, "change")
@@ -384,6 +389,7 @@ def nationality_claim_transition(request: HttpRequest, public_id: UUID, record_i
 
 
 @require_GET
+@permission_required("people.view_person")
 def identity_document_file(request: HttpRequest, public_id: UUID, record_id: UUID) -> FileResponse:
     """The copy of an identity document, as a download under an opaque name; each download is audited."""
     person = _scoped_person(request, DOCUMENTS, public_id, "view")
@@ -398,6 +404,7 @@ ALIAS_FIELDS = ("kind", "name", "script", "armed_group_link")
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("people.view_person")
 def alias_formset(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The person's other names as one formset: edit, remove (tick) and add rows, saved all or nothing.
 

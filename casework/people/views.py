@@ -29,6 +29,7 @@ from casework.core.forms import uuids_in
 from casework.core.pagination import KeysetPaginator
 from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
+from casework.core.views import permission_required
 from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet, picker_candidates
 from casework.people.forms import (
@@ -96,7 +97,7 @@ def _filtered_persons(request: HttpRequest) -> tuple[PersonFilterSet, QuerySet[P
     return filterset, filterset.queryset.none()
 
 
-class PersonListView(FilterView):
+class PersonListView(PermissionRequiredMixin, FilterView):
     """The caseload: filters in the URL, sortable columns, a count and keyset pagination.
 
     An htmx request gets only the table partial (`people/_person_table.html`), except when htmx
@@ -105,6 +106,7 @@ class PersonListView(FilterView):
 
     template_name = "people/person_list.html"
     filterset_class = PersonFilterSet
+    permission_required = VIEW_PERSON_PERMISSION
 
     def get_queryset(self) -> QuerySet[Person]:
         return selectors.person_list_base(user=self.request.user)
@@ -199,6 +201,7 @@ def _export_columns(sensitive: bool) -> list[tuple[str, Any]]:
 
 
 @require_GET
+@permission_required("people.view_person")
 def person_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV (streamed), in the list's order, with only the fields the user may see."""
     if not request.user.has_perm(VIEW_PERSON_PERMISSION):
@@ -426,6 +429,7 @@ def transition_context(*, person: Person, user: Any, form: PersonTransitionForm 
 
 
 @require_POST
+@permission_required("people.transition_person")
 def person_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Move the case to another status. Without JavaScript: redirect to the person; with htmx: the status panel."""
     if not request.user.has_perm(TRANSITION_PERSON_PERMISSION):
@@ -463,6 +467,7 @@ PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/
 
 
 @require_GET
+@permission_required("people.view_person")
 def person_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
     """The person's photo, only for users who may see the person; never cached by a shared cache."""
     person = get_object_or_404(Person.objects.visible_to(request.user), public_id=public_id)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.core.exceptions import DomainError
+from casework.core.views import permission_required
 from casework.reminders import services
 from casework.reminders.context import (
     CHANGE_PERMISSION,
@@ -77,6 +78,7 @@ def _perform(request: HttpRequest, public_id: UUID, action: Callable[[Reminder],
 
 
 @require_POST
+@permission_required("reminders.change_reminder")
 def reminder_acknowledge(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Mark the reminder as seen and being handled."""
     return _perform(
@@ -88,6 +90,7 @@ def reminder_acknowledge(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@permission_required("reminders.change_reminder")
 def reminder_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Close the reminder: its action was taken."""
     return _perform(
@@ -99,6 +102,7 @@ def reminder_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@permission_required("reminders.change_reminder")
 def reminder_snooze(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Hide the reminder until a later day."""
     form = ReminderSnoozeForm(request.POST)
@@ -114,6 +118,7 @@ def reminder_snooze(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
+@permission_required("reminders.change_reminder")
 def reminder_dismiss(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Close the reminder without action, with a reason."""
     form = ReminderDismissForm(request.POST)

@@ -47,7 +47,13 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
     from casework.reminders.models import Reminder, ReminderRule
     from casework.screenings.models import Screening
 
-    person = factories.PersonFactory(organisation=org, assigned_to=assignee, case_number=f"{org.code}-900001")
+    # The person's household: assigned-only users see the households of their cases only.
+    person = factories.PersonFactory(
+        organisation=org,
+        assigned_to=assignee,
+        case_number=f"{org.code}-900001",
+        household=factories.HouseholdFactory(organisation=org),
+    )
     sibling = factories.PersonFactory(organisation=org, assigned_to=assignee, case_number=f"{org.code}-900002")
     factories.AliasFactory(person=person)
     factories.FamilyLinkFactory(person=person, relative=sibling)
@@ -72,7 +78,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         Organisation: org,
         User: caseworker,
         Person: person,
-        Household: factories.HouseholdFactory(organisation=org),
+        Household: person.household,
         CustodyPeriod: factories.CustodyPeriodFactory(person=person, facility=facility, section=section),
         NationalityClaim: factories.NationalityClaimFactory(person=person),
         IdentityDocument: factories.IdentityDocumentFactory(person=person),

@@ -28,12 +28,17 @@ INVERSE_RELATION = {
 
 class HouseholdQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> Self:
-        """Households of the user's organisation (superusers: all)."""
+        """Households of the user's organisation (superusers: all); assigned-only users: those of their cases."""
         if user.is_superuser:
             return self
         if not user.is_authenticated or not user.organisation_id:
             return self.none()
-        return self.filter(organisation_id=user.organisation_id)
+        households = self.filter(organisation_id=user.organisation_id)
+        if user.sees_assigned_only:
+            from casework.people.models.person import Person  # person.py is loaded after this module
+
+            households = households.filter(pk__in=Person.objects.visible_to(user).values("household_id"))
+        return households
 
 
 class Household(PublicModel):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casework.accounts",
     "casework.camps",
     "casework.people",
+    "casework.matching",
     "casework.screenings",
     "casework.govrequests",
     "casework.reminders",

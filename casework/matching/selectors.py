@@ -1,0 +1,309 @@
+"""Identity resolution: who, among the persons a user may see, is the person whose name was typed.
+
+`rank_candidates` is the one entry point (list search, intake duplicate check, pickers, admin
+search and the outside evaluation call it). It works in two steps:
+
+1. *Blocking*: the query's tokens give keys (`casework.people.names`); the name-key index
+   (`PersonNameKey`) gives the persons sharing the rarest keys, weighted by rarity. No scan.
+2. *Scoring*: each candidate's name parts (given, father, grandfather, family; Arabic and Latin
+   spellings of a part are alternatives) and aliases are matched one to one with the query's tokens,
+   in any order. A conflicting part costs much more than a missing one. Sex conflicts rule a
+   candidate out; the distance between birth years counts, estimated dates widened.
+
+A constant number of queries (four), whatever the number of candidates. See docs/matching.md.
+"""
+
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, FloatField, Sum, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework.people.choices import Sex
+from casework.people.models import Alias, Person, PersonNameKey
+from casework.people.names import NameToken, analyse_name, token_similarity
+
+logger = logging.getLogger(__name__)
+
+# At or above this score the interface offers a candidate as the same person. Calibrated with
+# bench/matching.py: a different given or father's name, all else equal, stays below it.
+SUGGESTION_THRESHOLD = 0.75
+MAX_CANDIDATES = 120  # persons scored per query, the best of the blocking step
+MAX_BLOCKING_ROWS = 40_000  # index rows read per query at most (the rarest keys first)
+GOOD_MATCH = 0.8  # a token pair at or above this is "the same name"
+
+PART_WEIGHTS = {"given": 0.35, "father": 0.25, "grandfather": 0.1, "family": 0.3}
+KUNYA_WEIGHT = 0.25
+MISSING_COST = 0.2  # share of a part's weight that a part left out of the query costs
+EXTRA_COST = 0.12  # what a query name absent from the record costs
+PART_LABELS = {
+    "given": gettext_lazy("given name"),
+    "father": gettext_lazy("father's name"),
+    "grandfather": gettext_lazy("grandfather's name"),
+    "family": gettext_lazy("family name"),
+    "kunya": gettext_lazy("kunya"),
+    "alias": gettext_lazy("other name"),
+}
+WHY_LABELS = {
+    "same": gettext_lazy("same spelling"),
+    "known": gettext_lazy("known spelling"),
+    "transliteration": gettext_lazy("transliteration"),
+    "typo": gettext_lazy("typing error?"),
+}
+
+
+@dataclass
+class Candidate:
+    """A person who may be the one the query names, with the score and the reasons for it."""
+
+    person: Person
+    score: float
+    suggested: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Slot:
+    part: str
+    weight: float
+    alternatives: list[tuple[NameToken, str]]  # token, the text as written in the record
+    optional: bool = False  # kunyas: absent from the query costs nothing
+
+
+def _part_slots(part: str, weight: float, latin: str, arabic: str) -> list[_Slot]:
+    lat = [(t, latin) for t in analyse_name(latin)]
+    ar = [(t, arabic) for t in analyse_name(arabic)]
+    if not lat and not ar:
+        return []
+    if len(lat) == len(ar) or not lat or not ar:
+        longest = max(len(lat), len(ar))
+        return [
+            _Slot(
+                part,
+                weight / longest,
+                [x for x in (lat[i] if i < len(lat) else None, ar[i] if i < len(ar) else None) if x],
+            )
+            for i in range(longest)
+        ]
+    longer, shorter = (lat, ar) if len(lat) > len(ar) else (ar, lat)
+    return [_Slot(part, weight / len(longer), [token, *shorter]) for token in longer]
+
+
+def _record_views(person: Person, aliases: list[tuple[str, str]]) -> list[list[_Slot]]:
+    """The ways the record can be named: its name parts (with kunyas), then each other alias alone."""
+    main: list[_Slot] = []
+    for part, weight in PART_WEIGHTS.items():
+        main += _part_slots(part, weight, getattr(person, f"{part}_name_lat"), getattr(person, f"{part}_name_ar"))
+    views = [main]
+    for kind, name in aliases:
+        tokens = [(t, name) for t in analyse_name(name)]
+        if not tokens:
+            continue
+        if kind == "kunya" or all(t.kind != "name" for t, _ in tokens):
+            main.extend(_Slot("kunya", KUNYA_WEIGHT, [pair], optional=True) for pair in tokens)
+        else:
+            views.append([_Slot("alias", 1.0 / len(tokens), [pair]) for pair in tokens])
+    return views
+
+
+def _adjusted(similarity: float) -> float:
+    """A pair below GOOD_MATCH is a conflict that weighs against the record, steeply."""
+    if similarity >= GOOD_MATCH:
+        return similarity
+    return similarity - 3.0 * (GOOD_MATCH - similarity)
+
+
+def _score_view(query: list[NameToken], slots: list[_Slot]) -> tuple[float, list[tuple[Any, ...]]]:
+    """Score of one way of naming the record, and what matched: one-to-one, greedy on similarity."""
+    if not slots:
+        return 0.0, []
+    pairs = []
+    for qi, token in enumerate(query):
+        for si, slot in enumerate(slots):
+            best = (0.0, "different", slot.alternatives[0])
+            for alternative in slot.alternatives:
+                sim, why = token_similarity(token, alternative[0])
+                if sim > best[0]:
+                    best = (sim, why, alternative)
+            # Ties go to the slot in the query's position (given name first).
+            pairs.append((best[0], -abs(qi - si) * 1e-3, qi, si, best[1], best[2]))
+    pairs.sort(reverse=True)
+    used_q: set[int] = set()
+    used_s: set[int] = set()
+    matched = []
+    for sim, _order, qi, si, why, alternative in pairs:
+        if qi in used_q or si in used_s:
+            continue
+        slot = slots[si]
+        if slot.optional and sim < GOOD_MATCH:
+            continue  # a kunya that does not match is not a conflict
+        used_q.add(qi)
+        used_s.add(si)
+        matched.append((slot, sim, why, query[qi], alternative))
+    numerator = 0.0
+    denominator = 0.0
+    good = 0
+    for slot, sim, _why, _token, _alternative in matched:
+        numerator += slot.weight * _adjusted(sim)
+        denominator += slot.weight
+        good += sim >= GOOD_MATCH
+    missing = [slot for si, slot in enumerate(slots) if si not in used_s and not slot.optional]
+    denominator += sum(slot.weight * MISSING_COST for slot in missing)
+    denominator += EXTRA_COST * (len(query) - len(used_q))
+    if denominator <= 0:
+        return 0.0, []
+    score = max(0.0, numerator / denominator)
+    if good < 2:
+        score *= 0.75  # one matching name is not enough to say "the same person"
+    return min(score, 1.0), [*matched, *(("missing", slot) for slot in missing)]
+
+
+def _birth_years(person: Person) -> tuple[int, int] | None:
+    earliest, latest = person.birth_date_earliest, person.birth_date_latest or person.birth_date_earliest
+    if earliest is None:
+        return None
+    return earliest.year, latest.year
+
+
+def _birth_factor(person: Person, birth_year: int | None) -> tuple[float | None, str]:
+    """Factor for the birth year (None rules the candidate out), and a reason line."""
+    if birth_year is None:
+        return 1.0, ""
+    years = _birth_years(person)
+    if years is None:
+        return 1.0, ""
+    low, high = years
+    if low != high:  # an estimated date: a year either way is within the estimate
+        low, high = low - 1, high + 1
+    distance = max(0, low - birth_year, birth_year - high)
+    shown = str(low) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+    if distance == 0:
+        exact = years[0] == years[1] == birth_year
+        return (1.02 if exact else 1.0), _("born %(born)s, as the query says") % {"born": shown}
+    if distance > 6:
+        return None, ""
+    reason = _("born %(born)s, query says %(query)s") % {"born": shown, "query": birth_year}
+    return 1.0 - 0.05 * distance - 0.01 * distance * distance, reason
+
+
+def _shown(token: NameToken) -> str:
+    return token.text.title() if token.script == "latn" else token.text
+
+
+def _reasons(details: list[tuple[Any, ...]]) -> list[str]:
+    lines = []
+    for item in details:
+        if item[0] == "missing":
+            lines.append(_("%(part)s missing in the query") % {"part": PART_LABELS[item[1].part]})
+            continue
+        slot, sim, why, token, (_record_token, record_text) = item
+        label = PART_LABELS[slot.part]
+        if sim >= GOOD_MATCH:
+            if why == "same":
+                lines.append(_("%(part)s %(name)s") % {"part": label, "name": record_text})
+            else:
+                lines.append(
+                    _("%(part)s %(name)s ≈ %(query)s (%(why)s)")
+                    % {"part": label, "name": record_text, "query": _shown(token), "why": WHY_LABELS[why]}
+                )
+        else:
+            lines.append(
+                _("%(part)s differs: %(name)s, query says %(query)s")
+                % {"part": label, "name": record_text, "query": _shown(token)}
+            )
+    return lines
+
+
+def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None) -> list[int]:
+    """Persons sharing the query's rarest keys, best first (by the summed rarity of the shared keys)."""
+    keys_by_token = []
+    for token in query:
+        keys = {token.coarse_key, *token.known_keys}
+        keys_by_token.append(keys)
+    all_keys = set().union(*keys_by_token)
+    index = PersonNameKey.objects.filter(key__in=all_keys, kind__in=("coarse", "known"))
+    if not user.is_superuser:
+        index = index.filter(organisation_id=user.organisation_id)
+        if getattr(user, "sees_assigned_only", False):
+            index = index.filter(person__in=Person.objects.visible_to(user).values("pk"))
+    frequencies = dict(index.values("key").annotate(n=Count("person_id", distinct=True)).values_list("key", "n"))
+    if not frequencies:
+        return []
+    total = max(frequencies.values()) + 1
+    chosen: set[str] = set()
+    rows = 0
+    for keys in keys_by_token:  # the rarest key of each token, always
+        present = [k for k in keys if k in frequencies]
+        if present:
+            rarest = min(present, key=frequencies.__getitem__)
+            if rarest not in chosen:
+                chosen.add(rarest)
+                rows += frequencies[rarest]
+    for key in sorted(frequencies, key=frequencies.__getitem__):
+        if key not in chosen and rows + frequencies[key] <= MAX_BLOCKING_ROWS:
+            chosen.add(key)
+            rows += frequencies[key]
+    weights = {key: 1.0 + math.log(total / frequencies[key]) for key in chosen}
+    selected = index.filter(key__in=chosen)
+    if sex in (Sex.FEMALE, Sex.MALE):
+        selected = selected.filter(person__sex__in=(sex, Sex.UNKNOWN))
+    weight = Sum(
+        Case(*(When(key=key, then=Value(w)) for key, w in weights.items()), default=Value(0.0)),
+        output_field=FloatField(),
+    )
+    best = selected.values("person_id").annotate(w=weight).order_by("-w", "person_id")[:MAX_CANDIDATES]
+    return [row["person_id"] for row in best]
+
+
+def rank_candidates(
+    *, user: Any, text: str, sex: str | None = None, birth_year: int | None = None, limit: int = 10
+) -> list[Candidate]:
+    """The persons `user` may see whose name may be `text`, best first (at most `limit`).
+
+    `text` is a full name as typed, in either script and any order, with or without particles and
+    kunya; `sex` a `Sex` value or None; `birth_year` an int or None. Never raises on bad input:
+    text with no usable name gives [].
+    """
+    try:
+        query = analyse_name(text if isinstance(text, str) else "")
+        limit = max(1, min(int(limit), 100))
+        birth_year = int(birth_year) if birth_year not in (None, "") else None
+    except (TypeError, ValueError):
+        return []
+    if not query:
+        return []
+    if sex not in (Sex.FEMALE, Sex.MALE):
+        sex = None
+    ids = _blocking_ids(user=user, query=query, sex=sex)
+    if not ids:
+        return []
+    persons = list(Person.objects.visible_to(user).filter(pk__in=ids))
+    aliases: dict[int, list[tuple[str, str]]] = {}
+    for person_id, kind, name in Alias.objects.filter(person_id__in=ids).values_list("person_id", "kind", "name"):
+        aliases.setdefault(person_id, []).append((kind, name))
+    candidates = []
+    for person in persons:
+        if sex and person.sex not in (sex, Sex.UNKNOWN):
+            continue
+        factor, birth_reason = _birth_factor(person, birth_year)
+        if factor is None:
+            continue
+        best_score, best_details = 0.0, []
+        for slots in _record_views(person, aliases.get(person.pk, [])):
+            score, details = _score_view(query, slots)
+            if score > best_score:
+                best_score, best_details = score, details
+        if best_score <= 0:
+            continue
+        score = round(min(1.0, best_score * factor), 4)
+        reasons = _reasons(best_details)
+        if birth_reason:
+            reasons.append(birth_reason)
+        candidates.append(
+            Candidate(person=person, score=score, suggested=score >= SUGGESTION_THRESHOLD, reasons=reasons)
+        )
+    candidates.sort(key=lambda c: (-c.score, c.person.pk))
+    return candidates[:limit]

@@ -13,6 +13,7 @@ search and the outside evaluation call it). It works in two steps:
 A constant number of queries (four), whatever the number of candidates. See docs/matching.md.
 """
 
+import itertools
 import logging
 import math
 from dataclasses import dataclass, field
@@ -31,14 +32,15 @@ logger = logging.getLogger(__name__)
 # At or above this score the interface offers a candidate as the same person. Calibrated with
 # bench/matching.py: a different given or father's name, all else equal, stays below it.
 SUGGESTION_THRESHOLD = 0.75
-MAX_CANDIDATES = 120  # persons scored per query, the best of the blocking step
+MAX_CANDIDATES = 80  # persons scored per query, the best of the blocking step
 MAX_BLOCKING_ROWS = 40_000  # index rows read per query at most (the rarest keys first)
 GOOD_MATCH = 0.8  # a token pair at or above this is "the same name"
 
 PART_WEIGHTS = {"given": 0.35, "father": 0.25, "grandfather": 0.1, "family": 0.3}
 KUNYA_WEIGHT = 0.25
-MISSING_COST = 0.2  # share of a part's weight that a part left out of the query costs
-EXTRA_COST = 0.12  # what a query name absent from the record costs
+MISSING_COST = 0.1  # share of a part's weight that a part left out of the query costs
+EXTRA_COST = 0.25  # what a query name absent from the record costs (it cannot be checked)
+ALIAS_EXTRA_COST = 0.4  # the same against one alias alone: an alias is a whole name
 PART_LABELS = {
     "given": gettext_lazy("given name"),
     "father": gettext_lazy("father's name"),
@@ -110,13 +112,44 @@ def _record_views(person: Person, aliases: list[tuple[str, str]]) -> list[list[_
 
 
 def _adjusted(similarity: float) -> float:
-    """A pair below GOOD_MATCH is a conflict that weighs against the record, steeply."""
+    """A pair below GOOD_MATCH is a conflict that weighs against the record, steeply (at most its weight again)."""
     if similarity >= GOOD_MATCH:
         return similarity
-    return similarity - 3.0 * (GOOD_MATCH - similarity)
+    return max(-1.0, similarity - 3.0 * (GOOD_MATCH - similarity))
 
 
-def _score_view(query: list[NameToken], slots: list[_Slot]) -> tuple[float, list[tuple[Any, ...]]]:
+CHAIN = {"given": 0, "father": 1, "grandfather": 2}
+CONFLICT_FACTOR = 0.85  # each conflicting part, whatever its weight, makes "the same person" less likely
+CHAIN_INVERTED = 0.6  # "Ammar Hussein" is not "Hussein Ammar": the son of one is the father of the other
+
+
+def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
+    """True when the query names the nasab chain in another order than the record (given/father swapped)."""
+    chain = sorted(
+        (index, CHAIN[slot.part])
+        for slot, sim, _why, index, _alt in matched
+        if slot.part in CHAIN and sim >= GOOD_MATCH
+    )
+    return any(
+        later[1] < earlier[1] and token_similarity(query[earlier[0]], query[later[0]])[0] < GOOD_MATCH
+        for earlier, later in itertools.pairwise(chain)
+    )
+
+
+def _chain_shifted(slots: list[_Slot], matched: list[tuple[Any, ...]]) -> bool:
+    """True when the record's given name is left out but its father's or grandfather's name matched.
+
+    "Said Abdulrahman al-Qahtani" names Said son of Abdulrahman, not a son of Said.
+    """
+    good = {slot.part for slot, sim, *_rest in matched if sim >= GOOD_MATCH}
+    used = {slot.part for slot, *_rest in matched}
+    has_given = any(slot.part == "given" for slot in slots)
+    return has_given and "given" not in used and bool(good & {"father", "grandfather"})
+
+
+def _score_view(
+    query: list[NameToken], slots: list[_Slot], extra_cost: float = EXTRA_COST
+) -> tuple[float, list[tuple[Any, ...]]]:
     """Score of one way of naming the record, and what matched: one-to-one, greedy on similarity."""
     if not slots:
         return 0.0, []
@@ -128,21 +161,28 @@ def _score_view(query: list[NameToken], slots: list[_Slot]) -> tuple[float, list
                 sim, why = token_similarity(token, alternative[0])
                 if sim > best[0]:
                     best = (sim, why, alternative)
-            # Ties go to the slot in the query's position (given name first).
-            pairs.append((best[0], -abs(qi - si) * 1e-3, qi, si, best[1], best[2]))
+            # Ties (a name given twice in the chain) go to the heavier part, then to the query's order.
+            pairs.append((best[0], slot.weight, -abs(qi - si) * 1e-3, qi, si, best[1], best[2]))
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_s: set[int] = set()
     matched = []
-    for sim, _order, qi, si, why, alternative in pairs:
-        if qi in used_q or si in used_s:
+    by_position = {}
+    for sim, _weight, _order, qi, si, why, alternative in pairs:
+        by_position[qi, si] = (sim, why, alternative)
+        if qi in used_q or si in used_s or sim < GOOD_MATCH:
             continue
-        slot = slots[si]
-        if slot.optional and sim < GOOD_MATCH:
-            continue  # a kunya that does not match is not a conflict
         used_q.add(qi)
         used_s.add(si)
-        matched.append((slot, sim, why, query[qi], alternative))
+        matched.append((slots[si], sim, why, qi, alternative))
+    # The names left on both sides conflict, paired in the order they were written (given name first).
+    left_q = [qi for qi in range(len(query)) if qi not in used_q]
+    left_s = [si for si, slot in enumerate(slots) if si not in used_s and not slot.optional]
+    for qi, si in zip(left_q, left_s, strict=False):
+        sim, why, alternative = by_position[qi, si]
+        used_q.add(qi)
+        used_s.add(si)
+        matched.append((slots[si], sim, why, qi, alternative))
     numerator = 0.0
     denominator = 0.0
     good = 0
@@ -152,13 +192,18 @@ def _score_view(query: list[NameToken], slots: list[_Slot]) -> tuple[float, list
         good += sim >= GOOD_MATCH
     missing = [slot for si, slot in enumerate(slots) if si not in used_s and not slot.optional]
     denominator += sum(slot.weight * MISSING_COST for slot in missing)
-    denominator += EXTRA_COST * (len(query) - len(used_q))
+    denominator += extra_cost * (len(query) - len(used_q))
     if denominator <= 0:
         return 0.0, []
     score = max(0.0, numerator / denominator)
     if good < 2:
         score *= 0.75  # one matching name is not enough to say "the same person"
-    return min(score, 1.0), [*matched, *(("missing", slot) for slot in missing)]
+    if _chain_inverted(query, matched) or _chain_shifted(slots, matched):
+        score *= CHAIN_INVERTED
+    conflicts = sum(1 for slot, sim, *_rest in matched if sim < GOOD_MATCH and not slot.optional)
+    score *= CONFLICT_FACTOR**conflicts
+    details = [(slot, sim, why, query[qi], alternative) for slot, sim, why, qi, alternative in matched]
+    return min(score, 1.0), [*details, *(("missing", slot) for slot in missing)]
 
 
 def _birth_years(person: Person) -> tuple[int, int] | None:
@@ -221,7 +266,7 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None) -> list
     """Persons sharing the query's rarest keys, best first (by the summed rarity of the shared keys)."""
     keys_by_token = []
     for token in query:
-        keys = {token.coarse_key, *token.known_keys}
+        keys = {key for form in token.forms() for key in (form.coarse_key, *form.known_keys)}
         keys_by_token.append(keys)
     all_keys = set().union(*keys_by_token)
     index = PersonNameKey.objects.filter(key__in=all_keys, kind__in=("coarse", "known"))
@@ -292,8 +337,8 @@ def rank_candidates(
         if factor is None:
             continue
         best_score, best_details = 0.0, []
-        for slots in _record_views(person, aliases.get(person.pk, [])):
-            score, details = _score_view(query, slots)
+        for view, slots in enumerate(_record_views(person, aliases.get(person.pk, []))):
+            score, details = _score_view(query, slots, EXTRA_COST if view == 0 else ALIAS_EXTRA_COST)
             if score > best_score:
                 best_score, best_details = score, details
         if best_score <= 0:

@@ -16,7 +16,8 @@ Sources (written from the published conventions, not from any case data):
 - Turkish orthography (Diyanet usage of Arabic names: c for ج, ş for ش, e/ü for short vowels,
   -e for ta marbuta) and Central Asian / Russian-register forms (kh, ov suffixes are not names).
 - English press usage (Mohammed, Hussein, Yousef, Aisha).
-Keep a spelling on one line only; a spelling shared by two names (rare) goes on neither.
+Keep a spelling on one line only; a spelling shared by two names goes on neither ("Salah" is صلاح
+in the Levant and صالح in the Maghreb: it is on no line, and the matcher compares its letters).
 """
 
 VARIANTS = """
@@ -85,9 +86,9 @@ VARIANTS = """
 سامي | sami samy sammy
 سامر | samir_no samer
 سمير | samir sameer smir
-صالح | salih saleh salah_no salehh
-صلاح | salah salaheddine_no
-جمال | jamal gamal djamal cemal jamel
+صالح | salih saleh salehh
+صلاح | salaah_no
+جمال | jamal gamal djamal djamel cemal jamel
 جميل | jamil gamil djamil cemil jameel
 جلال | jalal galal djalal celal
 جعفر | jafar jaafar djafar cafer dschafar
@@ -192,6 +193,31 @@ VARIANTS = """
 إدريس | idris idriss
 بكر | bakr bakir bekir
 أبو بكر | abubakr abubakar aboubakr aboubacar ebubekir
+جاسم | jasim jassim jasem cassim_no
+صهيب | suhayb suhaib souhaib sohaib suheyb
+سفيان | sufyan soufiane sofiane sufian süfyan
+براء | bara baraa al-baraa
+تميم | tamim tameem temim
+أنور | anwar anouar enver
+باسم | basim basem
+بسام | bassam
+رامز | ramiz ramez
+زكي | zaki zaky
+سامح | samih sameh
+شادي | shadi chadi
+عامر | amir_no amer aamer
+أمير | amir ameer emir
+عمرو | amr amru
+غازي | ghazi gazi
+فادي | fadi fady
+فريد | farid fareed ferid
+قصي | qusay qusai kusay
+ماهر | mahir maher
+مهند | muhannad mohannad
+هيثم | haytham haitham heitham
+وسام | wisam wissam
+نبيه | nabih
+بلقاسم | belkacem belgacem bilqasim
 # --- Women -------------------------------------------------------------------------------
 فاطمة | fatima fatimah fatma fatema fatmah fatime fadma fatoumata fotima
 فاتن | fatin faten
@@ -256,6 +282,21 @@ VARIANTS = """
 زهراء | zahra zahraa zehra
 نسرين | nisrin nisreen nesrine
 أمامة | umama oumama
+أسيل | asil aseel
+بتول | batul batoul
+رنا | rana
+روان | rawan
+سلوى | salwa
+عفاف | afaf
+لمى | lama
+مها | maha
+ندى | nada
+نهى | nuha noha
+هند | hind
+جنات | jannat
+آلاء | alaa_no ala'a
+إلهام | ilham elham
+
 """.strip()
 
 

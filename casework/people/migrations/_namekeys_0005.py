@@ -9,7 +9,7 @@ when 0005 was written. If the key rules change, run `manage.py rebuild_name_keys
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 
@@ -222,7 +222,7 @@ def _strip_article(word: str, script: str) -> str:
             return word[2:]
         return word
     match = re.match(r"^(?:al|el)(?=[bcdfghjklmnpqrstvwxz])", word)
-    if match and len(word) >= 5 and sum(ch not in "aeiouy" for ch in word[2:]) >= 2:
+    if match and len(word) >= 5:
         return word[2:]
     return word
 
@@ -287,10 +287,10 @@ def _tokens(text: str) -> list[RawToken]:
             (script == LATIN and word in LATIN_ARTICLES) or (script == ARABIC and word == ARABIC_ARTICLE)
         ):
             continue
-        if (script == LATIN and word in ABD_LATIN) or (script == ARABIC and word == ABD_ARABIC):
-            if nxt is not None:
-                pending_abd = True
-                continue
+        is_abd = (script == LATIN and word in ABD_LATIN) or (script == ARABIC and word == ABD_ARABIC)
+        if is_abd and nxt is not None:
+            pending_abd = True
+            continue
         abd = pending_abd
         if not abd and script == LATIN and re.match(r"^abd[aeiou]", word) and len(word) >= 6:
             abd, word = True, _abd_rest(word)
@@ -389,13 +389,14 @@ _LONG_DIGRAPHS = {
     "ii": "I",
     "iy": "I",
     "ie": "I",
-    "ou": "U",
     "oo": "U",
     "uu": "U",
     "au": "U",
     "aw": "U",
 }
 GLIDES = frozenset("WY")
+# Classes that Latin spellings confuse across registers: g for ق (Gulf), kh for ح (Russian), gh for غ/g.
+_SOFT = str.maketrans({"J": "K", "G": "K", "X": "H"})
 
 
 @dataclass(frozen=True)
@@ -416,8 +417,6 @@ EMPTY = Slot(frozenset(), False)
 def _latin_elements(word: str) -> list[tuple[str, str]]:
     """("C", class) and ("V", letter) elements of a Latin word."""
     elements: list[tuple[str, str]] = []
-    if word.endswith("h") and len(word) > 3 and word[-2] in "aeiou" and not word.endswith("llah"):
-        word = word[:-1]  # Fatimah, Sarah: the ta marbuta
     i = 0
     n = len(word)
     while i < n:
@@ -432,7 +431,7 @@ def _latin_elements(word: str) -> list[tuple[str, str]]:
             nxt = word[i + 1] if i + 1 < n else ""
             after = word[i + 2] if i + 2 < n else ""
             prev_is_vowel = bool(elements) and elements[-1][0] == "V"
-            if ch == "o" and nxt == "u" and after in "aei" and after and not prev_is_vowel:
+            if ch == "o" and nxt == "u" and after and after in "aei":
                 elements.append(("C", "W"))  # French ou before a vowel: Ouarda, Oualid
                 i += 2
                 continue
@@ -454,6 +453,7 @@ def _latin_elements(word: str) -> list[tuple[str, str]]:
 def _latin_slot(group: str) -> Slot:
     if not group:
         return EMPTY
+    group = group.replace("ou", "u")  # French ou is any u, short or long (Mouhamed, Souhaib)
     for pair, quality in _LONG_DIGRAPHS.items():
         if pair in group:
             return Slot(frozenset(quality), True)
@@ -469,7 +469,8 @@ def _arabic_elements(word: str) -> list[tuple[str, str]]:
         if ch in _ARABIC_CONSONANTS:
             elements.append(("C", _ARABIC_CONSONANTS[ch]))
         elif ch in "وي":
-            if i == 0 or nxt in ("ا", "ى", "ة") or (nxt and nxt in "وي" and i + 2 < n):
+            nisba = ch == "و" and nxt == "ي" and i + 2 == n  # -awi: al-Alawi, al-Rawi
+            if i == 0 or nxt in ("ا", "ى", "ة") or (nxt and nxt in "وي" and i + 2 < n) or nisba:
                 elements.append(("C", "W" if ch == "و" else "Y"))
             else:
                 elements.append(("V", ("U" if ch == "و" else "I") + "!"))
@@ -497,9 +498,12 @@ def _arabic_slot(group: list[str]) -> Slot:
     return Slot(qualities, True if any(v.endswith("!") for v in group) else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NameToken:
-    """One name of a full name, in the shared key space."""
+    """One name of a full name, in the shared key space.
+
+    Equal (and hashed) by what it was built from: the analysis is a function of it.
+    """
 
     text: str  # the word as analysed (for reasons shown to the user)
     script: str
@@ -509,6 +513,22 @@ class NameToken:
     slots: tuple[Slot, ...]  # len(consonants) + 1 vowel slots
     known: frozenset[int]  # ids of the known-name lines listing it
     known_exact: bool  # False when `known` comes from a one-letter typo of a listed spelling
+    # Other readings of an ambiguous Latin spelling: "Alali" is al-Ali or Alali (the article joined
+    # to a name starting with a vowel, or not); a final -ah is a ta marbuta (Aminah) or ح (Salah).
+    alternatives: tuple["NameToken", ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NameToken) and self._identity == other._identity
+
+    def __hash__(self) -> int:
+        return hash(self._identity)
+
+    @property
+    def _identity(self) -> tuple[str, str, str]:
+        return (self.text, self.script, self.kind)
+
+    def forms(self) -> tuple["NameToken", ...]:
+        return (self, *self.alternatives)
 
     @property
     def coarse_key(self) -> str:
@@ -631,7 +651,7 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
     if abd:
         consonants = "BD" + consonants
         slots = (EMPTY, EMPTY, *slots[1:]) if slots else (EMPTY, EMPTY, EMPTY)
-    skeleton = _skeleton(consonants)
+    skeleton = _skeleton(consonants) or consonants  # Aya, Ayah: only glides
     if not skeleton:
         return None
     known, known_exact = known_names(("abd" if abd else "") + word, script)
@@ -647,24 +667,44 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
     )
 
 
-def analyse_name(text: str) -> list[NameToken]:
-    """A full name as typed → its tokens in the shared key space (particles out, kunyas marked)."""
+@lru_cache(maxsize=50_000)
+def _analyse_name(text: str) -> tuple[NameToken, ...]:
     tokens = []
     for raw in _tokens(text):
         token = analyse_token(raw.word, raw.script, raw.kind, raw.abd)
-        if token is not None:
-            tokens.append(token)
-    return tokens
+        if token is None:
+            continue
+        if raw.script == LATIN:
+            readings = []
+            joined = re.match(r"^(?:al|el)[aeiou]", raw.word) and len(raw.word) >= 5
+            if joined and not raw.abd and not (token.known and token.known_exact):
+                readings.append(raw.word[2:])
+            if re.search(r"[aeiou]h$", raw.word) and len(raw.word) > 3 and not raw.word.endswith("llah"):
+                readings.append(raw.word[:-1])
+            others = [analyse_token(w, raw.script, raw.kind, raw.abd) for w in readings]
+            others = [other for other in others if other is not None]
+            if others:
+                token = replace(token, alternatives=tuple(others))
+        tokens.append(token)
+    return tuple(tokens)
+
+
+def analyse_name(text: str) -> list[NameToken]:
+    """A full name as typed → its tokens in the shared key space (particles out, kunyas marked)."""
+    if not isinstance(text, str):
+        return []
+    return list(_analyse_name(text[: MAX_NAME_CHARS * 2]))
 
 
 def name_keys(text: str) -> set[tuple[str, str]]:
     """(kind, key) pairs of every token of a name: coarse, vowel-aware and known-name keys."""
     keys: set[tuple[str, str]] = set()
     for token in analyse_name(text):
-        keys.add(("coarse", token.coarse_key))
-        keys.add(("vowel", token.vowel_key))
-        for key in token.known_keys:
-            keys.add(("known", key))
+        for form in token.forms():
+            keys.add(("coarse", form.coarse_key))
+            keys.add(("vowel", form.vowel_key))
+            for key in form.known_keys:
+                keys.add(("known", key))
     return keys
 
 
@@ -679,11 +719,12 @@ def _slot_penalty(a: Slot, b: Slot) -> float:
     if not a.qualities or not b.qualities:
         filled = a if a.qualities else b
         return 1.0 if filled.long else 0.0
-    if a.qualities & b.qualities or ("E" in a.qualities and not b.qualities <= {"U"}):
+    if a.qualities & b.qualities:
         return 0.0
-    if "E" in b.qualities and not a.qualities <= {"U"}:
-        return 0.0
-    return 1.0 if (a.long or b.long) else 0.6
+    for x, y in ((a, b), (b, a)):
+        if "E" in x.qualities and not y.qualities <= {"U"}:
+            return 0.3 if y.long else 0.0  # e is a short a or i (Ahmed, Mehmet), a long one with imala (Chebbi)
+    return 1.0 if (a.long or b.long) else 0.3
 
 
 def vowel_penalty(a: NameToken, b: NameToken) -> float | None:
@@ -701,14 +742,23 @@ def vowel_penalty(a: NameToken, b: NameToken) -> float | None:
 @lru_cache(maxsize=200_000)
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """How alike two names are (0–1), and why: "same", "known", "transliteration", "typo" or "different"."""
+    if not a.alternatives and not b.alternatives:
+        return _form_similarity(a, b)
+    return max(_form_similarity(x, y) for x in a.forms() for y in b.forms())
+
+
+def _form_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     from rapidfuzz.distance import Levenshtein
 
     if a.kind != b.kind:
         return 0.0, "different"
+    if a.script == b.script and a.text == b.text:
+        return 1.0, "same"
     if a.known and b.known:
         if a.known & b.known:
             if a.known_exact and b.known_exact:
-                return 1.0, "same" if a.text == b.text else "known"
+                # The very same spelling is a little more telling than another spelling of the name.
+                return (1.0, "same") if a.text == b.text else (0.985, "known")
             return 0.88, "typo"
         # Two different listed names: a conflict, however alike they look.
         return 0.2, "different"
@@ -719,17 +769,22 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         penalty = vowel_penalty(a, b)
         if penalty is None:
             penalty = 0.6  # glides differ (w/y written or not)
-        phonetic = max(0.0, 1.0 - 0.5 * min(penalty, 2.0))
+        phonetic = max(0.0, 0.98 - 0.5 * min(penalty, 2.0))
         best, why = phonetic, "transliteration"
+    elif a.skeleton.translate(_SOFT) == b.skeleton.translate(_SOFT):
+        best, why = 0.82, "transliteration"  # g for ق/ك (Gulf, Iraq), kh for ح (Russian registers)
     else:
         distance = Levenshtein.distance(a.skeleton, b.skeleton)
         length = max(len(a.skeleton), len(b.skeleton))
         if distance == 1 and length >= 3:
             best, why = (0.82 if length >= 4 else 0.6), "typo"
+    if a.script == b.script == LATIN and min(len(a.text), len(b.text)) == 3 and _osa(a.text, b.text) == 1:
+        best, why = max((best, why), (0.7, "typo"))  # Isa/Iba, Tai/Tjai: a short name mistyped
     if a.script == b.script:
         length = min(len(a.text), len(b.text))
-        if length >= 4 and _osa(a.text, b.text) == 1:
-            typo = 0.86 if length >= 5 else 0.8
+        shortest = 3 if a.script == ARABIC else 4  # Arabic writes no short vowels: names are short
+        if length >= shortest and _osa(a.text, b.text) == 1:
+            typo = 0.86 if length >= shortest + 1 else 0.8
             if typo > best:
                 best, why = typo, "typo"
     return best, why
@@ -760,8 +815,10 @@ def record_keys(names: dict[str, str], aliases: list[tuple[str, str]]) -> dict[t
     for part, text in sources:
         for token in analyse_name(text or ""):
             token_part = "kunya" if token.kind != "name" else part
-            keys = [("coarse", token.coarse_key), ("vowel", token.vowel_key)]
-            keys += [("known", key) for key in token.known_keys]
+            keys = []
+            for form in token.forms():
+                keys += [("coarse", form.coarse_key), ("vowel", form.vowel_key)]
+                keys += [("known", key) for key in form.known_keys]
             for kind, key in keys:
                 rows.setdefault((token_part, kind, key[:64]), token.script)
     return rows
@@ -836,9 +893,9 @@ VARIANTS = """
 سامي | sami samy sammy
 سامر | samir_no samer
 سمير | samir sameer smir
-صالح | salih saleh salah_no salehh
-صلاح | salah salaheddine_no
-جمال | jamal gamal djamal cemal jamel
+صالح | salih saleh salehh
+صلاح | salaah_no
+جمال | jamal gamal djamal djamel cemal jamel
 جميل | jamil gamil djamil cemil jameel
 جلال | jalal galal djalal celal
 جعفر | jafar jaafar djafar cafer dschafar
@@ -943,6 +1000,31 @@ VARIANTS = """
 إدريس | idris idriss
 بكر | bakr bakir bekir
 أبو بكر | abubakr abubakar aboubakr aboubacar ebubekir
+جاسم | jasim jassim jasem cassim_no
+صهيب | suhayb suhaib souhaib sohaib suheyb
+سفيان | sufyan soufiane sofiane sufian süfyan
+براء | bara baraa al-baraa
+تميم | tamim tameem temim
+أنور | anwar anouar enver
+باسم | basim basem
+بسام | bassam
+رامز | ramiz ramez
+زكي | zaki zaky
+سامح | samih sameh
+شادي | shadi chadi
+عامر | amir_no amer aamer
+أمير | amir ameer emir
+عمرو | amr amru
+غازي | ghazi gazi
+فادي | fadi fady
+فريد | farid fareed ferid
+قصي | qusay qusai kusay
+ماهر | mahir maher
+مهند | muhannad mohannad
+هيثم | haytham haitham heitham
+وسام | wisam wissam
+نبيه | nabih
+بلقاسم | belkacem belgacem bilqasim
 # --- Women -------------------------------------------------------------------------------
 فاطمة | fatima fatimah fatma fatema fatmah fatime fadma fatoumata fotima
 فاتن | fatin faten
@@ -1007,6 +1089,21 @@ VARIANTS = """
 زهراء | zahra zahraa zehra
 نسرين | nisrin nisreen nesrine
 أمامة | umama oumama
+أسيل | asil aseel
+بتول | batul batoul
+رنا | rana
+روان | rawan
+سلوى | salwa
+عفاف | afaf
+لمى | lama
+مها | maha
+ندى | nada
+نهى | nuha noha
+هند | hind
+جنات | jannat
+آلاء | alaa_no ala'a
+إلهام | ilham elham
+
 """.strip()
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from casework.people.choices import Sex
 from casework.people.models import Alias, Person, PersonNameKey
-from casework.people.names import NameToken, analyse_name, token_similarity
+from casework.people.names import GOOD_SIMILARITY, NameToken, analyse_name, token_similarity
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 SUGGESTION_THRESHOLD = 0.75
 MAX_CANDIDATES = 80  # persons scored per query, the best of the blocking step
 MAX_BLOCKING_ROWS = 40_000  # index rows read per query at most (the rarest keys first)
-GOOD_MATCH = 0.8  # a token pair at or above this is "the same name"
+GOOD_MATCH = GOOD_SIMILARITY  # a token pair at or above this is "the same name"
 
 PART_WEIGHTS = {"given": 0.35, "father": 0.25, "grandfather": 0.1, "family": 0.3}
 KUNYA_WEIGHT = 0.25

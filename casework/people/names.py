@@ -408,6 +408,7 @@ _LONG_DIGRAPHS = {
     "aw": "U",
 }
 GLIDES = frozenset("WY")
+GOOD_SIMILARITY = 0.8  # two tokens at or above this are the same name (the matcher uses it too)
 # Classes that Latin spellings confuse across registers: g for ق (Gulf), kh for ح (Russian), gh for غ/g.
 _SOFT = str.maketrans({"J": "K", "G": "K", "X": "H"})
 
@@ -553,8 +554,10 @@ class NameToken:
         """Consonants with their long vowels: comparable across scripts where both write them."""
         prefix = "" if self.kind == "name" else f"{self.kind}:"
         out = []
+        last = len(self.slots) - 1
         for i, slot in enumerate(self.slots):
-            if slot.long and len(slot.qualities) == 1:
+            # The final vowel is left out: ى and ي are swapped at the end of a word (مصطفى/مصطفي).
+            if i != last and slot.long and len(slot.qualities) == 1:
                 out.append(next(iter(slot.qualities)).lower())
             if i < len(self.consonants):
                 out.append(self.consonants[i])
@@ -687,6 +690,11 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
         token = analyse_token(raw.word, raw.script, raw.kind, raw.abd)
         if token is None:
             continue
+        if raw.script == ARABIC and raw.word.endswith("ه") and len(raw.word) >= 4 and not raw.word.endswith("له"):
+            # A final ه is most often a ta marbuta written without its dots (فاطمه): read both ways.
+            as_ta = analyse_token(raw.word[:-1] + "ة", raw.script, raw.kind, raw.abd)
+            if as_ta is not None:
+                token = replace(as_ta, alternatives=(token,))
         if raw.script == LATIN:
             readings = []
             joined = re.match(r"^(?:al|el)[aeiou]", raw.word) and len(raw.word) >= 5

@@ -19,7 +19,8 @@ postgres://postgres@127.0.0.1:5432/casework_matching_bench.)
    no birth year) and reports per kind recall@1, recall@10, the share of positives on top *and*
    suggested, the share of confusers whose top candidate is suggested, and latency p50/p95.
 
-`--write-docs` writes the table between the markers of docs/benchmarks.md.
+`--write-docs` writes the table between the markers `<!-- bench:<--docs-block>:start/end -->` of
+docs/benchmarks.md (default block "matching").
 """
 
 import argparse
@@ -39,8 +40,6 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/casework_matching_bench"
 DOCS = ROOT / "docs" / "benchmarks.md"
-START_MARKER = "<!-- bench:matching:start -->"
-END_MARKER = "<!-- bench:matching:end -->"
 POSITIVE_KINDS = (
     "transliteration",
     "script_swap",
@@ -321,6 +320,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--seed-size", type=int, default=5000)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--docs-block", default="matching", help="name of the marked block in docs/benchmarks.md")
     parser.add_argument("--show-failures", type=int, default=0)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -410,11 +410,12 @@ def main() -> None:
     for line in failures:
         print(line)
     if args.write_docs:
+        start_marker, end_marker = f"<!-- bench:{args.docs_block}:start -->", f"<!-- bench:{args.docs_block}:end -->"
         text = DOCS.read_text()
-        block = f"{START_MARKER}\n{table}\n\n{summary}\n{END_MARKER}"
-        if START_MARKER in text:
-            head, rest = text.split(START_MARKER, 1)
-            text = head + block + rest.split(END_MARKER, 1)[1]
+        block = f"{start_marker}\n{table}\n\n{summary}\n{end_marker}"
+        if start_marker in text:
+            head, rest = text.split(start_marker, 1)
+            text = head + block + rest.split(end_marker, 1)[1]
         else:
             text += "\n" + block + "\n"
         DOCS.write_text(text)

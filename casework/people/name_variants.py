@@ -218,6 +218,16 @@ VARIANTS = """
 وسام | wisam wissam
 نبيه | nabih
 بلقاسم | belkacem belgacem bilqasim
+داود | dawud dawood daoud davud davut dawoud
+سلطان | sultan
+مبارك | mubarak moubarak
+نايف | nayef naif nayif
+بندر | bandar
+تركي | turki
+ظافر | zafir dhafer dafer
+حمود | hamud hamoud hammoud
+عبد المحسن | abdalmuhsin abdulmohsen abdelmohsen
+عبد الرب | abdalrabb abdulrab
 # --- Women -------------------------------------------------------------------------------
 فاطمة | fatima fatimah fatma fatema fatmah fatime fadma fatoumata fotima
 فاتن | fatin faten

@@ -410,7 +410,8 @@ _LONG_DIGRAPHS = {
 GLIDES = frozenset("WY")
 GOOD_SIMILARITY = 0.8  # two tokens at or above this are the same name (the matcher uses it too)
 # Classes that Latin spellings confuse across registers: g for ق (Gulf), kh for ح (Russian), gh for غ/g.
-_SOFT = str.maketrans({"J": "K", "G": "K", "X": "H"})
+# dh for ظ (Dhafer), z for ذ (Levant): Z and D meet too.
+_SOFT = str.maketrans({"J": "K", "G": "K", "X": "H", "Z": "D"})
 
 
 @dataclass(frozen=True)

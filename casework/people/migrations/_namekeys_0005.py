@@ -397,7 +397,8 @@ _LONG_DIGRAPHS = {
 GLIDES = frozenset("WY")
 GOOD_SIMILARITY = 0.8  # two tokens at or above this are the same name (the matcher uses it too)
 # Classes that Latin spellings confuse across registers: g for ق (Gulf), kh for ح (Russian), gh for غ/g.
-_SOFT = str.maketrans({"J": "K", "G": "K", "X": "H"})
+# dh for ظ (Dhafer), z for ذ (Levant): Z and D meet too.
+_SOFT = str.maketrans({"J": "K", "G": "K", "X": "H", "Z": "D"})
 
 
 @dataclass(frozen=True)
@@ -1033,6 +1034,16 @@ VARIANTS = """
 وسام | wisam wissam
 نبيه | nabih
 بلقاسم | belkacem belgacem bilqasim
+داود | dawud dawood daoud davud davut dawoud
+سلطان | sultan
+مبارك | mubarak moubarak
+نايف | nayef naif nayif
+بندر | bandar
+تركي | turki
+ظافر | zafir dhafer dafer
+حمود | hamud hamoud hammoud
+عبد المحسن | abdalmuhsin abdulmohsen abdelmohsen
+عبد الرب | abdalrabb abdulrab
 # --- Women -------------------------------------------------------------------------------
 فاطمة | fatima fatimah fatma fatema fatmah fatime fadma fatoumata fotima
 فاتن | fatin faten

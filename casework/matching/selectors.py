@@ -19,7 +19,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, FloatField, Sum, Value, When
+from django.db import connection
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 # bench/matching.py: a different given or father's name, all else equal, stays below it.
 SUGGESTION_THRESHOLD = 0.75
 MAX_CANDIDATES = 80  # persons scored per query, the best of the blocking step
-MAX_BLOCKING_ROWS = 40_000  # index rows read per query at most (the rarest keys first)
+MAX_BLOCKING_ROWS = 30_000  # index rows read per query at most (the rarest keys first)
 GOOD_MATCH = GOOD_SIMILARITY  # a token pair at or above this is "the same name"
 
 PART_WEIGHTS = {"given": 0.35, "father": 0.25, "grandfather": 0.1, "family": 0.3}
@@ -263,44 +264,64 @@ def _reasons(details: list[tuple[Any, ...]]) -> list[str]:
 
 
 def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None) -> list[int]:
-    """Persons sharing the query's rarest keys, best first (by the summed rarity of the shared keys)."""
-    keys_by_token = []
-    for token in query:
-        keys = {key for form in token.forms() for key in (form.coarse_key, *form.known_keys)}
-        keys_by_token.append(keys)
-    all_keys = set().union(*keys_by_token)
-    index = PersonNameKey.objects.filter(key__in=all_keys, kind__in=("coarse", "known"))
+    """Persons sharing the query's rarest keys, best first.
+
+    A person's weight is, for each query token, the rarity of the rarest of its keys the person
+    has (a name written in several parts or scripts counts once), summed over the tokens.
+    """
+    token_of: dict[str, int] = {}
+    for index_, token in enumerate(query):
+        for form in token.forms():
+            for key in (form.coarse_key, *form.known_keys):
+                token_of.setdefault(key, index_)
+    index = PersonNameKey.objects.filter(key__in=token_of, kind__in=("coarse", "known"))
+    scope_sql, scope_params = "", []
     if not user.is_superuser:
         index = index.filter(organisation_id=user.organisation_id)
+        scope_sql, scope_params = " AND k.organisation_id = %s", [user.organisation_id]
         if getattr(user, "sees_assigned_only", False):
-            index = index.filter(person__in=Person.objects.visible_to(user).values("pk"))
+            visible = Person.objects.visible_to(user).values("pk")
+            index = index.filter(person__in=visible)
+            visible_sql, visible_params = visible.query.sql_with_params()
+            scope_sql += f" AND k.person_id IN ({visible_sql})"
+            scope_params += list(visible_params)
     frequencies = dict(index.values("key").annotate(n=Count("person_id", distinct=True)).values_list("key", "n"))
     if not frequencies:
         return []
     total = max(frequencies.values()) + 1
     chosen: set[str] = set()
     rows = 0
-    for keys in keys_by_token:  # the rarest key of each token, always
-        present = [k for k in keys if k in frequencies]
+    for position in range(len(query)):  # the rarest key of each token, always
+        present = [k for k, t in token_of.items() if t == position and k in frequencies]
         if present:
             rarest = min(present, key=frequencies.__getitem__)
-            if rarest not in chosen:
-                chosen.add(rarest)
-                rows += frequencies[rarest]
+            chosen.add(rarest)
+            rows += frequencies[rarest]
     for key in sorted(frequencies, key=frequencies.__getitem__):
         if key not in chosen and rows + frequencies[key] <= MAX_BLOCKING_ROWS:
             chosen.add(key)
             rows += frequencies[key]
-    weights = {key: 1.0 + math.log(total / frequencies[key]) for key in chosen}
-    selected = index.filter(key__in=chosen)
+    weights = sorted((key, token_of[key], 1.0 + math.log(total / frequencies[key])) for key in chosen)
+    sex_sql, sex_params = "", []
     if sex in (Sex.FEMALE, Sex.MALE):
-        selected = selected.filter(person__sex__in=(sex, Sex.UNKNOWN))
-    weight = Sum(
-        Case(*(When(key=key, then=Value(w)) for key, w in weights.items()), default=Value(0.0)),
-        output_field=FloatField(),
+        sex_sql = f" JOIN {Person._meta.db_table} p ON p.id = k.person_id AND p.sex IN (%s, %s)"
+        sex_params = [sex, Sex.UNKNOWN]
+    values_sql = ", ".join(["(%s, %s, %s)"] * len(weights))
+    # Only placeholders, table names and the compiled scope query go into the text; values are parameters.
+    sql = (
+        f"WITH w(key, tok, weight) AS (VALUES {values_sql}) "  # noqa: S608
+        "SELECT person_id, SUM(best) AS score FROM ("
+        " SELECT k.person_id AS person_id, w.tok AS tok, MAX(w.weight) AS best"
+        f" FROM {PersonNameKey._meta.db_table} k JOIN w ON w.key = k.key{sex_sql}"
+        f" WHERE k.kind IN (%s, %s){scope_sql}"
+        " GROUP BY k.person_id, w.tok"
+        ") t GROUP BY person_id ORDER BY score DESC, person_id LIMIT %s"
     )
-    best = selected.values("person_id").annotate(w=weight).order_by("-w", "person_id")[:MAX_CANDIDATES]
-    return [row["person_id"] for row in best]
+    params = [value for row in weights for value in row] + sex_params + ["coarse", "known", *scope_params]
+    params.append(MAX_CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def rank_candidates(

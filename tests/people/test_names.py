@@ -239,3 +239,15 @@ def test_record_keys_cover_both_scripts_parts_and_kunyas():
     assert ("kunya", "coarse", "umm:SF") in rows
     assert ("alias", "coarse", "FTM") in rows
     assert all(len(key) <= 64 for _part, _kind, key in rows)
+
+
+def test_every_token_has_one_vowel_slot_more_than_consonants():
+    for text in ("Abd al-Rahman", "عبد الله", "Abdullah", "Abu Bakr", "Umm Kulthum", "Aya", "Yahya", "Noureddine"):
+        for token in analyse_name(text):
+            for form in token.forms():
+                assert len(form.slots) == len(form.consonants) + 1, (text, form)
+
+
+def test_abd_names_compare_with_other_abd_names_without_error():
+    assert similarity("Abdelkader", "عبد القادر") >= GOOD_SIMILARITY
+    assert similarity("Abdulkarim", "Abdulrahim") < GOOD_SIMILARITY

@@ -654,7 +654,7 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
     consonants, slots = _shape(elements, script)
     if abd:
         consonants = "BD" + consonants
-        slots = (EMPTY, EMPTY, *slots[1:]) if slots else (EMPTY, EMPTY, EMPTY)
+        slots = (EMPTY, EMPTY, *slots)  # before the b, between b and d, then the name's own
     skeleton = _skeleton(consonants) or consonants  # Aya, Ayah: only glides
     if not skeleton:
         return None
@@ -738,7 +738,7 @@ def _slot_penalty(a: Slot, b: Slot) -> float:
 
 def vowel_penalty(a: NameToken, b: NameToken) -> float | None:
     """Sum of the vowel conflicts between two tokens with the same consonants (None if they differ)."""
-    if a.consonants != b.consonants:
+    if a.consonants != b.consonants or len(a.slots) != len(b.slots):
         return None
     total = 0.0
     last = len(a.slots) - 1

@@ -125,16 +125,22 @@ CHAIN_INVERTED = 0.6  # "Ammar Hussein" is not "Hussein Ammar": the son of one i
 
 
 def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
-    """True when the query names the nasab chain in another order than the record (given/father swapped)."""
+    """True when the query names the nasab chain in another order than the record (given/father swapped).
+
+    A name the query gives twice (Yusuf Yusuf, or al-Hassan and Hassan) says nothing about order.
+    """
+    twins = {
+        i
+        for i, a in enumerate(query)
+        for j, b in enumerate(query)
+        if i != j and token_similarity(a, b)[0] >= GOOD_MATCH
+    }
     chain = sorted(
         (index, CHAIN[slot.part])
         for slot, sim, _why, index, _alt in matched
-        if slot.part in CHAIN and sim >= GOOD_MATCH
+        if slot.part in CHAIN and sim >= GOOD_MATCH and index not in twins
     )
-    return any(
-        later[1] < earlier[1] and token_similarity(query[earlier[0]], query[later[0]])[0] < GOOD_MATCH
-        for earlier, later in itertools.pairwise(chain)
-    )
+    return any(later[1] < earlier[1] for earlier, later in itertools.pairwise(chain))
 
 
 def _chain_shifted(slots: list[_Slot], matched: list[tuple[Any, ...]]) -> bool:

@@ -269,7 +269,23 @@ def _reasons(details: list[tuple[Any, ...]]) -> list[str]:
     return lines
 
 
-def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None) -> list[int]:
+def _expected_parts(query: list[NameToken], *, family_first: bool) -> list[str]:
+    """The part each query token most likely names, from its position (a tie-breaker for blocking)."""
+    names = [i for i, token in enumerate(query) if token.kind == "name"]
+    order = ["given", "father", "grandfather"]
+    expected = ["kunya"] * len(query)
+    if family_first and names:
+        expected[names[0]] = "family"
+        names = names[1:]
+    elif len(names) >= 2:
+        expected[names[-1]] = "family"
+        names = names[:-1]
+    for position, i in enumerate(names):
+        expected[i] = order[min(position, len(order) - 1)]
+    return expected
+
+
+def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None, family_first: bool = False) -> list[int]:
     """Persons sharing the query's rarest keys, best first.
 
     A person's weight is, for each query token, the rarity of the rarest of its keys the person
@@ -307,17 +323,23 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None) -> list
         if key not in chosen and rows + frequencies[key] <= MAX_BLOCKING_ROWS:
             chosen.add(key)
             rows += frequencies[key]
-    weights = sorted((key, token_of[key], 1.0 + math.log(total / frequencies[key])) for key in chosen)
+    expected = _expected_parts(query, family_first=family_first)
+    weights = sorted(
+        (key, token_of[key], 1.0 + math.log(total / frequencies[key]), expected[token_of[key]]) for key in chosen
+    )
     sex_sql, sex_params = "", []
     if sex in (Sex.FEMALE, Sex.MALE):
         sex_sql = f" JOIN {Person._meta.db_table} p ON p.id = k.person_id AND p.sex IN (%s, %s)"
         sex_params = [sex, Sex.UNKNOWN]
-    values_sql = ", ".join(["(%s, %s, %s)"] * len(weights))
+    values_sql = ", ".join(["(%s, %s, %s, %s)"] * len(weights))
     # Only placeholders, table names and the compiled scope query go into the text; values are parameters.
     sql = (
-        f"WITH w(key, tok, weight) AS (VALUES {values_sql}) "  # noqa: S608
+        f"WITH w(key, tok, weight, part) AS (VALUES {values_sql}) "  # noqa: S608
         "SELECT person_id, SUM(best) AS score FROM ("
-        " SELECT k.person_id AS person_id, w.tok AS tok, MAX(w.weight) AS best"
+        # A key found in the part the query's word order suggests counts a little more (a tie-breaker
+        # among the many persons who share common names in some part).
+        " SELECT k.person_id AS person_id, w.tok AS tok,"
+        " MAX(CASE WHEN k.part = w.part THEN w.weight * 1.25 ELSE w.weight END) AS best"
         f" FROM {PersonNameKey._meta.db_table} k JOIN w ON w.key = k.key{sex_sql}"
         f" WHERE k.kind IN (%s, %s){scope_sql}"
         " GROUP BY k.person_id, w.tok"
@@ -349,7 +371,8 @@ def rank_candidates(
         return []
     if sex not in (Sex.FEMALE, Sex.MALE):
         sex = None
-    ids = _blocking_ids(user=user, query=query, sex=sex)
+    family_first = isinstance(text, str) and ("," in text or "،" in text)  # "AL-ALI, Fatima"
+    ids = _blocking_ids(user=user, query=query, sex=sex, family_first=family_first)
     if not ids:
         return []
     persons = list(Person.objects.visible_to(user).filter(pk__in=ids))

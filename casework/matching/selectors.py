@@ -13,12 +13,14 @@ search and the outside evaluation call it). It works in two steps:
 A constant number of queries (four), whatever the number of candidates. See docs/matching.md.
 """
 
+import hashlib
 import itertools
 import logging
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -34,7 +36,7 @@ logger = logging.getLogger(__name__)
 # bench/matching.py: a different given or father's name, all else equal, stays below it.
 SUGGESTION_THRESHOLD = 0.75
 MAX_CANDIDATES = 80  # persons scored per query, the best of the blocking step
-MAX_BLOCKING_ROWS = 30_000  # index rows read per query at most (the rarest keys first)
+MAX_BLOCKING_ROWS = 12_000  # index rows read per query at most (the rarest keys first)
 GOOD_MATCH = GOOD_SIMILARITY  # a token pair at or above this is "the same name"
 
 PART_WEIGHTS = {"given": 0.35, "father": 0.25, "grandfather": 0.1, "family": 0.3}
@@ -269,6 +271,35 @@ def _reasons(details: list[tuple[Any, ...]]) -> list[str]:
     return lines
 
 
+FREQUENCY_CACHE_SECONDS = 600
+
+
+def _frequency_cache_key(scope: Any, key: str) -> str:
+    # Hashed: a name key is derived from a person's name and does not belong in a cache key as such.
+    return "matching:freq:" + hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:24]
+
+
+def _key_frequencies(index: Any, *, scope: Any, keys: dict[str, int]) -> dict[str, int]:
+    """Persons per key in the scope. Counts of common keys are cached a while (they only weigh keys);
+    a key not found is never cached, so that a newly registered name is found at once."""
+    cache_keys = {_frequency_cache_key(scope, key): key for key in keys}
+    cached = cache.get_many(list(cache_keys))
+    frequencies = {cache_keys[ck]: n for ck, n in cached.items()}
+    missing = [key for key in keys if key not in frequencies]
+    if missing:
+        counted = dict(
+            index.filter(key__in=missing)
+            .values("key")
+            .annotate(n=Count("person_id", distinct=True))
+            .values_list("key", "n")
+        )
+        frequencies.update(counted)
+        common = {_frequency_cache_key(scope, key): n for key, n in counted.items() if n >= 50}
+        if common:
+            cache.set_many(common, FREQUENCY_CACHE_SECONDS)
+    return frequencies
+
+
 def _expected_parts(query: list[NameToken], *, family_first: bool) -> list[str]:
     """The part each query token most likely names, from its position (a tie-breaker for blocking)."""
     names = [i for i, token in enumerate(query) if token.kind == "name"]
@@ -307,7 +338,7 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None, family_
             visible_sql, visible_params = visible.query.sql_with_params()
             scope_sql += f" AND k.person_id IN ({visible_sql})"
             scope_params += list(visible_params)
-    frequencies = dict(index.values("key").annotate(n=Count("person_id", distinct=True)).values_list("key", "n"))
+    frequencies = _key_frequencies(index, scope=user.organisation_id if not user.is_superuser else "all", keys=token_of)
     if not frequencies:
         return []
     total = max(frequencies.values()) + 1

@@ -390,7 +390,7 @@ def main() -> None:
         for key in ("r1", "r10", "top_suggested"):
             all_pos[key] += s[key]
         rows.append(
-            f"| {kind} | {len(s['r1'])} | {share(s['r1'])} | {share(s['r10'])} | {share(s['top_suggested'])} | |"
+            f"| {kind} | {len(s['r1'])} | {share(s['r1'])} | {share(s['r10'])} | {share(s['top_suggested'])} | | |"
         )
     rows.append(
         f"| **all positives** | {len(all_pos['r1'])} | **{share(all_pos['r1'])}** | **{share(all_pos['r10'])}** "

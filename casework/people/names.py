@@ -78,6 +78,9 @@ _LATIN_SPECIAL = {
     "ṯ": "th",
     "ḏ": "dh",
     "ġ": "gh",
+    "ī": "ii",  # ALA-LC macrons mark long vowels: Ḥusayn, Saʿīd, Maḥmūd
+    "ū": "uu",
+    "ā": "a",
     "ʿ": "",
     "ʾ": "",
     "ʻ": "",

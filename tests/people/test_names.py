@@ -251,3 +251,10 @@ def test_every_token_has_one_vowel_slot_more_than_consonants():
 def test_abd_names_compare_with_other_abd_names_without_error():
     assert similarity("Abdelkader", "عبد القادر") >= GOOD_SIMILARITY
     assert similarity("Abdulkarim", "Abdulrahim") < GOOD_SIMILARITY
+
+
+def test_ala_lc_romanisation_with_diacritics():
+    assert similarity("Saʿīd", "سعيد") >= GOOD_SIMILARITY
+    assert similarity("Maḥmūd", "محمود") >= GOOD_SIMILARITY
+    assert similarity("ʿAbd al-Raḥmān", "عبد الرحمن") >= GOOD_SIMILARITY
+    assert similarity("Baṣīr", "بصر") < GOOD_SIMILARITY  # a long ī against no vowel: not the same

@@ -5,6 +5,7 @@
 #   make lint     ruff check + ruff format --check
 #   make format   ruff format + ruff check --fix
 #   make bench    performance benchmarks against PostgreSQL
+#   make bench-matching   evaluation of the identity matcher (docs/matching.md)
 #   make clean    caches and throw-away files (keeps .venv, the demo database and uploaded files)
 
 SHELL := /bin/bash
@@ -23,10 +24,10 @@ PYTEST_ARGS ?=
 DEMO_PASSWORD := casework-demo
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
 
-.PHONY: help venv run test lint format bench clean
+.PHONY: help venv run test lint format bench bench-matching clean
 
 help:
-	@echo "make venv | run | test | lint | format | bench | clean"
+	@echo "make venv | run | test | lint | format | bench | bench-matching | clean"
 
 ## venv: create .venv if missing; (re-)install requirements.txt when it is newer than the stamp.
 venv: $(STAMP)
@@ -84,6 +85,13 @@ bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reminders.py
+
+## bench-matching: evaluation of the identity matcher (recall, confusers, latency) on PostgreSQL;
+# seeds a 5,000-person database on first use. MATCHING_BENCH_DATABASE_URL or DATABASE_URL override it.
+MATCHING_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_matching_bench
+bench-matching: export DATABASE_URL ?= $(MATCHING_BENCH_DATABASE_URL)
+bench-matching: venv
+	$(BIN)/python bench/matching.py
 
 ## clean: caches, test and static output, broker spool. Keeps .venv, var/casework.sqlite3 and var/media.
 clean:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "casework.outbox",
     "casework.camps",
     "casework.people",
+    "casework.matching",
     "casework.screenings",
     "casework.govrequests",
     "casework.reminders",

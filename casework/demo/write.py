@@ -24,6 +24,7 @@ from casework.people.models import (
     Person,
     PersonStatusChange,
 )
+from casework.people.namekeys import person_name_keys_rebuild
 
 DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accounts only
 BATCH_SIZE = 5000
@@ -146,6 +147,8 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
                     len(objects[0]._meta.model.objects.bulk_create(objects, batch_size=BATCH_SIZE)) if objects else 0
                 ),
             )
+        # bulk_create bypasses the services: index the new persons' names and aliases in one pass.
+        step("name keys", lambda: person_name_keys_rebuild(person_ids=[p.pk for p in plan.persons]))
         for org in plan.organisations:
             Organisation.objects.filter(pk=org.pk).update(
                 last_case_number=offsets[org.code] + plan.case_counts.get(org.code, 0)

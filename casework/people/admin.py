@@ -326,6 +326,12 @@ class AliasInline(PersonChildInline):
             alias.save(update_fields=["armed_group_link", "updated_at"])
         adopt(obj, alias)
 
+    def save_changed_object(self, request: HttpRequest, *, obj: Alias) -> None:
+        services.person_record_update(record=obj, actor=request.user)  # keeps the name-key index in step
+
+    def delete_object(self, request: HttpRequest, *, obj: Alias) -> None:
+        services.person_record_remove(record=obj, actor=request.user)
+
 
 class FamilyLinkInline(PersonChildInline):
     model = FamilyLink

@@ -25,6 +25,7 @@ from casework.core.history import delete_with_history, save_with_history
 from casework.people.choices import CaseStatus, ClaimStatus, Relation, Sex
 from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
 from casework.people.models.family import INVERSE_RELATION
+from casework.people.namekeys import person_name_keys_rebuild
 
 
 class ConcurrentEditError(DomainError):
@@ -105,6 +106,7 @@ def person_register(*, person: Person, actor: Any) -> Person:
     person.status_changed_at = timezone.now()
     person.full_clean(exclude=["case_number"])
     save_with_history(person, actor)
+    person_name_keys_rebuild(person_ids=[person.pk])
     audit.record(actor=actor, action="people.person.registered", target=person)
     return person
 
@@ -136,6 +138,7 @@ def person_update(*, person: Person, actor: Any, expected_updated_at: datetime |
     person.closure_reason = current.closure_reason
     person.full_clean()
     save_with_history(person, actor)
+    person_name_keys_rebuild(person_ids=[person.pk])
     _delete_replaced_files_on_commit(_stored_files(current), person)
     audit.record(actor=actor, action="people.person.updated", target=person)
     return person
@@ -320,6 +323,7 @@ def alias_add(*, person: Person, kind: str, name: str, script: str, actor: Any) 
     alias = Alias(person=locked, kind=kind, name=name, script=script)
     alias.full_clean()
     save_with_history(alias, actor)
+    person_name_keys_rebuild(person_ids=[locked.pk])
     audit.record(actor=actor, action="people.alias.added", target=locked, data={"kind": kind})
     return alias
 
@@ -436,6 +440,8 @@ def person_record_add(*, person: Person, record: Any, actor: Any) -> Any:
     record.person = locked
     record.full_clean()
     save_with_history(record, actor)
+    if isinstance(record, Alias):
+        person_name_keys_rebuild(person_ids=[locked.pk])
     audit.record(actor=actor, action=_record_action(record, "added"), target=record)
     return record
 
@@ -454,6 +460,8 @@ def person_record_update(*, record: Any, actor: Any, expected_updated_at: dateti
     changed = _editable_changes(current, record)
     record.full_clean()
     save_with_history(record, actor)
+    if isinstance(record, Alias):
+        person_name_keys_rebuild(person_ids=[record.person_id, current.person_id])
     _delete_replaced_files_on_commit(_stored_files(current), record)
     audit.record(actor=actor, action=_record_action(record, "updated"), target=record, data={"fields": changed})
     return record
@@ -467,6 +475,8 @@ def person_record_remove(*, record: Any, actor: Any, expected_updated_at: dateti
     _check_version(current, current, expected_updated_at)
     audit.record(actor=actor, action=_record_action(current, "removed"), target=current)
     delete_with_history(current, actor)
+    if isinstance(current, Alias):
+        person_name_keys_rebuild(person_ids=[current.person_id])
     _delete_files_on_commit(list(_stored_files(current).values()))
 
 

@@ -4,6 +4,7 @@ from casework.people.models.assessment import Assessment
 from casework.people.models.custody import CustodyPeriod
 from casework.people.models.family import FamilyLink, Household
 from casework.people.models.identity import DnaTest, IdentityDocument, NationalityClaim
+from casework.people.models.namekey import PersonNameKey
 from casework.people.models.person import Alias, Person, PersonStatusChange
 from casework.people.models.scoping import PersonQuerySet, PersonScopedQuerySet
 
@@ -17,6 +18,7 @@ __all__ = [
     "IdentityDocument",
     "NationalityClaim",
     "Person",
+    "PersonNameKey",
     "PersonQuerySet",
     "PersonScopedQuerySet",
     "PersonStatusChange",

@@ -1,0 +1,436 @@
+"""Evaluation of the identity matcher (`casework.matching.selectors.rank_candidates`), issue #10.
+
+    .venv/bin/python bench/matching.py [--targets 400] [--seed 7] [--seed-size 5000] [--write-docs]
+
+(`make bench-matching` runs it with DATABASE_URL defaulting to
+postgres://postgres@127.0.0.1:5432/casework_matching_bench.)
+
+1. Makes sure the database of DATABASE_URL is migrated and seeded (`seed_demo --size <seed-size>`
+   on an empty one): the seeded persons are the background the evaluation persons hide in.
+2. Adds its own evaluation persons to the organisation with the most persons (case numbers
+   EVAL-…, removed and re-created on each run): names drawn from the demo name material
+   (`casework/demo/names.py`: Arabic given names with their Latin spellings, family names by
+   region, the French spellings), each recorded in Latin only, Arabic only or both, some with a
+   kunya alias. The key index is built for them with `person_name_keys_rebuild`.
+3. Builds queries of each kind: other transliteration, script swap, reorder, dropped middle
+   name, kunya, typo, orthographic variants (positives), and confusers: the same name with the
+   given or the father's name replaced by the most similar *different* name of the material.
+4. Calls `rank_candidates` as a full-scope caseworker of that organisation (name only: no sex,
+   no birth year) and reports per kind recall@1, recall@10, the share of positives on top *and*
+   suggested, the share of confusers whose top candidate is suggested, and latency p50/p95.
+
+`--write-docs` writes the table between the markers `<!-- bench:<--docs-block>:start/end -->` of
+docs/benchmarks.md (default block "matching").
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/casework_matching_bench"
+DOCS = ROOT / "docs" / "benchmarks.md"
+POSITIVE_KINDS = (
+    "transliteration",
+    "script_swap",
+    "reorder",
+    "dropped_middle",
+    "kunya",
+    "typo",
+    "orthographic",
+)
+CONFUSER_KINDS = ("confuser_given", "confuser_father")
+# Letters that differ only by their dots (a scanned or hand-copied Arabic name).
+DOT_SIBLINGS = ["بتثني", "جحخ", "دذ", "رز", "سش", "صض", "طظ", "عغ", "فق"]
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT, env=os.environ)
+
+
+def setup(url: str, seed_size: int) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-a-secret-" + "b" * 32)
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
+    manage("migrate", "-v0")
+    import django
+
+    django.setup()
+    from casework.people.models import Person
+
+    if not Person.objects.exists():
+        manage("seed_demo", "--size", str(seed_size), "--seed", "1", "--allow-without-debug")
+
+
+@dataclass
+class Target:
+    person_id: int
+    sex: str
+    parts: dict[str, tuple[str, tuple[str, ...]]]  # part → (Arabic, Latin spellings)
+    stored: str  # "latn", "arab" or "both"
+    latin: dict[str, str]  # the Latin spelling recorded (or that would have been)
+    kunya: tuple[str, tuple[str, str], str] | None  # (Umm/Abu, (Arabic, Latin) name, script recorded)
+
+
+@dataclass
+class Query:
+    kind: str
+    text: str
+    target: Target
+
+
+def _edit(rng: random.Random, word: str, arabic: bool) -> str:
+    """One typing error: a letter dropped, added, swapped with its neighbour or mistyped."""
+    letters = list(word)
+    i = rng.randrange(1, len(letters) - 1) if len(letters) > 2 else 0
+    op = rng.choice(["drop", "add", "swap", "mistype"])
+    if arabic:
+        siblings = [g for g in DOT_SIBLINGS if letters[i] in g]
+        if siblings and rng.random() < 0.6:
+            letters[i] = rng.choice([c for c in siblings[0] if c != letters[i]])
+            return "".join(letters)
+        alphabet = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    else:
+        alphabet = "abcdefghijklmnopqrstuvwxyz"
+    if op == "drop" and len(letters) > 4:
+        del letters[i]
+    elif op == "add":
+        letters.insert(i, rng.choice(alphabet))
+    elif op == "swap" and i + 1 < len(letters):
+        letters[i], letters[i + 1] = letters[i + 1], letters[i]
+    else:
+        letters[i] = rng.choice([c for c in alphabet if c != letters[i].lower()])
+    return "".join(letters)
+
+
+def _nearest_other(name: tuple[str, tuple[str, ...]], pool: list) -> tuple[str, tuple[str, ...]]:
+    """The name of `pool` whose Latin spelling is closest to `name`'s, but a different name."""
+    from rapidfuzz.distance import Levenshtein
+
+    spelling = name[1][0].lower()
+    others = [n for n in pool if n[0] != name[0]]
+    return min(others, key=lambda n: (Levenshtein.distance(spelling, n[1][0].lower()), n[1][0]))
+
+
+def _orthographic_arabic(rng: random.Random, text: str) -> str:
+    variants = [
+        lambda t: t.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا"),
+        lambda t: t.replace("ة", "ه"),
+        lambda t: t.replace("ى", "ي"),
+        lambda t: t.replace(" ال", " ال ", 1),
+        lambda t: t.replace(" ال", " ", 1),
+        lambda t: t[:2] + "ـ" + t[2:],
+        lambda t: t[:2] + "\u064e" + t[2:4] + "\u0651" + t[4:],
+    ]
+    for _ in range(3):
+        changed = rng.choice(variants)(text)
+        if changed != text:
+            return changed
+    return text.replace(" ال", " ال ", 1)
+
+
+def _orthographic_latin(rng: random.Random, family: str) -> str:
+    core = family.split("-", 1)[1] if family.lower().startswith("al-") else family
+    sun = core[:1].lower() in "tdrzsnl" and not core.lower().startswith("sh")
+    options = [core, "Al" + core.lower(), "El " + core, "El-" + core, "AL " + core.upper()]
+    if sun:
+        options.append(("a" + core[0].lower() + "-" + core).capitalize())
+    return rng.choice(options)
+
+
+def build(rng: random.Random, organisation, count: int) -> list[Target]:
+    from casework.demo import names
+    from casework.people.choices import AliasKind, DatePrecision, Script, Sex
+    from casework.people.models import Alias, Person
+    from casework.people.namekeys import person_name_keys_rebuild
+
+    Person.objects.filter(organisation=organisation, case_number__startswith="EVAL-").delete()
+    families = [f for style in sorted(names.FAMILY_ARABIC) for f in names.FAMILY_ARABIC[style]]
+    persons, plans = [], []
+    for i in range(count):
+        female = rng.random() < 0.5
+        given = rng.choice(names.FEMALE_ARABIC if female else names.MALE_ARABIC)
+        parts = {
+            "given": given,
+            "father": rng.choice(names.MALE_ARABIC),
+            "grandfather": rng.choice(names.MALE_ARABIC) if rng.random() < 0.7 else None,
+            "family": rng.choice(families),
+        }
+        parts = {k: v for k, v in parts.items() if v}
+        roll = rng.random()
+        stored = "latn" if roll < 0.35 else "arab" if roll < 0.6 else "both"
+        latin = {k: rng.choice(v[1]) for k, v in parts.items()}
+        fields = {}
+        for part, (arabic, _spellings) in parts.items():
+            if stored in ("latn", "both"):
+                fields[f"{part}_name_lat"] = latin[part]
+            if stored in ("arab", "both"):
+                fields[f"{part}_name_ar"] = arabic
+        year = rng.randrange(1960, 2012)
+        person = Person(
+            organisation=organisation,
+            case_number=f"EVAL-{i:06d}",
+            sex=Sex.FEMALE if female else Sex.MALE,
+            birth_date=date(year, 1, 1),
+            birth_date_precision=DatePrecision.YEAR,
+            **fields,
+        )
+        person.refresh_derived_fields()
+        persons.append(person)
+        kunya = None
+        if rng.random() < 0.35:
+            prefix = "umm" if female else "abu"
+            kunya = (prefix, rng.choice(names.MALE_ARABIC), rng.choice(["arab", "latn"]))
+        plans.append((parts, stored, latin, kunya, female))
+    Person.objects.bulk_create(persons, batch_size=1000)
+    aliases = []
+    targets = []
+    for person, (parts, stored, latin, kunya, _female) in zip(persons, plans, strict=True):
+        if kunya:
+            prefix, name, script = kunya
+            text = (
+                f"{'أم' if prefix == 'umm' else 'أبو'} {name[0]}"
+                if script == "arab"
+                else f"{prefix.title()} {name[1][0]}"
+            )
+            alias = Alias(
+                person=person,
+                kind=AliasKind.KUNYA,
+                name=text,
+                script=Script.ARABIC if script == "arab" else Script.LATIN,
+            )
+            alias.name_search = text.lower()
+            aliases.append(alias)
+        targets.append(Target(person.pk, person.sex, parts, stored, latin, kunya))
+    Alias.objects.bulk_create(aliases, batch_size=1000)
+    person_name_keys_rebuild(person_ids=[p.pk for p in persons])
+    return targets
+
+
+def _latin_text(parts: dict, spelling: dict[str, str], order=("given", "father", "grandfather", "family")) -> str:
+    return " ".join(spelling[p] for p in order if p in parts)
+
+
+def _arabic_text(parts: dict, order=("given", "father", "grandfather", "family")) -> str:
+    return " ".join(parts[p][0] for p in order if p in parts)
+
+
+def queries_for(rng: random.Random, target: Target) -> list[Query]:
+    from casework.demo import names
+
+    parts, out = target.parts, []
+    has_latin = target.stored in ("latn", "both")
+    recorded_text = _latin_text(parts, target.latin) if has_latin else _arabic_text(parts)
+
+    # Other transliteration: a different Latin spelling of each part where there is one.
+    if has_latin:
+        other = {}
+        changed = False
+        for part, (arabic, spellings) in parts.items():
+            alternatives = [s for s in spellings if s != target.latin[part]]
+            french = names.FRENCH_SPELLING.get(arabic)
+            if french and french != target.latin[part]:
+                alternatives.append(french)
+            other[part] = rng.choice(alternatives) if alternatives else target.latin[part]
+            changed |= bool(alternatives)
+        if changed:
+            out.append(Query("transliteration", _latin_text(parts, other), target))
+    # Script swap: the other script than the one recorded.
+    if target.stored == "latn":
+        out.append(Query("script_swap", _arabic_text(parts), target))
+    elif target.stored == "arab":
+        out.append(Query("script_swap", _latin_text(parts, {k: rng.choice(v[1]) for k, v in parts.items()}), target))
+    # Reorder: family name first, with a comma.
+    if has_latin:
+        rest = _latin_text(parts, target.latin, ("given", "father", "grandfather"))
+        out.append(Query("reorder", f"{target.latin['family'].upper()}, {rest}", target))
+    else:
+        rest = _arabic_text(parts, ("given", "father", "grandfather"))
+        out.append(Query("reorder", f"{parts['family'][0]} {rest}", target))
+    # Dropped middle name(s).
+    keep = ("given", "family") if rng.random() < 0.5 else ("given", "father", "family")
+    text = _latin_text(parts, target.latin, keep) if has_latin else _arabic_text(parts, keep)
+    out.append(Query("dropped_middle", text, target))
+    # Kunya: the kunya in the other script or another spelling, with the given name.
+    if target.kunya:
+        prefix, name, script = target.kunya
+        if script == "arab":
+            kunya = f"{rng.choice(['Umm', 'Oum', 'Um']) if prefix == 'umm' else rng.choice(['Abu', 'Abou'])} {rng.choice(name[1])}"
+            given = rng.choice(parts["given"][1])
+        else:
+            kunya = f"{'أم' if prefix == 'umm' else 'أبو'} {name[0]}"
+            given = parts["given"][0]
+        out.append(Query("kunya", f"{kunya} {given}" if rng.random() < 0.5 else f"{given} {kunya}", target))
+    # A typing error in one part.
+    part = rng.choice([p for p in parts if p != "grandfather"])
+    if has_latin:
+        typo = dict(target.latin)
+        typo[part] = _edit(rng, typo[part], arabic=False)
+        out.append(Query("typo", _latin_text(parts, typo), target))
+    else:
+        words = {p: parts[p][0] for p in parts}
+        words[part] = _edit(rng, words[part], arabic=True)
+        out.append(
+            Query(
+                "typo", " ".join(words[p] for p in ("given", "father", "grandfather", "family") if p in words), target
+            )
+        )
+    # Orthographic variants (hamza seats, ta marbuta, tatweel, diacritics, the article).
+    if target.stored in ("arab", "both") and (target.stored == "arab" or rng.random() < 0.5):
+        out.append(Query("orthographic", _orthographic_arabic(rng, _arabic_text(parts)), target))
+    else:
+        spelling = dict(target.latin)
+        spelling["family"] = _orthographic_latin(rng, spelling["family"])
+        out.append(Query("orthographic", _latin_text(parts, spelling), target))
+    # Confusers: the given or the father's name replaced by the most similar different name.
+    for kind, part in (("confuser_given", "given"), ("confuser_father", "father")):
+        pool = names.FEMALE_ARABIC if (part == "given" and target.sex == "female") else names.MALE_ARABIC
+        changed_parts = dict(parts)
+        changed_parts[part] = _nearest_other(parts[part], pool)
+        if has_latin:
+            spelling = dict(target.latin)
+            spelling[part] = changed_parts[part][1][0]
+            out.append(Query(kind, _latin_text(changed_parts, spelling), target))
+        else:
+            out.append(Query(kind, _arabic_text(changed_parts), target))
+    del recorded_text
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--targets", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed-size", type=int, default=5000)
+    parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--docs-block", default="matching", help="name of the marked block in docs/benchmarks.md")
+    parser.add_argument("--show-failures", type=int, default=0)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    setup(url, args.seed_size)
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from casework.accounts.models import Organisation, User
+    from casework.matching.selectors import SUGGESTION_THRESHOLD, rank_candidates
+    from casework.people.models import Person
+
+    organisation = Organisation.objects.annotate(n=Count("persons")).order_by("-n").first()
+    user = User.objects.filter(organisation=organisation, sees_assigned_only=False, is_superuser=False).first()
+    rng = random.Random(args.seed)
+    targets = build(rng, organisation, args.targets)
+    queries = [q for t in targets for q in queries_for(rng, t)]
+    persons = Person.objects.filter(organisation=organisation).count()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_personnamekey")
+    for q in queries[:20]:  # warm-up: caches, connection
+        rank_candidates(user=user, text=q.text)
+
+    stats: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    timings: list[float] = []
+    failures: list[str] = []
+    load_before = os.getloadavg()
+    for q in queries:
+        started = time.perf_counter()
+        found = rank_candidates(user=user, text=q.text, limit=10)
+        timings.append((time.perf_counter() - started) * 1000)
+        ids = [c.person.pk for c in found]
+        s = stats[q.kind]
+        if q.kind in CONFUSER_KINDS:
+            wrong = bool(found) and found[0].suggested
+            s["suggested"].append(wrong)
+            # The record the confuser was made from, suggested on top (the others are namesakes whose
+            # recorded names agree with the query: a correct answer for a different person).
+            s["target_suggested"].append(wrong and found[0].person.pk == q.target.person_id)
+            if wrong and len(failures) < args.show_failures:
+                failures.append(f"{q.kind}: {q.text!r} → top {found[0].score} {found[0].reasons}")
+        else:
+            s["r1"].append(bool(ids) and ids[0] == q.target.person_id)
+            s["r10"].append(q.target.person_id in ids)
+            s["top_suggested"].append(bool(ids) and ids[0] == q.target.person_id and found[0].suggested)
+            if not (ids and ids[0] == q.target.person_id and found[0].suggested) and len(failures) < args.show_failures:
+                mine = next((c for c in found if c.person.pk == q.target.person_id), None)
+                failures.append(
+                    f"{q.kind}: {q.text!r} → rank {ids.index(q.target.person_id) + 1 if mine else '-'}"
+                    f" score {mine.score if mine else '-'} top {found[0].score if found else '-'}"
+                    f" {mine.reasons if mine else ''}"
+                )
+    load_after = os.getloadavg()
+
+    def share(values: list[bool]) -> str:
+        return f"{sum(values) / len(values):.3f}" if values else "—"
+
+    rows = []
+    header = (
+        "| Kind | Queries | recall@1 | recall@10 | on top and suggested | confusers: top suggested"
+        " | confusers: the altered record suggested |"
+    )
+    rows += [header, "|---|---:|---:|---:|---:|---:|---:|"]
+    all_pos: dict[str, list] = defaultdict(list)
+    for kind in POSITIVE_KINDS:
+        s = stats[kind]
+        for key in ("r1", "r10", "top_suggested"):
+            all_pos[key] += s[key]
+        rows.append(
+            f"| {kind} | {len(s['r1'])} | {share(s['r1'])} | {share(s['r10'])} | {share(s['top_suggested'])} | | |"
+        )
+    rows.append(
+        f"| **all positives** | {len(all_pos['r1'])} | **{share(all_pos['r1'])}** | **{share(all_pos['r10'])}** "
+        f"| **{share(all_pos['top_suggested'])}** | | |"
+    )
+    all_conf: list[bool] = []
+    all_target: list[bool] = []
+    for kind in CONFUSER_KINDS:
+        s = stats[kind]
+        all_conf += s["suggested"]
+        all_target += s["target_suggested"]
+        rows.append(
+            f"| {kind} | {len(s['suggested'])} | | | | {share(s['suggested'])} | {share(s['target_suggested'])} |"
+        )
+    rows.append(f"| **all confusers** | {len(all_conf)} | | | | **{share(all_conf)}** | **{share(all_target)}** |")
+    summary = (
+        f"`rank_candidates` latency over {len(timings)} calls: p50 {statistics.median(timings):.1f} ms, "
+        f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms. "
+        f"{persons:,} persons in the organisation searched ({Person.objects.count():,} in the database), "
+        f"{args.targets} evaluation persons, seed {args.seed}, threshold {SUGGESTION_THRESHOLD}; "
+        f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+        f"({os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL)."
+    )
+    table = "\n".join(rows)
+    print(table)
+    print()
+    print(summary)
+    for line in failures:
+        print(line)
+    if args.write_docs:
+        start_marker, end_marker = f"<!-- bench:{args.docs_block}:start -->", f"<!-- bench:{args.docs_block}:end -->"
+        text = DOCS.read_text()
+        block = f"{start_marker}\n{table}\n\n{summary}\n{end_marker}"
+        if start_marker in text:
+            head, rest = text.split(start_marker, 1)
+            text = head + block + rest.split(end_marker, 1)[1]
+        else:
+            text += "\n" + block + "\n"
+        DOCS.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

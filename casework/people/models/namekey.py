@@ -1,0 +1,50 @@
+"""The name-key index: keys of every name token of a person, for finding candidates without a scan."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonNameKey(models.Model):
+    """One key of one name token of a person (see `casework.people.names`).
+
+    Derived data, never edited: `casework.people.namekeys.person_name_keys_rebuild` rewrites a
+    person's rows whenever the person's names or aliases change (the person and alias services call
+    it). `organisation` is copied from the person so that a lookup stays inside one organisation's
+    rows of the index.
+    """
+
+    class Kind(models.TextChoices):
+        COARSE = "coarse", _("consonant classes")
+        VOWEL = "vowel", _("consonants and long vowels")
+        KNOWN = "known", _("known name")
+
+    class Part(models.TextChoices):
+        GIVEN = "given", _("given name")
+        FATHER = "father", _("father's name")
+        GRANDFATHER = "grandfather", _("grandfather's name")
+        FAMILY = "family", _("family name")
+        ALIAS = "alias", _("alias")
+        KUNYA = "kunya", _("kunya")
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="name_keys")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    part = models.CharField(max_length=12, choices=Part.choices)
+    script = models.CharField(max_length=10)
+
+    class Meta:
+        verbose_name = _("name key")
+        verbose_name_plural = _("name keys")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "part", "kind", "key"], name="person_name_key_unique"),
+        ]
+        indexes = [
+            # Lookups: the keys of a query inside one organisation, giving persons.
+            models.Index(fields=["organisation", "key", "person"], name="person_name_key_org_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

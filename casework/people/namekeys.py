@@ -1,0 +1,60 @@
+"""Keeping the name-key index (`PersonNameKey`) in step with persons' names and aliases."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from casework.people.models import Alias, Person, PersonNameKey
+from casework.people.names import record_keys
+
+NAME_FIELDS = tuple(
+    f"{part}_name_{suffix}" for part in ("given", "father", "grandfather", "family") for suffix in ("lat", "ar")
+)
+BATCH_SIZE = 2000
+
+
+def _rows_for(person_ids: list[int]) -> list[PersonNameKey]:
+    persons = Person.objects.filter(pk__in=person_ids).values("pk", "organisation_id", *NAME_FIELDS)
+    aliases: dict[int, list[tuple[str, str]]] = {}
+    for person_id, kind, name in Alias.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "kind", "name"
+    ):
+        aliases.setdefault(person_id, []).append((kind, name))
+    rows = []
+    for person in persons:
+        for (part, kind, key), script in record_keys(person, aliases.get(person["pk"], [])).items():
+            rows.append(
+                PersonNameKey(
+                    person_id=person["pk"],
+                    organisation_id=person["organisation_id"],
+                    part=part,
+                    kind=kind,
+                    key=key,
+                    script=script,
+                )
+            )
+    return rows
+
+
+@transaction.atomic
+def person_name_keys_rebuild(*, person_ids: Iterable[int] | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Rewrite the index rows of these persons (all persons if None), set-based, in batches. Returns rows written.
+
+    Called by the services that write names (register, update, aliases) and after bulk inserts.
+    """
+    if person_ids is None:
+        PersonNameKey.objects.all().delete()
+        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        deleted_already = True
+    else:
+        ids = sorted({int(pk) for pk in person_ids if pk is not None})
+        deleted_already = False
+    written = 0
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        if not deleted_already:
+            PersonNameKey.objects.filter(person_id__in=batch).delete()
+        rows = _rows_for(batch)
+        PersonNameKey.objects.bulk_create(rows, batch_size=batch_size)
+        written += len(rows)
+    return written

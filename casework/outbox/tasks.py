@@ -5,14 +5,14 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 
-from casework.outbox import selectors, services
+from casework.outbox import delivery, selectors
 
 
 @shared_task(
     bind=True,
     # The name it had in the reminders app: messages queued before the upgrade are still delivered.
     name="casework.reminders.tasks.send_outbound_message",
-    # Connection errors reach it as services.MailNotSent, an SMTPException.
+    # Connection errors reach it as delivery.MailNotSent, an SMTPException.
     autoretry_for=(SMTPException,),
     retry_backoff=True,
     # Read once when the worker imports this module; tests give their worker a small value.
@@ -29,10 +29,10 @@ def send_outbound_message(self, message_id: int) -> str:
     goes back to queued and the error propagates, so `autoretry_for` retries with backoff; the last
     retry marks it failed.
     """
-    if not services.outbound_message_claim(message_id=message_id):
+    if not delivery.outbound_message_claim(message_id=message_id):
         return "skipped"
     final_attempt = self.request.retries >= self.max_retries
-    message = services.outbound_message_deliver(message_id=message_id, final_attempt=final_attempt)
+    message = delivery.outbound_message_deliver(message_id=message_id, final_attempt=final_attempt)
     return message.status
 
 

@@ -6,40 +6,40 @@ this namespace by `casework/urls.py`.
 
 from django.urls import path
 
-from casework.govrequests import views
+from casework.govrequests.views import followups, handovers, requests
 
 app_name = "govrequests"
 
 urlpatterns = [
-    path("", views.GovernmentRequestListView.as_view(), name="request_list"),
-    path("new/", views.request_create, name="request_create"),
-    path("<uuid:public_id>/transition/", views.request_transition, name="request_transition"),
+    path("", requests.GovernmentRequestListView.as_view(), name="request_list"),
+    path("new/", requests.request_create, name="request_create"),
+    path("<uuid:public_id>/transition/", requests.request_transition, name="request_transition"),
     path(
         "<uuid:public_id>/events/<uuid:event_id>/document/",
-        views.request_event_document,
+        requests.request_event_document,
         name="request_event_document",
     ),
-    path("<uuid:public_id>/summary/", views.request_summary, name="request_summary"),
-    path("<uuid:public_id>/follow-up/", views.request_followup, name="request_followup"),
-    path("<uuid:public_id>/follow-up/refresh/", views.request_followup_refresh, name="request_followup_refresh"),
-    path("<uuid:public_id>/follow-up/send/", views.request_followup_send, name="request_followup_send"),
-    path("<uuid:public_id>/follow-up/discard/", views.request_followup_discard, name="request_followup_discard"),
-    path("<uuid:public_id>/persons/add/", views.request_add_persons, name="request_add_persons"),
-    path("<uuid:public_id>/persons/remove/", views.request_remove_person, name="request_remove_person"),
-    path("<uuid:public_id>/handovers/new/", views.request_plan_handover, name="handover_plan"),
+    path("<uuid:public_id>/summary/", requests.request_summary, name="request_summary"),
+    path("<uuid:public_id>/follow-up/", followups.request_followup, name="request_followup"),
+    path("<uuid:public_id>/follow-up/refresh/", followups.request_followup_refresh, name="request_followup_refresh"),
+    path("<uuid:public_id>/follow-up/send/", followups.request_followup_send, name="request_followup_send"),
+    path("<uuid:public_id>/follow-up/discard/", followups.request_followup_discard, name="request_followup_discard"),
+    path("<uuid:public_id>/persons/add/", requests.request_add_persons, name="request_add_persons"),
+    path("<uuid:public_id>/persons/remove/", requests.request_remove_person, name="request_remove_person"),
+    path("<uuid:public_id>/handovers/new/", handovers.request_plan_handover, name="handover_plan"),
     path(
         "<uuid:public_id>/handovers/<uuid:operation_id>/complete/",
-        views.request_complete_handover,
+        handovers.request_complete_handover,
         name="handover_complete",
     ),
     path(
         "<uuid:public_id>/handovers/<uuid:operation_id>/cancel/",
-        views.request_cancel_handover,
+        handovers.request_cancel_handover,
         name="handover_cancel",
     ),
     path(
         "<uuid:public_id>/handovers/<uuid:operation_id>/document/",
-        views.request_handover_document,
+        handovers.request_handover_document,
         name="handover_document",
     ),
 ]

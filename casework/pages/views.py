@@ -29,16 +29,16 @@ from casework.govrequests.forms import RequestDecisionsForm, RequestEventForm
 from casework.govrequests.models import GovernmentRequest
 
 # The request views' own helpers (permission check, scoped lookup), so that the moved views behave the same.
-from casework.govrequests.views import (
+from casework.govrequests.views.common import (
     ADD_EVENT_PERMISSION,
     DECIDE_PERMISSION,
     VIEW_PERMISSION,
-    _detail_url,
-    _get_request,
-    _require,
-    _visible_person_ids,
-    request_detail_context,
+    detail_url,
+    get_request,
+    require,
+    visible_person_ids,
 )
+from casework.govrequests.views.requests import request_detail_context
 from casework.pages import selectors
 from casework.people import selectors as people_selectors
 from casework.people.models import Person
@@ -155,16 +155,16 @@ def _render_request_detail(
 @permission_required("govrequests.view_governmentrequest")
 def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One request: covered persons and their decisions, events, status history, clock, actions."""
-    _require(request, VIEW_PERMISSION)
-    return _render_request_detail(request, _get_request(request, public_id))
+    require(request, VIEW_PERMISSION)
+    return _render_request_detail(request, get_request(request, public_id))
 
 
 @require_POST
 @permission_required("govrequests.add_requestevent")
 def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record an event (with an optional document); an invalid form redraws the page with its errors."""
-    _require(request, ADD_EVENT_PERMISSION)
-    gov_request = _get_request(request, public_id)
+    require(request, ADD_EVENT_PERMISSION)
+    gov_request = get_request(request, public_id)
     form = RequestEventForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_request_detail(request, gov_request, event_form=form)
@@ -174,16 +174,16 @@ def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Event recorded."))
-    return HttpResponseRedirect(_detail_url(gov_request))
+    return HttpResponseRedirect(detail_url(gov_request))
 
 
 @require_POST
 @permission_required("govrequests.decide_request")
 def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record the State's decision per covered person; the request's status follows once all are decided."""
-    _require(request, DECIDE_PERMISSION)
-    gov_request = _get_request(request, public_id)
-    visible_ids = _visible_person_ids(gov_request, request.user)
+    require(request, DECIDE_PERMISSION)
+    gov_request = get_request(request, public_id)
+    visible_ids = visible_person_ids(gov_request, request.user)
     rows = [row for row in gov_request.covered.all() if row.person_id in visible_ids]
     form = RequestDecisionsForm(request.POST, rows=rows)
     if not form.is_valid():
@@ -200,7 +200,7 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Decisions recorded."))
-    return HttpResponseRedirect(_detail_url(gov_request))
+    return HttpResponseRedirect(detail_url(gov_request))
 
 
 # --- Facilities and their population ------------------------------------------------------------
@@ -210,7 +210,7 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
 @permission_required(VIEW_FACILITY_PERMISSION)
 def facility_list(request: HttpRequest) -> HttpResponse:
     """Every facility with its kind, the authority in control today and its current population."""
-    _require(request, VIEW_FACILITY_PERMISSION)
+    require(request, VIEW_FACILITY_PERMISSION)
     facilities = list(people_selectors.facility_list_rows(user=request.user))
     return render(request, "camps/facility_list.html", {"facilities": facilities})
 
@@ -219,7 +219,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_FACILITY_PERMISSION)
 def facility_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One facility: current population by section, nationality and age band; who controlled it when."""
-    _require(request, VIEW_FACILITY_PERMISSION)
+    require(request, VIEW_FACILITY_PERMISSION)
     facility = get_object_or_404(camp_selectors.facility_detail_queryset(user=request.user), public_id=public_id)
     today = timezone.localdate()
     context: dict[str, Any] = {

@@ -8,8 +8,6 @@ every page that shows L3 fields records the reading.
 """
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -17,14 +15,9 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.core import audit
@@ -35,52 +28,9 @@ from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log
 from casework.core.views import permission_required
 from casework.people import selectors, services
 from casework.people.filters import PICKER_LIMIT, picker_candidates
-from casework.people.forms import (
-    AliasRowFormSet,
-    CustodyMoveForm,
-    DnaTestForm,
-    FamilyLinkEditForm,
-    FamilyLinkForm,
-    IdentityDocumentForm,
-    NationalityClaimAddForm,
-    NationalityClaimEditForm,
-    NationalityClaimTransitionForm,
-    PersonRecordForm,
-)
-from casework.people.models import Alias, CustodyPeriod, DnaTest, FamilyLink, IdentityDocument, NationalityClaim, Person
-
-
-@dataclass(frozen=True)
-class RecordKind:
-    """One kind of record of a person, as its pages show and change it."""
-
-    name: str  # URL names: <namespace>:<name>_list, _update, _remove
-    model: type[models.Model]
-    title: Promise
-    columns: tuple[str, ...]  # field names shown in the list (L3 ones only to permitted users)
-    add_form: type[forms.BaseForm] | None = None
-    edit_form: type[PersonRecordForm] | None = None
-    namespace: str = "people"
-    l3_page: bool = False
-    rows: Callable[[Person], QuerySet] | None = None
-    add: Callable[..., Any] | None = None  # (person, form, actor) -> record; default: person_record_add
-    update: Callable[..., Any] = services.person_record_update
-    remove: Callable[..., Any] = services.person_record_remove
-    file_field: str = ""
-    # The keyword under which `update` and `remove` take the record (`link`, `claim` for the specific services).
-    instance_arg: str = "record"
-
-    def perm(self, action: str) -> str:
-        return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
-
-    def url(self, view: str, *args: Any) -> str:
-        return reverse(f"{self.namespace}:{self.name}_{view}", args=args)
-
-    def queryset(self, person: Person) -> QuerySet:
-        if self.rows is not None:
-            return self.rows(person)
-        return self.model.objects.filter(person=person)
-
+from casework.people.forms import AliasRowFormSet, FamilyLinkForm, NationalityClaimTransitionForm, PersonRecordForm
+from casework.people.models import Alias, Person
+from casework.people.records import ALIASES, CLAIMS, DOCUMENTS, FAMILY, RecordKind
 
 # --- Helpers --------------------------------------------------------------------------------------
 
@@ -511,110 +461,3 @@ def _alias_conflicts(request: HttpRequest, person: Person, formset: Any) -> tupl
     rebound = AliasRowFormSet(data, prefix="aliases", form_kwargs={"user": request.user})
     rebound.is_valid()
     return rebound, conflicts
-
-
-# --- Services of the kinds that are not a plain add ----------------------------------------------
-
-
-def _claim_add(*, person: Person, form: NationalityClaimAddForm, actor: Any) -> NationalityClaim:
-    claim: NationalityClaim = form.instance
-    return services.nationality_claim_add(
-        person=person,
-        country=claim.country,
-        basis=claim.basis,
-        actor=actor,
-        is_primary=claim.is_primary,
-        statelessness_risk=claim.statelessness_risk,
-        claimed_on=claim.claimed_on,
-        notes=claim.notes,
-    )
-
-
-def _family_add(*, person: Person, form: FamilyLinkForm, actor: Any) -> FamilyLink:
-    data = form.cleaned_data
-    return services.family_link_create(
-        person=person,
-        relative=data["relative"],
-        relation=data["relation"],
-        actor=actor,
-        is_verified=data["is_verified"],
-        notes=data["notes"],
-    )
-
-
-def _custody_add(*, person: Person, form: CustodyMoveForm, actor: Any) -> CustodyPeriod:
-    data = form.cleaned_data
-    return services.custody_move(
-        person=person,
-        facility=data["facility"],
-        section=data["section"],
-        start_date=data["start_date"],
-        reason=data["reason"],
-        exact_location=data.get("exact_location", ""),
-        notes=data["notes"],
-        actor=actor,
-    )
-
-
-ALIASES = RecordKind(
-    name="alias",
-    model=Alias,
-    title=gettext_lazy("Other names"),
-    columns=("name", "kind", "script", "armed_group_link"),
-)
-CLAIMS = RecordKind(
-    name="claim",
-    model=NationalityClaim,
-    title=gettext_lazy("Nationality claims"),
-    columns=("country", "basis", "status", "is_primary", "statelessness_risk", "claimed_on", "notes"),
-    add_form=NationalityClaimAddForm,
-    edit_form=NationalityClaimEditForm,
-    add=_claim_add,
-    update=services.nationality_claim_update,
-    instance_arg="claim",
-)
-DOCUMENTS = RecordKind(
-    name="document",
-    model=IdentityDocument,
-    title=gettext_lazy("Identity documents"),
-    columns=("document_type", "number", "issuing_country", "issued_on", "expires_on", "is_copy", "seen_on", "file"),
-    add_form=IdentityDocumentForm,
-    edit_form=IdentityDocumentForm,
-    file_field="file",
-)
-FAMILY = RecordKind(
-    name="family",
-    model=FamilyLink,
-    title=gettext_lazy("Family links"),
-    columns=("relation", "relative", "is_verified", "notes"),
-    add_form=FamilyLinkForm,
-    edit_form=FamilyLinkEditForm,
-    rows=lambda person: FamilyLink.objects.filter(person=person).select_related("relative"),
-    add=_family_add,
-    update=services.family_link_update,
-    remove=services.family_link_remove,
-    instance_arg="link",
-)
-CUSTODY = RecordKind(
-    name="custody",
-    model=CustodyPeriod,
-    title=gettext_lazy("Custody history"),
-    columns=("facility", "section", "exact_location", "start_date", "end_date", "transfer_reason", "notes"),
-    add_form=CustodyMoveForm,
-    rows=lambda person: (
-        CustodyPeriod.objects.filter(person=person).select_related("facility", "section").order_by("-start_date")
-    ),
-    add=_custody_add,
-)
-DNA_TESTS = RecordKind(
-    name="dna",
-    model=DnaTest,
-    title=gettext_lazy("DNA tests"),
-    columns=("requested_on", "requesting_country", "laboratory", "sampled_on", "result_received_on", "outcome"),
-    add_form=DnaTestForm,
-    edit_form=DnaTestForm,
-    l3_page=True,
-)
-
-# Aliases have their own formset page (`alias_formset`).
-KINDS = (CLAIMS, DOCUMENTS, FAMILY, CUSTODY, DNA_TESTS)

@@ -5,7 +5,7 @@ The person page itself (`person_detail`) is in `casework.pages`, added to this n
 
 from django.urls import path
 
-from casework.people import record_views, views
+from casework.people import record_views, records, views
 
 app_name = "people"
 
@@ -38,7 +38,7 @@ _SEGMENTS = {
     "custody": "custody",
     "dna": "dna-tests",
 }
-for _kind in record_views.KINDS:
+for _kind in records.KINDS:
     _segment = _SEGMENTS[_kind.name]
     urlpatterns += [
         path(f"<uuid:public_id>/{_segment}/", record_views.record_list, {"kind": _kind}, name=f"{_kind.name}_list"),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.people import services
 from casework.people.models import Person
-from casework.people.record_views import RecordKind
+from casework.people.records import RecordKind
 from casework.screenings.forms import ScreeningForm
 from casework.screenings.models import Screening
 

@@ -185,7 +185,7 @@ def test_a_sent_draft_does_not_block_the_next_one(world, org_a, authority, casew
 
 
 def test_caseworker_cannot_draft_for_another_organisation(world, org_b, authority, caseworker_a):
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         draft_for(org_b, authority, caseworker_a)
 
 

@@ -1,4 +1,4 @@
-"""Caseworker pages about government requests: list, create, detail with its actions, printable summary.
+"""Request pages: list, create, the detail page's context, status moves, event documents, summary, draft persons.
 
 Capabilities are checked before the scoped lookup, so a 403 never tells whether a record exists;
 a request outside the user's scope is a 404, the same as a missing one.
@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -27,22 +26,10 @@ from casework.core.forms import uuids_in
 from casework.core.pagination import KeysetPaginator
 from casework.core.views import permission_required
 from casework.govrequests import selectors, services
-from casework.govrequests.choices import (
-    ACCEPTED_DECISIONS,
-    AWAITING_ANSWER_STATUSES,
-    DECISION_STATUSES,
-    DisclosureField,
-    FollowUpStatus,
-    HandoverStatus,
-    RequestStatus,
-)
+from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, DECISION_STATUSES, RequestStatus
 from casework.govrequests.filters import GovernmentRequestFilterSet
 from casework.govrequests.forms import (
-    FollowUpActionForm,
     GovernmentRequestCreateForm,
-    HandoverCancelForm,
-    HandoverCompleteForm,
-    HandoverPlanForm,
     RequestAddPersonsForm,
     RequestDecisionsForm,
     RequestEventForm,
@@ -50,34 +37,32 @@ from casework.govrequests.forms import (
     RequestTransitionForm,
 )
 from casework.govrequests.models import (
-    AuthorityFollowUp,
-    Disclosure,
     GovernmentRequest,
     HandoverOperation,
     HandoverPerson,
     RequestedPerson,
     RequestEvent,
 )
-from casework.govrequests.services import SEND_FOLLOWUP_PERMISSION
+from casework.govrequests.views.common import (
+    ADD_EVENT_PERMISSION,
+    ADD_PERMISSION,
+    CHANGE_PERMISSION,
+    DECIDE_PERMISSION,
+    HANDOVER_ADD_PERMISSION,
+    HANDOVER_CHANGE_PERMISSION,
+    HANDOVER_VIEW_PERMISSION,
+    VIEW_EVENT_PERMISSION,
+    VIEW_PERMISSION,
+    accepted_rows,
+    detail_url,
+    get_request,
+    require,
+    visible_person_ids,
+)
 from casework.people.filters import PICKER_LIMIT, picker_candidates
 from casework.people.models import Person
 
 PER_PAGE = 25
-VIEW_PERMISSION = "govrequests.view_governmentrequest"
-VIEW_EVENT_PERMISSION = "govrequests.view_requestevent"
-ADD_PERMISSION = "govrequests.add_governmentrequest"
-CHANGE_PERMISSION = "govrequests.change_governmentrequest"
-ADD_EVENT_PERMISSION = "govrequests.add_requestevent"
-DECIDE_PERMISSION = "govrequests.decide_request"
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
-def _detail_url(gov_request: GovernmentRequest) -> str:
-    return reverse("govrequests:request_detail", args=[gov_request.public_id])
 
 
 # --- List ---------------------------------------------------------------------------------------
@@ -113,7 +98,7 @@ class GovernmentRequestListView(PermissionRequiredMixin, FilterView):
         return [self.template_name]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _require(request, VIEW_PERMISSION)
+        require(request, VIEW_PERMISSION)
         self.filterset, queryset = _filtered_requests(request)
         paginator = KeysetPaginator(
             selectors.request_list_rows(queryset),
@@ -168,7 +153,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     The page works without JavaScript: the search and "whole household" buttons post the form
     back with `action=search|household`, which redraws the picker and saves nothing.
     """
-    _require(request, ADD_PERMISSION)
+    require(request, ADD_PERMISSION)
     user = request.user
     action = request.POST.get("action", "create") if request.method == "POST" else ""
     if request.method == "POST" and action == "create":
@@ -188,7 +173,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Request %(reference)s drafted.") % {"reference": gov_request.reference})
-                return redirect(_detail_url(gov_request))
+                return redirect(detail_url(gov_request))
     elif request.method == "POST":
         # Search or household: redraw with what was entered, without validating or saving.
         form = GovernmentRequestCreateForm(initial=request.POST.dict(), user=user)
@@ -212,14 +197,6 @@ def _transition_choices(gov_request: GovernmentRequest, *, can_decide: bool) -> 
     ]
 
 
-def _visible_person_ids(gov_request: GovernmentRequest, user: Any) -> set[int]:
-    """Covered persons the user may open (assigned-only users may see only some of them)."""
-    ids = {row.person_id for row in gov_request.covered.all()}
-    if not ids:
-        return set()
-    return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-
-
 def request_detail_context(
     request: HttpRequest,
     gov_request: GovernmentRequest,
@@ -232,7 +209,7 @@ def request_detail_context(
     can_decide = user.has_perm(DECIDE_PERMISSION)
     can_change = user.has_perm(CHANGE_PERMISSION)
     covered = list(gov_request.covered.all())
-    visible_ids = _visible_person_ids(gov_request, user)
+    visible_ids = visible_person_ids(gov_request, user)
     decidable = [row for row in covered if row.person_id in visible_ids]
     transitions = _transition_choices(gov_request, can_decide=can_decide) if can_change else []
     can_record_decisions = can_decide and bool(decidable) and gov_request.can_record_decisions
@@ -255,108 +232,6 @@ def request_detail_context(
         ),
         **_draft_and_handover_context(user, gov_request, visible_ids),
     }
-
-
-def _get_request(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
-    return get_object_or_404(selectors.request_detail_queryset(user=request.user), public_id=public_id)
-
-
-@require_POST
-@permission_required("govrequests.change_governmentrequest")
-def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Move the request to another status; decision statuses need the decide capability."""
-    _require(request, CHANGE_PERMISSION)
-    can_decide = request.user.has_perm(DECIDE_PERMISSION)
-    if request.POST.get("to") in DECISION_STATUSES and not can_decide:
-        raise PermissionDenied
-    gov_request = _get_request(request, public_id)
-    form = RequestTransitionForm(request.POST, status_choices=_transition_choices(gov_request, can_decide=can_decide))
-    if not form.is_valid():
-        messages.error(request, _("This status change is not possible from the current status."))
-        return HttpResponseRedirect(_detail_url(gov_request))
-    try:
-        services.gov_request_transition(
-            gov_request=gov_request, to=form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"]
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Status changed."))
-    return HttpResponseRedirect(_detail_url(gov_request))
-
-
-@require_GET
-@permission_required("govrequests.view_requestevent")
-def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID) -> FileResponse:
-    """The document attached to an event, as a download under an opaque name; each download is audited."""
-    _require(request, VIEW_EVENT_PERMISSION)
-    event = get_object_or_404(
-        RequestEvent.objects.visible_to(request.user), request__public_id=public_id, public_id=event_id
-    )
-    if not event.document:
-        raise Http404
-    audit.record(
-        actor=request.user,
-        action="govrequests.event.document_downloaded",
-        target=event.request,
-        data={"event": str(event.public_id)},
-    )
-    return private_file_response(event.document)
-
-
-# --- Printable summary --------------------------------------------------------------------------
-
-
-@require_GET
-@permission_required("govrequests.view_governmentrequest")
-def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """A print-friendly summary for the authority: identity fields of the covered persons only.
-
-    No L3 field and no internal note appears. Viewing it is audited; printing it is not recorded as a
-    disclosure (only a sent follow-up is, see `request_followup_send`).
-    """
-    _require(request, VIEW_PERMISSION)
-    gov_request = get_object_or_404(
-        GovernmentRequest.objects.visible_to(request.user).select_related("authority"), public_id=public_id
-    )
-    rows: list[RequestedPerson] = selectors.request_summary_rows(gov_request=gov_request, user=request.user)
-    hidden = gov_request.covered.count() - len(rows)
-    audit.record(
-        actor=request.user,
-        action="govrequests.request.summary_viewed",
-        target=gov_request,
-        data={"persons": [str(row.person.public_id) for row in rows]},
-    )
-    context = {"gov_request": gov_request, "rows": rows, "hidden_count": hidden, "today": timezone.localdate()}
-    return render(request, "govrequests/request_summary.html", context)
-
-
-# --- Follow-up to the authority -----------------------------------------------------------------
-
-
-def _followup_url(gov_request: GovernmentRequest) -> str:
-    return reverse("govrequests:request_followup", args=[gov_request.public_id])
-
-
-def _request_for_followup(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
-    return get_object_or_404(
-        GovernmentRequest.objects.visible_to(request.user).select_related("authority", "organisation"),
-        public_id=public_id,
-    )
-
-
-# --- Persons of a draft -------------------------------------------------------------------------
-
-HANDOVER_VIEW_PERMISSION = "govrequests.view_handoveroperation"
-HANDOVER_ADD_PERMISSION = "govrequests.add_handoveroperation"
-HANDOVER_CHANGE_PERMISSION = "govrequests.change_handoveroperation"
-
-
-def _accepted_rows(gov_request: GovernmentRequest, visible_ids: set[int]) -> list[RequestedPerson]:
-    """Covered persons the State accepted and the user may see (from the prefetched rows)."""
-    return [
-        row for row in gov_request.covered.all() if row.decision in ACCEPTED_DECISIONS and row.person_id in visible_ids
-    ]
 
 
 def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visible_ids: set[int]) -> dict[str, Any]:
@@ -393,10 +268,83 @@ def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visib
         "can_plan_handover": (
             user.has_perm(HANDOVER_ADD_PERMISSION)
             and gov_request.can_plan_handover
-            and bool(_accepted_rows(gov_request, visible_ids))
+            and bool(accepted_rows(gov_request, visible_ids))
         ),
         "can_complete_handover": user.has_perm(HANDOVER_CHANGE_PERMISSION),
     }
+
+
+@require_POST
+@permission_required("govrequests.change_governmentrequest")
+def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Move the request to another status; decision statuses need the decide capability."""
+    require(request, CHANGE_PERMISSION)
+    can_decide = request.user.has_perm(DECIDE_PERMISSION)
+    if request.POST.get("to") in DECISION_STATUSES and not can_decide:
+        raise PermissionDenied
+    gov_request = get_request(request, public_id)
+    form = RequestTransitionForm(request.POST, status_choices=_transition_choices(gov_request, can_decide=can_decide))
+    if not form.is_valid():
+        messages.error(request, _("This status change is not possible from the current status."))
+        return HttpResponseRedirect(detail_url(gov_request))
+    try:
+        services.gov_request_transition(
+            gov_request=gov_request, to=form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Status changed."))
+    return HttpResponseRedirect(detail_url(gov_request))
+
+
+@require_GET
+@permission_required("govrequests.view_requestevent")
+def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID) -> FileResponse:
+    """The document attached to an event, as a download under an opaque name; each download is audited."""
+    require(request, VIEW_EVENT_PERMISSION)
+    event = get_object_or_404(
+        RequestEvent.objects.visible_to(request.user), request__public_id=public_id, public_id=event_id
+    )
+    if not event.document:
+        raise Http404
+    audit.record(
+        actor=request.user,
+        action="govrequests.event.document_downloaded",
+        target=event.request,
+        data={"event": str(event.public_id)},
+    )
+    return private_file_response(event.document)
+
+
+# --- Printable summary --------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("govrequests.view_governmentrequest")
+def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A print-friendly summary for the authority: identity fields of the covered persons only.
+
+    No L3 field and no internal note appears. Viewing it is audited; printing it is not recorded as a
+    disclosure (only a sent follow-up is, see `request_followup_send`).
+    """
+    require(request, VIEW_PERMISSION)
+    gov_request = get_object_or_404(
+        GovernmentRequest.objects.visible_to(request.user).select_related("authority"), public_id=public_id
+    )
+    rows: list[RequestedPerson] = selectors.request_summary_rows(gov_request=gov_request, user=request.user)
+    hidden = gov_request.covered.count() - len(rows)
+    audit.record(
+        actor=request.user,
+        action="govrequests.request.summary_viewed",
+        target=gov_request,
+        data={"persons": [str(row.person.public_id) for row in rows]},
+    )
+    context = {"gov_request": gov_request, "rows": rows, "hidden_count": hidden, "today": timezone.localdate()}
+    return render(request, "govrequests/request_summary.html", context)
+
+
+# --- Persons of a draft -------------------------------------------------------------------------
 
 
 def _get_request_with_persons(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
@@ -408,154 +356,10 @@ def _get_request_with_persons(request: HttpRequest, public_id: UUID) -> Governme
     )
 
 
-@require_GET
-@permission_required("govrequests.view_governmentrequest")
-def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """The follow-up draft to the request's authority: recipient, fields disclosed, persons, the letter itself.
-
-    The letter is shown only to a user who sees every person in it; others see their own persons
-    and how many more the draft lists, and cannot send it.
-    """
-    _require(request, VIEW_PERMISSION)
-    user = request.user
-    gov_request = _request_for_followup(request, public_id)
-    draft = (
-        AuthorityFollowUp.objects.visible_to(user)
-        .filter(
-            organisation_id=gov_request.organisation_id,
-            authority_id=gov_request.authority_id,
-            status=FollowUpStatus.OPEN,
-        )
-        .select_related("authority", "organisation")
-        .first()
-    )
-    last_disclosure = (
-        Disclosure.objects.visible_to(user)
-        .filter(organisation_id=gov_request.organisation_id, authority_id=gov_request.authority_id)
-        .select_related("disclosed_by")
-        .order_by("-disclosed_at", "-pk")
-        .first()
-    )
-    letter = rendered = None
-    persons: list[dict[str, Any]] = []
-    hidden_count = 0
-    if draft is not None:
-        letter = selectors.followup_letter(followup=draft)
-        visible = set(Person.objects.visible_to(user).filter(pk__in=letter.person_ids).values_list("pk", flat=True))
-        persons = [entry for pk, entry in zip(letter.person_ids, letter.persons, strict=True) if pk in visible]
-        hidden_count = len(letter.person_ids) - len(persons)
-        if not hidden_count:
-            rendered = selectors.followup_render(letter)
-    can_act = user.has_perm(SEND_FOLLOWUP_PERMISSION)
-    labels = dict(DisclosureField.choices)
-    context = {
-        "gov_request": gov_request,
-        "authority": gov_request.authority,
-        "draft": draft,
-        "letter": letter,
-        "rendered": rendered,
-        "persons": persons,
-        "hidden_count": hidden_count,
-        "field_labels": [labels[field] for field in letter.fields] if letter else [],
-        "last_disclosure": last_disclosure,
-        # Refreshing and discarding, like sending, need the user to see every person in the draft
-        # (and, for a refresh, every person pending with the authority).
-        "can_refresh": (
-            can_act
-            and gov_request.status in AWAITING_ANSWER_STATUSES
-            and not hidden_count
-            and selectors.followup_pending_all_visible(
-                user=user, organisation_id=gov_request.organisation_id, authority_id=gov_request.authority_id
-            )
-        ),
-        "can_send": can_act and rendered is not None and bool(gov_request.authority.email),
-        "can_discard": can_act and draft is not None and not hidden_count,
-        "action_form": (
-            FollowUpActionForm(initial={"followup": draft.public_id, "digest": rendered.digest if rendered else ""})
-            if draft is not None
-            else None
-        ),
-    }
-    return render(request, "govrequests/request_followup.html", context)
-
-
-@require_POST
-@permission_required("govrequests.send_followup")
-def request_followup_refresh(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Draft, or refresh, the follow-up to the request's authority from the persons pending now."""
-    _require(request, SEND_FOLLOWUP_PERMISSION)
-    gov_request = _request_for_followup(request, public_id)
-    try:
-        draft = services.followup_draft_for(
-            authority=gov_request.authority, organisation_id=gov_request.organisation_id, actor=request.user
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        if draft is None:
-            messages.info(request, _("No person is waiting for a decision from this authority."))
-        else:
-            messages.success(request, _("Follow-up draft updated: review it before sending."))
-    return HttpResponseRedirect(_followup_url(gov_request))
-
-
-def _followup_from_post(request: HttpRequest, gov_request: GovernmentRequest) -> tuple[AuthorityFollowUp, str]:
-    """The draft named in the POST, of this request's organisation and authority, in the user's scope; else 404."""
-    form = FollowUpActionForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    followup = get_object_or_404(
-        AuthorityFollowUp.objects.visible_to(request.user),
-        public_id=form.cleaned_data["followup"],
-        organisation_id=gov_request.organisation_id,
-        authority_id=gov_request.authority_id,
-    )
-    return followup, form.cleaned_data["digest"]
-
-
-@require_POST
-@permission_required("govrequests.send_followup")
-def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Send the reviewed follow-up and record the disclosure; a second POST sends nothing more."""
-    _require(request, SEND_FOLLOWUP_PERMISSION)
-    gov_request = _request_for_followup(request, public_id)
-    followup, digest = _followup_from_post(request, gov_request)
-    try:
-        disclosure, sent_now = services.followup_send(followup=followup, actor=request.user, reviewed_digest=digest)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return HttpResponseRedirect(_followup_url(gov_request))
-    if sent_now:
-        messages.success(
-            request,
-            _("Follow-up to %(authority)s queued for sending to %(email)s; the disclosure is recorded.")
-            % {"authority": disclosure.authority_name, "email": disclosure.to_email},
-        )
-    else:
-        messages.info(request, _("This follow-up was already sent."))
-    return HttpResponseRedirect(_detail_url(gov_request))
-
-
-@require_POST
-@permission_required("govrequests.send_followup")
-def request_followup_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Drop the follow-up draft without sending it."""
-    _require(request, SEND_FOLLOWUP_PERMISSION)
-    gov_request = _request_for_followup(request, public_id)
-    followup, _digest = _followup_from_post(request, gov_request)
-    try:
-        services.followup_discard(followup=followup, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Follow-up draft discarded."))
-    return HttpResponseRedirect(_followup_url(gov_request))
-
-
 def _draft_or_redirect(request: HttpRequest, gov_request: GovernmentRequest) -> HttpResponse | None:
     if gov_request.status != RequestStatus.DRAFT:
         messages.error(request, _("Persons can only be added or removed while the request is a draft."))
-        return HttpResponseRedirect(_detail_url(gov_request))
+        return HttpResponseRedirect(detail_url(gov_request))
     return None
 
 
@@ -568,7 +372,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     redraws the page with the ticked persons kept and saves nothing. The search is never read from
     the URL: names typed into it would end up in access logs and browser history.
     """
-    _require(request, CHANGE_PERMISSION)
+    require(request, CHANGE_PERMISSION)
     user = request.user
     gov_request = _get_request_with_persons(request, public_id)
     not_draft = _draft_or_redirect(request, gov_request)
@@ -589,7 +393,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("%(count)d person(s) added.") % {"count": added})
-            return HttpResponseRedirect(_detail_url(gov_request))
+            return HttpResponseRedirect(detail_url(gov_request))
     covered_ids = {row.person_id for row in gov_request.covered.all()}
     same_organisation = Person.objects.visible_to(user).filter(organisation_id=gov_request.organisation_id)
     covered_persons = [row.person for row in gov_request.covered.all()]
@@ -633,12 +437,12 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @permission_required("govrequests.change_governmentrequest")
 def request_remove_person(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Take one covered person off a draft; a person the user cannot see is a 404."""
-    _require(request, CHANGE_PERMISSION)
-    gov_request = _get_request(request, public_id)
+    require(request, CHANGE_PERMISSION)
+    gov_request = get_request(request, public_id)
     form = RequestRemovePersonForm(request.POST)
     if not form.is_valid():
         raise Http404
-    visible_ids = _visible_person_ids(gov_request, request.user)
+    visible_ids = visible_person_ids(gov_request, request.user)
     row = next(
         (
             row
@@ -655,110 +459,4 @@ def request_remove_person(request: HttpRequest, public_id: UUID) -> HttpResponse
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Case %(case)s removed from the request.") % {"case": row.person.case_number})
-    return HttpResponseRedirect(_detail_url(gov_request))
-
-
-# --- Handover operations ------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("govrequests.add_handoveroperation")
-def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Plan a handover operation for persons the State accepted (`services.handover_plan`)."""
-    _require(request, HANDOVER_ADD_PERMISSION)
-    gov_request = _get_request(request, public_id)
-    rows = _accepted_rows(gov_request, _visible_person_ids(gov_request, request.user))
-    if not gov_request.can_plan_handover or not rows:
-        messages.error(request, _("A handover can only be planned for persons the State accepted."))
-        return HttpResponseRedirect(_detail_url(gov_request))
-    if request.method == "POST":
-        form = HandoverPlanForm(request.POST, rows=rows)
-        if form.is_valid():
-            try:
-                services.handover_plan(gov_request=gov_request, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Handover planned."))
-                return HttpResponseRedirect(_detail_url(gov_request) + "#handovers")
-    else:
-        form = HandoverPlanForm(rows=rows, initial={"persons": [row.person.public_id.hex for row in rows]})
-    return render(request, "govrequests/handover_plan.html", {"gov_request": gov_request, "form": form})
-
-
-def _get_operation(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HandoverOperation:
-    return get_object_or_404(
-        HandoverOperation.objects.visible_to(request.user).select_related("request", "request__authority"),
-        request__in=GovernmentRequest.objects.visible_to(request.user),
-        request__public_id=public_id,
-        public_id=operation_id,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("govrequests.change_handoveroperation")
-def request_complete_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
-    """Record a planned handover as done, with the signed document (`services.handover_complete`).
-
-    The user must see every person on the operation: who was not handed over is part of what is recorded.
-    """
-    _require(request, HANDOVER_CHANGE_PERMISSION)
-    operation = _get_operation(request, public_id, operation_id)
-    gov_request = operation.request
-    if operation.status != HandoverStatus.PLANNED:
-        messages.error(request, _("Only a planned handover can be completed."))
-        return HttpResponseRedirect(_detail_url(gov_request))
-    if not selectors.handover_seen_whole(operation=operation, user=request.user):
-        raise PermissionDenied
-    rows = list(operation.handed_persons.select_related("person").order_by("person__case_number", "pk"))
-    persons = [row.person for row in rows]
-    if request.method == "POST":
-        form = HandoverCompleteForm(request.POST, request.FILES, persons=persons)
-        if form.is_valid():
-            try:
-                services.handover_complete(operation=operation, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Handover recorded as completed."))
-                return HttpResponseRedirect(_detail_url(gov_request) + "#handovers")
-    else:
-        form = HandoverCompleteForm(persons=persons, initial={"signed_on": operation.planned_on})
-    context = {"gov_request": gov_request, "operation": operation, "form": form}
-    return render(request, "govrequests/handover_complete.html", context)
-
-
-@require_GET
-@permission_required("govrequests.view_handoveroperation")
-def request_handover_document(request: HttpRequest, public_id: UUID, operation_id: UUID) -> FileResponse:
-    """The signed handover document, as a download under an opaque name; each download is audited."""
-    _require(request, HANDOVER_VIEW_PERMISSION)
-    operation = _get_operation(request, public_id, operation_id)
-    if not operation.handover_document:
-        raise Http404
-    # The signed document names every person on the operation.
-    if not selectors.handover_seen_whole(operation=operation, user=request.user):
-        raise PermissionDenied
-    audit.record(actor=request.user, action="govrequests.handover.document_downloaded", target=operation)
-    return private_file_response(operation.handover_document)
-
-
-@require_POST
-@permission_required("govrequests.change_handoveroperation")
-def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
-    """Cancel a planned handover, with the reason (`services.handover_cancel`)."""
-    _require(request, HANDOVER_CHANGE_PERMISSION)
-    operation = _get_operation(request, public_id, operation_id)
-    if not selectors.handover_seen_whole(operation=operation, user=request.user):
-        raise PermissionDenied
-    form = HandoverCancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for cancelling the handover."))
-    else:
-        try:
-            services.handover_cancel(operation=operation, reason=form.cleaned_data["reason"], actor=request.user)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Handover cancelled."))
-    return HttpResponseRedirect(_detail_url(operation.request) + "#handovers")
+    return HttpResponseRedirect(detail_url(gov_request))

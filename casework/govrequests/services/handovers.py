@@ -1,0 +1,128 @@
+"""Writes about handover operations: plan, complete against the signed document, cancel."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from casework.core import audit
+from casework.core.exceptions import DomainError
+from casework.core.history import save_with_history
+from casework.govrequests import selectors
+from casework.govrequests.choices import ACCEPTED_DECISIONS, HandoverStatus, RequestStatus
+from casework.govrequests.models import GovernmentRequest, HandoverOperation, HandoverPerson
+from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
+from casework.people.models import Person
+
+
+@transaction.atomic
+def handover_plan(
+    *,
+    gov_request: GovernmentRequest,
+    persons: Iterable[Person],
+    planned_on: date,
+    place: str,
+    actor: Any,
+    receiving_delegation: str = "",
+) -> HandoverOperation:
+    """Plan a handover of accepted persons of a request."""
+    locked = lock_visible_request(gov_request, actor)
+    if not locked.can_plan_handover:
+        raise DomainError(_("A handover can be planned only once the State accepted someone."))
+    persons = check_persons(persons, organisation_id=locked.organisation_id, actor=actor)
+    accepted = set(locked.covered.filter(decision__in=ACCEPTED_DECISIONS).values_list("person_id", flat=True))
+    if not persons or any(p.pk not in accepted for p in persons):
+        raise DomainError(_("Only persons the State accepted can be handed over."))
+    operation = HandoverOperation(
+        organisation_id=locked.organisation_id,
+        request=locked,
+        receiving_country=locked.authority.country,
+        planned_on=planned_on,
+        place=place,
+        receiving_delegation=receiving_delegation,
+    )
+    operation.full_clean()
+    save_with_history(operation, actor)
+    for person in persons:
+        row = HandoverPerson(operation=operation, person=person)
+        save_with_history(row, actor)
+    if locked.can_transition_to(RequestStatus.OPERATION_PLANNED):
+        apply_transition(locked, to=RequestStatus.OPERATION_PLANNED, actor=actor, note="", on=None)
+    audit.record(actor=actor, action="govrequests.handover.planned", target=operation, data={"persons": len(persons)})
+    return operation
+
+
+def _lock_whole_operation(operation: HandoverOperation, actor: Any) -> HandoverOperation:
+    """The operation, locked, if the actor sees it and every person on it (they act on all of them)."""
+    if not HandoverOperation.objects.visible_to(actor).filter(pk=operation.pk).exists():
+        raise PermissionDenied
+    locked = HandoverOperation.objects.select_for_update().get(pk=operation.pk)
+    if not selectors.handover_seen_whole(operation=locked, user=actor):
+        raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def handover_complete(
+    *, operation: HandoverOperation, signed_on: date, document: File | None, handed_over: Iterable[Person], actor: Any
+) -> HandoverOperation:
+    """Record that the handover took place, with the signed document and who was actually handed over."""
+    locked = _lock_whole_operation(operation, actor)
+    if locked.status != HandoverStatus.PLANNED:
+        raise DomainError(_("Only a planned handover can be completed."))
+    if document is not None:
+        locked.handover_document = document
+    if not locked.handover_document:
+        raise DomainError(_("Attach the signed handover document."))
+    handed_ids = {p.pk for p in handed_over}
+    on_operation = set(locked.handed_persons.values_list("person_id", flat=True))
+    if not handed_ids or not handed_ids <= on_operation:
+        raise DomainError(_("Only persons on this operation can be handed over."))
+    locked.document_signed_on = signed_on
+    locked.status = HandoverStatus.COMPLETED
+    locked.full_clean()
+    save_with_history(locked, actor)
+    rows = list(locked.handed_persons.filter(person_id__in=handed_ids))
+    for row in rows:
+        row.handed_over = True
+    bulk_update_with_history(rows, HandoverPerson, ["handed_over"], default_user=actor)
+    if locked.request_id:
+        request = GovernmentRequest.objects.select_for_update().get(pk=locked.request_id)
+        final = RequestStatus.COMPLETED if handed_ids == on_operation else RequestStatus.PARTIALLY_COMPLETED
+        if request.can_transition_to(final):
+            apply_transition(request, to=final, actor=actor, note="", on=signed_on)
+    audit.record(actor=actor, action="govrequests.handover.completed", target=locked, data={"persons": len(handed_ids)})
+    return locked
+
+
+@transaction.atomic
+def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) -> HandoverOperation:
+    """Cancel a planned handover (the delegation did not come, the crossing was closed…), with the reason.
+
+    The reason is added to the operation's notes, dated. The request keeps its status: another
+    operation can be planned for it.
+    """
+    locked = _lock_whole_operation(operation, actor)
+    if locked.status != HandoverStatus.PLANNED:
+        raise DomainError(_("Only a planned handover can be cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for cancelling the handover."))
+    locked.status = HandoverStatus.CANCELLED
+    locked.notes = f"{locked.notes}\n{timezone.localdate().isoformat()}: {reason}".strip()
+    locked._history_user = actor
+    locked._change_reason = reason[:100]
+    locked.save()
+    audit.record(
+        actor=actor,
+        action="govrequests.handover.cancelled",
+        target=locked,
+        data={"from": HandoverStatus.PLANNED, "to": HandoverStatus.CANCELLED},
+    )
+    return locked

@@ -1,0 +1,278 @@
+"""Writes about government requests: create, persons of a draft, status moves, events, decisions."""
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.accounts.models import Organisation
+from casework.core import audit
+from casework.core.exceptions import DomainError
+from casework.core.history import save_with_history
+from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision, EventKind, RequestStatus
+from casework.govrequests.models import (
+    GovernmentAuthority,
+    GovernmentRequest,
+    RequestedPerson,
+    RequestEvent,
+    RequestStatusChange,
+)
+from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
+from casework.people.models import Person
+
+logger = logging.getLogger(__name__)
+# An event of this kind moves the request to this status when that move is legal.
+EVENT_MOVES_REQUEST_TO = {
+    EventKind.SUBMITTED: RequestStatus.SUBMITTED,
+    EventKind.ACKNOWLEDGED: RequestStatus.ACKNOWLEDGED,
+    EventKind.INFORMATION_REQUESTED: RequestStatus.INFORMATION_REQUESTED,
+    EventKind.INFORMATION_PROVIDED: RequestStatus.UNDER_REVIEW,
+    EventKind.APPEAL: RequestStatus.REVIEW_REQUESTED,
+}
+
+
+def _next_reference(organisation_id: int, year: int) -> str:
+    """The organisation's next request reference for `year`, under a row lock."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+    prefix = f"{organisation.code}-R{year}-"
+    # Number after the highest suffix in use, not the count: deleted requests leave gaps.
+    references = GovernmentRequest.objects.filter(
+        organisation_id=organisation_id, reference__startswith=prefix
+    ).values_list("reference", flat=True)
+    numbers = [int(ref.removeprefix(prefix)) for ref in references if ref.removeprefix(prefix).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:05d}"
+
+
+@transaction.atomic
+def gov_request_create(
+    *,
+    authority: GovernmentAuthority,
+    persons: Iterable[Person],
+    actor: Any,
+    drafted_on: date | None = None,
+    channel: str = "email",
+    reference: str = "",
+    notes: str = "",
+    organisation_id: int | None = None,
+) -> GovernmentRequest:
+    """Draft a request to `authority` covering `persons` (e.g. a mother and her children)."""
+    organisation_id = organisation_id if actor.is_superuser and organisation_id else actor.organisation_id
+    if organisation_id is None:
+        raise DomainError(_("Choose the organisation that owns this request."))
+    persons = check_persons(persons, organisation_id=organisation_id, actor=actor)
+    drafted_on = drafted_on or timezone.localdate()
+    gov_request = GovernmentRequest(
+        organisation_id=organisation_id,
+        authority=authority,
+        channel=channel,
+        drafted_on=drafted_on,
+        reference=reference or _next_reference(organisation_id, drafted_on.year),
+        notes=notes,
+        created_by=actor,
+    )
+    gov_request.full_clean()
+    save_with_history(gov_request, actor)
+    for person in persons:
+        row = RequestedPerson(request=gov_request, person=person)
+        save_with_history(row, actor)
+    audit.record(actor=actor, action="govrequests.request.created", target=gov_request, data={"persons": len(persons)})
+    return gov_request
+
+
+@transaction.atomic
+def gov_request_add_persons(*, gov_request: GovernmentRequest, persons: Iterable[Person], actor: Any) -> int:
+    """Add persons to a draft request; returns how many were new."""
+    locked = lock_visible_request(gov_request, actor)
+    if locked.status != RequestStatus.DRAFT:
+        raise DomainError(_("Persons can only be added while the request is a draft."))
+    persons = check_persons(persons, organisation_id=locked.organisation_id, actor=actor)
+    already = set(locked.covered.values_list("person_id", flat=True))
+    added = [RequestedPerson(request=locked, person=p) for p in persons if p.pk not in already]
+    for row in added:
+        save_with_history(row, actor)
+    audit.record(actor=actor, action="govrequests.request.persons_added", target=locked, data={"added": len(added)})
+    return len(added)
+
+
+@transaction.atomic
+def gov_request_transition(
+    *, gov_request: GovernmentRequest, to: str, actor: Any, note: str = "", on: date | None = None
+) -> GovernmentRequest:
+    """Move a request to `to`, recording who did it, when and why. Raises TransitionNotAllowed."""
+    locked = lock_visible_request(gov_request, actor)
+    apply_transition(locked, to=to, actor=actor, note=note, on=on)
+    return locked
+
+
+@transaction.atomic
+def gov_requests_mark_no_response(*, request_ids: Iterable[int], actor: Any, note: str = "") -> set[int]:
+    """Move many requests to *no response* at once (the reminder sweep's mark); returns the ids moved.
+
+    Each request gets what `gov_request_transition` gives it: the same guard (a legal move, no
+    blocker, a valid row), a history row, a status change and an audit event; but in a constant
+    number of queries (lock, update, then one insert each for the history rows, status changes
+    and audit events) instead of about 25 per request, because a sweep after a pause may mark
+    hundreds. Only `status` changes, so the row is checked with `clean()` (dates), not a full
+    `full_clean()`. Requests the actor cannot see, moved meanwhile, or invalid are left as they are.
+    """
+    to = RequestStatus.NO_RESPONSE
+    requests = list(
+        GovernmentRequest.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk__in=list(request_ids))
+        .order_by("pk")
+    )
+    now = timezone.now()
+    moved: list[tuple[GovernmentRequest, str]] = []
+    for gov_request in requests:
+        if not gov_request.can_transition_to(to) or gov_request.transition_blocker(to):
+            continue
+        try:
+            gov_request.clean()
+        except ValidationError:
+            logger.warning("govrequests: request %s is invalid, not marked no response", gov_request.public_id)
+            continue
+        moved.append((gov_request, gov_request.status))
+        gov_request.status = to
+        gov_request.status_changed_at = now
+        gov_request.updated_at = now
+    if not moved:
+        return set()
+    ids = [gov_request.pk for gov_request, _old in moved]
+    GovernmentRequest.objects.filter(pk__in=ids).update(status=to, status_changed_at=now, updated_at=now)
+    GovernmentRequest.history.bulk_history_create(
+        [gov_request for gov_request, _old in moved],
+        update=True,
+        default_user=actor,
+        default_change_reason=note[:100],
+        default_date=now,
+    )
+    RequestStatusChange.objects.bulk_create(
+        RequestStatusChange(request=gov_request, old_status=old, new_status=to, actor=actor, note=note)
+        for gov_request, old in moved
+    )
+    audit.record_many(
+        actor=actor,
+        action="govrequests.request.status_changed",
+        targets=[(gov_request, {"from": old, "to": to}) for gov_request, old in moved],
+    )
+    return set(ids)
+
+
+@transaction.atomic
+def gov_request_record_event(
+    *,
+    gov_request: GovernmentRequest,
+    kind: str,
+    occurred_on: date,
+    actor: Any,
+    due_on: date | None = None,
+    description: str = "",
+    document: File | None = None,
+) -> RequestEvent:
+    """Record what happened on a request; sent / acknowledged / information requested also move its status."""
+    locked = lock_visible_request(gov_request, actor)
+    event = RequestEvent(
+        request=locked,
+        kind=kind,
+        occurred_on=occurred_on,
+        due_on=due_on,
+        description=description,
+        created_by=actor,
+    )
+    if document is not None:
+        event.document = document
+    event.full_clean()
+    save_with_history(event, actor)
+    target = EVENT_MOVES_REQUEST_TO.get(kind)
+    if target and target != locked.status and locked.can_transition_to(target):
+        apply_transition(locked, to=target, actor=actor, note=description, on=occurred_on)
+    if kind == EventKind.INFORMATION_REQUESTED and due_on:
+        locked.answer_due_on = due_on
+        locked.save(update_fields=["answer_due_on", "updated_at"])
+    audit.record(actor=actor, action="govrequests.request.event_recorded", target=locked, data={"kind": kind})
+    return event
+
+
+def _decision_status(decisions: list[str]) -> str | None:
+    """The request's decision status that follows from its persons' decisions, if all are decided."""
+    if not decisions or Decision.PENDING in decisions:
+        return None
+    positive = sum(d in ACCEPTED_DECISIONS for d in decisions)
+    if positive == len(decisions):
+        return RequestStatus.ACCEPTED
+    if positive == 0 and all(d == Decision.REFUSED for d in decisions):
+        return RequestStatus.REFUSED
+    if positive:
+        return RequestStatus.PARTIALLY_ACCEPTED
+    return None
+
+
+@transaction.atomic
+def gov_request_record_decisions(
+    *,
+    gov_request: GovernmentRequest,
+    decisions: Mapping[Person, str],
+    decided_on: date,
+    actor: Any,
+    note: str = "",
+) -> GovernmentRequest:
+    """Record the State's decision for each person; once all are decided the request's status follows.
+
+    A decision for a person the request does not cover is refused with a DomainError.
+    """
+    if not actor.has_perm("govrequests.decide_request"):
+        raise PermissionDenied
+    if decided_on > timezone.localdate():
+        raise DomainError(_("A decision cannot be dated in the future."))
+    locked = lock_visible_request(gov_request, actor)
+    if not locked.can_record_decisions:
+        raise DomainError(_("This request was never sent or is closed: no decision can be recorded."))
+    rows = {row.person_id: row for row in locked.covered.select_for_update()}
+    for person, decision in decisions.items():
+        if decision not in Decision.values:
+            raise DomainError(_("Unknown decision."))
+        row = rows.get(person.pk)
+        if row is None:
+            raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
+        row.decision = decision
+        row.decided_on = decided_on if decision != Decision.PENDING else None
+        row.decision_note = note
+        save_with_history(row, actor)
+    audit.record(
+        actor=actor, action="govrequests.request.decisions_recorded", target=locked, data={"count": len(decisions)}
+    )
+    status = _decision_status([row.decision for row in rows.values()])
+    if status and status != locked.status and locked.can_transition_to(status):
+        apply_transition(locked, to=status, actor=actor, note=note, on=decided_on)
+    return locked
+
+
+@transaction.atomic
+def gov_request_remove_person(*, gov_request: GovernmentRequest, person: Person, actor: Any) -> GovernmentRequest:
+    """Take a person off a draft request; recorded in the row's history and the audit log.
+
+    Refused once the request was sent: what the State received stays as it was.
+    """
+    locked = lock_visible_request(gov_request, actor)
+    if locked.status != RequestStatus.DRAFT:
+        raise DomainError(_("Persons can only be removed while the request is a draft."))
+    check_persons([person], organisation_id=locked.organisation_id, actor=actor)
+    row = locked.covered.select_for_update().filter(person_id=person.pk).first()
+    if row is None:
+        raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
+    row._history_user = actor
+    row.delete()
+    audit.record(
+        actor=actor,
+        action="govrequests.request.person_removed",
+        target=locked,
+        data={"person": str(person.public_id)},
+    )
+    return locked

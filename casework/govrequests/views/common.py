@@ -1,0 +1,56 @@
+"""What the request pages share: permission names, the capability check, the scoped lookups, the detail URL.
+
+Capabilities are checked before the scoped lookup, so a 403 never tells whether a record exists;
+a request outside the user's scope is a 404, the same as a missing one.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from casework.govrequests import selectors
+from casework.govrequests.choices import ACCEPTED_DECISIONS
+from casework.govrequests.models import GovernmentRequest, RequestedPerson
+from casework.people.models import Person
+
+VIEW_PERMISSION = "govrequests.view_governmentrequest"
+VIEW_EVENT_PERMISSION = "govrequests.view_requestevent"
+ADD_PERMISSION = "govrequests.add_governmentrequest"
+CHANGE_PERMISSION = "govrequests.change_governmentrequest"
+ADD_EVENT_PERMISSION = "govrequests.add_requestevent"
+DECIDE_PERMISSION = "govrequests.decide_request"
+HANDOVER_VIEW_PERMISSION = "govrequests.view_handoveroperation"
+HANDOVER_ADD_PERMISSION = "govrequests.add_handoveroperation"
+HANDOVER_CHANGE_PERMISSION = "govrequests.change_handoveroperation"
+
+
+def require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def detail_url(gov_request: GovernmentRequest) -> str:
+    return reverse("govrequests:request_detail", args=[gov_request.public_id])
+
+
+def visible_person_ids(gov_request: GovernmentRequest, user: Any) -> set[int]:
+    """Covered persons the user may open (assigned-only users may see only some of them)."""
+    ids = {row.person_id for row in gov_request.covered.all()}
+    if not ids:
+        return set()
+    return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def get_request(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
+    return get_object_or_404(selectors.request_detail_queryset(user=request.user), public_id=public_id)
+
+
+def accepted_rows(gov_request: GovernmentRequest, visible_ids: set[int]) -> list[RequestedPerson]:
+    """Covered persons the State accepted and the user may see (from the prefetched rows)."""
+    return [
+        row for row in gov_request.covered.all() if row.decision in ACCEPTED_DECISIONS and row.person_id in visible_ids
+    ]

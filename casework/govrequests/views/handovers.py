@@ -1,0 +1,132 @@
+"""Handover operations of a request: plan, complete with the signed document, download it, cancel."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework.core import audit
+from casework.core.exceptions import DomainError
+from casework.core.files import private_file_response
+from casework.core.views import permission_required
+from casework.govrequests import selectors, services
+from casework.govrequests.choices import HandoverStatus
+from casework.govrequests.forms import HandoverCancelForm, HandoverCompleteForm, HandoverPlanForm
+from casework.govrequests.models import GovernmentRequest, HandoverOperation
+from casework.govrequests.views.common import (
+    HANDOVER_ADD_PERMISSION,
+    HANDOVER_CHANGE_PERMISSION,
+    HANDOVER_VIEW_PERMISSION,
+    accepted_rows,
+    detail_url,
+    get_request,
+    require,
+    visible_person_ids,
+)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("govrequests.add_handoveroperation")
+def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Plan a handover operation for persons the State accepted (`services.handover_plan`)."""
+    require(request, HANDOVER_ADD_PERMISSION)
+    gov_request = get_request(request, public_id)
+    rows = accepted_rows(gov_request, visible_person_ids(gov_request, request.user))
+    if not gov_request.can_plan_handover or not rows:
+        messages.error(request, _("A handover can only be planned for persons the State accepted."))
+        return HttpResponseRedirect(detail_url(gov_request))
+    if request.method == "POST":
+        form = HandoverPlanForm(request.POST, rows=rows)
+        if form.is_valid():
+            try:
+                services.handover_plan(gov_request=gov_request, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Handover planned."))
+                return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
+    else:
+        form = HandoverPlanForm(rows=rows, initial={"persons": [row.person.public_id.hex for row in rows]})
+    return render(request, "govrequests/handover_plan.html", {"gov_request": gov_request, "form": form})
+
+
+def _get_operation(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HandoverOperation:
+    return get_object_or_404(
+        HandoverOperation.objects.visible_to(request.user).select_related("request", "request__authority"),
+        request__in=GovernmentRequest.objects.visible_to(request.user),
+        request__public_id=public_id,
+        public_id=operation_id,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("govrequests.change_handoveroperation")
+def request_complete_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
+    """Record a planned handover as done, with the signed document (`services.handover_complete`).
+
+    The user must see every person on the operation: who was not handed over is part of what is recorded.
+    """
+    require(request, HANDOVER_CHANGE_PERMISSION)
+    operation = _get_operation(request, public_id, operation_id)
+    gov_request = operation.request
+    if operation.status != HandoverStatus.PLANNED:
+        messages.error(request, _("Only a planned handover can be completed."))
+        return HttpResponseRedirect(detail_url(gov_request))
+    if not selectors.handover_seen_whole(operation=operation, user=request.user):
+        raise PermissionDenied
+    rows = list(operation.handed_persons.select_related("person").order_by("person__case_number", "pk"))
+    persons = [row.person for row in rows]
+    if request.method == "POST":
+        form = HandoverCompleteForm(request.POST, request.FILES, persons=persons)
+        if form.is_valid():
+            try:
+                services.handover_complete(operation=operation, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Handover recorded as completed."))
+                return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
+    else:
+        form = HandoverCompleteForm(persons=persons, initial={"signed_on": operation.planned_on})
+    context = {"gov_request": gov_request, "operation": operation, "form": form}
+    return render(request, "govrequests/handover_complete.html", context)
+
+
+@require_GET
+@permission_required("govrequests.view_handoveroperation")
+def request_handover_document(request: HttpRequest, public_id: UUID, operation_id: UUID) -> FileResponse:
+    """The signed handover document, as a download under an opaque name; each download is audited."""
+    require(request, HANDOVER_VIEW_PERMISSION)
+    operation = _get_operation(request, public_id, operation_id)
+    if not operation.handover_document:
+        raise Http404
+    # The signed document names every person on the operation.
+    if not selectors.handover_seen_whole(operation=operation, user=request.user):
+        raise PermissionDenied
+    audit.record(actor=request.user, action="govrequests.handover.document_downloaded", target=operation)
+    return private_file_response(operation.handover_document)
+
+
+@require_POST
+@permission_required("govrequests.change_handoveroperation")
+def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
+    """Cancel a planned handover, with the reason (`services.handover_cancel`)."""
+    require(request, HANDOVER_CHANGE_PERMISSION)
+    operation = _get_operation(request, public_id, operation_id)
+    if not selectors.handover_seen_whole(operation=operation, user=request.user):
+        raise PermissionDenied
+    form = HandoverCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for cancelling the handover."))
+    else:
+        try:
+            services.handover_cancel(operation=operation, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Handover cancelled."))
+    return HttpResponseRedirect(detail_url(operation.request) + "#handovers")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from casework.core import audit
 from casework.core.exceptions import DomainError
+from casework.core.history import save_with_history
 from casework.govrequests import selectors
 from casework.govrequests.choices import Channel, EventKind, FollowUpStatus
 from casework.govrequests.models import (
@@ -272,8 +273,7 @@ def followup_send(
         event = RequestEvent(
             request=gov_request, kind=EventKind.FOLLOW_UP, occurred_on=day, description=note, created_by=actor
         )
-        event._history_user = actor
-        event.save()
+        save_with_history(event, actor)
     _close_followup(locked, status=FollowUpStatus.SENT, actor=actor)
     audit.record(
         actor=actor,

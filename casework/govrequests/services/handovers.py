@@ -116,9 +116,7 @@ def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) ->
         raise DomainError(_("Give the reason for cancelling the handover."))
     locked.status = HandoverStatus.CANCELLED
     locked.notes = f"{locked.notes}\n{timezone.localdate().isoformat()}: {reason}".strip()
-    locked._history_user = actor
-    locked._change_reason = reason[:100]
-    locked.save()
+    save_with_history(locked, actor, reason=reason)
     audit.record(
         actor=actor,
         action="govrequests.handover.cancelled",

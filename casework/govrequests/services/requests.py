@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from casework.accounts.models import Organisation
 from casework.core import audit
 from casework.core.exceptions import DomainError
-from casework.core.history import save_with_history
+from casework.core.history import delete_with_history, save_with_history
 from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision, EventKind, RequestStatus
 from casework.govrequests.models import (
     GovernmentAuthority,
@@ -267,8 +267,7 @@ def gov_request_remove_person(*, gov_request: GovernmentRequest, person: Person,
     row = locked.covered.select_for_update().filter(person_id=person.pk).first()
     if row is None:
         raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
-    row._history_user = actor
-    row.delete()
+    delete_with_history(row, actor)
     audit.record(
         actor=actor,
         action="govrequests.request.person_removed",

@@ -1,5 +1,6 @@
 """Import batches (one uploaded file), their rows as checked by the dry run, external references, mappings."""
 
+import os
 from typing import Any, Self
 
 from django.conf import settings
@@ -12,14 +13,27 @@ from casework.core.models import PublicModel, TimeStampedModel
 from casework.imports.choices import BatchStatus, Decision, RowAction
 
 
+class ImportFileStorage(FileSystemStorage):
+    """Private storage of uploaded files under IMPORTS_FILE_ROOT (read when used), directories 0750, files 0640."""
+
+    def __init__(self) -> None:
+        super().__init__(directory_permissions_mode=0o750, file_permissions_mode=0o640)
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.IMPORTS_FILE_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> None:  # type: ignore[override]
+        return None  # never served by URL
+
+
 def import_storage() -> FileSystemStorage:
-    """Private storage of uploaded files: outside MEDIA_ROOT's served paths, directories 0750, files 0640."""
-    return FileSystemStorage(
-        location=settings.IMPORTS_FILE_ROOT,
-        base_url=None,
-        directory_permissions_mode=0o750,
-        file_permissions_mode=0o640,
-    )
+    return ImportFileStorage()
 
 
 def import_upload_to(instance: "ImportBatch", filename: str) -> str:
@@ -120,6 +134,8 @@ class ImportRow(models.Model):
     )
     # Filled by the commit: the person created or updated, its state before, the child records created.
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What the commit did with the row: "create" or "update" ("" = nothing).
+    committed_as = models.CharField(max_length=10, blank=True)
     before = models.JSONField(default=dict, blank=True)
     created_records = models.JSONField(default=dict, blank=True)
 

@@ -395,6 +395,7 @@ def batch_commit(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     )
     for row, person in zip(to_create, new_persons, strict=True):
         row.person_id = person.pk
+        row.committed_as = RowAction.CREATE
         row.before = {}
         row.created_records = {}
 
@@ -402,6 +403,7 @@ def batch_commit(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     updated = []
     for row in to_update:
         person = current[row.person_id]
+        row.committed_as = RowAction.UPDATE
         row.before = {name: checks._json(getattr(person, name)) for name in checks.PERSON_FIELDS}
         row.before["household_id"] = person.household_id
         row.created_records = {}
@@ -426,7 +428,7 @@ def batch_commit(*, batch: ImportBatch, actor: Any) -> ImportBatch:
         )
 
     ImportRow.objects.bulk_update(
-        [*to_create, *to_update], ["person", "before", "created_records"], batch_size=ROW_CHUNK
+        [*to_create, *to_update], ["person", "committed_as", "before", "created_records"], batch_size=ROW_CHUNK
     )
     counts = dict(locked.counts)
     counts.update(created=len(to_create), updated=len(to_update), skipped=len(rows) - len(to_create) - len(to_update))
@@ -443,7 +445,7 @@ def _write_related(
     batch: ImportBatch, actor: Any, rows: list[ImportRow], persons: dict[int, Person], reason: str, now: datetime
 ) -> None:
     """External references, households, custody, nationality claims, aliases, documents and family links."""
-    created_person_ids = {row.person_id for row in rows if not row.before}
+    created_person_ids = {row.person_id for row in rows if row.committed_as == RowAction.CREATE}
 
     def note(row: ImportRow, kind: str, pk: int) -> None:
         row.created_records.setdefault(kind, []).append(pk)
@@ -668,7 +670,7 @@ def _write_links(
 def undo_blockers(batch: ImportBatch) -> list[str]:
     """Why the batch cannot be undone: later work that depends on what it wrote (empty if it can)."""
     reasons = []
-    rows = list(batch.rows.filter(person__isnull=False).select_related("person"))
+    rows = list(batch.rows.filter(person__isnull=False).exclude(committed_as="").select_related("person"))
     person_ids = [row.person_id for row in rows]
     case_numbers = {row.person_id: row.person.case_number for row in rows}
     since = batch.committed_at or timezone.now()
@@ -684,9 +686,13 @@ def undo_blockers(batch: ImportBatch) -> list[str]:
         .distinct()
     ):
         reasons.append(_("%(case)s is on a handover operation.") % {"case": case_numbers[person_id]})
+    # Changes by this batch, and by later imports undone since (their change and its undo cancel out).
+    ignored = {batch.history_reason}
+    for undone in ImportBatch.objects.filter(organisation_id=batch.organisation_id, status=BatchStatus.UNDONE):
+        ignored |= {undone.history_reason, f"undo {undone.history_reason}"}
     later = (
         Person.history.filter(id__in=person_ids, history_date__gt=since)
-        .exclude(history_change_reason=batch.history_reason)
+        .exclude(history_change_reason__in=ignored)
         .values_list("id", flat=True)
         .distinct()
     )
@@ -714,9 +720,9 @@ def batch_undo(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     blockers = undo_blockers(locked)
     if blockers:
         raise DomainError(_("This import cannot be undone: %(reasons)s") % {"reasons": " ".join(blockers)})
-    rows = list(locked.rows.filter(person__isnull=False).order_by("-number"))
-    created = [row.person_id for row in rows if not row.before]
-    updated = {row.person_id: row for row in rows if row.before}
+    rows = list(locked.rows.filter(person__isnull=False).exclude(committed_as="").order_by("-number"))
+    created = [row.person_id for row in rows if row.committed_as == RowAction.CREATE]
+    updated = {row.person_id: row for row in rows if row.committed_as == RowAction.UPDATE}
     persons = Person.objects.select_for_update().in_bulk([row.person_id for row in rows])
     # Records the batch added to persons it updated.
     models = {

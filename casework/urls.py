@@ -20,6 +20,7 @@ urlpatterns = [
     path("requests/", include("casework.govrequests.urls")),
     path("facilities/", include("casework.camps.urls")),
     path("reminders/", include("casework.reminders.urls")),
+    path("imports/", include("casework.imports.urls")),
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

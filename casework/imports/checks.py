@@ -363,6 +363,7 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
     for start in range(0, len(ids), 1000):
         for person in Person.objects.filter(organisation_id=batch.organisation_id, pk__in=ids[start : start + 1000]):
             existing[person.pk] = person
+    households: dict[int, str] = {}
     claims: dict[int, set[str]] = {}
     facilities: dict[int, int] = {}
     if existing:
@@ -374,6 +375,9 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
                 "person_id", "country"
             ):
                 claims.setdefault(person_id, set()).add(str(country))
+            households.update(
+                Person.objects.filter(pk__in=chunk, household__isnull=False).values_list("pk", "household__reference")
+            )
             facilities.update(
                 CustodyPeriod.objects.filter(person_id__in=chunk, end_date__isnull=True).values_list(
                     "person_id", "facility_id"
@@ -400,6 +404,8 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
         row.values["_updated_at"] = current.updated_at.isoformat()
         if row.values.get("nationality") and row.values["nationality"] not in claims.get(current.pk, set()):
             row.changes["nationality"] = [None, row.values["nationality"]]
+        if row.values.get("household") and row.values["household"] != households.get(current.pk):
+            row.changes["household"] = [households.get(current.pk), row.values["household"]]
         if row.values.get("facility") and row.values["facility"] != facilities.get(current.pk):
             row.changes["facility"] = [facilities.get(current.pk), row.values["facility"]]
         row.action = RowAction.UPDATE if row.changes else RowAction.UNCHANGED

@@ -219,7 +219,12 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _alias_index() -> dict[str, str]:
-    return {_fold(alias): f.key for f in FIELDS for alias in (f.key, *f.aliases)}
+    index = {_fold(alias): f.key for f in FIELDS for alias in (f.key, *f.aliases)}
+    # The field labels themselves, in each language: the headers of our own template and export.
+    for language in ("en", "fr", "ar"):
+        with translation.override(language):
+            index.update({_fold(str(f.label)): f.key for f in FIELDS})
+    return index
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -332,6 +337,7 @@ _YEAR_MONTH = re.compile(r"^(\d{4})[/.\-](\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _RANGE = re.compile(r"^(\d{4})\s*[-–/]\s*(\d{4})$")
+_ISO_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})$")
 # Excel's day 0 (1899-12-30, which accounts for its 1900 leap-year bug).
 _EXCEL_EPOCH = date(1899, 12, 30)
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -379,6 +385,13 @@ def parse_birth_date(value: Any) -> BirthDate:
         centre = int(year.group(1))
         # "About 1990" is read as 1988–1992, the estimated range of the Person model.
         return BirthDate(None, DatePrecision.RANGE, date(centre - 2, 1, 1), date(centre + 2, 12, 31))
+    if match := _ISO_RANGE.match(text):
+        try:
+            return BirthDate(
+                None, DatePrecision.RANGE, date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2))
+            )
+        except ValueError:
+            raise CellError(_("“%(value)s” is not a range of real dates.") % {"value": value}) from None
     if match := _RANGE.match(text):
         start, end = int(match.group(1)), int(match.group(2))
         return BirthDate(None, DatePrecision.RANGE, date(start, 1, 1), date(end, 12, 31))

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -178,7 +178,9 @@ def batch_run_dry_run(*, batch_id: int) -> None:
             raise checks.Cancelled
 
     try:
-        result = checks.check_batch(batch, progress=progress)
+        # The report is written in the language of the user who uploaded the file.
+        with translation.override(batch.created_by.language or settings.LANGUAGE_CODE):
+            result = checks.check_batch(batch, progress=progress)
     except checks.Cancelled:
         ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.CANCELLED, updated_at=timezone.now())
         return

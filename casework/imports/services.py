@@ -230,6 +230,32 @@ def batch_run_dry_run(*, batch_id: int) -> None:
         locked.save()
 
 
+def batch_check_now(*, batch: ImportBatch, actor: Any) -> ImportBatch:
+    """Run the dry run in this process (the management command): no task, same checks and rows."""
+    _require(actor)
+    with transaction.atomic():
+        locked = _lock_batch(batch, actor)
+        if locked.status not in MAPPABLE_STATUSES:
+            raise DomainError(_("A dry run is already running or the import is committed."))
+        locked.status = BatchStatus.QUEUED
+        locked.cancel_requested = False
+        locked.save(update_fields=["status", "cancel_requested", "updated_at"])
+    batch_run_dry_run(batch_id=batch.pk)
+    return ImportBatch.objects.get(pk=batch.pk)
+
+
+@transaction.atomic
+def rows_decide_all(*, batch: ImportBatch, decision: str, actor: Any) -> int:
+    """Settle every undecided duplicate of a batch as "new" or "skip" (operators' bulk imports)."""
+    _require(actor)
+    locked = _lock_batch(batch, actor)
+    if decision not in (Decision.NEW, Decision.SKIP) or locked.status != BatchStatus.CHECKED:
+        raise DomainError(_("Choose new person or skip."))
+    return (
+        locked.rows.exclude(duplicates={}).exclude(action=RowAction.ERROR).filter(decision="").update(decision=decision)
+    )
+
+
 @transaction.atomic
 def batch_cancel(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     """Ask a queued or running dry run to stop (the task stops at its next progress report)."""

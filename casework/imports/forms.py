@@ -54,6 +54,7 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.headers = headers
+        self.current_sheet = ""
         self.fields["sheet_name"].choices = [
             (s.name, f"{s.name} ({_('hidden')})" if s.hidden else s.name) for s in sheets if s.name
         ] or [("", "—")]
@@ -75,7 +76,9 @@ class MappingForm(forms.Form):
                     break
                 name = f"val_{count}"
                 self.fields[name] = forms.ChoiceField(label=value, choices=value_choices[key], required=False)
-                self.fields[f"src_{count}"] = forms.CharField(widget=forms.HiddenInput, initial=f"{key}\x1f{value}")
+                self.fields[f"src_{count}"] = forms.CharField(
+                    widget=forms.HiddenInput, initial=f"{key}\x1f{value}", required=False
+                )
                 self.value_fields.append((name, key, value))
                 count += 1
 

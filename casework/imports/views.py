@@ -141,6 +141,7 @@ def _mapping_form(batch: ImportBatch, data: Any = None) -> tuple[MappingForm | N
     )
     for name, key, value in form.value_fields:
         form.initial[name] = (batch.value_maps.get(key) or {}).get(value, "")
+    form.current_sheet = table.sheet if table else batch.sheet_name
     return form, reason, table.warnings if table else []
 
 
@@ -203,7 +204,7 @@ def batch_mapping(request: HttpRequest, public_id: UUID) -> HttpResponse:
     mapping, value_maps = data["mapping"], data["value_maps"]
     if data.get("template") and "apply" in request.POST:
         mapping, value_maps = data["template"].mapping, data["template"].value_maps
-    same_table = data["sheet_name"] == batch.sheet_name and data["header_row"] == batch.header_row
+    same_table = (data["sheet_name"] or "") == form.current_sheet and data["header_row"] == batch.header_row
     try:
         batch = services.batch_set_mapping(
             batch=batch,

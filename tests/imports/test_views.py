@@ -210,3 +210,21 @@ def test_the_report_is_written_in_the_uploaders_language(supervisor_a, dry_run):
     assert batch.rows.get().errors == [
         {"column": "B (Date de naissance)", "message": "La date de naissance est dans le futur."}
     ]
+
+
+def test_an_xlsx_dry_run_starts_from_the_first_visible_sheet(
+    client_for, supervisor_a, django_capture_on_commit_callbacks
+):
+    client = client_for(supervisor_a)
+    _upload(client, xlsx_bytes({"Roj": ROWS}), name="list.xlsx")
+    batch = ImportBatch.objects.get()
+
+    with (
+        mock.patch("casework.imports.tasks.check_import.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _mapping_post(client, batch, sheet_name="Roj", dry_run="1")
+
+    delay.assert_called_once_with(batch.pk)
+    batch.refresh_from_db()
+    assert batch.sheet_name == "Roj" and batch.mapping["Prénom"] == "given_name_lat"

@@ -303,6 +303,31 @@ def parse_separation(value: Any, value_map: dict[str, str] | None = None) -> str
     return found
 
 
+# Older or common names that the ISO names of django-countries no longer use.
+COUNTRY_ALIASES = {
+    "Turkey": "TR",
+    "Turquie": "TR",
+    "Czech Republic": "CZ",
+    "République tchèque": "CZ",
+    "Great Britain": "GB",
+    "UK": "GB",
+    "England": "GB",
+    "USA": "US",
+    "United States": "US",
+    "Holland": "NL",
+    "Russian Federation": "RU",
+    "Macedonia": "MK",
+    "Ivory Coast": "CI",
+    "Swaziland": "SZ",
+    "Burma": "MM",
+    "Cape Verde": "CV",
+    "تركيا": "TR",
+    "روسيا": "RU",
+    "بريطانيا": "GB",
+    "امريكا": "US",
+}
+
+
 @lru_cache(maxsize=1)
 def _country_index() -> dict[str, str]:
     index: dict[str, str] = {}
@@ -310,6 +335,7 @@ def _country_index() -> dict[str, str]:
         with translation.override(language):
             for country in countries:
                 index[_fold(str(country.name))] = country.code
+    index.update({_fold(name): code for name, code in COUNTRY_ALIASES.items()})
     for country in countries:
         index[country.code.casefold()] = country.code
         alpha3 = countries.alpha3(country.code)

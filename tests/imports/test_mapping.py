@@ -38,7 +38,16 @@ def test_a_value_map_translates_the_sources_own_code():
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("FR", "FR"), ("FRA", "FR"), ("France", "FR"), ("Allemagne", "DE"), ("تونس", "TN"), ("tunisia", "TN")],
+    [
+        ("FR", "FR"),
+        ("FRA", "FR"),
+        ("France", "FR"),
+        ("Allemagne", "DE"),
+        ("تونس", "TN"),
+        ("tunisia", "TN"),
+        ("Turkey", "TR"),
+        ("تركيا", "TR"),
+    ],
 )
 def test_countries_by_code_or_name_in_three_languages(value, code):
     assert m.parse_country(value) == code

@@ -23,10 +23,10 @@ PYTEST_ARGS ?=
 DEMO_PASSWORD := casework-demo
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
 
-.PHONY: help venv run test lint format bench clean
+.PHONY: help venv run test lint format bench bench-imports clean
 
 help:
-	@echo "make venv | run | test | lint | format | bench | clean"
+	@echo "make venv | run | test | lint | format | bench | bench-imports | clean"
 
 ## venv: create .venv if missing; (re-)install requirements.txt when it is newer than the stamp.
 venv: $(STAMP)
@@ -84,6 +84,12 @@ bench: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reminders.py
+
+## bench-imports: spreadsheet import at 100,000 rows against 100,000 persons, with django-import-export
+# as the reference (bench/requirements.txt); its own database (BENCH_IMPORTS_DATABASE_URL).
+bench-imports: venv
+	$(BIN)/pip install -q -r bench/requirements.txt
+	$(BIN)/python bench/imports.py --write-docs
 
 ## clean: caches, test and static output, broker spool. Keeps .venv, var/casework.sqlite3 and var/media.
 clean:

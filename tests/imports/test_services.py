@@ -334,3 +334,36 @@ def test_uploaded_files_are_deleted_after_the_retention_period(
     batch.refresh_from_db()
     assert not batch.file and batch.file_deleted_at is not None
     assert not __import__("os").path.exists(path)
+
+
+def test_merged_and_formula_cells_are_row_errors_and_nothing_is_written(supervisor_a, dry_run):
+    rows = [
+        ["Given name", "Family name", "Ref"],
+        ["Amina", "Haddad", "a"],
+        ['=UPPER("x")', "Kaya", "b"],
+        ["Sara", "x", "c"],
+    ]
+    data = xlsx_bytes({"List": rows}, merge="B4:C4")
+
+    batch = dry_run(
+        supervisor_a, "list.xlsx", data, mapping={"Given name": "given_name_lat", "Family name": "family_name_lat"}
+    )
+
+    errors = {row.number: row.errors for row in batch.rows.filter(action=RowAction.ERROR)}
+    assert errors[3] == [
+        {"column": "A", "message": "This cell holds a formula: formulas are not evaluated. Paste its value instead."}
+    ]
+    assert errors[4][0]["column"] == "B" and "Merged cells B4:C4" in errors[4][0]["message"]
+    with pytest.raises(DomainError):
+        services.batch_commit(batch=batch, actor=supervisor_a)
+    assert Person.objects.count() == 0
+
+
+def test_a_file_that_cannot_be_read_any_more_fails_the_dry_run_with_its_reason(supervisor_a, dry_run):
+    data = xlsx_bytes({"List": [["Given name"], ["Amina"]], "Old": [["Given name"], ["Omar"]]}, hidden=("Old",))
+
+    batch = dry_run(supervisor_a, "list.xlsx", data, sheet="Old", mapping={"Given name": "given_name_lat"})
+
+    assert batch.status == BatchStatus.FAILED
+    assert batch.file_errors == ["The sheet “Old” is hidden: unhide it in your spreadsheet first."]
+    assert batch.rows.count() == 0

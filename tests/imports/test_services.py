@@ -227,6 +227,8 @@ def test_undo_removes_created_persons_and_restores_updated_ones(supervisor_a, ro
     services.batch_undo(batch=first, actor=supervisor_a)
 
     assert Person.objects.filter(organisation=org_a).count() == 0
+    removed = Person.history.filter(given_name_lat="Yusuf", history_type="-").get()
+    assert removed.history_user == supervisor_a and removed.history_change_reason == f"undo {first.history_reason}"
     assert ExternalReference.objects.count() == 0
 
 
@@ -367,3 +369,12 @@ def test_a_file_that_cannot_be_read_any_more_fails_the_dry_run_with_its_reason(s
     assert batch.status == BatchStatus.FAILED
     assert batch.file_errors == ["The sheet “Old” is hidden: unhide it in your spreadsheet first."]
     assert batch.rows.count() == 0
+
+
+def test_undo_is_refused_when_records_were_added_to_a_created_person(supervisor_a, roj, dry_run):
+    batch = services.batch_commit(batch=dry_run(supervisor_a, "list.csv", csv_bytes(family_rows())), actor=supervisor_a)
+    sara = Person.objects.get(given_name_lat="Sara")
+    factories.IdentityDocumentFactory(person=sara)
+
+    with pytest.raises(DomainError, match=f"{sara.case_number} has records added since the import"):
+        services.batch_undo(batch=batch, actor=supervisor_a)

@@ -197,21 +197,24 @@ def batch_run_dry_run(*, batch_id: int) -> None:
             locked.save(update_fields=["status", "updated_at"])
             return
         locked.rows.all().delete()
-        rows = [
-            ImportRow(
-                batch=locked,
-                number=row.number,
-                action=row.action,
-                values=row.values,
-                errors=row.errors,
-                warnings=row.warnings,
-                changes=row.changes,
-                duplicates=row.duplicates,
-                person_id=row.person_id,
+        # In chunks, so that the rows exist twice in memory (checked and to insert) only a chunk at a time.
+        for start in range(0, len(result.rows), ROW_CHUNK):
+            ImportRow.objects.bulk_create(
+                [
+                    ImportRow(
+                        batch=locked,
+                        number=row.number,
+                        action=row.action,
+                        values=row.values,
+                        errors=row.errors,
+                        warnings=row.warnings,
+                        changes=row.changes,
+                        duplicates=row.duplicates,
+                        person_id=row.person_id,
+                    )
+                    for row in result.rows[start : start + ROW_CHUNK]
+                ]
             )
-            for row in result.rows
-        ]
-        ImportRow.objects.bulk_create(rows, batch_size=ROW_CHUNK)
         counts = {action: 0 for action in RowAction.values}
         for row in result.rows:
             counts[row.action] += 1

@@ -15,6 +15,8 @@ from casework.people.names import join_parts, normalise_name
 NAME_PARTS = ("given_name", "father_name", "grandfather_name", "family_name")
 # Persons are read in batches of this size (one query each): never one query per row.
 CHUNK = 5000
+# Other rows listed per row: a name shared by hundreds of rows would otherwise cost the square of that.
+MAX_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
         for row in group:
             for other in group:
                 known = found[row.number].rows
+                if len(known) >= MAX_LISTED:
+                    break
                 if other.number != row.number and other.number not in known and _near(row.birth_year, other.birth_year):
                     known.append(other.number)
     # Against the organisation's persons.

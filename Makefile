@@ -24,10 +24,10 @@ PYTEST_ARGS ?=
 DEMO_PASSWORD := casework-demo
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
 
-.PHONY: help venv run test lint format bench bench-matching clean
+.PHONY: help venv run test lint format bench bench-matching bench-imports clean
 
 help:
-	@echo "make venv | run | test | lint | format | bench | bench-matching | clean"
+	@echo "make venv | run | test | lint | format | bench | bench-matching | bench-imports | clean"
 
 ## venv: create .venv if missing; (re-)install requirements.txt when it is newer than the stamp.
 venv: $(STAMP)
@@ -92,6 +92,12 @@ MATCHING_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_match
 bench-matching: export DATABASE_URL ?= $(MATCHING_BENCH_DATABASE_URL)
 bench-matching: venv
 	$(BIN)/python bench/matching.py
+
+## bench-imports: spreadsheet import at 100,000 rows against 100,000 persons, with django-import-export
+# as the reference (bench/requirements.txt); its own database (BENCH_IMPORTS_DATABASE_URL).
+bench-imports: venv
+	$(BIN)/pip install -q -r bench/requirements.txt
+	$(BIN)/python bench/imports.py --write-docs
 
 ## clean: caches, test and static output, broker spool. Keeps .venv, var/casework.sqlite3 and var/media.
 clean:

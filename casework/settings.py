@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "casework.govrequests",
     "casework.reminders",
     "casework.reports",
+    "casework.imports",
     "casework.pages",
     "casework.demo",
 ]
@@ -178,6 +179,14 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# --- Spreadsheet imports ---
+# Uploaded import files: private (directories 0750), never served; deleted after the retention period.
+IMPORTS_FILE_ROOT = Path(env.str("CASEWORK_IMPORTS_ROOT", default=str(VAR_DIR / "imports")))
+IMPORTS_MAX_FILE_SIZE = env.int("CASEWORK_IMPORTS_MAX_FILE_SIZE", default=20 * 1024 * 1024)
+# Sum of the uncompressed sizes in an XLSX/ODS zip directory above which the file is refused (zip bomb).
+IMPORTS_MAX_UNCOMPRESSED_SIZE = env.int("CASEWORK_IMPORTS_MAX_UNCOMPRESSED_SIZE", default=200 * 1024 * 1024)
+IMPORTS_FILE_RETENTION_DAYS = env.int("CASEWORK_IMPORTS_FILE_RETENTION_DAYS", default=30)
+
 # --- E-mail ---
 # EMAIL_URL examples: smtp+tls://user:pass@mail.example.org:587, consolemail://, filemail:///abs/path,
 # filemail://relative/path (from the project directory); plain filemail:// writes to var/mail/.
@@ -251,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-outbound-messages": {
         "task": "casework.outbox.tasks.requeue_stale_outbound_messages",
         "schedule": crontab(minute="*/15"),
+    },
+    # Uploaded import files past their retention period.
+    "delete-expired-import-files": {
+        "task": "casework.imports.tasks.delete_expired_import_files",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 

@@ -325,6 +325,38 @@ PAGES: dict[str, Page] = {
     # Facilities: reference data, every role reads them.
     "camps:facility_list": Page("get", _get("camps:facility_list"), needs="camps.view_facility"),
     "camps:facility_detail": Page("get", _get("camps:facility_detail", "facility"), needs="camps.view_facility"),
+    # Spreadsheet imports (a batch of organisation A, uploaded by its supervisor).
+    "imports:batch_list": Page("get", _get("imports:batch_list"), needs="imports.run_import"),
+    "imports:batch_upload": Page("get", _get("imports:batch_upload"), needs="imports.run_import"),
+    "imports:template_download": Page("get", _get("imports:template_download"), needs="imports.run_import"),
+    "imports:person_export": Page("get", _get("imports:person_export"), needs="imports.run_import"),
+    "imports:batch_detail": Page(
+        "get", _get("imports:batch_detail", "import_batch"), needs="imports.run_import", record=True
+    ),
+    "imports:batch_progress": Page(
+        "get", _get("imports:batch_progress", "import_batch"), needs="imports.run_import", record=True
+    ),
+    "imports:batch_mapping": Page(
+        "post",
+        _post("imports:batch_mapping", "import_batch", data=lambda f: {"header_row": 1, "col_0": "given_name_lat"}),
+        needs="imports.run_import",
+        record=True,
+    ),
+    "imports:batch_cancel": Page(
+        "post", _post("imports:batch_cancel", "import_batch"), needs="imports.run_import", record=True
+    ),
+    "imports:row_decide": Page(
+        "post",
+        lambda f: (reverse("imports:row_decide", args=[f("import_batch").public_id, 2]), {"decision": "new"}),
+        needs="imports.run_import",
+        record=True,
+    ),
+    "imports:batch_commit": Page(
+        "post", _post("imports:batch_commit", "import_batch"), needs="imports.run_import", record=True
+    ),
+    "imports:batch_undo": Page(
+        "post", _post("imports:batch_undo", "import_batch"), needs="imports.run_import", record=True
+    ),
     # Reminders.
     "reminders:reminder_acknowledge": Page(
         "post", _post("reminders:reminder_acknowledge", "reminder"), needs="reminders.change_reminder", record=True
@@ -524,6 +556,16 @@ def reminder(org_a, person_a, caseworker_a):
         deadline_on=date(2025, 12, 1),
         offset_days=180,
     )
+
+
+@pytest.fixture
+def import_batch(supervisor_a, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.imports.services import batch_upload
+
+    settings.IMPORTS_FILE_ROOT = tmp_path / "imports"
+    return batch_upload(upload=SimpleUploadedFile("list.csv", b"Given name\r\nAmina\r\n"), actor=supervisor_a)
 
 
 # --- Records of person_a ---------------------------------------------------------------------------

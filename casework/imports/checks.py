@@ -1,0 +1,494 @@
+"""The dry run: read the file, apply the mapping, validate every row with the Person model's rules,
+work out what each row will do (create, update, nothing) and find possible duplicates.
+
+Nothing is written here except the batch's rows (`ImportRow`) and progress; `services.batch_commit`
+later writes exactly what the dry run planned.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from casework.accounts.models import User
+from casework.camps.models import Facility, FacilitySection
+from casework.imports import mapping as m
+from casework.imports.choices import RowAction
+from casework.imports.duplicates import Candidate, find_duplicates
+from casework.imports.models import ExternalReference, ImportBatch
+from casework.imports.readers import FileRefused, Table, column_letter, read_table
+from casework.people.choices import DatePrecision
+from casework.people.models import Person
+from casework.people.names import join_parts, normalise_name
+
+MAX_CELL_LENGTH = 2000
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Bidirectional overrides/isolates, marks and zero-width characters: invisible, they change how a name reads.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# The person's fields an import writes (and an update compares).
+PERSON_FIELDS = (
+    *(f"{p}_{s}" for s in ("lat", "ar") for p in m.NAME_PARTS),
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "birth_date_earliest",
+    "birth_date_latest",
+    "place_of_birth",
+    "separation_status",
+    "assigned_to_id",
+)
+# Minimum age of a mother at a child's birth below which the dates are impossible.
+MIN_MOTHER_AGE = 12
+PROGRESS_EVERY = 500
+
+
+class Cancelled(Exception):
+    """The user cancelled the dry run."""
+
+
+@dataclass
+class RowResult:
+    number: int
+    action: str = RowAction.CREATE
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    duplicates: dict[str, Any] = field(default_factory=dict)
+    person_id: int | None = None
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append({"column": column, "message": str(message)})
+
+
+@dataclass
+class CheckResult:
+    table: Table | None
+    rows: list[RowResult]
+    file_errors: list[str]
+    warnings: list[str]
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _column_label(table: Table, index: int) -> str:
+    header = table.headers[index] if index < len(table.headers) else ""
+    return f"{column_letter(index)} ({header})" if header else column_letter(index)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _check_text(row: RowResult, column: str, value: Any) -> bool:
+    """The text checks every mapped cell passes; False (with an error) when the cell is refused."""
+    if not isinstance(value, str) or not value:
+        return True
+    if len(value) > MAX_CELL_LENGTH:
+        row.error(column, _("The cell holds %(count)s characters; the limit is 2,000.") % {"count": len(value)})
+        return False
+    invisible = _INVISIBLE.search(value)
+    if invisible:
+        row.error(
+            column,
+            _("The cell holds an invisible direction or zero-width character (U+%(code)04X): retype the value.")
+            % {"code": ord(invisible.group())},
+        )
+        return False
+    if value.startswith(FORMULA_PREFIXES):
+        row.error(
+            column,
+            _("The cell begins with “%(char)s”, which spreadsheets run as a formula: remove that character.")
+            % {"char": value[0]},
+        )
+        return False
+    return True
+
+
+class Context:
+    """Reference data read once per dry run (set-based): facilities, sections, users, external references."""
+
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch = batch
+        self.organisation_id = batch.organisation_id
+        self.facilities: dict[str, Facility] = {}
+        for facility in Facility.objects.all():
+            for name in (facility.name, facility.name_ar):
+                if name:
+                    self.facilities[normalise_name(name)] = facility
+        self.sections: dict[tuple[int, str], int] = {
+            (facility_id, normalise_name(name)): pk
+            for pk, facility_id, name in FacilitySection.objects.values_list("pk", "facility_id", "name")
+        }
+        self.users = {
+            username.casefold(): pk
+            for pk, username in User.objects.filter(organisation_id=self.organisation_id, is_active=True).values_list(
+                "pk", "username"
+            )
+        }
+        self.external = dict(
+            ExternalReference.objects.filter(organisation_id=self.organisation_id, source=batch.source).values_list(
+                "reference", "person_id"
+            )
+        )
+        self.value_maps = batch.value_maps or {}
+
+
+def _facility(context: Context, value: Any) -> Facility | None:
+    text = _text(value)
+    mapped = (context.value_maps.get("facility") or {}).get(text)
+    if mapped:
+        return next((f for f in context.facilities.values() if str(f.public_id) == mapped), None)
+    return context.facilities.get(normalise_name(text))
+
+
+def _parse_row(context: Context, table: Table, columns: dict[str, int], number: int, cells: list[Any]) -> RowResult:
+    row = RowResult(number=number)
+    value_maps = context.value_maps
+    raw: dict[str, Any] = {}
+    for key, index in columns.items():
+        value = cells[index] if index < len(cells) else ""
+        if _check_text(row, _column_label(table, index), value):
+            raw[key] = value
+    values = row.values
+
+    def label(key: str) -> str:
+        return _column_label(table, columns[key])
+
+    # Names: parts as given, or a full name split into parts.
+    for script in ("lat", "ar"):
+        for part in m.NAME_PARTS:
+            if f"{part}_{script}" in raw:
+                values[f"{part}_{script}"] = _text(raw[f"{part}_{script}"])
+        full = _text(raw.get(f"full_name_{script}", ""))
+        if full and not any(values.get(f"{part}_{script}") for part in m.NAME_PARTS):
+            for part, text in m.split_full_name(full).items():
+                values[f"{part}_{script}"] = text
+    parsers: dict[str, Callable[[Any], Any]] = {
+        "sex": lambda v: m.parse_sex(v, value_maps.get("sex")),
+        "separation_status": lambda v: m.parse_separation(v, value_maps.get("separation_status")),
+        "nationality": lambda v: m.parse_country(v, value_maps.get("nationality")) if _text(v) else "",
+        "arrival_date": lambda v: _json(m.parse_day(v)),
+    }
+    for key, parse in parsers.items():
+        if key in raw:
+            try:
+                values[key] = parse(raw[key])
+            except m.CellError as exc:
+                row.error(label(key), str(exc))
+    if "birth_date" in raw:
+        try:
+            born = m.parse_birth_date(raw["birth_date"])
+        except m.CellError as exc:
+            row.error(label("birth_date"), str(exc))
+        else:
+            values["birth_date"] = _json(born.value)
+            values["birth_date_precision"] = born.precision
+            if born.precision == DatePrecision.RANGE:
+                values["birth_date_earliest"] = _json(born.earliest)
+                values["birth_date_latest"] = _json(born.latest)
+    for key in ("place_of_birth", "alias", "kunya", "document_number", "household", "external_ref", "case_number"):
+        if key in raw and _text(raw[key]):
+            values[key] = _text(raw[key])
+    for key in m.LINK_FIELDS:
+        if key in raw and _text(raw[key]):
+            values[key] = _text(raw[key])
+    if "facility" in raw and _text(raw["facility"]):
+        facility = _facility(context, raw["facility"])
+        if facility is None:
+            row.error(
+                label("facility"),
+                _("There is no facility “%(value)s”: map it to one of the facilities.")
+                % {"value": _text(raw["facility"])},
+            )
+        else:
+            values["facility"] = facility.pk
+            if "section" in raw and _text(raw["section"]):
+                section = context.sections.get((facility.pk, normalise_name(_text(raw["section"]))))
+                if section is None:
+                    row.error(
+                        label("section"),
+                        _("The facility has no section “%(value)s”.") % {"value": _text(raw["section"])},
+                    )
+                else:
+                    values["section"] = section
+    if "caseworker" in raw and _text(raw["caseworker"]):
+        user_id = context.users.get(_text(raw["caseworker"]).casefold())
+        if user_id is None:
+            row.error(
+                label("caseworker"),
+                _("No user “%(value)s” in your organisation.") % {"value": _text(raw["caseworker"])},
+            )
+        else:
+            values["assigned_to_id"] = user_id
+    return row
+
+
+def _field_column(table: Table, columns: dict[str, int], field_name: str) -> str:
+    """The column to blame for a model validation error on `field_name`."""
+    for key in (
+        field_name,
+        field_name.removesuffix("_earliest").removesuffix("_latest"),
+        "full_name_lat",
+        "full_name_ar",
+    ):
+        if key in columns:
+            return _column_label(table, columns[key])
+    for key in ("birth_date", "given_name_lat", "given_name_ar", "full_name_lat", "full_name_ar"):
+        if key in columns and field_name.startswith(key.split("_")[0]):
+            return _column_label(table, columns[key])
+    return "—"
+
+
+def person_from_values(values: dict[str, Any], organisation_id: int, person: Person | None = None) -> Person:
+    """An unsaved person (or `person` changed) carrying the row's values."""
+    person = person or Person(organisation_id=organisation_id)
+    for name in PERSON_FIELDS:
+        if name in values:
+            value = values[name]
+            if name.startswith("birth_date") and name != "birth_date_precision":
+                value = date.fromisoformat(value) if value else None
+            setattr(person, name, value)
+    if "birth_date_precision" in values and values["birth_date_precision"] != DatePrecision.RANGE:
+        person.birth_date_earliest = person.birth_date_latest = None
+    person.refresh_derived_fields()
+    return person
+
+
+def _validate(row: RowResult, table: Table, columns: dict[str, int], person: Person) -> None:
+    """The Person model's own rules (field shapes and `clean`), without a query."""
+    try:
+        person.clean_fields(exclude=["organisation", "case_number", "photo", "assigned_to", "household", "created_by"])
+        person.clean()
+    except ValidationError as exc:
+        for field_name, messages in exc.message_dict.items():
+            for message in messages:
+                row.error(_field_column(table, columns, field_name), message)
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    return {name: _json(getattr(person, name)) for name in PERSON_FIELDS}
+
+
+def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | None = None) -> CheckResult:
+    """Read and check the whole file; `progress(done, total)` is called every few hundred rows (it may raise Cancelled)."""
+    try:
+        table = read_table(
+            Path(batch.file.path),
+            batch.file_name,
+            sheet=batch.sheet_name,
+            header_row=batch.header_row,
+            encoding=batch.encoding,
+        )
+    except FileRefused as exc:
+        return CheckResult(None, [], [str(exc)], [])
+    columns: dict[str, int] = {}
+    for header, key in (batch.mapping or {}).items():
+        if key and key in m.FIELD_BY_KEY and header in table.headers:
+            columns[key] = table.headers.index(header)
+    missing = [header for header, key in (batch.mapping or {}).items() if key and header not in table.headers]
+    file_errors = []
+    if missing:
+        file_errors.append(
+            _("The file has no column %(names)s any more: map the columns again.") % {"names": ", ".join(missing)}
+        )
+    if not (m.NAME_FIELDS & set(columns)):
+        file_errors.append(_("Map at least one name column (Latin or Arabic script)."))
+    if file_errors:
+        return CheckResult(table, [], file_errors, table.warnings)
+
+    context = Context(batch)
+    problems: dict[int, list] = {}
+    for problem in table.problems:
+        problems.setdefault(problem.row, []).append(problem)
+    case_numbers = {
+        str(cells[columns["case_number"]]).strip()
+        for _number, cells in table.rows
+        if "case_number" in columns and columns["case_number"] < len(cells) and cells[columns["case_number"]] != ""
+    }
+    by_case_number: dict[str, int] = {}
+    for chunk_start in range(0, len(case_numbers), 1000):
+        chunk = sorted(case_numbers)[chunk_start : chunk_start + 1000]
+        by_case_number.update(
+            Person.objects.filter(organisation_id=batch.organisation_id, case_number__in=chunk).values_list(
+                "case_number", "pk"
+            )
+        )
+
+    results: list[RowResult] = []
+    total = len(table.rows)
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        row = _parse_row(context, table, columns, number, cells)
+        for problem in problems.pop(number, []):
+            row.error(problem.column, problem.message)
+        if "case_number" in row.values:
+            row.person_id = by_case_number.get(row.values["case_number"])
+            if row.person_id is None:
+                row.error(
+                    _column_label(table, columns["case_number"]),
+                    _("No person with case number %(value)s in your organisation.")
+                    % {"value": row.values["case_number"]},
+                )
+        elif "external_ref" in row.values:
+            row.person_id = context.external.get(row.values["external_ref"])
+        results.append(row)
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    # Cell problems on rows above the data (e.g. merged header cells) belong to the file.
+    for rows in problems.values():
+        for problem in rows:
+            file_errors.append(f"{problem.column}{problem.row}: {problem.message}")
+
+    _plan_updates(results, table, columns, batch)
+    _check_links(results, table, columns, context, by_case_number)
+    _mark_duplicates(results, batch)
+    if progress:
+        progress(total, total)
+    return CheckResult(table, results, file_errors, table.warnings)
+
+
+def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int], batch: ImportBatch) -> None:
+    """Validate each row against the model; for rows of a known person, work out what changes (set-based reads)."""
+    ids = [row.person_id for row in results if row.person_id]
+    existing: dict[int, Person] = {}
+    for start in range(0, len(ids), 1000):
+        for person in Person.objects.filter(organisation_id=batch.organisation_id, pk__in=ids[start : start + 1000]):
+            existing[person.pk] = person
+    households: dict[int, str] = {}
+    claims: dict[int, set[str]] = {}
+    facilities: dict[int, int] = {}
+    if existing:
+        from casework.people.models import CustodyPeriod, NationalityClaim
+
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            for person_id, country in NationalityClaim.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "country"
+            ):
+                claims.setdefault(person_id, set()).add(str(country))
+            households.update(
+                Person.objects.filter(pk__in=chunk, household__isnull=False).values_list("pk", "household__reference")
+            )
+            facilities.update(
+                CustodyPeriod.objects.filter(person_id__in=chunk, end_date__isnull=True).values_list(
+                    "person_id", "facility_id"
+                )
+            )
+    for row in results:
+        current = existing.get(row.person_id) if row.person_id else None
+        if row.person_id and current is None:
+            row.person_id = None
+        if current is None:
+            person = person_from_values(row.values, batch.organisation_id)
+            _validate(row, table, columns, person)
+            row.action = RowAction.CREATE
+            continue
+        before = _snapshot(current)
+        person = person_from_values(
+            row.values,
+            batch.organisation_id,
+            Person(**{f.attname: getattr(current, f.attname) for f in Person._meta.concrete_fields}),
+        )
+        _validate(row, table, columns, person)
+        after = _snapshot(person)
+        row.changes = {name: [before[name], after[name]] for name in PERSON_FIELDS if before[name] != after[name]}
+        row.values["_updated_at"] = current.updated_at.isoformat()
+        if row.values.get("nationality") and row.values["nationality"] not in claims.get(current.pk, set()):
+            row.changes["nationality"] = [None, row.values["nationality"]]
+        if row.values.get("household") and row.values["household"] != households.get(current.pk):
+            row.changes["household"] = [households.get(current.pk), row.values["household"]]
+        if row.values.get("facility") and row.values["facility"] != facilities.get(current.pk):
+            row.changes["facility"] = [facilities.get(current.pk), row.values["facility"]]
+        row.action = RowAction.UPDATE if row.changes else RowAction.UNCHANGED
+
+
+def _check_links(
+    results: list[RowResult], table: Table, columns: dict[str, int], context: Context, by_case_number: dict[str, int]
+) -> None:
+    """Family links must point to another row of the file (by external reference) or an existing case number;
+    a child cannot be born before its listed mother was 12."""
+    by_ref = {row.values["external_ref"]: row for row in results if row.values.get("external_ref")}
+    wanted = {row.values[key] for row in results for key in m.LINK_FIELDS if row.values.get(key)}
+    unknown = wanted - set(by_ref) - set(context.external) - set(by_case_number)
+    if unknown:
+        for chunk_start in range(0, len(unknown), 1000):
+            chunk = sorted(unknown)[chunk_start : chunk_start + 1000]
+            by_case_number.update(
+                Person.objects.filter(organisation_id=context.organisation_id, case_number__in=chunk).values_list(
+                    "case_number", "pk"
+                )
+            )
+    mothers_birth: dict[str, date | None] = {}
+    for key in m.LINK_FIELDS:
+        for row in results:
+            reference = row.values.get(key)
+            if not reference:
+                continue
+            if reference == row.values.get("external_ref"):
+                row.error(_column_label(table, columns[key]), _("A person cannot be their own relative."))
+                continue
+            if reference not in by_ref and reference not in context.external and reference not in by_case_number:
+                row.error(
+                    _column_label(table, columns[key]),
+                    _("No row with the reference “%(value)s” and no person with that case number.")
+                    % {"value": reference},
+                )
+                continue
+            if key == "mother" and reference in by_ref:
+                mother = by_ref[reference]
+                if reference not in mothers_birth:
+                    mothers_birth[reference] = _earliest(mother.values)
+                born_mother, born_child = mothers_birth[reference], _latest(row.values)
+                if (
+                    born_mother
+                    and born_child
+                    and born_child < born_mother.replace(year=born_mother.year + MIN_MOTHER_AGE)
+                ):
+                    row.error(
+                        _column_label(table, columns.get("birth_date", columns[key])),
+                        _("This child would have been born before their mother (row %(row)s) was %(age)s.")
+                        % {"row": mother.number, "age": MIN_MOTHER_AGE},
+                    )
+
+
+def _earliest(values: dict[str, Any]) -> date | None:
+    text = values.get("birth_date_earliest") or values.get("birth_date")
+    return date.fromisoformat(text) if text else None
+
+
+def _latest(values: dict[str, Any]) -> date | None:
+    text = values.get("birth_date_latest") or values.get("birth_date")
+    return date.fromisoformat(text) if text else None
+
+
+def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
+    candidates = []
+    for row in results:
+        if row.action != RowAction.CREATE or row.errors:
+            continue
+        earliest = _earliest(row.values)
+        candidates.append(
+            Candidate(
+                number=row.number,
+                name_lat=normalise_name(join_parts(*(row.values.get(f"{p}_lat", "") for p in m.NAME_PARTS))),
+                name_ar=normalise_name(join_parts(*(row.values.get(f"{p}_ar", "") for p in m.NAME_PARTS))),
+                birth_year=earliest.year if earliest else None,
+                person_id=row.person_id,
+            )
+        )
+    found = find_duplicates(candidates, batch.organisation_id)
+    for row in results:
+        if row.number in found:
+            row.duplicates = {"persons": found[row.number].persons, "rows": found[row.number].rows}
+    for row in results:
+        if row.errors:
+            row.action = RowAction.ERROR

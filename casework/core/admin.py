@@ -682,14 +682,6 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
     readonly_fields = fields
     show_full_result_count = False  # a second COUNT(*) over a million events is not worth it
 
-    def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        if not user.organisation_id:
-            return queryset.none()
-        return queryset.filter(organisation_id=user.organisation_id)
-
     def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
         columns = list(super().get_list_display(request))
         return [*columns, "organisation"] if request.user.is_superuser else columns

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.querysets import OrganisationScopedQuerySet
+
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times; every model that appears in a URL also has a public_id."""
@@ -54,6 +56,9 @@ class AuditEvent(models.Model):
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+
+    # Supervisors and auditors see their organisation's events only.
+    objects = OrganisationScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

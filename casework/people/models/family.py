@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.core.models import PublicModel
+from casework.core.querysets import OrganisationScopedQuerySet
 from casework.people.choices import Relation
 from casework.people.models.scoping import PersonScopedQuerySet
 
@@ -26,19 +27,14 @@ INVERSE_RELATION = {
 }
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Households of the user's organisation (superusers: all); assigned-only users: those of their cases."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        households = self.filter(organisation_id=user.organisation_id)
-        if user.sees_assigned_only:
-            from casework.people.models.person import Person  # person.py is loaded after this module
+class HouseholdQuerySet(OrganisationScopedQuerySet):
+    """Households of the user's organisation (superusers: all); assigned-only users: those of their cases."""
 
-            households = households.filter(pk__in=Person.objects.visible_to(user).values("household_id"))
-        return households
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """Households of the user's cases."""
+        from casework.people.models.person import Person  # person.py is loaded after this module
+
+        return self.filter(pk__in=Person.objects.visible_to(user).values("household_id"))
 
 
 class Household(PublicModel):

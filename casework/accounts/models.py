@@ -47,6 +47,9 @@ class Organisation(PublicModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        permissions = [
+            ("view_organisation_figures", _("Can see the figures of the whole organisation on the home page")),
+        ]
 
     def __str__(self) -> str:
         return self.name

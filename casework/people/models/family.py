@@ -4,6 +4,7 @@ from typing import Any, Self
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -91,3 +92,16 @@ class FamilyLink(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.relative} is {self.relation} of {self.person}"
+
+    @staticmethod
+    def refusal(person: Any, relative: Any) -> str | None:
+        """Why `relative` cannot be linked to `person`, or None: not themselves, and of the same organisation.
+
+        Asked by `people.services.family_link_create` and by the forms that pre-check it; a person
+        not saved yet (no id, no organisation) is not compared.
+        """
+        if person.pk is not None and relative.pk == person.pk:
+            return gettext("A person cannot be their own relative.")
+        if person.organisation_id and relative.organisation_id != person.organisation_id:
+            return gettext("Both persons must belong to the same organisation.")
+        return None

@@ -89,14 +89,15 @@ class NationalityClaimInline(PersonChildInline):
 
     def save_new_object(self, request: HttpRequest, *, parent: Person, obj: NationalityClaim, form: Any) -> None:
         claim = services.nationality_claim_add(
-            person=parent, country=obj.country.code, basis=obj.basis, actor=request.user, is_primary=obj.is_primary
+            person=parent,
+            country=obj.country.code,
+            basis=obj.basis,
+            actor=request.user,
+            is_primary=obj.is_primary,
+            statelessness_risk=obj.statelessness_risk,
+            claimed_on=obj.claimed_on,
+            notes=obj.notes,
         )
-        # What nationality_claim_add does not take: kept as entered.
-        claim.statelessness_risk = obj.statelessness_risk
-        claim.claimed_on = obj.claimed_on or claim.claimed_on
-        claim.notes = obj.notes
-        claim._history_user = request.user
-        claim.save(update_fields=["statelessness_risk", "claimed_on", "notes", "updated_at"])
         adopt(obj, claim)
 
 

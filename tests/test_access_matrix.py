@@ -188,3 +188,27 @@ def test_organisations_are_scoped_to_the_users_own(caseworker_a, org_a, org_b, s
 
     assert list(Organisation.objects.visible_to(caseworker_a)) == [org_a]
     assert set(Organisation.objects.visible_to(superuser)) >= {org_a, org_b}
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("caseworker", False), ("auditor", False), ("supervisor", True), ("organisation_admin", True)],
+)
+def test_only_supervisors_and_organisation_admins_see_the_organisations_figures(client_for, org_a, role, sees):
+    from casework.pages.views import ORGANISATION_FIGURES_PERMISSION
+
+    user = factories.UserFactory(username=f"figures_{role}", organisation=org_a, role=role)
+
+    assert ORGANISATION_FIGURES_PERMISSION == "accounts.view_organisation_figures"
+    assert user.has_perm(ORGANISATION_FIGURES_PERMISSION) is sees
+    assert client_for(user).get("/").context["sees_organisation"] is sees
+
+
+def test_audit_events_are_scoped_by_their_organisation_id(caseworker_a, auditor_a, org_a, org_b, superuser):
+    from casework.core.models import AuditEvent
+
+    mine = AuditEvent.objects.create(organisation_id=org_a.pk, action="test.event")
+    theirs = AuditEvent.objects.create(organisation_id=org_b.pk, action="test.event")
+
+    assert set(AuditEvent.objects.visible_to(auditor_a)) == {mine}
+    assert set(AuditEvent.objects.visible_to(superuser)) >= {mine, theirs}

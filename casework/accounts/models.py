@@ -8,14 +8,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.models import PublicModel
+from casework.core.querysets import OrganisationScopedQuerySet
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OrganisationQuerySet":
-        """The user's own organisation (all of them for superusers)."""
-        if user.is_superuser:
-            return self
-        return self.filter(pk=user.organisation_id) if user.organisation_id else self.none()
+class OrganisationQuerySet(OrganisationScopedQuerySet):
+    """Users see their own organisation (all of them for superusers)."""
+
+    organisation_lookup: ClassVar[str] = "pk"
 
 
 class Organisation(PublicModel):
@@ -48,17 +47,16 @@ class Organisation(PublicModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        permissions = [
+            ("view_organisation_figures", _("Can see the figures of the whole organisation on the home page")),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "UserQuerySet":
-        """Users of the same organisation (all for superusers)."""
-        if user.is_superuser:
-            return self
-        return self.filter(organisation_id=user.organisation_id) if user.organisation_id else self.none()
+class UserQuerySet(OrganisationScopedQuerySet):
+    """Users see the users of their organisation (all for superusers)."""
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.querysets import OrganisationScopedQuerySet
+
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times; every model that appears in a URL also has a public_id."""
@@ -46,14 +48,16 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The organisation whose data was touched, so that supervisors see only their own audit trail.
-    organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # The id of the organisation whose data was touched, so that supervisors see only their own audit
+    # trail. A plain id, not a foreign key: core sits below accounts, and the trail outlives what it names.
+    organisation_id = models.BigIntegerField(_("organisation id"), null=True, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+
+    # Supervisors and auditors see their organisation's events only.
+    objects = OrganisationScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from casework.core.models import PublicModel, TimeStampedModel
+from casework.core.querysets import OrganisationScopedQuerySet
 from casework.core.sensitivity import sensitive_fields
 from casework.govrequests.choices import (
     ACCEPTED_DECISIONS,
@@ -72,27 +73,10 @@ class GovernmentAuthority(PublicModel):
         return f"{self.name} ({self.country.code})"
 
 
-class OrganisationScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Rows of the user's organisation (all for superusers, none without an organisation)."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        return self.filter(organisation_id=user.organisation_id)
-
-    def about_cases_of(self, user: Any, rows: models.QuerySet, parent: str, person: str = "person") -> Self:
-        """For an assigned-only user, the rows that one of `rows` (records naming a person, pointing
-        here by `parent`) links to a case of theirs; everyone else's scope stays as it is."""
-        if user.is_authenticated and not user.is_superuser and user.sees_assigned_only:
-            return self.filter(pk__in=rows.filter(**{f"{person}__assigned_to_id": user.pk}).values(parent))
-        return self
-
-
 class GovernmentRequestQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Requests of the user's organisation; for assigned-only users, those covering one of their cases."""
-        return super().visible_to(user).about_cases_of(user, RequestedPerson.objects.all(), "request_id")
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """Requests covering one of the user's cases."""
+        return self.linked_to_cases_of(user, RequestedPerson.objects.all(), "request_id")
 
     def awaiting_answer(self) -> Self:
         """Requests a State still owes an answer on."""
@@ -312,9 +296,9 @@ class RequestStatusChange(models.Model):
 
 
 class HandoverOperationQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Operations of the user's organisation; for assigned-only users, those with one of their cases."""
-        return super().visible_to(user).about_cases_of(user, HandoverPerson.objects.all(), "operation_id")
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """Operations with one of the user's cases."""
+        return self.linked_to_cases_of(user, HandoverPerson.objects.all(), "operation_id")
 
 
 class HandoverOperation(PublicModel):
@@ -488,19 +472,17 @@ class DisclosurePolicy(TimeStampedModel):
 
 
 class AuthorityFollowUpQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Drafts of the user's organisation; for assigned-only users, those listing one of their cases."""
-        return (
-            super()
-            .visible_to(user)
-            .about_cases_of(user, FollowUpItem.objects.all(), "followup_id", person="requested_person__person")
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """Drafts listing one of the user's cases."""
+        return self.linked_to_cases_of(
+            user, FollowUpItem.objects.all(), "followup_id", person="requested_person__person"
         )
 
 
 class DisclosureQuerySet(OrganisationScopedQuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Disclosures of the user's organisation; for assigned-only users, those about one of their cases."""
-        return super().visible_to(user).about_cases_of(user, DisclosedPerson.objects.all(), "disclosure_id")
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """Disclosures about one of the user's cases."""
+        return self.linked_to_cases_of(user, DisclosedPerson.objects.all(), "disclosure_id")
 
 
 class AuthorityFollowUp(PublicModel):

@@ -3,8 +3,6 @@
 The re-send is an action, after a confirmation page, that calls `services.outbound_message_resend`.
 """
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -14,32 +12,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.accounts.models import Organisation
-from casework.core.admin import ScopedModelAdmin
+from casework.core.admin import OrganisationFilter, ScopedModelAdmin
 from casework.core.exceptions import DomainError
 from casework.outbox import services
 from casework.outbox.models import OutboundMessage
-
-
-class OrganisationFilter(admin.SimpleListFilter):
-    """The "by organisation" filter listing only the organisations the user may see (theirs; all for superusers).
-
-    Django's default filter on a foreign key lists every organisation's name to anyone who opens the list.
-    """
-
-    title = _("organisation")
-    parameter_name = "organisation"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        organisations = Organisation.objects.visible_to(request.user).order_by("name")
-        return [(str(pk), name) for pk, name in organisations.values_list("pk", "name")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value() or ""
-        # Not a 64-bit id (SQLite raises OverflowError on larger numbers): no such organisation.
-        if not value.isdigit() or len(value) > 18:
-            return queryset if not value else queryset.none()
-        return queryset.filter(organisation_id=int(value))
 
 
 @admin.register(OutboundMessage)

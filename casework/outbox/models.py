@@ -16,27 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.models import TimeStampedModel
+from casework.core.querysets import OrganisationScopedQuerySet
 from casework.outbox.choices import OutboundStatus
 
 
-class OutboundMessageQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Messages of the user's organisation (all for superusers); assigned-only users: those addressed to them.
+class OutboundMessageQuerySet(OrganisationScopedQuerySet):
+    """Messages of the user's organisation (all for superusers); assigned-only users: those addressed to them."""
 
-        A message's body may name persons outside an assigned-only user's caseload (a follow-up
-        letter lists every person of the organisation pending with an authority; a digest lists
-        its recipient's cases), so such users see their own e-mails only.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.organisation_id:
-            return self.none()
-        qs = self.filter(organisation_id=user.organisation_id)
-        if user.sees_assigned_only:
-            qs = qs.filter(recipient_id=user.pk)
-        return qs
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """The user's own e-mails: a message's body may name persons outside an assigned-only
+        user's caseload (a follow-up letter lists every person of the organisation pending with an
+        authority; a digest lists its recipient's cases)."""
+        return self.filter(recipient_id=user.pk)
 
     def stuck(self, *, now: datetime | None = None) -> Self:
         """Claimed for sending longer ago than any task may run: the worker died (see `OutboundMessage.is_stuck`)."""

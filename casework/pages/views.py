@@ -46,7 +46,7 @@ from casework.people.views import transition_context
 from casework.reminders.context import reminder_list_context
 
 # Supervisors (and organisation admins) see their organisation's figures.
-SEES_ORGANISATION_PERMISSION = "people.assign_case"
+ORGANISATION_FIGURES_PERMISSION = "accounts.view_organisation_figures"
 VIEW_FACILITY_PERMISSION = "camps.view_facility"
 
 
@@ -65,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "overdue_requests": [(r, request_selectors.overdue_reasons(r)) for r in overdue],
         "recent_changes": list(people_selectors.recent_status_changes(user=user)),
         "recent_request_changes": list(request_selectors.recent_request_changes(user=user)),
-        "sees_organisation": user.is_superuser or user.has_perm(SEES_ORGANISATION_PERMISSION),
+        "sees_organisation": user.is_superuser or user.has_perm(ORGANISATION_FIGURES_PERMISSION),
     }
     if context["sees_organisation"]:
         context["organisation_status_counts"] = people_selectors.organisation_status_counts(user=user)

@@ -232,10 +232,9 @@ def family_link_create(
     """Record that `relative` is the `relation` of `person`, and the inverse link."""
     locked = _lock_visible_person(person, actor)
     other = _lock_visible_person(relative, actor)
-    if locked.pk == other.pk:
-        raise DomainError(_("A person cannot be their own relative."))
-    if locked.organisation_id != other.organisation_id:
-        raise DomainError(_("Both persons must belong to the same organisation."))
+    refusal = FamilyLink.refusal(locked, other)
+    if refusal is not None:
+        raise DomainError(refusal)
     if FamilyLink.objects.filter(person=locked, relative=other, relation=relation).exists():
         raise DomainError(_("This family link is already recorded."))
     link = FamilyLink(person=locked, relative=other, relation=relation, is_verified=is_verified, notes=notes)

@@ -13,9 +13,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.admin import AuditedModelAdmin, ReferenceDataScopeMixin, ScopedModelAdmin
+from casework.core.admin import AuditedModelAdmin, OrganisationFilter, ReferenceDataScopeMixin, ScopedModelAdmin
 from casework.core.exceptions import DomainError
-from casework.outbox.admin import OrganisationFilter
 from casework.reminders import services
 from casework.reminders.models import Reminder, ReminderRule, StateAgeLimit
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from casework.core.models import PublicModel, TimeStampedModel
+from casework.core.querysets import OrganisationScopedQuerySet
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.models import GovernmentRequest, RequestedPerson
 from casework.people.models import Person
@@ -33,14 +34,12 @@ THRESHOLD_KINDS = frozenset({RuleKind.BOY_APPROACHING_11, RuleKind.MINOR_TURNING
 MAX_OFFSET_DAYS = 3650
 
 
-class ReminderRuleQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Defaults and the overrides of the user's organisation (all for superusers)."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=user.organisation_id))
+class ReminderRuleQuerySet(OrganisationScopedQuerySet):
+    """Users see the defaults and the overrides of their organisation (all for superusers)."""
+
+    def of_organisation(self, organisation_id: int) -> Self:
+        """The defaults (no organisation) and the organisation's overrides."""
+        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
 
 
 class ReminderRule(TimeStampedModel):
@@ -146,30 +145,28 @@ class StateAgeLimit(TimeStampedModel):
         return f"{self.country.code}: {self.age_limit}"
 
 
-class ReminderQuerySet(models.QuerySet):
+class ReminderQuerySet(OrganisationScopedQuerySet):
     def visible_to(self, user: Any) -> Self:
         """Reminders of the user's organisation; for assigned-only users those of their cases or addressed to them.
 
-        For assigned-only users a reminder about a person also needs that person to be visible to them
-        now, and one about a request that request: a reminder addressed to the previous caseworker must
-        not show the case (or the request) after reassignment.
         Reminders of a sensitive kind (urgent medical) need the L3 permission.
         """
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.organisation_id:
-            return self.none()
-        qs = self.filter(organisation_id=user.organisation_id)
-        if user.sees_assigned_only:
-            covered = RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id")
-            qs = qs.filter(Q(recipient_id=user.pk) | Q(person__assigned_to_id=user.pk) | Q(gov_request_id__in=covered))
-            qs = qs.filter(Q(person__isnull=True) | Q(person__in=Person.objects.visible_to(user)))
-            qs = qs.filter(Q(gov_request__isnull=True) | Q(gov_request__in=GovernmentRequest.objects.visible_to(user)))
-        if not can_view_sensitive(user):
-            qs = qs.exclude(kind__in=SENSITIVE_KINDS)
-        return qs
+        queryset = super().visible_to(user)
+        if user.is_superuser or can_view_sensitive(user):
+            return queryset
+        return queryset.exclude(kind__in=SENSITIVE_KINDS)
+
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """Reminders of the user's cases, of requests covering one, or addressed to the user.
+
+        A reminder about a person also needs that person to be visible to the user now, and one
+        about a request that request: a reminder addressed to the previous caseworker must not
+        show the case (or the request) after reassignment.
+        """
+        covered = RequestedPerson.objects.filter(person__assigned_to_id=user.pk).values("request_id")
+        qs = self.filter(Q(recipient_id=user.pk) | Q(person__assigned_to_id=user.pk) | Q(gov_request_id__in=covered))
+        qs = qs.filter(Q(person__isnull=True) | Q(person__in=Person.objects.visible_to(user)))
+        return qs.filter(Q(gov_request__isnull=True) | Q(gov_request__in=GovernmentRequest.objects.visible_to(user)))
 
     def open(self) -> Self:
         """Not yet resolved: open, acknowledged or snoozed."""

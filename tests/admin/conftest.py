@@ -97,7 +97,9 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         DisclosurePolicy: DisclosurePolicy.objects.create(organisation=org, country="FR", fields=["case_number"]),
         AuthorityFollowUp: followup,
         Disclosure: disclosure,
-        AuditEvent: AuditEvent.objects.create(organisation=org, action="test.event", target_id=f"{org.code}-event"),
+        AuditEvent: AuditEvent.objects.create(
+            organisation_id=org.pk, action="test.event", target_id=f"{org.code}-event"
+        ),
         Reminder: factories.ReminderFactory(person=person, recipient=assignee),
         ReminderRule: ReminderRule.objects.create(
             kind=RuleKind.CASE_INACTIVE, organisation=org, offsets=[20], recipients=["supervisors"]

@@ -89,9 +89,9 @@ def test_search_matches_names_in_both_scripts_and_case_number_prefixes(client_fo
 
 
 def test_audit_events_are_scoped_and_filtered_by_actor(client_for, supervisor_a, caseworker_a, org_a, org_b):
-    mine = AuditEvent.objects.create(organisation=org_a, actor=caseworker_a, action="people.person.updated")
-    AuditEvent.objects.create(organisation=org_a, actor=supervisor_a, action="people.person.updated")
-    AuditEvent.objects.create(organisation=org_b, action="people.person.updated")
+    mine = AuditEvent.objects.create(organisation_id=org_a.pk, actor=caseworker_a, action="people.person.updated")
+    AuditEvent.objects.create(organisation_id=org_a.pk, actor=supervisor_a, action="people.person.updated")
+    AuditEvent.objects.create(organisation_id=org_b.pk, action="people.person.updated")
     url = reverse("admin:core_auditevent_changelist")
     client = client_for(supervisor_a)
 
@@ -130,7 +130,7 @@ def test_admin_saves_and_deletes_are_audited(client_for, orgadmin_a, org_a):
 
     assert AuditEvent.objects.filter(action="admin.camps.facility.saved", actor=orgadmin_a).exists()
     deleted = AuditEvent.objects.get(action="admin.people.household.deleted")
-    assert (deleted.target_id, deleted.organisation) == (str(household.public_id), org_a)
+    assert (deleted.target_id, deleted.organisation_id) == (str(household.public_id), org_a.pk)
 
 
 def test_two_open_control_periods_in_one_submission_are_a_form_error(client_for, orgadmin_a):

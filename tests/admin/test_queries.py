@@ -86,7 +86,7 @@ def build_person_status_change(d):
 def build_audit_event(d):
     person = d.person()
     AuditEvent.objects.create(
-        organisation=d.org, actor=d.users[d.counter % 3], action="test.read", target_id=str(person.public_id)
+        organisation_id=d.org.pk, actor=d.users[d.counter % 3], action="test.read", target_id=str(person.public_id)
     )
 
 

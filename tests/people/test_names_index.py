@@ -76,7 +76,7 @@ def test_admin_alias_inline_edits_go_through_the_services(client_for, orgadmin_a
     person_name_keys_rebuild(person_ids=[person.pk])
     from django.contrib import admin
 
-    from casework.people.admin import AliasInline
+    from casework.people.admin.inlines import AliasInline
 
     inline = AliasInline(Person, admin.site)
     request = type("Request", (), {"user": orgadmin_a})()

@@ -36,6 +36,7 @@ from tests.test_page_access import (  # noqa: F401  (fixtures: one record of eve
     facility,
     family_link,
     followup,
+    import_batch,
     media,
     person_with_photo,
     planned,

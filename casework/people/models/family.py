@@ -4,10 +4,12 @@ from typing import Any, Self
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.core.models import PublicModel
+from casework.core.querysets import OrganisationScopedQuerySet
 from casework.people.choices import Relation
 from casework.people.models.scoping import PersonScopedQuerySet
 
@@ -26,19 +28,14 @@ INVERSE_RELATION = {
 }
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Households of the user's organisation (superusers: all); assigned-only users: those of their cases."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        households = self.filter(organisation_id=user.organisation_id)
-        if user.sees_assigned_only:
-            from casework.people.models.person import Person  # person.py is loaded after this module
+class HouseholdQuerySet(OrganisationScopedQuerySet):
+    """Households of the user's organisation (superusers: all); assigned-only users: those of their cases."""
 
-            households = households.filter(pk__in=Person.objects.visible_to(user).values("household_id"))
-        return households
+    def narrow_to_assigned(self, user: Any) -> Self:
+        """Households of the user's cases."""
+        from casework.people.models.person import Person  # person.py is loaded after this module
+
+        return self.filter(pk__in=Person.objects.visible_to(user).values("household_id"))
 
 
 class Household(PublicModel):
@@ -95,3 +92,16 @@ class FamilyLink(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.relative} is {self.relation} of {self.person}"
+
+    @staticmethod
+    def refusal(person: Any, relative: Any) -> str | None:
+        """Why `relative` cannot be linked to `person`, or None: not themselves, and of the same organisation.
+
+        Asked by `people.services.family_link_create` and by the forms that pre-check it; a person
+        not saved yet (no id, no organisation) is not compared.
+        """
+        if person.pk is not None and relative.pk == person.pk:
+            return gettext("A person cannot be their own relative.")
+        if person.organisation_id and relative.organisation_id != person.organisation_id:
+            return gettext("Both persons must belong to the same organisation.")
+        return None

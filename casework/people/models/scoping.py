@@ -5,36 +5,26 @@ those; superusers see all; anyone else (no organisation, anonymous) sees nothing
 reuse the person's scope through their relation, so there is one source of truth.
 """
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
-from django.db import models
-
-
-def scope_to_persons_of(queryset: models.QuerySet, user: Any, prefix: str = "") -> models.QuerySet:
-    """Narrow `queryset` to rows whose person (reached through `prefix`) the user may see."""
-    if user.is_superuser:
-        return queryset
-    if not user.is_authenticated or not getattr(user, "organisation_id", None):
-        return queryset.none()
-    queryset = queryset.filter(**{f"{prefix}organisation_id": user.organisation_id})
-    if user.sees_assigned_only:
-        queryset = queryset.filter(**{f"{prefix}assigned_to_id": user.pk})
-    return queryset
+from casework.core.querysets import OrganisationScopedQuerySet
 
 
-class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Persons of the user's organisation; only assigned ones for assigned-only caseworkers."""
-        return scope_to_persons_of(self, user)
+class PersonQuerySet(OrganisationScopedQuerySet):
+    """Persons of the user's organisation; only assigned ones for assigned-only caseworkers."""
+
+    def narrow_to_assigned(self, user: Any) -> Self:
+        return self.filter(assigned_to_id=user.pk)
 
     def open(self) -> Self:
         """Cases that are not closed."""
         return self.exclude(status="closed")
 
 
-class PersonScopedQuerySet(models.QuerySet):
-    """Records attached to a person by a `person` foreign key."""
+class PersonScopedQuerySet(OrganisationScopedQuerySet):
+    """Records attached to a person by a `person` foreign key: visible with their person."""
 
-    def visible_to(self, user: Any) -> Self:
-        """Records of persons the user can see."""
-        return scope_to_persons_of(self, user, prefix="person__")
+    organisation_lookup: ClassVar[str] = "person__organisation_id"
+
+    def narrow_to_assigned(self, user: Any) -> Self:
+        return self.filter(person__assigned_to_id=user.pk)

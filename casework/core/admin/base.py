@@ -10,36 +10,29 @@ Terms used here:
   person, request or handover it hangs from. Non-superusers can only write rows of their own.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import DataError, NotSupportedError, models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import Form
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.forms import AdminModelForm
-from casework.core.models import AuditEvent, WorkerHeartbeat
+from casework.core.history import save_with_history
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
-
-ACTION_FORM_TEMPLATE = "admin/casework/action_form.html"
 
 # Badge colours of choices.py ("success", "danger", …) as admin-friendly inline styles.
 _BADGE_STYLES = {
@@ -289,13 +282,9 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         self.assert_in_scope(request, obj)
-        obj._history_user = request.user
-        if not change:
-            obj.save()
-            return
-        # Write back only what the form edits: fields that services move (status, its dates) are
-        # never overwritten with the values this request loaded.
-        obj.save(update_fields=self.edited_fields(obj, form))
+        # On change, write back only what the form edits: fields that services move (status, its
+        # dates) are never overwritten with the values this request loaded.
+        save_with_history(obj, request.user, update_fields=self.edited_fields(obj, form) if change else None)
 
     @staticmethod
     def edited_fields(obj: models.Model, form: Any) -> list[str]:
@@ -550,164 +539,3 @@ def adopt(target: models.Model, source: models.Model) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
     target._state.adding = False
     target._state.db = source._state.db
-
-
-# --- Actions with a form ---------------------------------------------------------------------------
-
-
-def run_form_action(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: QuerySet,
-    *,
-    form_class: type[Form],
-    form_kwargs: dict | None = None,
-    title: str,
-    submit_label: str,
-    apply: Callable[[Any, Any], Any],
-    success_message: str,
-) -> TemplateResponse | None:
-    """An admin action with an intermediate form: show it, then call `apply(obj, valid_form)` per object.
-
-    `apply` calls one service. Each object's DomainError (TransitionNotAllowed included) and
-    PermissionDenied become an error message naming the object by its `str()`, which is its case
-    number or reference, never a person's name. `success_message` takes `%(count)s` and `%(objects)s`.
-    """
-    submitted = "apply" in request.POST
-    form = form_class(request.POST if submitted else None, **(form_kwargs or {}))
-    if submitted and form.is_valid():
-        done: list[str] = []
-        for obj in queryset:
-            try:
-                apply(obj, form)
-            except DomainError as exc:
-                modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
-            except PermissionDenied:
-                modeladmin.message_user(
-                    request, gettext("%(object)s: you are not allowed to do this.") % {"object": obj}, messages.ERROR
-                )
-            else:
-                done.append(str(obj))
-        if done:
-            modeladmin.message_user(
-                request, success_message % {"count": len(done), "objects": ", ".join(done)}, messages.SUCCESS
-            )
-        return None
-    opts = modeladmin.model._meta
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": opts,
-        "form": form,
-        "objects": queryset,
-        "action": request.POST.get("action", ""),
-        "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        "submit_label": submit_label,
-        "media": modeladmin.media + form.media,
-    }
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(request, ACTION_FORM_TEMPLATE, context)
-
-
-def allowed_status_choices(objects: Iterable[Any], choices: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    """The statuses at least one of `objects` may legally move to (all of them if none may move)."""
-    objects = list(objects)
-    narrowed = [(value, label) for value, label in choices if any(obj.can_transition_to(value) for obj in objects)]
-    return narrowed or list(choices)
-
-
-# --- Filters --------------------------------------------------------------------------------------
-
-
-class CountryListFilter(admin.SimpleListFilter):
-    """The States present in the user's rows (not all 250 countries); set `field_path` in a subclass."""
-
-    field_path: ClassVar[str] = ""
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        codes = model_admin.get_queryset(request).order_by().values_list(self.field_path, flat=True).distinct()
-        return sorted(((code, countries.name(code) or code) for code in codes if code), key=lambda c: c[1])
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        return queryset.filter(**{self.field_path: value}) if value else queryset
-
-
-class ScopedUserFilter(admin.SimpleListFilter):
-    """A user column's filter listing the users the viewer may see (not a DISTINCT over every row)."""
-
-    title = _("user")
-    parameter_name = "user"
-    field_path: ClassVar[str] = ""
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        users = scoped_choices(get_user_model(), request.user)
-        if users is None:
-            return []
-        return [(str(pk), username) for pk, username in users.order_by("username").values_list("pk", "username")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        value = self.value()
-        return queryset.filter(**{f"{self.field_path}_id": int(value)}) if value and value.isdigit() else queryset
-
-
-class ActorFilter(ScopedUserFilter):
-    title = _("actor")
-    parameter_name = "actor"
-    field_path = "actor"
-
-
-def country_filter(field_path: str, title: Any) -> type[CountryListFilter]:
-    """A CountryListFilter over `field_path` (e.g. `authority__country`)."""
-    return type(
-        f"CountryFilter_{field_path}",
-        (CountryListFilter,),
-        {"field_path": field_path, "title": title, "parameter_name": field_path},
-    )
-
-
-# --- Core models -----------------------------------------------------------------------------------
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyModelAdmin):
-    """The audit trail. Supervisors and auditors see their organisation's events only."""
-
-    list_display = ("created_at", "action", "actor", "target_type", "target_id")
-    list_filter = ("action", "created_at", ActorFilter)
-    list_select_related = ("actor", "target_type")
-    search_fields = ("=target_id", "action")
-    date_hierarchy = "created_at"
-    fields = ("created_at", "action", "actor", "organisation", "target_type", "target_id", "data")
-    readonly_fields = fields
-    show_full_result_count = False  # a second COUNT(*) over a million events is not worth it
-
-    def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        user = request.user
-        if user.is_superuser:
-            return queryset
-        if not user.organisation_id:
-            return queryset.none()
-        return queryset.filter(organisation_id=user.organisation_id)
-
-    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
-        columns = list(super().get_list_display(request))
-        return [*columns, "organisation"] if request.user.is_superuser else columns
-
-    def get_list_select_related(self, request: HttpRequest) -> Sequence[str]:
-        related = list(self.list_select_related)
-        return [*related, "organisation"] if request.user.is_superuser else related
-
-
-@admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(ReadOnlyModelAdmin):
-    """For operators (superusers): when each worker host last beat."""
-
-    list_display = ("worker", "last_seen_at")
-    list_select_related = ()
-    ordering = ("worker",)
-    search_fields = ("worker",)
-
-    def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        # Infrastructure, not case data; only superusers hold the view permission.
-        return queryset

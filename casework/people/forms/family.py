@@ -59,10 +59,9 @@ class FamilyLinkForm(forms.Form):
         relative = Person.objects.visible_to(self.user).filter(public_id=public_id).first()
         if relative is None:
             raise forms.ValidationError(_("Choose a person from the search results."))
-        if self.person is not None and relative.pk == self.person.pk:
-            raise forms.ValidationError(_("A person cannot be their own relative."))
-        if self.person is not None and relative.organisation_id != self.person.organisation_id:
-            raise forms.ValidationError(_("Both persons must belong to the same organisation."))
+        refusal = FamilyLink.refusal(self.person, relative) if self.person is not None else None
+        if refusal:
+            raise forms.ValidationError(refusal)
         return relative
 
 

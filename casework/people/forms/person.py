@@ -6,17 +6,16 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casework.accounts.models import Organisation, User
 from casework.core.files import reencode_photo
+from casework.core.forms import ModelErrorsOnFormMixin
 from casework.core.sensitivity import can_view_sensitive
 from casework.people.choices import AliasKind, CaseStatus, ClaimBasis, ClosureReason, Script
-from casework.people.forms.common import DATE_WIDGET, crispy_row_helper, parse_version
+from casework.people.forms.common import DATE_WIDGET, UniqueAliasFormSet, crispy_row_helper, parse_version
 from casework.people.models import Person
-from casework.people.names import normalise_name
 
 NAME_FIELDS_LAT = ["given_name_lat", "father_name_lat", "grandfather_name_lat", "family_name_lat"]
 NAME_FIELDS_AR = ["given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar"]
@@ -46,7 +45,7 @@ def _arabic_input() -> forms.TextInput:
     return forms.TextInput(attrs={"dir": "rtl", "lang": "ar"})
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelErrorsOnFormMixin, forms.ModelForm):
     """The person's own fields, names in parts in both scripts; L3 fields only for permitted users.
 
     Validation runs `Person.clean()` on `form.instance` (at least one name, a coherent birth date),
@@ -82,16 +81,6 @@ class PersonForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*self.layout_parts())
-
-    def _update_errors(self, errors: ValidationError) -> None:
-        # `Person.clean()` may name a field this form leaves out (an L3 field): show it on the form.
-        if hasattr(errors, "error_dict"):
-            placed: dict[str, list] = {}
-            for field, field_errors in errors.error_dict.items():
-                key = field if field == NON_FIELD_ERRORS or field in self.fields else NON_FIELD_ERRORS
-                placed.setdefault(key, []).extend(field_errors)
-            errors = ValidationError(placed)
-        super()._update_errors(errors)
 
     def layout_parts(self) -> list[Any]:
         """The fieldsets of the form, in order (subclasses add theirs)."""
@@ -231,20 +220,7 @@ class AliasForm(forms.Form):
         )
 
 
-class BaseAliasFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        """The same name of the same kind only once."""
-        if any(self.errors):
-            return
-        seen = set()
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
-                continue
-            key = (form.cleaned_data["kind"], normalise_name(form.cleaned_data["name"]))
-            if key in seen:
-                raise forms.ValidationError(_("The same name is entered twice."))
-            seen.add(key)
-
+class BaseAliasFormSet(UniqueAliasFormSet):
     def entries(self) -> list[dict[str, str]]:
         """The filled rows, as keyword arguments of `services.alias_add`."""
         return [

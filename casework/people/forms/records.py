@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from casework.core.forms import AdminModelForm
 from casework.core.sensitivity import can_view_sensitive, sensitive_fields
 from casework.people.choices import AliasKind, ClaimStatus, Script
-from casework.people.forms.common import DATE_WIDGET, crispy_row_helper, parse_version
+from casework.people.forms.common import DATE_WIDGET, UniqueAliasFormSet, crispy_row_helper, parse_version
 from casework.people.models import DnaTest, IdentityDocument, NationalityClaim
-from casework.people.names import normalise_name
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
@@ -77,21 +76,11 @@ class AliasRowForm(forms.Form):
         return parse_version(value) if value else None
 
 
-class BaseAliasRowFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        """The same name of the same kind only once; recorded rows carry their version."""
-        if any(self.errors):
-            return
-        seen = set()
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
-                continue
-            if form.cleaned_data.get("id") and not form.cleaned_data.get("version"):
-                raise forms.ValidationError(_("The form is out of date. Open the page again."))
-            key = (form.cleaned_data["kind"], normalise_name(form.cleaned_data["name"]))
-            if key in seen:
-                raise forms.ValidationError(_("The same name is entered twice."))
-            seen.add(key)
+class BaseAliasRowFormSet(UniqueAliasFormSet):
+    def check_row(self, form: Any) -> None:
+        """A recorded row carries the version it was edited from."""
+        if form.cleaned_data.get("id") and not form.cleaned_data.get("version"):
+            raise forms.ValidationError(_("The form is out of date. Open the page again."))
 
 
 AliasRowFormSet = forms.formset_factory(

@@ -27,11 +27,26 @@ def uuids_in(values: Iterable[Any]) -> list[UUID]:
     return found
 
 
-class AdminModelForm(forms.ModelForm):
-    """A ModelForm that checks uploads by content and shows a model error on a field it does not display.
+class ModelErrorsOnFormMixin:
+    """For a ModelForm: a model error naming a field the form does not display becomes an error of the whole form.
 
     `Model.clean()` may name a field that this form leaves out (an L3 field hidden from the user, a
     read-only date): Django would raise ValueError ("has no field named …") and answer with a 500.
+    """
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            placed: dict[str, list] = {}
+            for field, field_errors in errors.error_dict.items():
+                key = field if field == NON_FIELD_ERRORS or field in self.fields else NON_FIELD_ERRORS
+                placed.setdefault(key, []).extend(field_errors)
+            errors = ValidationError(placed)
+        super()._update_errors(errors)
+
+
+class AdminModelForm(ModelErrorsOnFormMixin, forms.ModelForm):
+    """A ModelForm that checks uploads by content and shows a model error on a field it does not display
+    (`ModelErrorsOnFormMixin`).
 
     Every new upload to a model file field is checked here, for the admin and the web forms alike:
     an image field (a photo) is re-encoded (`core.files.reencode_photo`), any other file field holds
@@ -55,15 +70,6 @@ class AdminModelForm(forms.ModelForm):
             except ValidationError as exc:
                 self.add_error(name, exc)
         return cleaned
-
-    def _update_errors(self, errors: ValidationError) -> None:
-        if hasattr(errors, "error_dict"):
-            placed: dict[str, list] = {}
-            for field, field_errors in errors.error_dict.items():
-                key = field if field == NON_FIELD_ERRORS or field in self.fields else NON_FIELD_ERRORS
-                placed.setdefault(key, []).extend(field_errors)
-            errors = ValidationError(placed)
-        super()._update_errors(errors)
 
 
 class StatusTransitionForm(forms.Form):

@@ -47,18 +47,10 @@ def overdue_requests(*, user: Any, today: date | None = None, limit: int = 20) -
     Each row is annotated with `person_count`; `overdue_reasons` tells why it is listed.
     """
     today = today or timezone.localdate()
-    not_acknowledged = Q(
-        acknowledged_on__isnull=True,
-        submitted_on__isnull=False,
-        submitted_on__lt=today - timedelta(days=ACKNOWLEDGEMENT_DAYS),
-    )
-    no_decision = Q(decided_on__isnull=True, acknowledged_on__lt=today - timedelta(days=DECISION_DAYS))
-    past_due = Q(answer_due_on__lt=today)
     return (
         GovernmentRequest.objects.visible_to(user)
-        .filter(status__in=AWAITING_ANSWER_STATUSES)
         .exclude(status=RequestStatus.DRAFT)
-        .filter(not_acknowledged | no_decision | past_due)
+        .filter(overdue_condition(today=today))
         .select_related("authority")
         .annotate(person_count=Count("covered"))
         .order_by("submitted_on", "reference")[:limit]
@@ -103,8 +95,8 @@ def overdue_reasons(gov_request: GovernmentRequest, *, today: date | None = None
 REQUEST_LIST_ORDERING = ("-drafted_on", "-id")
 
 
-def overdue_condition(*, today: date) -> Q:
-    """Requests a State still owes an answer on and is late with, by the default clock (see module docstring)."""
+def overdue_parts(*, today: date) -> tuple[Q, Q, Q]:
+    """Why a request is late by the default clock: (not acknowledged, no decision, past its due date)."""
     not_acknowledged = Q(
         acknowledged_on__isnull=True,
         submitted_on__isnull=False,
@@ -112,6 +104,12 @@ def overdue_condition(*, today: date) -> Q:
     )
     no_decision = Q(decided_on__isnull=True, acknowledged_on__lt=today - timedelta(days=DECISION_DAYS))
     past_due = Q(answer_due_on__lt=today)
+    return not_acknowledged, no_decision, past_due
+
+
+def overdue_condition(*, today: date) -> Q:
+    """Requests a State still owes an answer on and is late with, by the default clock (see module docstring)."""
+    not_acknowledged, no_decision, past_due = overdue_parts(today=today)
     return Q(status__in=AWAITING_ANSWER_STATUSES) & (not_acknowledged | no_decision | past_due)
 
 

@@ -30,7 +30,7 @@ from django_countries import countries
 from casework.accounts import roles
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, Decision, HandoverStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestedPerson
-from casework.govrequests.selectors import ACKNOWLEDGEMENT_DAYS, DECISION_DAYS
+from casework.govrequests.selectors import overdue_parts
 from casework.people.choices import CaseStatus
 from casework.people.models import CustodyPeriod, NationalityClaim, Person
 
@@ -141,13 +141,7 @@ def weekly_summary(*, organisation: Any, today: date) -> WeeklySummary:
         .annotate(n=Count("pk"))
     )
 
-    not_acknowledged = Q(
-        acknowledged_on__isnull=True,
-        submitted_on__isnull=False,
-        submitted_on__lt=today - timedelta(days=ACKNOWLEDGEMENT_DAYS),
-    )
-    no_decision = Q(decided_on__isnull=True, acknowledged_on__lt=today - timedelta(days=DECISION_DAYS))
-    past_due = Q(answer_due_on__lt=today)
+    not_acknowledged, no_decision, past_due = overdue_parts(today=today)
     overdue = (
         GovernmentRequest.objects.filter(organisation=organisation, status__in=AWAITING_ANSWER_STATUSES)
         .filter(not_acknowledged | no_decision | past_due)

@@ -232,6 +232,8 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="casewo
 CELERY_TASK_ROUTES = {"casework.*.tasks.sweep_*": {"queue": CELERY_TASK_DEFAULT_QUEUE}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat records a heartbeat of its own, so that /health/ tells a stopped beat from a stopped worker.
+CELERY_BEAT_SCHEDULER = "casework.core.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {
         "task": "casework.core.tasks.record_worker_heartbeat",

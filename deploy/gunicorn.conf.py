@@ -27,6 +27,6 @@ limit_request_line = 8190
 limit_request_fields = 100
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
-access_log_format = '%(t)s %(m)s %(U)s %(s)s %(b)s %(L)s'
+access_log_format = "%(t)s %(m)s %(U)s %(s)s %(b)s %(L)s"
 # No "Server: gunicorn/x.y" banner reaches clients: nginx replaces it (server_tokens off).
 proc_name = "casework-web"

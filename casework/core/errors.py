@@ -19,7 +19,7 @@ RETRY_AFTER_SECONDS = 30
 
 
 def outage_kind(exc: BaseException | None) -> str | None:
-    """"database" or "storage" for an outage the user can wait out; None for anything else."""
+    """Return "database" or "storage" for an outage the user can wait out; None for anything else."""
     if isinstance(exc, DatabaseError):
         return "database"
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -199,6 +199,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Longest wait in seconds between two attempts to send an e-mail (exponential backoff, 5 retries).
 CASEWORK_EMAIL_RETRY_BACKOFF_MAX = env.int("CASEWORK_EMAIL_RETRY_BACKOFF_MAX", default=600)
+# A queued e-mail whose task was lost (broker restarted, or down at commit) is enqueued again once it
+# has waited longer than any retry would (default: the longest backoff + 10 minutes), by a beat task
+# that runs every CASEWORK_OUTBOX_REQUEUE_EVERY_SECONDS. Their sum bounds the delay after a broker loss.
+CASEWORK_OUTBOX_STALE_AFTER_SECONDS = env.int(
+    "CASEWORK_OUTBOX_STALE_AFTER_SECONDS", default=CASEWORK_EMAIL_RETRY_BACKOFF_MAX + 600
+)
+CASEWORK_OUTBOX_REQUEUE_EVERY_SECONDS = env.int("CASEWORK_OUTBOX_REQUEUE_EVERY_SECONDS", default=900)
 
 # --- Celery ---
 # The filesystem transport needs no server: `make run` uses it. Production and CI use Redis.
@@ -232,6 +239,8 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="casewo
 CELERY_TASK_ROUTES = {"casework.*.tasks.sweep_*": {"queue": CELERY_TASK_DEFAULT_QUEUE}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat records a heartbeat of its own, so that /health/ tells a stopped beat from a stopped worker.
+CELERY_BEAT_SCHEDULER = "casework.core.beat:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "record-worker-heartbeat": {
         "task": "casework.core.tasks.record_worker_heartbeat",
@@ -259,7 +268,7 @@ CELERY_BEAT_SCHEDULE = {
     # E-mails whose delivery task was lost or never enqueued (e.g. the broker was down at commit).
     "requeue-stale-outbound-messages": {
         "task": "casework.outbox.tasks.requeue_stale_outbound_messages",
-        "schedule": crontab(minute="*/15"),
+        "schedule": float(CASEWORK_OUTBOX_REQUEUE_EVERY_SECONDS),
     },
     # Uploaded import files past their retention period.
     "delete-expired-import-files": {

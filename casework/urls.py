@@ -56,3 +56,6 @@ urlpatterns = [
     path("i18n/setlang/", account_views.language_switch, name="set_language"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# A database restart or a full upload disk answers 503 with a clear message, not a bare 500.
+handler500 = "casework.core.errors.server_error"

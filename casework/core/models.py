@@ -70,9 +70,19 @@ class AuditEvent(models.Model):
 
 
 class WorkerHeartbeat(models.Model):
-    """One row per worker host, touched by a periodic task: shows operators that beat and a worker run."""
+    """One row per Celery process host and role: shows operators (and /health/) that a worker and beat run.
+
+    A worker's row is touched by a periodic task (so it also proves that beat sends and the broker carries);
+    beat's row is touched by beat itself on its ticks (`casework.core.beat.HeartbeatScheduler`), so that the
+    health endpoint can tell a dead beat from a dead worker.
+    """
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("worker")
+        BEAT = "beat", _("beat")
 
     worker = models.CharField(max_length=200, unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.WORKER)
     last_seen_at = models.DateTimeField()
 
     class Meta:

@@ -10,8 +10,8 @@ from casework.outbox.models import OutboundMessage
 
 
 def outbound_stale_after() -> timedelta:
-    """How long a queued message may wait: longer than any retry backoff, plus a margin."""
-    return timedelta(seconds=settings.CASEWORK_EMAIL_RETRY_BACKOFF_MAX) + timedelta(minutes=10)
+    """How long a queued message may wait: longer than any retry backoff, plus a margin (a setting)."""
+    return timedelta(seconds=settings.CASEWORK_OUTBOX_STALE_AFTER_SECONDS)
 
 
 def outbound_stale_queued_ids(*, now: datetime | None = None) -> list[int]:

@@ -1,0 +1,34 @@
+"""Seed the stack's database with what the journey and the drills start from (run by the harness).
+
+`python -m tests.stack.seed` with the stack's environment; prints JSON. Synthetic people only.
+"""
+
+import json
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
+django.setup()
+
+from tests import factories  # noqa: E402  (after django.setup)
+
+org = factories.OrganisationFactory(name="Stack Test NGO")
+supervisor = factories.UserFactory(username="stack-supervisor", organisation=org, role="supervisor")
+authority = factories.GovernmentAuthorityFactory(country="FR", name="Ministry of Foreign Affairs")
+# Someone already waiting for the French ministry's answer: the follow-up letter will list her.
+waiting = factories.PersonFactory(organisation=org, given_name_lat="Salma", family_name_lat="Waitingcase")
+pending = factories.GovernmentRequestFactory(organisation=org, authority=authority, submitted=True)
+factories.RequestedPersonFactory(request=pending, person=waiting)
+print(
+    json.dumps(
+        {
+            "username": supervisor.username,
+            "password": factories.PASSWORD,
+            "authority_id": str(authority.public_id),
+            "authority_email": authority.email,
+            "pending_request_id": str(pending.public_id),
+            "waiting_person_id": str(waiting.public_id),
+        }
+    )
+)

@@ -6,6 +6,7 @@
 #   make format   ruff format + ruff check --fix
 #   make bench    performance benchmarks against PostgreSQL
 #   make bench-matching   evaluation of the identity matcher (docs/matching.md)
+#   make bench-load       Locust load test through nginx and gunicorn (docs/benchmarks.md)
 #   make clean    caches and throw-away files (keeps .venv, the demo database and uploaded files)
 
 SHELL := /bin/bash
@@ -24,10 +25,10 @@ PYTEST_ARGS ?=
 DEMO_PASSWORD := casework-demo
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
 
-.PHONY: help venv run test lint format bench bench-matching bench-imports clean
+.PHONY: help venv run test lint format bench bench-matching bench-imports bench-load clean
 
 help:
-	@echo "make venv | run | test | lint | format | bench | bench-matching | bench-imports | clean"
+	@echo "make venv | run | test | lint | format | bench | bench-matching | bench-imports | bench-load | clean"
 
 ## venv: create .venv if missing; (re-)install requirements.txt when it is newer than the stamp.
 venv: $(STAMP)
@@ -98,6 +99,13 @@ bench-matching: venv
 bench-imports: venv
 	$(BIN)/pip install -q -r bench/requirements.txt
 	$(BIN)/python bench/imports.py --write-docs
+
+## bench-load: Locust load test (50 caseworkers, 2 minutes per gunicorn worker count) through nginx and
+# gunicorn at 100,000 persons (bench/load.py; needs nginx); the bench database of `make bench`.
+bench-load: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
+bench-load: venv
+	$(BIN)/pip install -q -r bench/requirements.txt
+	$(BIN)/python bench/load.py --write-docs
 
 ## clean: caches, test and static output, broker spool. Keeps .venv, var/casework.sqlite3 and var/media.
 clean:

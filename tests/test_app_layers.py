@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "reminders": 7,
     "reports": 7,
     "imports": 7,
+    "dossiers": 7,
     "pages": 8,
     "demo": 9,
 }

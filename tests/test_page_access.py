@@ -298,6 +298,21 @@ PAGES: dict[str, Page] = {
         needs="govrequests.view_handoveroperation",
         record=True,
     ),
+    "dossiers:section": Page(
+        "get", _get("dossiers:section", "sent_request"), needs="dossiers.view_dossier", record=True
+    ),
+    "dossiers:preview": Page(
+        "get", _get("dossiers:preview", "sent_request"), needs="dossiers.view_dossier", record=True
+    ),
+    "dossiers:generate": Page(
+        "post",
+        _post("dossiers:generate", "sent_request", data=lambda f: {"language": "fr", "signing_officer": "A. Officer"}),
+        needs="dossiers.generate_dossier",
+        record=True,
+    ),
+    "dossiers:file": Page(
+        "get", _get("dossiers:file", "sent_request", "ready_dossier"), needs="dossiers.view_dossier", record=True
+    ),
     "govrequests:request_followup": Page(
         "get",
         _get("govrequests:request_followup", "sent_request"),
@@ -500,6 +515,15 @@ def sent_request(org_a, person_a, authority):
 def followup(org_a, sent_request, authority, superuser):
     """The open follow-up draft to the request's authority (drafted as the sweep would)."""
     return services.followup_draft_for(authority=authority, organisation_id=org_a.pk, actor=superuser)
+
+
+@pytest.fixture
+def ready_dossier(sent_request, media, superuser):
+    from casework.dossiers import services as dossier_services
+
+    return dossier_services.dossier_request(
+        gov_request=sent_request, actor=superuser, language="en", signing_officer="A. Officer"
+    )
 
 
 @pytest.fixture

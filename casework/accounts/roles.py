@@ -39,7 +39,7 @@ _REFERENCE_MODELS = [
 _HISTORY_MODELS = ["people.personstatuschange", "govrequests.requeststatuschange"]
 _REMINDER_SETTINGS = ["reminders.reminderrule", "reminders.stateagelimit"]
 # Follow-up drafts and the disclosure record: read by every role, written only by services.
-_FOLLOWUP_MODELS = ["govrequests.authorityfollowup", "govrequests.disclosure"]
+_FOLLOWUP_MODELS = ["govrequests.authorityfollowup", "govrequests.disclosure", "dossiers.dossier"]
 
 
 def _perms(models: list[str], actions: list[str]) -> list[str]:
@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_FOLLOWUP_MODELS, ["view"]),
         "people.transition_person",
         "govrequests.send_followup",
+        "dossiers.generate_dossier",
     ],
     SUPERVISOR: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_organisation_figures",
         "govrequests.decide_request",
         "govrequests.send_followup",
+        "dossiers.generate_dossier",
         "imports.run_import",
         "accounts.view_user",
         "core.view_auditevent",

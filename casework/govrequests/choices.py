@@ -142,6 +142,7 @@ class DisclosureField(models.TextChoices):
     NATIONALITY_CLAIMED = "nationality_claimed", _("Nationality claimed (towards this State only)")
     CURRENT_FACILITY = "current_facility", _("Current facility (name only)")
     REQUEST_REFERENCE = "request_reference", _("Request reference and date sent")
+    IDENTITY_DOCUMENTS = "identity_documents", _("Identity documents, with their copies as annexes of a dossier")
 
 
 # (model label, field names) each disclosure field reads. Never a section or an exact location.
@@ -164,6 +165,10 @@ DISCLOSURE_FIELD_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     DisclosureField.NATIONALITY_CLAIMED: ("people.NationalityClaim", ("country",)),
     DisclosureField.CURRENT_FACILITY: ("people.CustodyPeriod", ("facility",)),
     DisclosureField.REQUEST_REFERENCE: ("govrequests.GovernmentRequest", ("reference", "submitted_on")),
+    DisclosureField.IDENTITY_DOCUMENTS: (
+        "people.IdentityDocument",
+        ("document_type", "number", "issuing_country", "issued_on", "expires_on", "file"),
+    ),
 }
 
 # Disclosed when the organisation has set nothing for the authority or its State.

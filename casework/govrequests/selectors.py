@@ -374,6 +374,47 @@ def _birth(person: Person) -> dict[str, Any]:
     }
 
 
+def with_disclosure_prefetches(
+    rows: QuerySet[RequestedPerson], *, show: set[str], authority: GovernmentAuthority
+) -> QuerySet[RequestedPerson]:
+    """Covered-person rows (with person and request) prefetching what the disclosed fields need, in letter order."""
+    if DisclosureField.NATIONALITY_CLAIMED in show:
+        claims = NationalityClaim.objects.filter(country=authority.country.code)
+        rows = rows.prefetch_related(Prefetch("person__nationality_claims", queryset=claims, to_attr="state_claims"))
+    if DisclosureField.CURRENT_FACILITY in show:
+        current = CustodyPeriod.objects.filter(end_date__isnull=True).select_related("facility")
+        rows = rows.prefetch_related(Prefetch("person__custody_periods", queryset=current, to_attr="current_periods"))
+    return rows.order_by("person__case_number", "request__reference", "pk")
+
+
+def disclosed_person_entry(person: Person, *, show: set[str], authority: GovernmentAuthority) -> dict[str, Any]:
+    """Only the disclosed fields of one person (an unchosen field is absent, not empty), for letters and dossiers.
+
+    The person must come from `with_disclosure_prefetches` rows when claims or the facility are disclosed.
+    """
+    entry: dict[str, Any] = {"case_number": person.case_number}
+    if DisclosureField.NAMES_LATIN in show:
+        entry["names_latin"] = person.full_name_lat
+    if DisclosureField.NAMES_ARABIC in show:
+        entry["names_arabic"] = person.full_name_ar
+    if DisclosureField.SEX in show:
+        entry["sex"] = person.sex
+    if DisclosureField.BIRTH_DATE in show:
+        entry["birth"] = _birth(person)
+    if DisclosureField.PLACE_OF_BIRTH in show:
+        entry["place_of_birth"] = person.place_of_birth
+        entry["country_of_birth"] = str(person.country_of_birth.name) if person.country_of_birth else ""
+    if DisclosureField.NATIONALITY_CLAIMED in show:
+        entry["nationality"] = str(authority.country.name) if person.state_claims else ""
+    if DisclosureField.CURRENT_FACILITY in show:
+        periods = person.current_periods
+        # The facility's name only: never its section or the exact location (L3).
+        entry["facility"] = periods[0].facility.name if periods else ""
+    if DisclosureField.REQUEST_REFERENCE in show:
+        entry["requests"] = []
+    return entry
+
+
 def followup_letter(*, followup: AuthorityFollowUp, today: date | None = None) -> FollowUpLetter:
     """The letter of a follow-up draft: one entry per person (their requests grouped), only the disclosed fields.
 
@@ -384,13 +425,7 @@ def followup_letter(*, followup: AuthorityFollowUp, today: date | None = None) -
     fields, basis = disclosure_policy_for(organisation_id=followup.organisation_id, authority=authority)
     show = set(fields)
     rows = RequestedPerson.objects.filter(followup_items__followup=followup).select_related("person", "request")
-    if DisclosureField.NATIONALITY_CLAIMED in show:
-        claims = NationalityClaim.objects.filter(country=authority.country.code)
-        rows = rows.prefetch_related(Prefetch("person__nationality_claims", queryset=claims, to_attr="state_claims"))
-    if DisclosureField.CURRENT_FACILITY in show:
-        current = CustodyPeriod.objects.filter(end_date__isnull=True).select_related("facility")
-        rows = rows.prefetch_related(Prefetch("person__custody_periods", queryset=current, to_attr="current_periods"))
-    rows = list(rows.order_by("person__case_number", "request__reference", "pk"))
+    rows = list(with_disclosure_prefetches(rows, show=show, authority=authority))
     language = followup_language(authority)
     template = "authority_followup" if language == "en" else f"authority_followup_{language}"
     by_person: dict[int, dict[str, Any]] = {}
@@ -401,26 +436,7 @@ def followup_letter(*, followup: AuthorityFollowUp, today: date | None = None) -
             requests[gov_request.pk] = gov_request
             entry = by_person.get(person.pk)
             if entry is None:
-                entry = {"case_number": person.case_number}
-                if DisclosureField.NAMES_LATIN in show:
-                    entry["names_latin"] = person.full_name_lat
-                if DisclosureField.NAMES_ARABIC in show:
-                    entry["names_arabic"] = person.full_name_ar
-                if DisclosureField.SEX in show:
-                    entry["sex"] = person.sex
-                if DisclosureField.BIRTH_DATE in show:
-                    entry["birth"] = _birth(person)
-                if DisclosureField.PLACE_OF_BIRTH in show:
-                    entry["place_of_birth"] = person.place_of_birth
-                    entry["country_of_birth"] = str(person.country_of_birth.name) if person.country_of_birth else ""
-                if DisclosureField.NATIONALITY_CLAIMED in show:
-                    entry["nationality"] = str(authority.country.name) if person.state_claims else ""
-                if DisclosureField.CURRENT_FACILITY in show:
-                    periods = person.current_periods
-                    # The facility's name only: never its section or the exact location (L3).
-                    entry["facility"] = periods[0].facility.name if periods else ""
-                if DisclosureField.REQUEST_REFERENCE in show:
-                    entry["requests"] = []
+                entry = disclosed_person_entry(person, show=show, authority=authority)
                 by_person[person.pk] = entry
             if DisclosureField.REQUEST_REFERENCE in show:
                 entry["requests"].append({"reference": gov_request.reference, "submitted_on": gov_request.submitted_on})

@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.models import RequestedPerson
+from casework.legal.models import LegalProceeding
 from casework.people.models import CustodyPeriod, FamilyLink, Person, PersonStatusChange
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 
 
 def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
     """Persons the user may see, with every relation the detail page shows prefetched."""
     return (
         Person.objects.visible_to(user)
-        .select_related("assigned_to", "household", "organisation")
+        .select_related("assigned_to", "household", "organisation", "journey")
         .prefetch_related(
             "aliases",
             Prefetch("family_links", queryset=FamilyLink.objects.select_related("relative").order_by("relation")),
@@ -35,10 +36,12 @@ def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
                 "screenings",
                 queryset=Screening.objects.select_related("authority", "facility"),
             ),
+            Prefetch("custody_entries", queryset=CustodyEntry.objects.select_related("screening")),
             "nationality_claims",
             "documents",
             "dna_tests",
             "assessments",
+            "return_assessments",
             Prefetch(
                 "request_memberships",
                 queryset=RequestedPerson.objects.select_related("request", "request__authority").order_by(
@@ -49,6 +52,27 @@ def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
             Prefetch("status_changes", queryset=PersonStatusChange.objects.select_related("actor")),
         )
     )
+
+
+def legal_proceedings_of(*, person: Person, user: Any) -> list[LegalProceeding]:
+    """The person's legal proceedings with their hearings and the court deadlines of a request under appeal.
+
+    L3 as a whole: an empty list for users without the sensitive-data permission (no query).
+    """
+    if not can_view_sensitive(user):
+        return []
+    proceedings = list(
+        LegalProceeding.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("request")
+        .prefetch_related("hearings", "request__events")
+    )
+    for proceeding in proceedings:
+        # Already loaded: the audit of the L3 reading needs it, without a query per row.
+        proceeding.person = person
+        for hearing in proceeding.hearings.all():
+            hearing.person = person
+    return proceedings
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Reads for pages that combine several apps: the person page with its screenings, requests and timeline.
 
 Terms: the *timeline* is one chronological list of everything recorded about a person (status changes,
-custody, screenings, nationality claims, documents, DNA tests, assessments, request events and
-decisions). Every selector starts from `visible_to(user)`.
+custody, the journey to Syria and the entry into custody, screenings, return wishes and risks,
+nationality claims, documents, DNA tests, assessments, request events and decisions; legal
+proceedings, L3 as a whole, are not on it). Every selector starts from `visible_to(user)`.
 """
 
 from dataclasses import dataclass
@@ -145,6 +146,30 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
                 title=_("Screening"),
                 detail=screening.get_outcome_display() if sensitive else "",
                 sensitive=sensitive,
+            )
+        )
+    journey = getattr(person, "journey", None)  # reverse one-to-one: None when not recorded
+    if journey is not None and journey.travelled_on:
+        entries.append(TimelineEntry(day=journey.travelled_on, at=None, kind="journey", title=_("Travelled to Syria")))
+    for entry in person.custody_entries.all():
+        if entry.occurred_on:
+            entries.append(
+                TimelineEntry(
+                    day=entry.occurred_on,
+                    at=None,
+                    kind="custody_entry",
+                    title=_("Came into custody: %(event)s") % {"event": entry.get_event_display()},
+                    detail=entry.get_population_category_display(),
+                )
+            )
+    for assessment in person.return_assessments.all():
+        entries.append(
+            TimelineEntry(
+                day=assessment.assessed_on,
+                at=None,
+                kind="return",
+                title=_("Return to %(state)s: wish and risk recorded") % {"state": assessment.country.name},
+                detail=f"{assessment.get_wish_display()}; {assessment.get_risk_display()}",
             )
         )
     for claim in person.nationality_claims.all():

@@ -207,3 +207,19 @@ def test_request_drafting_shows_each_chosen_persons_return_wish_and_risk(client_
     assert "text-danger" in html  # an unwilling person is flagged
     assert "No wish or risk on return recorded." in html
     assert "Synthetic risk grounds." not in html  # the grounds (L3) are never shown there
+
+
+def test_timeline_shows_the_journey_the_entry_into_custody_and_the_return_wish_but_no_proceeding(
+    sensitive_supervisor_a, situated_person
+):
+    from casework.pages import selectors
+
+    person = selectors.person_detail_queryset(user=sensitive_supervisor_a).get(pk=situated_person.pk)
+
+    entries = selectors.person_timeline(person=person, user=sensitive_supervisor_a)
+
+    titles = {entry.kind: entry.title for entry in entries}
+    assert titles["journey"] == "Travelled to Syria"
+    assert titles["custody_entry"] == "Came into custody: Surrender"
+    assert titles["return"] == "Return to France: wish and risk recorded"
+    assert not any("proceeding" in entry.kind or "hearing" in entry.kind for entry in entries)

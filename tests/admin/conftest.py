@@ -33,6 +33,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         HandoverOperation,
         RequestEvent,
     )
+    from casework.legal.models import Hearing, LegalProceeding
     from casework.outbox.models import OutboundMessage
     from casework.people.models import (
         Assessment,
@@ -45,7 +46,6 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
     )
     from casework.reminders.choices import RuleKind
     from casework.reminders.models import Reminder, ReminderRule
-    from casework.legal.models import Hearing, LegalProceeding
     from casework.screenings.models import CustodyEntry, Screening
     from tests.legal.factories import CustodyEntryFactory, HearingFactory, LegalProceedingFactory
 

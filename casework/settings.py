@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "casework.matching",
     "casework.screenings",
     "casework.govrequests",
+    "casework.legal",
     "casework.reminders",
     "casework.reports",
     "casework.imports",

@@ -19,6 +19,7 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.legal.models import Hearing, LegalProceeding
 from casework.outbox.models import OutboundMessage
 from casework.people.models import (
     Alias,
@@ -28,13 +29,22 @@ from casework.people.models import (
     FamilyLink,
     Household,
     IdentityDocument,
+    JourneyToSyria,
     NationalityClaim,
     Person,
     PersonStatusChange,
+    ReturnAssessment,
 )
 from casework.reminders.models import Reminder
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 from tests import factories
+from tests.legal.factories import (
+    CustodyEntryFactory,
+    HearingFactory,
+    JourneyToSyriaFactory,
+    LegalProceedingFactory,
+    ReturnAssessmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +70,7 @@ def _records_about(person, org):
         fields=["case_number"],
     )
     household = factories.HouseholdFactory(organisation=org)
+    proceeding = LegalProceedingFactory(person=person)
     person.household = household
     person.save(update_fields=["household"])
     return {
@@ -72,6 +83,11 @@ def _records_about(person, org):
         DnaTest: factories.DnaTestFactory(person=person),
         Assessment: factories.AssessmentFactory(person=person),
         Screening: factories.ScreeningFactory(person=person),
+        CustodyEntry: CustodyEntryFactory(person=person),
+        JourneyToSyria: JourneyToSyriaFactory(person=person),
+        ReturnAssessment: ReturnAssessmentFactory(person=person),
+        LegalProceeding: proceeding,
+        Hearing: HearingFactory(proceeding=proceeding),
         PersonStatusChange: PersonStatusChange.objects.create(
             person=person, old_status="registered", new_status="on_hold"
         ),
@@ -131,6 +147,11 @@ MODELS = [
     DnaTest,
     Assessment,
     Screening,
+    CustodyEntry,
+    JourneyToSyria,
+    ReturnAssessment,
+    LegalProceeding,
+    Hearing,
     PersonStatusChange,
     GovernmentRequest,
     RequestedPerson,

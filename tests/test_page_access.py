@@ -28,6 +28,13 @@ from casework.govrequests import services
 from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
 from casework.reminders.models import Reminder, subject_key_for
 from tests import factories
+from tests.legal.factories import (
+    CustodyEntryFactory,
+    HearingFactory,
+    JourneyToSyriaFactory,
+    LegalProceedingFactory,
+    ReturnAssessmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +224,80 @@ PAGES: dict[str, Page] = {
         "post",
         _post("screenings:screening_remove", "person_a", "screening"),
         needs="screenings.change_screening",
+        record=True,
+        l3=True,
+    ),
+    # What the situation needs recorded (#12): journey, return wish and risk, entry into custody, legal.
+    "people:journey_list": Page(
+        "get", _get("people:journey_list", "person_a"), needs="people.view_journeytosyria", record=True
+    ),
+    "people:journey_update": Page(
+        "get", _get("people:journey_update", "person_a", "journey"), needs="people.change_journeytosyria", record=True
+    ),
+    "people:journey_remove": Page(
+        "post", _post("people:journey_remove", "person_a", "journey"), needs="people.change_journeytosyria", record=True
+    ),
+    "people:return_list": Page(
+        "get", _get("people:return_list", "person_a"), needs="people.view_returnassessment", record=True
+    ),
+    "people:return_update": Page(
+        "get",
+        _get("people:return_update", "person_a", "return_assessment"),
+        needs="people.change_returnassessment",
+        record=True,
+    ),
+    "people:return_remove": Page(
+        "post",
+        _post("people:return_remove", "person_a", "return_assessment"),
+        needs="people.change_returnassessment",
+        record=True,
+    ),
+    "screenings:custody_entry_list": Page(
+        "get", _get("screenings:custody_entry_list", "person_a"), needs="screenings.view_custodyentry", record=True
+    ),
+    "screenings:custody_entry_update": Page(
+        "get",
+        _get("screenings:custody_entry_update", "person_a", "custody_entry"),
+        needs="screenings.change_custodyentry",
+        record=True,
+    ),
+    "screenings:custody_entry_remove": Page(
+        "post",
+        _post("screenings:custody_entry_remove", "person_a", "custody_entry"),
+        needs="screenings.change_custodyentry",
+        record=True,
+    ),
+    "legal:proceeding_list": Page(
+        "get", _get("legal:proceeding_list", "person_a"), needs="legal.view_legalproceeding", record=True, l3=True
+    ),
+    "legal:proceeding_update": Page(
+        "get",
+        _get("legal:proceeding_update", "person_a", "proceeding"),
+        needs="legal.change_legalproceeding",
+        record=True,
+        l3=True,
+    ),
+    "legal:proceeding_remove": Page(
+        "post",
+        _post("legal:proceeding_remove", "person_a", "proceeding"),
+        needs="legal.change_legalproceeding",
+        record=True,
+        l3=True,
+    ),
+    "legal:hearing_list": Page(
+        "get", _get("legal:hearing_list", "person_a"), needs="legal.view_hearing", record=True, l3=True
+    ),
+    "legal:hearing_update": Page(
+        "get",
+        _get("legal:hearing_update", "person_a", "hearing"),
+        needs="legal.change_hearing",
+        record=True,
+        l3=True,
+    ),
+    "legal:hearing_remove": Page(
+        "post",
+        _post("legal:hearing_remove", "person_a", "hearing"),
+        needs="legal.change_hearing",
         record=True,
         l3=True,
     ),
@@ -631,6 +712,31 @@ def dna_test(person_a):
 @pytest.fixture
 def screening(person_a):
     return factories.ScreeningFactory(person=person_a)
+
+
+@pytest.fixture
+def journey(person_a):
+    return JourneyToSyriaFactory(person=person_a)
+
+
+@pytest.fixture
+def return_assessment(person_a):
+    return ReturnAssessmentFactory(person=person_a)
+
+
+@pytest.fixture
+def custody_entry(person_a):
+    return CustodyEntryFactory(person=person_a)
+
+
+@pytest.fixture
+def proceeding(person_a):
+    return LegalProceedingFactory(person=person_a)
+
+
+@pytest.fixture
+def hearing(proceeding):
+    return HearingFactory(proceeding=proceeding)
 
 
 @pytest.mark.parametrize("role", list(ROLES))

@@ -12,7 +12,7 @@ from casework.outbox.models import OutboundMessage
 from casework.people.models import Household, Person
 
 # Every row of these apps is case data (persons, households, requests and what hangs on them)...
-CASE_APPS = ("people", "screenings", "govrequests")
+CASE_APPS = ("people", "screenings", "govrequests", "legal")
 # ...except this reference data, which a flush keeps with the facilities, organisations and users.
 REFERENCE_MODELS = (GovernmentAuthority, DisclosurePolicy)
 

@@ -37,6 +37,7 @@ from casework.demo.build.organisations import Organisations
 from casework.demo.build.people import People
 from casework.demo.build.records import Records
 from casework.demo.build.requests import Requests
+from casework.demo.build.situation import Situation
 from casework.demo.data import Country
 from casework.demo.plan import Plan, Unit
 from casework.demo.scenarios import (
@@ -57,7 +58,7 @@ def build_plan(*, size: int, seed: int, organisations: int = 3, today: date | No
     return _Builder(size=size, seed=seed, organisations=organisations, today=today or timezone.localdate()).build()
 
 
-class _Builder(Organisations, Camps, People, Families, Cases, Records, Requests):
+class _Builder(Organisations, Camps, People, Families, Cases, Records, Requests, Situation):
     """The whole draw: each base adds the methods of one domain, all sharing the state of `Draw`."""
 
     # --- Build ------------------------------------------------------------------------------------
@@ -135,6 +136,8 @@ class _Builder(Organisations, Camps, People, Families, Cases, Records, Requests)
             self._documents(unit, member)
             self._screenings(unit, member)
             self._assessments(unit, member)
+            self._situation(unit, member)
         if scenario.request is not None:
             self._requests(unit)
+            self._appeals(unit)
         return len(unit.members)

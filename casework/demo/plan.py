@@ -11,8 +11,9 @@ from casework.demo.data import Country
 from casework.demo.scenarios import CS, FIRST_ARRIVAL, Scenario
 from casework.govrequests import models as govrequests
 from casework.govrequests.choices import Decision
+from casework.legal import models as legal
 from casework.people import models as people
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 
 # One placeholder scan shared by every completed handover of the demo.
 DEMO_DOCUMENT = "documents/demo-signed-handover-document.pdf"
@@ -42,6 +43,11 @@ class Plan:
     dna_tests: list[people.DnaTest] = field(default_factory=list)
     assessments: list[people.Assessment] = field(default_factory=list)
     screenings: list[Screening] = field(default_factory=list)
+    custody_entries: list[CustodyEntry] = field(default_factory=list)
+    journeys: list[people.JourneyToSyria] = field(default_factory=list)
+    return_assessments: list[people.ReturnAssessment] = field(default_factory=list)
+    legal_proceedings: list[legal.LegalProceeding] = field(default_factory=list)
+    hearings: list[legal.Hearing] = field(default_factory=list)
     person_status_changes: list[people.PersonStatusChange] = field(default_factory=list)
     requests: list[govrequests.GovernmentRequest] = field(default_factory=list)
     requested_persons: list[govrequests.RequestedPerson] = field(default_factory=list)
@@ -64,6 +70,9 @@ class Plan:
             ("DNA tests", self.dna_tests),
             ("assessments", self.assessments),
             ("screenings", self.screenings),
+            ("entries into custody", self.custody_entries),
+            ("journeys to Syria", self.journeys),
+            ("return wishes and risk assessments", self.return_assessments),
             ("case status changes", self.person_status_changes),
             ("government requests", self.requests),
             ("persons in requests", self.requested_persons),
@@ -71,6 +80,8 @@ class Plan:
             ("request status changes", self.request_status_changes),
             ("handover operations", self.handovers),
             ("persons on handovers", self.handover_persons),
+            ("legal proceedings", self.legal_proceedings),
+            ("hearings", self.hearings),
         ]
 
 

@@ -1,7 +1,7 @@
 """Admin that combines several apps: the person, with its screening and government-request inlines.
 
 `casework.people.admin.PersonAdmin` holds the person's own admin (forms, filters, actions, the inlines of
-people's records); this top-layer app adds the inlines of `screenings` and `govrequests`, in the
+people's records); this top-layer app adds the inlines of `screenings`, `legal` and `govrequests`, in the
 order the change form always had, and registers it.
 """
 
@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.admin import ReadOnlyInlineMixin, ScopedInlineMixin
 from casework.govrequests.models import RequestedPerson
+from casework.legal.admin import SensitiveOnlyAdminMixin
+from casework.legal.models import Hearing, LegalProceeding
 from casework.people.admin import PersonAdmin, PersonStatusChangeInline
 from casework.people.models import Person
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 
 
 class ScreeningInline(ScopedInlineMixin, admin.StackedInline):
@@ -35,6 +37,32 @@ class ScreeningInline(ScopedInlineMixin, admin.StackedInline):
         super().save_new_object(request, parent=parent, obj=obj, form=form)
 
 
+class CustodyEntryInline(ScopedInlineMixin, admin.TabularInline):
+    model = CustodyEntry
+    fields = ("event", "occurred_on", "place", "screening_point", "population_category", "screening", "notes")
+    inline_select_related = ("screening",)
+
+
+class LegalProceedingInline(SensitiveOnlyAdminMixin, ScopedInlineMixin, admin.StackedInline):
+    """Legal proceedings are L3 as a whole: the inline exists only for users with the permission."""
+
+    model = LegalProceeding
+    fields = (
+        ("kind", "country", "authority", "reference"),
+        ("opened_on", "outcome", "outcome_on"),
+        "request",
+        "notes",
+    )
+    inline_select_related = ("request",)
+    raw_id_fields = ("request",)
+
+
+class HearingInline(SensitiveOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):
+    model = Hearing
+    fields = ("proceeding", "hearing_on", "court", "purpose", "held", "notes")
+    inline_select_related = ("proceeding",)
+
+
 class RequestMembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = RequestedPerson
     verbose_name = _("government request")
@@ -49,6 +77,9 @@ class PersonPageAdmin(PersonAdmin):
     inlines = [
         *(inline for inline in PersonAdmin.inlines if inline is not PersonStatusChangeInline),
         ScreeningInline,
+        CustodyEntryInline,
+        LegalProceedingInline,
+        HearingInline,
         RequestMembershipInline,
         PersonStatusChangeInline,
     ]

@@ -1,8 +1,9 @@
 """Reads for pages that combine several apps: the person page with its screenings, requests and timeline.
 
 Terms: the *timeline* is one chronological list of everything recorded about a person (status changes,
-custody, screenings, nationality claims, documents, DNA tests, assessments, request events and
-decisions). Every selector starts from `visible_to(user)`.
+custody, the journey to Syria and the entry into custody, screenings, return wishes and risks,
+nationality claims, documents, DNA tests, assessments, request events and decisions; legal
+proceedings, L3 as a whole, are not on it). Every selector starts from `visible_to(user)`.
 """
 
 from dataclasses import dataclass
@@ -15,15 +16,16 @@ from django.utils.translation import gettext as _
 
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.models import RequestedPerson
+from casework.legal.models import LegalProceeding
 from casework.people.models import CustodyPeriod, FamilyLink, Person, PersonStatusChange
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 
 
 def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
     """Persons the user may see, with every relation the detail page shows prefetched."""
     return (
         Person.objects.visible_to(user)
-        .select_related("assigned_to", "household", "organisation")
+        .select_related("assigned_to", "household", "organisation", "journey")
         .prefetch_related(
             "aliases",
             Prefetch("family_links", queryset=FamilyLink.objects.select_related("relative").order_by("relation")),
@@ -35,10 +37,12 @@ def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
                 "screenings",
                 queryset=Screening.objects.select_related("authority", "facility"),
             ),
+            Prefetch("custody_entries", queryset=CustodyEntry.objects.select_related("screening")),
             "nationality_claims",
             "documents",
             "dna_tests",
             "assessments",
+            "return_assessments",
             Prefetch(
                 "request_memberships",
                 queryset=RequestedPerson.objects.select_related("request", "request__authority").order_by(
@@ -49,6 +53,27 @@ def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
             Prefetch("status_changes", queryset=PersonStatusChange.objects.select_related("actor")),
         )
     )
+
+
+def legal_proceedings_of(*, person: Person, user: Any) -> list[LegalProceeding]:
+    """The person's legal proceedings with their hearings and the court deadlines of a request under appeal.
+
+    L3 as a whole: an empty list for users without the sensitive-data permission (no query).
+    """
+    if not can_view_sensitive(user):
+        return []
+    proceedings = list(
+        LegalProceeding.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("request")
+        .prefetch_related("hearings", "request__events")
+    )
+    for proceeding in proceedings:
+        # Already loaded: the audit of the L3 reading needs it, without a query per row.
+        proceeding.person = person
+        for hearing in proceeding.hearings.all():
+            hearing.person = person
+    return proceedings
 
 
 @dataclass(frozen=True)
@@ -121,6 +146,30 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
                 title=_("Screening"),
                 detail=screening.get_outcome_display() if sensitive else "",
                 sensitive=sensitive,
+            )
+        )
+    journey = getattr(person, "journey", None)  # reverse one-to-one: None when not recorded
+    if journey is not None and journey.travelled_on:
+        entries.append(TimelineEntry(day=journey.travelled_on, at=None, kind="journey", title=_("Travelled to Syria")))
+    for entry in person.custody_entries.all():
+        if entry.occurred_on:
+            entries.append(
+                TimelineEntry(
+                    day=entry.occurred_on,
+                    at=None,
+                    kind="custody_entry",
+                    title=_("Came into custody: %(event)s") % {"event": entry.get_event_display()},
+                    detail=entry.get_population_category_display(),
+                )
+            )
+    for assessment in person.return_assessments.all():
+        entries.append(
+            TimelineEntry(
+                day=assessment.assessed_on,
+                at=None,
+                kind="return",
+                title=_("Return to %(state)s: wish and risk recorded") % {"state": assessment.country.name},
+                detail=f"{assessment.get_wish_display()}; {assessment.get_risk_display()}",
             )
         )
     for claim in person.nationality_claims.all():

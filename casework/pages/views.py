@@ -98,6 +98,9 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
         user = self.request.user
         sensitive = can_view_sensitive(user)
         custody = list(person.custody_periods.all())
+        claims = list(person.nationality_claims.all())
+        journey = getattr(person, "journey", None)  # None when not recorded (reverse one-to-one)
+        proceedings = selectors.legal_proceedings_of(person=person, user=user)
         visible_relatives = people_selectors.visible_relative_ids(person=person, user=user)
         context.update(
             can_view_sensitive=sensitive,
@@ -106,7 +109,12 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             family=[(link, link.relative_id in visible_relatives) for link in person.family_links.all()],
             custody_periods=custody,
             screenings=list(person.screenings.all()),
-            nationality_claims=list(person.nationality_claims.all()),
+            custody_entries=list(person.custody_entries.all()),
+            journey=journey,
+            return_assessments=list(person.return_assessments.all()),
+            legal_proceedings=proceedings,
+            statelessness_reasons=person.statelessness_risk_reasons(claims),
+            nationality_claims=claims,
             documents=list(person.documents.all()),
             dna_tests=list(person.dna_tests.all()),
             assessments=list(person.assessments.all()),
@@ -127,6 +135,11 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
                     *context["screenings"],
                     *context["dna_tests"],
                     *context["assessments"],
+                    *context["custody_entries"],
+                    *([journey] if journey else []),
+                    *context["return_assessments"],
+                    *proceedings,
+                    *(hearing for proceeding in proceedings for hearing in proceeding.hearings.all()),
                 ],
                 context="person_detail",
             )

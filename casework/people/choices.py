@@ -182,3 +182,30 @@ AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
     ("11-17", _("11–17 years"), 11, 17),
     ("18+", _("18 and over"), 18, None),
 )
+
+
+class ReturnWish(models.TextChoices):
+    """The person's own wish about returning to a State, in their words (or a parent's, for a young child)."""
+
+    WISHES_TO_RETURN = "wishes_to_return", _("Wishes to return")
+    DOES_NOT_WISH = "does_not_wish", _("Does not wish to return")
+    UNDECIDED = "undecided", _("Undecided")
+    NOT_ASKED = "not_asked", _("Not yet asked")
+    CANNOT_EXPRESS = "cannot_express", _("Too young or unable to express a wish")
+
+
+class ReturnRisk(models.TextChoices):
+    """Outcome of a risk-on-return (non-refoulement) assessment."""
+
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    NO_REAL_RISK = "no_real_risk", _("No real risk found")
+    RISK = "risk", _("Real risk of serious harm")
+    HIGH_RISK = "high_risk", _("High risk: return would breach non-refoulement")
+
+
+RETURN_RISK_BADGE = {
+    ReturnRisk.NOT_ASSESSED: "secondary",
+    ReturnRisk.NO_REAL_RISK: "success",
+    ReturnRisk.RISK: "warning",
+    ReturnRisk.HIGH_RISK: "danger",
+}

@@ -210,6 +210,9 @@ class PersonFilterSet(django_filters.FilterSet):
     separation_status = django_filters.ChoiceFilter(label=_("Accompanied or not"), choices=SeparationStatus.choices)
     medical_urgent = django_filters.BooleanFilter(label=_("Urgent medical case"))
     has_open_request = django_filters.BooleanFilter(label=_("Has an open request"), method="filter_open_request")
+    statelessness_risk = django_filters.BooleanFilter(
+        label=_("Risk of statelessness"), method="filter_statelessness_risk"
+    )
     request_state = django_filters.ChoiceFilter(
         label=_("State of request"),
         choices=countries,
@@ -258,6 +261,13 @@ class PersonFilterSet(django_filters.FilterSet):
             pk=OuterRef("pk"), request_memberships__request__status__in=OPEN_REQUEST_STATUSES
         )
         return queryset.filter(Exists(open_requests)) if value else queryset.exclude(Exists(open_requests))
+
+    def filter_statelessness_risk(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """An unregistered birth or a claim flagged at risk (`PersonQuerySet.at_risk_of_statelessness`)."""
+        if value is None:
+            return queryset
+        at_risk = queryset.model.objects.at_risk_of_statelessness().values("pk")
+        return queryset.filter(pk__in=at_risk) if value else queryset.exclude(pk__in=at_risk)
 
     def filter_request_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Persons covered by a request (any status) to an authority of the State."""

@@ -1,7 +1,7 @@
 """The kinds of records attached to a person, as their pages show and change them: the `RecordKind` table.
 
-Each kind of record (aliases, nationality claims, documents, family links, custody, DNA tests, and
-screenings from their own app) is described by a `RecordKind`; the views of `people.record_views` serve
+Each kind of record (aliases, nationality claims, documents, family links, custody, DNA tests, the
+journey to Syria, return wishes and risk assessments, and screenings and legal proceedings from their own apps) is described by a `RecordKind`; the views of `people.record_views` serve
 them all, `people/urls.py` wires one set of URLs per kind of `KINDS`.
 """
 
@@ -23,11 +23,23 @@ from casework.people.forms import (
     FamilyLinkEditForm,
     FamilyLinkForm,
     IdentityDocumentForm,
+    JourneyToSyriaForm,
     NationalityClaimAddForm,
     NationalityClaimEditForm,
     PersonRecordForm,
+    ReturnAssessmentForm,
 )
-from casework.people.models import Alias, CustodyPeriod, DnaTest, FamilyLink, IdentityDocument, NationalityClaim, Person
+from casework.people.models import (
+    Alias,
+    CustodyPeriod,
+    DnaTest,
+    FamilyLink,
+    IdentityDocument,
+    JourneyToSyria,
+    NationalityClaim,
+    Person,
+    ReturnAssessment,
+)
 
 
 @dataclass(frozen=True)
@@ -165,5 +177,33 @@ DNA_TESTS = RecordKind(
     l3_page=True,
 )
 
+# One per person: a second one is refused by the model's validation (edit the first instead).
+JOURNEY = RecordKind(
+    name="journey",
+    model=JourneyToSyria,
+    title=gettext_lazy("Journey to Syria"),
+    columns=(
+        "travelled_on",
+        "travel_date_precision",
+        "travelled_from",
+        "travelled_with",
+        "age_at_travel_recorded",
+        "minor_indicator",
+        "coercion_indicator",
+        "trafficking_indicator",
+        "indicator_notes",
+    ),
+    add_form=JourneyToSyriaForm,
+    edit_form=JourneyToSyriaForm,
+)
+RETURN_ASSESSMENTS = RecordKind(
+    name="return",
+    model=ReturnAssessment,
+    title=gettext_lazy("Return: own wish and risk on return"),
+    columns=("country", "assessed_on", "wish", "wish_expressed_by", "risk", "risk_grounds", "assessed_by"),
+    add_form=ReturnAssessmentForm,
+    edit_form=ReturnAssessmentForm,
+)
+
 # Aliases have their own formset page (`alias_formset`).
-KINDS = (CLAIMS, DOCUMENTS, FAMILY, CUSTODY, DNA_TESTS)
+KINDS = (CLAIMS, DOCUMENTS, FAMILY, CUSTODY, DNA_TESTS, JOURNEY, RETURN_ASSESSMENTS)

@@ -39,6 +39,7 @@ from casework.people.models import (
     NationalityClaim,
     Person,
     PersonStatusChange,
+    ReturnAssessment,
 )
 from casework.people.names import normalise_name
 
@@ -321,3 +322,19 @@ def facility_population(*, facility: Facility, user: Any, today: date | None = N
         by_age_band=[(key, label, aggregates[f"band_{index}"]) for index, (key, label, _y, _o) in enumerate(AGE_BANDS)],
         age_unknown=aggregates["age_unknown"],
     )
+
+
+def current_return_assessments(*, persons: list[Person]) -> dict[int, list[ReturnAssessment]]:
+    """The latest return wish and risk assessment per State of each person (by person id), in one query.
+
+    Shown before a request is created: the person's own wish and any risk on return must be seen first.
+    """
+    found: dict[int, list[ReturnAssessment]] = {person.pk: [] for person in persons}
+    seen: set[tuple[int, str]] = set()
+    rows = ReturnAssessment.objects.filter(person_id__in=list(found)).order_by("person_id", "-assessed_on", "-pk")
+    for assessment in rows:
+        key = (assessment.person_id, assessment.country.code)
+        if key not in seen:
+            seen.add(key)
+            found[assessment.person_id].append(assessment)
+    return found

@@ -37,6 +37,8 @@ _SEGMENTS = {
     "family": "family",
     "custody": "custody",
     "dna": "dna-tests",
+    "journey": "journey",
+    "return": "return",
 }
 for _kind in records.KINDS:
     _segment = _SEGMENTS[_kind.name]

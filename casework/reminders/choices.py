@@ -20,10 +20,12 @@ class RuleKind(models.TextChoices):
     URGENT_MEDICAL = "urgent_medical", _("Urgent medical case")
     UASC_REVIEW = "uasc_review", _("Unaccompanied or separated child: review due")
     CASE_INACTIVE = "case_inactive", _("Case inactive")
+    HEARING = "hearing", _("Court hearing")
 
 
-# Kinds whose mere existence reveals a highly sensitive (L3) fact: `Person.medical_urgent` is L3.
-SENSITIVE_KINDS = frozenset({RuleKind.URGENT_MEDICAL})
+# Kinds whose mere existence reveals a highly sensitive (L3) fact: `Person.medical_urgent` is L3, and
+# so are legal proceedings (a hearing reminder tells that there is one).
+SENSITIVE_KINDS = frozenset({RuleKind.URGENT_MEDICAL, RuleKind.HEARING})
 
 
 class Recipient(models.TextChoices):

@@ -13,8 +13,8 @@ Two shapes of rule:
   up to a week still raises what fell due meanwhile, while older objects are not read again
   every day. Only the latest offset reached is raised (a request first seen 31 days after it was
   sent gets the 30-day reminder, not the 14-day one as well).
-* **before a deadline** (information due, court deadline, age milestones, travel document before
-  a handover): an offset is days before the deadline; the query reads deadlines between today
+* **before a deadline** (information due, court deadline, hearing, age milestones, travel document
+  before a handover): an offset is days before the deadline; the query reads deadlines between today
   and today + max(offsets), and the smallest offset already reached is raised (a court deadline
   recorded three days ahead gets the 1-day reminder two days later, and the 7-day one now — not
   the 30- and 14-day ones). Past deadlines raise nothing.
@@ -41,6 +41,8 @@ from django.utils import timezone
 from casework.core.dates import anniversary
 from casework.govrequests.choices import EventKind, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverPerson, RequestedPerson, RequestEvent
+from casework.legal.choices import ProceedingOutcome
+from casework.legal.models import Hearing
 from casework.people.choices import TRAVEL_DOCUMENT_TYPES, AssessmentKind, CaseStatus, SeparationStatus, Sex
 from casework.people.models import Assessment, DnaTest, IdentityDocument, NationalityClaim, Person
 from casework.reminders.choices import RuleKind
@@ -510,6 +512,21 @@ def case_inactive(*, today: date, setting: RuleSetting) -> list[Candidate]:
     return found
 
 
+def hearing(*, today: date, setting: RuleSetting) -> list[Candidate]:
+    """Hearings of pending legal proceedings, `offsets` days (14, 7, 1) before; the State is the proceeding's."""
+    rows = (
+        Hearing.objects.order_by()
+        .filter(hearing_on__gte=today, hearing_on__lte=today + timedelta(days=max(setting.offsets)))
+        .filter(held__isnull=True, proceeding__outcome=ProceedingOutcome.PENDING)
+        .filter(person__date_of_death__isnull=True)
+        .exclude(person__status__in=INACTIVE_CASE_STATUSES)
+        .annotate(rule_org=F("person__organisation_id"), rule_country=F("proceeding__country"))
+        .filter(setting.scope)
+        .values_list("person_id", "person__organisation_id", "hearing_on", "person__assigned_to_id")
+    )
+    return _deadline_candidates(rows, setting, today, about_request=False)
+
+
 RULES: dict[str, Callable[..., list[Candidate]]] = {
     RuleKind.REQUEST_NOT_ACKNOWLEDGED: request_not_acknowledged,
     RuleKind.NO_DECISION: no_decision,
@@ -524,4 +541,5 @@ RULES: dict[str, Callable[..., list[Candidate]]] = {
     RuleKind.URGENT_MEDICAL: urgent_medical,
     RuleKind.UASC_REVIEW: uasc_review,
     RuleKind.CASE_INACTIVE: case_inactive,
+    RuleKind.HEARING: hearing,
 }

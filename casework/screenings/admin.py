@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from casework.core.admin import AuditedHistoryAdmin
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 
 
 @admin.register(Screening)
@@ -33,3 +33,22 @@ class ScreeningAdmin(AuditedHistoryAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CustodyEntry)
+class CustodyEntryAdmin(AuditedHistoryAdmin):
+    list_display = ("person", "event", "occurred_on", "place", "screening_point", "population_category")
+    list_filter = ("event", "population_category")
+    list_select_related = ("person",)
+    search_fields = ("^person__case_number",)
+    autocomplete_fields = ("person",)
+    raw_id_fields = ("screening",)
+    fields = (
+        "person",
+        ("event", "occurred_on"),
+        ("place", "screening_point"),
+        ("population_category", "screening"),
+        "notes",
+        ("public_id", "created_at", "updated_at"),
+    )
+    readonly_fields = ("public_id", "created_at", "updated_at")

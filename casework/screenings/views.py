@@ -1,4 +1,5 @@
-"""Screening pages of a person: the generic record pages of `people.record_views`, for screenings (L3)."""
+"""Screening pages of a person: the generic record pages of `people.record_views`, for screenings (L3) and
+for the entries into custody (how the person came out: escape, surrender; the category the screening assigned)."""
 
 from typing import Any
 
@@ -7,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from casework.people import services
 from casework.people.models import Person
 from casework.people.records import RecordKind
-from casework.screenings.forms import ScreeningForm
-from casework.screenings.models import Screening
+from casework.screenings.forms import CustodyEntryForm, ScreeningForm
+from casework.screenings.models import CustodyEntry, Screening
 
 
 def _screening_add(*, person: Person, form: ScreeningForm, actor: Any) -> Screening:
@@ -28,4 +29,15 @@ SCREENINGS = RecordKind(
     l3_page=True,
     rows=lambda person: Screening.objects.filter(person=person).select_related("authority", "facility"),
     add=_screening_add,
+)
+
+CUSTODY_ENTRIES = RecordKind(
+    name="custody_entry",
+    namespace="screenings",
+    model=CustodyEntry,
+    title=_("Entry into custody"),
+    columns=("event", "occurred_on", "place", "screening_point", "population_category", "screening", "notes"),
+    add_form=CustodyEntryForm,
+    edit_form=CustodyEntryForm,
+    rows=lambda person: CustodyEntry.objects.filter(person=person).select_related("screening"),
 )

@@ -33,6 +33,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         HandoverOperation,
         RequestEvent,
     )
+    from casework.legal.models import Hearing, LegalProceeding
     from casework.outbox.models import OutboundMessage
     from casework.people.models import (
         Assessment,
@@ -45,7 +46,8 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
     )
     from casework.reminders.choices import RuleKind
     from casework.reminders.models import Reminder, ReminderRule
-    from casework.screenings.models import Screening
+    from casework.screenings.models import CustodyEntry, Screening
+    from tests.legal.factories import CustodyEntryFactory, HearingFactory, LegalProceedingFactory
 
     # The person's household: assigned-only users see the households of their cases only.
     person = factories.PersonFactory(
@@ -74,6 +76,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         fields=["case_number"],
     )
     DisclosedPerson.objects.create(disclosure=disclosure, person=person, case_number=person.case_number)
+    proceeding = LegalProceedingFactory(person=person)
     return {
         Organisation: org,
         User: caseworker,
@@ -85,6 +88,9 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         DnaTest: factories.DnaTestFactory(person=person),
         Assessment: factories.AssessmentFactory(person=person),
         Screening: factories.ScreeningFactory(person=person, authority=authority, facility=facility),
+        CustodyEntry: CustodyEntryFactory(person=person),
+        LegalProceeding: proceeding,
+        Hearing: HearingFactory(proceeding=proceeding),
         PersonStatusChange: PersonStatusChange.objects.create(
             person=person, old_status="registered", new_status="on_hold", note="test"
         ),

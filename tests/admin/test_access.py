@@ -20,7 +20,7 @@ from casework.reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
 
-CASEWORK_APPS = {"core", "accounts", "outbox", "camps", "people", "screenings", "govrequests", "reminders"}
+CASEWORK_APPS = {"core", "accounts", "outbox", "camps", "people", "screenings", "govrequests", "legal", "reminders"}
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in CASEWORK_APPS),
     key=lambda model: model._meta.label,
@@ -56,6 +56,8 @@ def _perm(user, action, model):
 
 
 def _can_view(user, model):
+    if model._meta.app_label == "legal" and not can_view_sensitive(user):
+        return False  # legal proceedings are L3 as a whole: no admin at all without the permission
     return _perm(user, "view", model) or _perm(user, "change", model)
 
 
@@ -95,7 +97,7 @@ def test_every_admin_page_answers_as_the_role_permissions_say(role, request, wor
     for model in REGISTERED:
         viewable = _can_view(user, model)
         check(model, "changelist", _url(model, "changelist"), 200 if viewable else 403)
-        can_add = _perm(user, "add", model) and model not in READ_ONLY
+        can_add = _perm(user, "add", model) and model not in READ_ONLY and _can_view(user, model)
         check(model, "add", _url(model, "add"), 200 if can_add else 403)
         own = _row(world, model, "a")
         check(model, "change", _url(model, "change", own.pk), 200 if viewable else 403)

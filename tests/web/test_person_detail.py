@@ -182,12 +182,13 @@ def _add_records(person, count: int) -> None:
         )
 
 
-# 1 session, 2 user, 3 person (+ assigned caseworker, household, organisation), 4-14 prefetches
+# 1 session, 2 user, 3 person (+ assigned caseworker, household, organisation, journey), 4-16 prefetches
 # (aliases, family links with relatives, custody, screenings, claims, documents, DNA tests,
-# assessments, request memberships with requests, request events, status changes),
-# 15-16 permissions, 17 relatives in scope, 18 reminders about the person, 19 disclosures about the
+# assessments, request memberships with requests, request events, status changes; entries into custody,
+# return assessments; the journey is joined to the person),
+# 17-18 permissions, 19 relatives in scope, 20 reminders about the person, 21 disclosures about the
 # person; then the session save (UPDATE + 2 transaction statements).
-DETAIL_READS = 19
+DETAIL_READS = 21
 DETAIL_QUERIES_MAX = DETAIL_READS + 3
 
 

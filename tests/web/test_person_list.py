@@ -513,3 +513,17 @@ def test_country_options_are_cached_per_language(client_for, caseworker_a, casel
 
     assert '<option value="DE">Germany</option>' in english
     assert '<option value="DE">Allemagne</option>' in french
+
+
+def test_statelessness_risk_filter_finds_unregistered_births_and_flagged_claims(client_for, caseworker_a, caseload):
+    unregistered = caseload["maryam"]
+    unregistered.birth_unregistered = True
+    unregistered.save()
+    caseload["fatima"].nationality_claims.update(statelessness_risk=True)
+    client = client_for(caseworker_a)
+
+    at_risk = client.get(LIST_URL, {"statelessness_risk": "true"})
+    not_at_risk = client.get(LIST_URL, {"statelessness_risk": "false"})
+
+    assert sorted(case_numbers(at_risk)) == _numbers(caseload["fatima"], unregistered)
+    assert sorted(case_numbers(not_at_risk)) == _numbers(caseload["yusuf"], caseload["omar"])

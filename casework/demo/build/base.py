@@ -38,6 +38,8 @@ class Draw:
         if not 1 <= organisations <= 50:
             raise ValueError("organisations must be between 1 and 50")
         self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+        # Draws added later take their own source, so that they do not shift the draws above.
+        self.situation_rng = random.Random(f"situation-{seed}")  # noqa: S311
         self.size = size
         self.org_count = organisations
         self.today = today

@@ -59,6 +59,7 @@ from casework.govrequests.views.common import (
     require,
     visible_person_ids,
 )
+from casework.people import selectors as people_selectors
 from casework.people.filters import PICKER_LIMIT, picker_candidates
 from casework.people.models import Person
 
@@ -181,6 +182,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
         form = GovernmentRequestCreateForm(user=user)
     data = request.POST if request.method == "POST" else request.GET
     context = {"form": form, **_picker(request, data)}
+    # The persons' own wish about return and the risk on return, seen before the request is drafted.
+    assessments = people_selectors.current_return_assessments(persons=context["chosen"])
+    for person in context["chosen"]:
+        person.current_return_assessments = assessments[person.pk]
     return render(request, "govrequests/request_form.html", context)
 
 

@@ -23,9 +23,11 @@ from casework.people.models import (
     DnaTest,
     FamilyLink,
     IdentityDocument,
+    JourneyToSyria,
     NationalityClaim,
     Person,
     PersonStatusChange,
+    ReturnAssessment,
 )
 
 
@@ -142,6 +144,26 @@ class AssessmentInline(ScopedInlineMixin, admin.StackedInline):
         "findings",
         "document",
     )
+
+
+class JourneyToSyriaInline(ScopedInlineMixin, admin.StackedInline):
+    """How the person came to Syria (one per person); the indications are L3, hidden without the permission."""
+
+    model = JourneyToSyria
+    max_num = 1
+    fields = (
+        ("travelled_on", "travel_date_precision"),
+        ("travelled_from", "travelled_with", "age_at_travel_recorded"),
+        ("minor_indicator", "coercion_indicator", "trafficking_indicator"),
+        "indicator_notes",
+    )
+
+
+class ReturnAssessmentInline(PersonChildInline):
+    """The person's own wish about return and the risk on return, per State; the grounds are L3."""
+
+    model = ReturnAssessment
+    fields = ("country", "assessed_on", "wish", "wish_expressed_by", "risk", "risk_grounds", "assessed_by")
 
 
 class PersonStatusChangeInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):

@@ -26,8 +26,10 @@ from casework.people.admin.inlines import (
     DnaTestInline,
     FamilyLinkInline,
     IdentityDocumentInline,
+    JourneyToSyriaInline,
     NationalityClaimInline,
     PersonStatusChangeInline,
+    ReturnAssessmentInline,
 )
 from casework.people.choices import CASE_STATUS_BADGE, CaseStatus, ClosureReason
 from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person
@@ -106,6 +108,7 @@ class PersonAdmin(AuditedHistoryAdmin):
                     ("birth_date", "birth_date_precision"),
                     ("birth_date_earliest", "birth_date_latest"),
                     ("place_of_birth", "country_of_birth"),
+                    "birth_unregistered",
                     "languages",
                     "date_of_death",
                 )
@@ -132,6 +135,8 @@ class PersonAdmin(AuditedHistoryAdmin):
         IdentityDocumentInline,
         DnaTestInline,
         AssessmentInline,
+        JourneyToSyriaInline,
+        ReturnAssessmentInline,
         PersonStatusChangeInline,
     ]
 

@@ -4,9 +4,10 @@ Forms validate shape only; business rules stay in the services they feed, and no
 model. Every foreign-key choice is narrowed to the user's scope.
 
 Modules: `person` (intake, edit, status), `records` (records attached to a person), `family` (family links,
-custody), `common` (what they share). The names used elsewhere are re-exported here.
+custody), `background` (journey to Syria, return wish and risk), `common` (what they share). The names used elsewhere are re-exported here.
 """
 
+from casework.people.forms.background import JourneyToSyriaForm, ReturnAssessmentForm
 from casework.people.forms.family import CustodyMoveForm, FamilyLinkEditForm, FamilyLinkForm, FamilyLinkFormSet
 from casework.people.forms.person import (
     EDIT_FIELDS,
@@ -38,6 +39,7 @@ __all__ = [
     "FamilyLinkForm",
     "FamilyLinkFormSet",
     "IdentityDocumentForm",
+    "JourneyToSyriaForm",
     "NationalityClaimAddForm",
     "NationalityClaimEditForm",
     "NationalityClaimFormSet",
@@ -46,4 +48,5 @@ __all__ = [
     "PersonRecordForm",
     "PersonTransitionForm",
     "PersonUpdateForm",
+    "ReturnAssessmentForm",
 ]

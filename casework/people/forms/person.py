@@ -20,7 +20,7 @@ from casework.people.models import Person
 NAME_FIELDS_LAT = ["given_name_lat", "father_name_lat", "grandfather_name_lat", "family_name_lat"]
 NAME_FIELDS_AR = ["given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar"]
 BIRTH_FIELDS = ["birth_date", "birth_date_precision", "birth_date_earliest", "birth_date_latest"]
-ORIGIN_FIELDS = ["place_of_birth", "country_of_birth"]
+ORIGIN_FIELDS = ["place_of_birth", "country_of_birth", "birth_unregistered"]
 # The person's own fields a caseworker edits (status and case number move through their own actions).
 EDIT_FIELDS = [
     *NAME_FIELDS_LAT,
@@ -100,6 +100,7 @@ class PersonForm(ModelErrorsOnFormMixin, forms.ModelForm):
                     Column("place_of_birth", css_class="col-md-3"),
                     Column("country_of_birth", css_class="col-md-3"),
                 ),
+                "birth_unregistered",
             ),
             Fieldset(
                 _("Situation"),

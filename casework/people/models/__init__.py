@@ -1,6 +1,7 @@
 """People: the case subject and everything recorded about them."""
 
 from casework.people.models.assessment import Assessment
+from casework.people.models.background import JourneyToSyria, ReturnAssessment
 from casework.people.models.custody import CustodyPeriod
 from casework.people.models.family import FamilyLink, Household
 from casework.people.models.identity import DnaTest, IdentityDocument, NationalityClaim
@@ -16,10 +17,12 @@ __all__ = [
     "FamilyLink",
     "Household",
     "IdentityDocument",
+    "JourneyToSyria",
     "NationalityClaim",
     "Person",
     "PersonNameKey",
     "PersonQuerySet",
     "PersonScopedQuerySet",
     "PersonStatusChange",
+    "ReturnAssessment",
 ]

@@ -133,6 +133,13 @@ class Person(PublicModel):
         _("accompanied or not"), max_length=20, choices=SeparationStatus.choices, default=SeparationStatus.NONE
     )
     whereabouts_unknown = models.BooleanField(_("whereabouts unknown"), default=False)
+    # Children born in the camps are often in no civil register: a risk of statelessness even
+    # before (or without) any nationality claim.
+    birth_unregistered = models.BooleanField(
+        _("born in the camps without a birth registration"),
+        default=False,
+        help_text=_("No civil registration of the birth anywhere. Counts as a risk of statelessness."),
+    )
     # Highly sensitive (L3).
     has_disability = models.BooleanField(_("disability"), default=False)
     has_medical_condition = models.BooleanField(_("medical condition"), default=False)
@@ -282,6 +289,28 @@ class Person(PublicModel):
                 errors["date_of_death"] = gettext("The date of death is before the date of birth.")
         if errors:
             raise ValidationError(errors)
+
+    # --- Nationality -----------------------------------------------------------------------
+    def statelessness_risk_reasons(self, claims: list | None = None) -> list[str]:
+        """Why the person risks statelessness: an unregistered birth, or a claim flagged so ([] if none).
+
+        `claims` are the person's nationality claims when already loaded (the person page prefetches them).
+        """
+        reasons = []
+        if self.birth_unregistered:
+            reasons.append(gettext("Born in the camps without a birth registration."))
+        claims = list(self.nationality_claims.all()) if claims is None else claims
+        flagged = [claim for claim in claims if claim.statelessness_risk]
+        if flagged:
+            reasons.append(
+                gettext("Nationality claim flagged: %(states)s.")
+                % {"states": ", ".join(str(claim.country.name) for claim in flagged)}
+            )
+        return reasons
+
+    @property
+    def has_statelessness_risk(self) -> bool:
+        return bool(self.statelessness_risk_reasons())
 
     # --- Workflow --------------------------------------------------------------------------
     def can_transition_to(self, new_status: str) -> bool:

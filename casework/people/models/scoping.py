@@ -7,6 +7,9 @@ reuse the person's scope through their relation, so there is one source of truth
 
 from typing import Any, ClassVar, Self
 
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+
 from casework.core.querysets import OrganisationScopedQuerySet
 
 
@@ -19,6 +22,16 @@ class PersonQuerySet(OrganisationScopedQuerySet):
     def open(self) -> Self:
         """Cases that are not closed."""
         return self.exclude(status="closed")
+
+    def at_risk_of_statelessness(self) -> Self:
+        """Persons born in the camps without a birth registration, or with a claim flagged at risk.
+
+        The one home of the rule, with `Person.statelessness_risk_reasons` for a loaded person.
+        """
+        claims = apps.get_model("people", "NationalityClaim").objects.filter(
+            person_id=OuterRef("pk"), statelessness_risk=True
+        )
+        return self.filter(Q(birth_unregistered=True) | Exists(claims))
 
 
 class PersonScopedQuerySet(OrganisationScopedQuerySet):

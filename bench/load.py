@@ -147,6 +147,9 @@ def main() -> int:
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.environ.pop("DJANGO_DEBUG", None)
+    # Production settings need a key; this one lives only as long as the benchmark.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
     if not args.no_seed:
         ensure_seeded(url, reseed=False)
     configure_django(url)

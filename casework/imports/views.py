@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ from casework.people.names import normalise_name
 
 RUN = services.RUN_PERMISSION
 REPORT_LIMIT = 500
-RUNNING = frozenset({BatchStatus.QUEUED, BatchStatus.CHECKING, BatchStatus.COMMITTING})
+RUNNING = frozenset({BatchStatus.QUEUED, BatchStatus.CHECKING, BatchStatus.COMMITTING, BatchStatus.UNDOING})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -173,7 +172,13 @@ def batch_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if batch.status in MAPPABLE_STATUSES:
         form, reason, warnings = _mapping_form(batch)
         context.update(form=form, read_error=reason, read_warnings=warnings)
-    if batch.status in (BatchStatus.CHECKED, BatchStatus.COMMITTED, BatchStatus.COMMITTING, BatchStatus.UNDONE):
+    if batch.status in (
+        BatchStatus.CHECKED,
+        BatchStatus.COMMITTED,
+        BatchStatus.COMMITTING,
+        BatchStatus.UNDOING,
+        BatchStatus.UNDONE,
+    ):
         context.update(_report(batch))
     if batch.status == BatchStatus.COMMITTED:
         context["undo_blockers"] = services.undo_blockers(batch)
@@ -285,15 +290,14 @@ def batch_commit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 @permission_required(RUN)
 def batch_undo(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Hand the committed import to the worker, which undoes it in one transaction."""
     batch = _batch(request, public_id)
     try:
-        services.batch_undo(batch=batch, actor=request.user)
+        services.batch_queue_undo(batch=batch, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
-    except PermissionDenied:
-        raise
     else:
-        messages.success(request, _("The import has been undone."))
+        messages.success(request, _("The import is being undone."))
     return redirect(batch)
 
 

@@ -125,8 +125,21 @@ def test_mapping_dry_run_decision_commit_and_undo_through_the_pages(
     amina = Person.objects.get(given_name_lat="Amina")
     assert amina.sex == "female" and amina.custody_periods.get().facility == roj
 
-    response = client.post(reverse("imports:batch_undo", args=[batch.public_id]))
+    # Undo runs in the worker too: the request only queues it.
+    with (
+        mock.patch("casework.imports.tasks.undo_import.delay") as undo,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reverse("imports:batch_undo", args=[batch.public_id]))
     assert response.status_code == 302
+    undo.assert_called_once_with(batch.pk, supervisor_a.pk)
+    assert Person.objects.filter(given_name_lat="Amina").exists()
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.UNDOING
+    from casework.imports.tasks import undo_import
+
+    undo_import(batch.pk, supervisor_a.pk)
+    undo_import(batch.pk, supervisor_a.pk)  # a second delivery does nothing
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.UNDONE
     assert not Person.objects.filter(given_name_lat="Amina").exists()
     assert Person.objects.filter(pk=existing.pk).exists()
 

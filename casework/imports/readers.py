@@ -7,6 +7,7 @@ cells, formulas) are returned with the table so that the dry run reports them by
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -25,6 +26,9 @@ BOOK_EXTENSIONS = frozenset({"xlsx", "ods"})
 SUPPORTED_EXTENSIONS = CSV_EXTENSIONS | BOOK_EXTENSIONS
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1256", "cp1252", "latin-1")
 _ARABIC = re.compile("[\u0600-\u06ff]")
+# The mapping page's sample: at most this many data rows, and of a CSV at most this many bytes.
+SAMPLE_ROWS = 1000
+SAMPLE_BYTES = 1024 * 1024
 
 
 class FileRefused(DomainError):
@@ -138,8 +142,15 @@ def detect_encoding(data: bytes) -> str:
         return "latin-1"
 
 
-def _read_csv(path: Path, encoding: str) -> tuple[list[list[Any]], str]:
-    data = path.read_bytes()
+def _read_csv(path: Path, encoding: str, limit: int | None = None) -> tuple[list[list[Any]], str]:
+    if limit is None:
+        data = path.read_bytes()
+    else:
+        # A sample: the first lines only, cut at a line end (never inside a UTF-8 character).
+        with path.open("rb") as handle:
+            data = handle.read(SAMPLE_BYTES)
+            if len(data) == SAMPLE_BYTES and b"\n" in data:
+                data = data[: data.rindex(b"\n") + 1]
     encoding = encoding or detect_encoding(data)
     try:
         text = data.decode(encoding)
@@ -154,7 +165,8 @@ def _read_csv(path: Path, encoding: str) -> tuple[list[list[Any]], str]:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        rows = [list(row) for row in (reader if limit is None else itertools.islice(reader, limit))]
     except csv.Error as exc:
         raise FileRefused(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
     return rows, encoding
@@ -238,7 +250,9 @@ def _xml_unescape(text: str) -> str:
     )
 
 
-def _read_book(path: Path, file_name: str, sheet: str) -> tuple[list[list[Any]], str, list[CellProblem], list[str]]:
+def _read_book(
+    path: Path, file_name: str, sheet: str, limit: int | None = None
+) -> tuple[list[list[Any]], str, list[CellProblem], list[str]]:
     sheets = list_sheets(path, file_name)
     visible = [info for info in sheets if not info.hidden]
     hidden = [info.name for info in sheets if info.hidden]
@@ -258,6 +272,9 @@ def _read_book(path: Path, file_name: str, sheet: str) -> tuple[list[list[Any]],
     if chosen.hidden:
         raise FileRefused(_("The sheet “%(sheet)s” is hidden: unhide it in your spreadsheet first.") % {"sheet": sheet})
     worksheet = _workbook(path).get_sheet_by_name(sheet)
+    if limit is not None:
+        # A sample for the mapping page: formula cells are looked for by the dry run, not here.
+        return list(itertools.islice(worksheet.iter_rows(), limit)), sheet, [], warnings
     rows = worksheet.to_python(skip_empty_area=False)
     problems = []
     for (row0, col0), (row1, col1) in worksheet.merged_cell_ranges or []:
@@ -302,15 +319,28 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def read_table(path: Path, file_name: str, *, sheet: str = "", header_row: int = 1, encoding: str = "") -> Table:
-    """Read one sheet: headers from `header_row` (1-based), data rows below it, problems and warnings."""
+def read_table(
+    path: Path,
+    file_name: str,
+    *,
+    sheet: str = "",
+    header_row: int = 1,
+    encoding: str = "",
+    sample: int | None = None,
+) -> Table:
+    """Read one sheet: headers from `header_row` (1-based), data rows below it, problems and warnings.
+
+    With `sample`, only the first `sample` data rows are read (the mapping page: the web process never
+    reads a whole file; the dry run, in the worker, does).
+    """
     problems: list[CellProblem] = []
     warnings: list[str] = []
+    limit = None if sample is None else header_row + sample
     if extension_of(file_name) in CSV_EXTENSIONS:
-        rows, encoding = _read_csv(path, encoding)
+        rows, encoding = _read_csv(path, encoding, limit)
         sheet = ""
     else:
-        rows, sheet, problems, warnings = _read_book(path, file_name, sheet)
+        rows, sheet, problems, warnings = _read_book(path, file_name, sheet, limit)
     rows = [[_cell(value) for value in row] for row in rows]
     if not any(any(value != "" for value in row) for row in rows):
         raise FileRefused(_("The file is empty."))

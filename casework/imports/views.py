@@ -24,7 +24,7 @@ from casework.imports import services, spreadsheets
 from casework.imports.choices import BATCH_STATUS_BADGE, MAPPABLE_STATUSES, BatchStatus, Decision, RowAction
 from casework.imports.forms import MappingForm, UploadForm
 from casework.imports.models import ImportBatch
-from casework.imports.readers import FileRefused, list_sheets, read_table
+from casework.imports.readers import SAMPLE_ROWS, FileRefused, list_sheets, read_table
 from casework.people.models import Person
 from casework.people.names import normalise_name
 
@@ -74,7 +74,10 @@ def _unknown_values(table: Any, mapping: dict[str, str], facilities: dict[str, A
     """Per value-mapped field, the distinct values of its column that the import cannot read by itself."""
     unknown: dict[str, list[str]] = {}
     for header, key in mapping.items():
-        if key not in ("sex", "separation_status", "facility") or header not in table.headers:
+        if (
+            key not in ("sex", "separation_status", "facility", "claim_status", "document_type")
+            or header not in table.headers
+        ):
             continue
         index = table.headers.index(header)
         seen: list[str] = []
@@ -87,6 +90,10 @@ def _unknown_values(table: Any, mapping: dict[str, str], facilities: dict[str, A
                     m.parse_sex(value)
                 elif key == "separation_status":
                     m.parse_separation(value)
+                elif key == "claim_status":
+                    m.parse_claim_status(value)
+                elif key == "document_type":
+                    m.parse_document_type(value)
                 elif normalise_name(value) not in facilities:
                     raise m.CellError(value)
             except m.CellError:
@@ -105,8 +112,14 @@ def _mapping_form(batch: ImportBatch, data: Any = None) -> tuple[MappingForm | N
     path = Path(batch.file.path)
     try:
         sheets = list_sheets(path, batch.file_name)
+        # A sample: the web process never reads a whole file (the dry run, in the worker, does).
         table = read_table(
-            path, batch.file_name, sheet=batch.sheet_name, header_row=batch.header_row, encoding=batch.encoding
+            path,
+            batch.file_name,
+            sheet=batch.sheet_name,
+            header_row=batch.header_row,
+            encoding=batch.encoding,
+            sample=SAMPLE_ROWS,
         )
     except FileRefused as exc:
         sheets = sheets if "sheets" in locals() else []

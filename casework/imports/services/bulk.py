@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db import connection, models
 
+from casework.imports.checks import row_name_keys
 from casework.imports.models import ImportRow
 from casework.people.models import PersonNameKey
-from casework.people.names import record_keys
 
 INSERT_BATCH = 2000
 
@@ -84,14 +84,13 @@ def create_with_history(
 
 
 def write_name_keys(persons: list[Any], values: dict[int, dict[str, Any]]) -> int:
-    """The matcher's name-key rows (`PersonNameKey`) of newly created persons, from their names in memory
-    and the aliases of their row (`values[person.pk]`): the same rows `person_name_keys_rebuild` writes."""
+    """The matcher's name-key rows (`PersonNameKey`) of newly created persons: the keys the dry run derived
+    from their row (`values[person.pk]["_keys"]`), else derived now; the rows `person_name_keys_rebuild` writes."""
     keys = []
     for person in persons:
         row = values.get(person.pk, {})
-        aliases = [(kind, row[kind]) for kind in ("alias", "kunya") if row.get(kind)]
-        names = {name: getattr(person, name) for name in _NAME_FIELDS}
-        for (part, kind, key), script in record_keys(names, aliases).items():
+        entries = row["_keys"] if "_keys" in row else [[*key, script] for key, script in row_name_keys(row).items()]
+        for part, kind, key, script in entries:
             keys.append(
                 PersonNameKey(
                     person_id=person.pk,
@@ -104,11 +103,6 @@ def write_name_keys(persons: list[Any], values: dict[int, dict[str, Any]]) -> in
             )
     insert(PersonNameKey, keys)
     return len(keys)
-
-
-_NAME_FIELDS = tuple(
-    f"{part}_name_{suffix}" for part in ("given", "father", "grandfather", "family") for suffix in ("lat", "ar")
-)
 
 
 def save_outcomes(

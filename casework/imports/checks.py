@@ -333,6 +333,8 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
     results: list[RowResult] = []
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows, start=1):
+        # The cells are dropped once parsed: the file and its checked rows are never both whole in memory.
+        table.rows[done - 1] = (number, [])
         row = _parse_row(context, table, columns, number, cells)
         for problem in problems.pop(number, []):
             row.error(problem.column, problem.message)
@@ -482,6 +484,16 @@ def row_name_keys(values: dict[str, Any]) -> dict[tuple[str, str, str], str]:
     return record_keys(values, aliases)
 
 
+def pack_keys(keys: dict[tuple[str, str, str], str]) -> str:
+    """A row's name keys as one compact text (fields by tabs, keys by newlines) for its stored values."""
+    return "\n".join(f"{part}\t{kind}\t{key}\t{script}" for (part, kind, key), script in keys.items())
+
+
+def unpack_keys(text: str) -> list[list[str]]:
+    """[part, kind, key, script] of each key packed by `pack_keys`."""
+    return [line.split("\t") for line in text.split("\n")] if text else []
+
+
 def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
     """Possible duplicates from the matcher's keys; the keys of a row that creates a person are kept in its
     values (`_keys`) so that the commit writes its index rows without analysing the names again."""
@@ -490,7 +502,7 @@ def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
         if row.action != RowAction.CREATE or row.errors:
             continue
         keys = row_name_keys(row.values)
-        row.values["_keys"] = [[part, kind, key, script] for (part, kind, key), script in keys.items()]
+        row.values["_keys"] = pack_keys(keys)
         given, other = candidate_keys(keys)
         earliest, latest = _earliest(row.values), _latest(row.values)
         candidates.append(

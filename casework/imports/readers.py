@@ -10,7 +10,7 @@ import io
 import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -250,9 +250,21 @@ def _xml_unescape(text: str) -> str:
     )
 
 
+def _sheet_rows(worksheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows from A1, one at a time (converted by `read_table`, never held twice as a whole).
+
+    calamine's row iterator starts at row 1 but at the first used column: the columns before it are
+    added back, so that column letters and row numbers are those the spreadsheet shows.
+    """
+    _row, first_column = worksheet.start or (0, 0)
+    padding = [""] * first_column
+    for row in worksheet.iter_rows():
+        yield [*padding, *row] if padding else row
+
+
 def _read_book(
     path: Path, file_name: str, sheet: str, limit: int | None = None
-) -> tuple[list[list[Any]], str, list[CellProblem], list[str]]:
+) -> tuple[Iterable[list[Any]], str, list[CellProblem], list[str]]:
     sheets = list_sheets(path, file_name)
     visible = [info for info in sheets if not info.hidden]
     hidden = [info.name for info in sheets if info.hidden]
@@ -274,8 +286,8 @@ def _read_book(
     worksheet = _workbook(path).get_sheet_by_name(sheet)
     if limit is not None:
         # A sample for the mapping page: formula cells are looked for by the dry run, not here.
-        return list(itertools.islice(worksheet.iter_rows(), limit)), sheet, [], warnings
-    rows = worksheet.to_python(skip_empty_area=False)
+        return list(itertools.islice(_sheet_rows(worksheet), limit)), sheet, [], warnings
+    rows = _sheet_rows(worksheet)
     problems = []
     for (row0, col0), (row1, col1) in worksheet.merged_cell_ranges or []:
         span = f"{column_letter(col0)}{row0 + 1}:{column_letter(col1)}{row1 + 1}"

@@ -16,6 +16,7 @@ from casework.imports import checks
 from casework.imports.choices import MAPPABLE_STATUSES, BatchStatus, Decision, RowAction
 from casework.imports.models import ImportBatch, ImportRow, MappingTemplate
 from casework.imports.readers import check_upload, check_zip, extension_of
+from casework.imports.services import bulk
 from casework.imports.services.commit import check_committable
 from casework.imports.services.common import ROW_CHUNK, lock_batch, require
 from casework.people.models import Person
@@ -158,7 +159,8 @@ def batch_run_dry_run(*, batch_id: int) -> None:
         locked.rows.all().delete()
         # In chunks, so that the rows exist twice in memory (checked and to insert) only a chunk at a time.
         for start in range(0, len(result.rows), ROW_CHUNK):
-            ImportRow.objects.bulk_create(
+            bulk.insert(
+                ImportRow,
                 [
                     ImportRow(
                         batch=locked,
@@ -172,7 +174,7 @@ def batch_run_dry_run(*, batch_id: int) -> None:
                         person_id=row.person_id,
                     )
                     for row in result.rows[start : start + ROW_CHUNK]
-                ]
+                ],
             )
         counts = {action: 0 for action in RowAction.values}
         for row in result.rows:

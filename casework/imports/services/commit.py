@@ -77,8 +77,9 @@ def check_committable(locked: ImportBatch) -> None:
 
 def _row_chunks(batch: ImportBatch) -> Any:
     """The rows to write, ROW_CHUNK at a time, in file order (keyset pagination on the row number)."""
+    # Not `batch.rows`: a related manager would read each row's deferred fields to set its batch (a query each).
     rows = (
-        batch.rows.filter(action__in=(RowAction.CREATE, RowAction.UPDATE))
+        ImportRow.objects.filter(batch_id=batch.pk, action__in=(RowAction.CREATE, RowAction.UPDATE))
         .exclude(decision=Decision.SKIP)
         .order_by("number")
         .only(*(name for name in _ROW_FIELDS if name != "pk"))

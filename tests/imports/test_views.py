@@ -12,6 +12,7 @@ from casework.imports import services, spreadsheets
 from casework.imports.choices import BatchStatus
 from casework.imports.models import ImportBatch, MappingTemplate
 from casework.people.models import Person
+from casework.people.namekeys import person_name_keys_rebuild
 from tests import factories
 from tests.imports.files import csv_bytes, upload, xlsx_bytes
 
@@ -82,6 +83,7 @@ def test_mapping_dry_run_decision_commit_and_undo_through_the_pages(
         family_name_lat="Kaya",
         birth_date=date(1985, 1, 1),
     )
+    person_name_keys_rebuild(person_ids=[existing.pk])  # as the people services do
     client = client_for(supervisor_a)
     _upload(client)
     batch = ImportBatch.objects.get()

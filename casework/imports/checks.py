@@ -19,7 +19,7 @@ from casework.accounts.models import User
 from casework.camps.models import Facility, FacilitySection
 from casework.imports import mapping as m
 from casework.imports.choices import RowAction
-from casework.imports.duplicates import Candidate, candidate_keys, find_duplicates
+from casework.imports.duplicates import Candidate, Duplicates, candidate_keys, find_duplicates
 from casework.imports.models import ExternalReference, ImportBatch
 from casework.imports.readers import FileRefused, Table, column_letter, read_table
 from casework.people.choices import DatePrecision
@@ -59,7 +59,7 @@ class RowResult:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     changes: dict[str, list[Any]] = field(default_factory=dict)
-    duplicates: dict[str, Any] = field(default_factory=dict)
+    duplicates: Duplicates | None = None
     person_id: int | None = None
 
     def error(self, column: str, message: str) -> None:
@@ -518,7 +518,7 @@ def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
     found = find_duplicates(candidates, batch.organisation_id)
     for row in results:
         if row.number in found:
-            row.duplicates = {"persons": found[row.number].persons, "rows": found[row.number].rows}
+            row.duplicates = found[row.number]  # stored as JSON a chunk at a time
     for row in results:
         if row.errors:
             row.action = RowAction.ERROR

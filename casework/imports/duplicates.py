@@ -45,8 +45,16 @@ class Candidate:
 
 @dataclass
 class Duplicates:
-    persons: list[dict] = field(default_factory=list)  # [{"id": pk, "case_number": ...}]
+    # (pk, case number) pairs: tuples, not dicts, while a whole file's duplicates are in memory.
+    persons: list[tuple[int, str]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.persons or self.rows)
+
+    def as_json(self) -> dict:
+        """What `ImportRow.duplicates` stores: {"persons": [{"id", "case_number"}], "rows": [numbers]}."""
+        return {"persons": [{"id": pk, "case_number": case} for pk, case in self.persons], "rows": self.rows}
 
 
 def candidate_keys(keys: Iterable[tuple[str, str, str]]) -> tuple[frozenset[str], frozenset[str]]:
@@ -128,5 +136,5 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
             for row in matches[pk]:
                 persons = found[row.number].persons
                 if row.person_id != pk and len(persons) < MAX_LISTED and _agree(row, sex, born):
-                    persons.append({"id": pk, "case_number": case_number})
-    return {number: dup for number, dup in found.items() if dup.persons or dup.rows}
+                    persons.append((pk, case_number))
+    return {number: dup for number, dup in found.items() if dup}

@@ -170,7 +170,7 @@ def batch_run_dry_run(*, batch_id: int) -> None:
                         errors=row.errors,
                         warnings=row.warnings,
                         changes=row.changes,
-                        duplicates=row.duplicates,
+                        duplicates=row.duplicates.as_json() if row.duplicates else {},
                         person_id=row.person_id,
                     )
                     for row in result.rows[start : start + ROW_CHUNK]

@@ -35,6 +35,7 @@ def test_upload_map_dry_run_settle_commit_and_undo(page, login, screenshot, org_
         given_name_lat="Omar",
         father_name_lat="",
         family_name_lat="Kaya",
+        sex="male",  # a conflicting sex rules a candidate out, as in the matcher
         birth_date=date(1985, 1, 1),
     )
     person_name_keys_rebuild(person_ids=[existing.pk])  # as the people services do

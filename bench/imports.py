@@ -184,7 +184,9 @@ def measure_casework(path: Path, organisation_id: int) -> dict:
     result: dict = {}
     started = time.perf_counter()
     with path.open("rb") as handle:
-        batch = services.batch_upload(upload=File(handle, name=path.name), actor=actor, source="bench")
+        batch = services.batch_upload(
+            upload=File(handle, name=path.name), actor=actor, source=f"bench {time.time():.0f}"
+        )
     headers = read_table(Path(batch.file.path), batch.file_name, header_row=1).headers
     services.batch_set_mapping(
         batch=batch, actor=actor, sheet_name="", header_row=1, mapping=guess_mapping(headers), value_maps={}

@@ -19,12 +19,12 @@ from casework.accounts.models import User
 from casework.camps.models import Facility, FacilitySection
 from casework.imports import mapping as m
 from casework.imports.choices import RowAction
-from casework.imports.duplicates import Candidate, find_duplicates
+from casework.imports.duplicates import Candidate, Duplicates, candidate_keys, find_duplicates
 from casework.imports.models import ExternalReference, ImportBatch
 from casework.imports.readers import FileRefused, Table, column_letter, read_table
 from casework.people.choices import DatePrecision
 from casework.people.models import Person
-from casework.people.names import join_parts, normalise_name
+from casework.people.names import normalise_name, record_keys
 
 MAX_CELL_LENGTH = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -59,7 +59,7 @@ class RowResult:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     changes: dict[str, list[Any]] = field(default_factory=dict)
-    duplicates: dict[str, Any] = field(default_factory=dict)
+    duplicates: Duplicates | None = None
     person_id: int | None = None
 
     def error(self, column: str, message: str) -> None:
@@ -177,6 +177,8 @@ def _parse_row(context: Context, table: Table, columns: dict[str, int], number: 
         "sex": lambda v: m.parse_sex(v, value_maps.get("sex")),
         "separation_status": lambda v: m.parse_separation(v, value_maps.get("separation_status")),
         "nationality": lambda v: m.parse_country(v, value_maps.get("nationality")) if _text(v) else "",
+        "claim_status": lambda v: m.parse_claim_status(v, value_maps.get("claim_status")) if _text(v) else "",
+        "document_type": lambda v: m.parse_document_type(v, value_maps.get("document_type")) if _text(v) else "",
         "arrival_date": lambda v: _json(m.parse_day(v)),
     }
     for key, parse in parsers.items():
@@ -199,6 +201,10 @@ def _parse_row(context: Context, table: Table, columns: dict[str, int], number: 
     for key in ("place_of_birth", "alias", "kunya", "document_number", "household", "external_ref", "case_number"):
         if key in raw and _text(raw[key]):
             values[key] = _text(raw[key])
+    if values.get("claim_status") and not values.get("nationality"):
+        row.error(label("claim_status"), _("A nationality claim status needs the nationality it is about."))
+    if values.get("document_type") and not values.get("document_number"):
+        row.error(label("document_type"), _("A document type needs the document's number."))
     for key in m.LINK_FIELDS:
         if key in raw and _text(raw[key]):
             values[key] = _text(raw[key])
@@ -327,6 +333,8 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
     results: list[RowResult] = []
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows, start=1):
+        # The cells are dropped once parsed: the file and its checked rows are never both whole in memory.
+        table.rows[done - 1] = (number, [])
         row = _parse_row(context, table, columns, number, cells)
         for problem in problems.pop(number, []):
             row.error(problem.column, problem.message)
@@ -470,25 +478,47 @@ def _latest(values: dict[str, Any]) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def row_name_keys(values: dict[str, Any]) -> dict[tuple[str, str, str], str]:
+    """The matcher's index rows of a row's names and aliases: (part, kind, key) → script, as for a person."""
+    aliases = [(kind, values[kind]) for kind in ("alias", "kunya") if values.get(kind)]
+    return record_keys(values, aliases)
+
+
+def pack_keys(keys: dict[tuple[str, str, str], str]) -> str:
+    """A row's name keys as one compact text (fields by tabs, keys by newlines) for its stored values."""
+    return "\n".join(f"{part}\t{kind}\t{key}\t{script}" for (part, kind, key), script in keys.items())
+
+
+def unpack_keys(text: str) -> list[list[str]]:
+    """[part, kind, key, script] of each key packed by `pack_keys`."""
+    return [line.split("\t") for line in text.split("\n")] if text else []
+
+
 def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
+    """Possible duplicates from the matcher's keys; the keys of a row that creates a person are kept in its
+    values (`_keys`) so that the commit writes its index rows without analysing the names again."""
     candidates = []
     for row in results:
         if row.action != RowAction.CREATE or row.errors:
             continue
-        earliest = _earliest(row.values)
+        keys = row_name_keys(row.values)
+        row.values["_keys"] = pack_keys(keys)
+        given, other = candidate_keys(keys)
+        earliest, latest = _earliest(row.values), _latest(row.values)
         candidates.append(
             Candidate(
                 number=row.number,
-                name_lat=normalise_name(join_parts(*(row.values.get(f"{p}_lat", "") for p in m.NAME_PARTS))),
-                name_ar=normalise_name(join_parts(*(row.values.get(f"{p}_ar", "") for p in m.NAME_PARTS))),
-                birth_year=earliest.year if earliest else None,
+                given=given,
+                other=other,
+                sex=row.values.get("sex", ""),
+                born=(earliest.year, latest.year) if earliest and latest else None,
                 person_id=row.person_id,
             )
         )
     found = find_duplicates(candidates, batch.organisation_id)
     for row in results:
         if row.number in found:
-            row.duplicates = {"persons": found[row.number].persons, "rows": found[row.number].rows}
+            row.duplicates = found[row.number]  # stored as JSON a chunk at a time
     for row in results:
         if row.errors:
             row.action = RowAction.ERROR

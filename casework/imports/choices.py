@@ -11,6 +11,7 @@ class BatchStatus(models.TextChoices):
     CHECKED = "checked", _("Checked, ready to commit")
     COMMITTING = "committing", _("Commit in progress")
     COMMITTED = "committed", _("Committed")
+    UNDOING = "undoing", _("Undo in progress")
     UNDONE = "undone", _("Undone")
     CANCELLED = "cancelled", _("Cancelled")
     FAILED = "failed", _("Failed")
@@ -23,6 +24,7 @@ BATCH_STATUS_BADGE = {
     BatchStatus.CHECKED: "primary",
     BatchStatus.COMMITTING: "warning",
     BatchStatus.COMMITTED: "success",
+    BatchStatus.UNDOING: "warning",
     BatchStatus.UNDONE: "dark",
     BatchStatus.CANCELLED: "dark",
     BatchStatus.FAILED: "danger",

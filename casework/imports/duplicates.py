@@ -1,85 +1,140 @@
 """Possible duplicates of the rows of an import, against the organisation's persons and within the file.
 
-TODO(#10): switch `find_duplicates` to the identity matcher (`casework.matching`) once it is merged; until
-then a possible duplicate is a person or row with exactly the same normalised full name in one script
-(`casework.people.names.normalise_name`), and, when both have one, a birth year no more than two years apart.
+Built on the identity matcher's stored keys (`casework.matching`, `PersonNameKey`): a row's names give
+the same keys `casework.people.names.record_keys` files for a person. A possible duplicate is a person
+(or another row) sharing a *given name* key and a *father's or family name* key, in either script and in
+any of the usual spellings (the "coarse" consonant-class keys the matcher blocks on), whose sex does not
+conflict and whose birth year, when both are known, is no more than two years apart (estimated dates
+widened). It is a suggestion for the user to settle, never a merge.
+
+Set-based: the index is read for the file's keys, a thousand keys per query, never one query per row;
+the persons found are read a thousand at a time.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from casework.people.models import Person
-from casework.people.names import join_parts, normalise_name
+from casework.people.models import Person, PersonNameKey
 
-NAME_PARTS = ("given_name", "father_name", "grandfather_name", "family_name")
-# Persons are read in batches of this size (one query each): never one query per row.
-CHUNK = 5000
-# Other rows listed per row: a name shared by hundreds of rows would otherwise cost the square of that.
+# Keys per query of the index and persons per query.
+CHUNK = 1000
+# Persons and other rows listed per row: a name shared by hundreds of rows would otherwise cost the square of that.
 MAX_LISTED = 20
+BIRTH_YEARS_APART = 2
+GIVEN_PARTS = frozenset({"given"})
+OTHER_PARTS = frozenset({"father", "family"})
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One row to check: its number, its normalised full names (Latin, Arabic) and birth year if known."""
+    """One row to check: its number, the coarse keys of its given names and of its father's/family names,
+    its sex and birth years (earliest, latest) if known."""
 
     number: int
-    name_lat: str
-    name_ar: str
-    birth_year: int | None = None
+    given: frozenset[str]
+    other: frozenset[str]
+    sex: str = ""
+    born: tuple[int, int] | None = None
     # The person the row will update (not its own duplicate).
     person_id: int | None = None
+
+    def pairs(self) -> set[tuple[str, str]]:
+        return {(g, o) for g in self.given for o in self.other}
 
 
 @dataclass
 class Duplicates:
-    persons: list[dict] = field(default_factory=list)  # [{"id": pk, "case_number": ...}]
+    # (pk, case number) pairs: tuples, not dicts, while a whole file's duplicates are in memory.
+    persons: list[tuple[int, str]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
 
+    def __bool__(self) -> bool:
+        return bool(self.persons or self.rows)
 
-def _near(a: int | None, b: int | None) -> bool:
-    return a is None or b is None or abs(a - b) <= 2
+    def as_json(self) -> dict:
+        """What `ImportRow.duplicates` stores: {"persons": [{"id", "case_number"}], "rows": [numbers]}."""
+        return {"persons": [{"id": pk, "case_number": case} for pk, case in self.persons], "rows": self.rows}
+
+
+def candidate_keys(keys: Iterable[tuple[str, str, str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """(given keys, father's/family name keys) among a record's (part, kind, key) index rows."""
+    given, other = set(), set()
+    for part, kind, key in keys:
+        if kind == "coarse":
+            if part in GIVEN_PARTS:
+                given.add(key)
+            elif part in OTHER_PARTS:
+                other.add(key)
+    return frozenset(given), frozenset(other)
+
+
+def _sex_agrees(a: str, b: str) -> bool:
+    return a in ("", "unknown") or b in ("", "unknown") or a == b
+
+
+def _born_near(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a[0] - BIRTH_YEARS_APART <= b[1] and b[0] - BIRTH_YEARS_APART <= a[1]
+
+
+def _agree(row: Candidate, other_sex: str, other_born: tuple[int, int] | None) -> bool:
+    return _sex_agrees(row.sex, other_sex) and _born_near(row.born, other_born)
 
 
 def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int, Duplicates]:
-    """{row number: its possible duplicates} for the rows that have any (set-based: one query per CHUNK persons)."""
-    rows = list(rows)
-    by_key: dict[str, list[Candidate]] = defaultdict(list)
+    """{row number: its possible duplicates} for the rows that have any."""
+    by_pair: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    given_keys: set[str] = set()
+    other_keys: set[str] = set()
     for row in rows:
-        for key in {row.name_lat and f"l:{row.name_lat}", row.name_ar and f"a:{row.name_ar}"} - {""}:
-            by_key[key].append(row)
+        for pair in row.pairs():
+            by_pair[pair].append(row)
+        given_keys |= row.given
+        other_keys |= row.other
     found: dict[int, Duplicates] = defaultdict(Duplicates)
+
     # Within the file.
-    for group in by_key.values():
+    for group in by_pair.values():
+        if len(group) < 2:
+            continue
         for row in group:
+            known = found[row.number].rows
             for other in group:
-                known = found[row.number].rows
                 if len(known) >= MAX_LISTED:
                     break
-                if other.number != row.number and other.number not in known and _near(row.birth_year, other.birth_year):
+                if other.number != row.number and other.number not in known and _agree(row, other.sex, other.born):
                     known.append(other.number)
-    # Against the organisation's persons.
-    fields = [
-        "pk",
-        "case_number",
-        "birth_date_earliest",
-        *(f"{p}_lat" for p in NAME_PARTS),
-        *(f"{p}_ar" for p in NAME_PARTS),
-    ]
-    persons = Person.objects.filter(organisation_id=organisation_id).order_by("pk").values_list(*fields)
-    last_pk = 0
-    while True:
-        chunk = list(persons.filter(pk__gt=last_pk)[:CHUNK])
-        if not chunk:
-            break
-        last_pk = chunk[-1][0]
-        for pk, case_number, earliest, *names in chunk:
-            year = earliest.year if earliest else None
-            keys = (f"l:{normalise_name(join_parts(*names[:4]))}", f"a:{normalise_name(join_parts(*names[4:]))}")
-            for key in keys:
-                for row in by_key.get(key, ()):
-                    if row.person_id != pk and _near(row.birth_year, year):
-                        entry = {"id": pk, "case_number": case_number}
-                        if entry not in found[row.number].persons:
-                            found[row.number].persons.append(entry)
-    return {number: dup for number, dup in found.items() if dup.persons or dup.rows}
+
+    # Against the organisation's persons: their index rows for the file's keys, then the persons sharing a pair.
+    given_of: dict[int, set[str]] = defaultdict(set)
+    other_of: dict[int, set[str]] = defaultdict(set)
+    index = PersonNameKey.objects.filter(organisation_id=organisation_id, kind="coarse")
+    for parts, keys, target in ((GIVEN_PARTS, given_keys, given_of), (OTHER_PARTS, other_keys, other_of)):
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), CHUNK):
+            for person_id, key in index.filter(part__in=parts, key__in=ordered[start : start + CHUNK]).values_list(
+                "person_id", "key"
+            ):
+                target[person_id].add(key)
+    matches: dict[int, list[Candidate]] = {}
+    for person_id in given_of.keys() & other_of.keys():
+        rows_found: dict[int, Candidate] = {}
+        for g in given_of[person_id]:
+            for o in other_of[person_id]:
+                for row in by_pair.get((g, o), ()):
+                    rows_found[row.number] = row
+        if rows_found:
+            matches[person_id] = list(rows_found.values())
+    ids = sorted(matches)
+    for start in range(0, len(ids), CHUNK):
+        for pk, case_number, sex, earliest, latest in Person.objects.filter(
+            pk__in=ids[start : start + CHUNK]
+        ).values_list("pk", "case_number", "sex", "birth_date_earliest", "birth_date_latest"):
+            born = (earliest.year, (latest or earliest).year) if earliest else None
+            for row in matches[pk]:
+                persons = found[row.number].persons
+                if row.person_id != pk and len(persons) < MAX_LISTED and _agree(row, sex, born):
+                    persons.append((pk, case_number))
+    return {number: dup for number, dup in found.items() if dup}

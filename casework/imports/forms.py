@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.imports.mapping import FIELDS
 from casework.imports.models import MappingTemplate
 from casework.imports.readers import SheetInfo
-from casework.people.choices import SeparationStatus, Sex
+from casework.people.choices import ClaimStatus, DocumentType, SeparationStatus, Sex
 
 ENCODING_CHOICES = [
     ("", _("Detect")),
@@ -66,6 +66,8 @@ class MappingForm(forms.Form):
         value_choices = {
             "sex": [("", _("— as written —")), *Sex.choices],
             "separation_status": [("", _("— as written —")), *SeparationStatus.choices],
+            "claim_status": [("", _("— as written —")), *ClaimStatus.choices],
+            "document_type": [("", _("— as written —")), *DocumentType.choices],
             "facility": [("", _("— as written —")), *facilities],
         }
         self.value_fields: list[tuple[str, str, str]] = []

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from casework.people.choices import DatePrecision, Relation, SeparationStatus, Sex
+from casework.people.choices import ClaimStatus, DatePrecision, DocumentType, Relation, SeparationStatus, Sex
 from casework.people.names import normalise_name
 
 
@@ -183,9 +183,39 @@ FIELDS: tuple[Field, ...] = (
     Field("alias", gettext_lazy("Alias"), ("alias", "aka", "other name", "surnom", "autre nom", "اسم آخر", "الشهرة")),
     Field("kunya", gettext_lazy("Kunya"), ("kunya", "kunyah", "konya", "الكنية الحركية", "كنية")),
     Field(
+        "claim_status",
+        gettext_lazy("Nationality claim status"),
+        (
+            "claim status",
+            "nationality status",
+            "nationality claim status",
+            "statut nationalité",
+            "statut de la nationalité",
+            "حالة الجنسية",
+            "حالة طلب الجنسية",
+        ),
+    ),
+    Field(
         "document_number",
-        gettext_lazy("Passport number"),
-        ("passport", "passport number", "passport no", "passeport", "numéro de passeport", "رقم الجواز", "جواز السفر"),
+        gettext_lazy("Identity document number"),
+        (
+            "passport",
+            "passport number",
+            "passport no",
+            "document number",
+            "id number",
+            "passeport",
+            "numéro de passeport",
+            "numéro de document",
+            "رقم الجواز",
+            "جواز السفر",
+            "رقم الوثيقة",
+        ),
+    ),
+    Field(
+        "document_type",
+        gettext_lazy("Identity document type (passport if not given)"),
+        ("document type", "id type", "type of document", "type de document", "type de pièce", "نوع الوثيقة"),
     ),
     Field(
         "mother",
@@ -202,15 +232,32 @@ FIELDS: tuple[Field, ...] = (
         gettext_lazy("Spouse (external reference or case number)"),
         ("spouse", "husband", "wife", "conjoint", "époux", "épouse", "الزوج", "الزوجة"),
     ),
+    Field(
+        "child",
+        gettext_lazy("Child (external reference or case number)"),
+        ("child", "child id", "child ref", "enfant", "id enfant", "الطفل", "الابن", "الابنة", "رقم الطفل"),
+    ),
+    Field(
+        "sibling",
+        gettext_lazy("Brother or sister (external reference or case number)"),
+        ("sibling", "brother", "sister", "frère", "soeur", "sœur", "frère ou sœur", "الأخ", "الأخت", "رقم الأخ"),
+    ),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 # At least one of these must be mapped.
 NAME_FIELDS = frozenset(
     {"full_name_lat", "full_name_ar", *(f"{p}_lat" for p in NAME_PARTS), *(f"{p}_ar" for p in NAME_PARTS)}
 )
-LINK_FIELDS = {"mother": Relation.MOTHER, "father": Relation.FATHER, "spouse": Relation.SPOUSE}
+# Link column → what the other row's person is to this row's person.
+LINK_FIELDS = {
+    "mother": Relation.MOTHER,
+    "father": Relation.FATHER,
+    "spouse": Relation.SPOUSE,
+    "child": Relation.CHILD,
+    "sibling": Relation.SIBLING,
+}
 # Fields whose source values can be mapped to ours.
-VALUE_MAPPED_FIELDS = ("sex", "facility", "separation_status", "nationality")
+VALUE_MAPPED_FIELDS = ("sex", "facility", "separation_status", "nationality", "claim_status", "document_type")
 
 
 def _fold(text: str) -> str:
@@ -269,6 +316,70 @@ SEPARATION_VALUES = {
 }
 
 
+CLAIM_STATUS_VALUES = {
+    ClaimStatus.CLAIMED: ("", "claimed", "declared", "revendiquée", "déclarée", "مدعاة", "مزعومة"),
+    ClaimStatus.DOCUMENTS_REQUESTED: ("documents requested", "documents demandés", "طلب وثائق"),
+    ClaimStatus.UNDER_VERIFICATION: (
+        "under verification",
+        "verification",
+        "pending",
+        "en cours de vérification",
+        "en vérification",
+        "قيد التحقق",
+    ),
+    ClaimStatus.DNA_PENDING: ("dna pending", "dna", "adn en attente", "adn", "بانتظار الحمض النووي"),
+    ClaimStatus.CONFIRMED: ("confirmed", "verified", "yes", "confirmée", "vérifiée", "oui", "مؤكدة", "مؤكد", "نعم"),
+    ClaimStatus.NOT_CONFIRMED: (
+        "not confirmed",
+        "rejected",
+        "no",
+        "non confirmée",
+        "rejetée",
+        "non",
+        "غير مؤكدة",
+        "لا",
+    ),
+    ClaimStatus.DISPUTED: ("disputed", "contested", "contestée", "disputée", "متنازع عليها"),
+    ClaimStatus.DEPRIVED: (
+        "deprived",
+        "stripped",
+        "revoked",
+        "déchue",
+        "déchéance",
+        "retirée",
+        "مسحوبة",
+        "سحبت الجنسية",
+    ),
+}
+DOCUMENT_TYPE_VALUES = {
+    DocumentType.PASSPORT: ("", "passport", "pp", "passeport", "جواز", "جواز سفر", "جواز السفر"),
+    DocumentType.NATIONAL_ID: (
+        "id",
+        "id card",
+        "national id",
+        "identity card",
+        "cni",
+        "carte d'identité",
+        "carte d identité",
+        "carte nationale d'identité",
+        "هوية",
+        "بطاقة هوية",
+        "البطاقة الوطنية",
+    ),
+    DocumentType.BIRTH_CERTIFICATE: ("birth certificate", "acte de naissance", "شهادة ميلاد", "شهادة الميلاد"),
+    DocumentType.FAMILY_BOOK: ("family book", "livret de famille", "دفتر عائلة", "دفتر العائلة"),
+    DocumentType.MARRIAGE_CERTIFICATE: ("marriage certificate", "acte de mariage", "عقد زواج", "عقد الزواج"),
+    DocumentType.EMERGENCY_TRAVEL_DOCUMENT: (
+        "etd",
+        "emergency travel document",
+        "document de voyage d'urgence",
+        "وثيقة سفر طارئة",
+    ),
+    DocumentType.LAISSEZ_PASSER: ("laissez-passer", "laissez passer", "lp", "مرور", "تصريح مرور"),
+    DocumentType.OTHER: ("other", "autre", "أخرى", "اخرى"),
+}
+
+
 def _lookup(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
     folded = _fold(value)
     for ours, theirs in table.items():
@@ -300,6 +411,24 @@ def parse_separation(value: Any, value_map: dict[str, str] | None = None) -> str
         raise CellError(
             _("“%(value)s” is not a separation status: use accompanied, unaccompanied or separated.") % {"value": value}
         )
+    return found
+
+
+def parse_claim_status(value: Any, value_map: dict[str, str] | None = None) -> str:
+    value = _mapped(value, value_map)
+    found = _lookup(str(value), CLAIM_STATUS_VALUES)
+    if found is None:
+        raise CellError(
+            _("“%(value)s” is not a nationality claim status: map it to one of the statuses.") % {"value": value}
+        )
+    return found
+
+
+def parse_document_type(value: Any, value_map: dict[str, str] | None = None) -> str:
+    value = _mapped(value, value_map)
+    found = _lookup(str(value), DOCUMENT_TYPE_VALUES)
+    if found is None:
+        raise CellError(_("“%(value)s” is not a document type: map it to one of the types.") % {"value": value})
     return found
 
 

@@ -7,9 +7,10 @@ cells, formulas) are returned with the table so that the dry run reports them by
 
 import csv
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -25,6 +26,9 @@ BOOK_EXTENSIONS = frozenset({"xlsx", "ods"})
 SUPPORTED_EXTENSIONS = CSV_EXTENSIONS | BOOK_EXTENSIONS
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1256", "cp1252", "latin-1")
 _ARABIC = re.compile("[\u0600-\u06ff]")
+# The mapping page's sample: at most this many data rows, and of a CSV at most this many bytes.
+SAMPLE_ROWS = 1000
+SAMPLE_BYTES = 1024 * 1024
 
 
 class FileRefused(DomainError):
@@ -138,8 +142,15 @@ def detect_encoding(data: bytes) -> str:
         return "latin-1"
 
 
-def _read_csv(path: Path, encoding: str) -> tuple[list[list[Any]], str]:
-    data = path.read_bytes()
+def _read_csv(path: Path, encoding: str, limit: int | None = None) -> tuple[list[list[Any]], str]:
+    if limit is None:
+        data = path.read_bytes()
+    else:
+        # A sample: the first lines only, cut at a line end (never inside a UTF-8 character).
+        with path.open("rb") as handle:
+            data = handle.read(SAMPLE_BYTES)
+            if len(data) == SAMPLE_BYTES and b"\n" in data:
+                data = data[: data.rindex(b"\n") + 1]
     encoding = encoding or detect_encoding(data)
     try:
         text = data.decode(encoding)
@@ -154,7 +165,8 @@ def _read_csv(path: Path, encoding: str) -> tuple[list[list[Any]], str]:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        rows = [list(row) for row in (reader if limit is None else itertools.islice(reader, limit))]
     except csv.Error as exc:
         raise FileRefused(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
     return rows, encoding
@@ -238,7 +250,21 @@ def _xml_unescape(text: str) -> str:
     )
 
 
-def _read_book(path: Path, file_name: str, sheet: str) -> tuple[list[list[Any]], str, list[CellProblem], list[str]]:
+def _sheet_rows(worksheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows from A1, one at a time (converted by `read_table`, never held twice as a whole).
+
+    calamine's row iterator starts at row 1 but at the first used column: the columns before it are
+    added back, so that column letters and row numbers are those the spreadsheet shows.
+    """
+    _row, first_column = worksheet.start or (0, 0)
+    padding = [""] * first_column
+    for row in worksheet.iter_rows():
+        yield [*padding, *row] if padding else row
+
+
+def _read_book(
+    path: Path, file_name: str, sheet: str, limit: int | None = None
+) -> tuple[Iterable[list[Any]], str, list[CellProblem], list[str]]:
     sheets = list_sheets(path, file_name)
     visible = [info for info in sheets if not info.hidden]
     hidden = [info.name for info in sheets if info.hidden]
@@ -258,7 +284,10 @@ def _read_book(path: Path, file_name: str, sheet: str) -> tuple[list[list[Any]],
     if chosen.hidden:
         raise FileRefused(_("The sheet “%(sheet)s” is hidden: unhide it in your spreadsheet first.") % {"sheet": sheet})
     worksheet = _workbook(path).get_sheet_by_name(sheet)
-    rows = worksheet.to_python(skip_empty_area=False)
+    if limit is not None:
+        # A sample for the mapping page: formula cells are looked for by the dry run, not here.
+        return list(itertools.islice(_sheet_rows(worksheet), limit)), sheet, [], warnings
+    rows = _sheet_rows(worksheet)
     problems = []
     for (row0, col0), (row1, col1) in worksheet.merged_cell_ranges or []:
         span = f"{column_letter(col0)}{row0 + 1}:{column_letter(col1)}{row1 + 1}"
@@ -302,15 +331,28 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def read_table(path: Path, file_name: str, *, sheet: str = "", header_row: int = 1, encoding: str = "") -> Table:
-    """Read one sheet: headers from `header_row` (1-based), data rows below it, problems and warnings."""
+def read_table(
+    path: Path,
+    file_name: str,
+    *,
+    sheet: str = "",
+    header_row: int = 1,
+    encoding: str = "",
+    sample: int | None = None,
+) -> Table:
+    """Read one sheet: headers from `header_row` (1-based), data rows below it, problems and warnings.
+
+    With `sample`, only the first `sample` data rows are read (the mapping page: the web process never
+    reads a whole file; the dry run, in the worker, does).
+    """
     problems: list[CellProblem] = []
     warnings: list[str] = []
+    limit = None if sample is None else header_row + sample
     if extension_of(file_name) in CSV_EXTENSIONS:
-        rows, encoding = _read_csv(path, encoding)
+        rows, encoding = _read_csv(path, encoding, limit)
         sheet = ""
     else:
-        rows, sheet, problems, warnings = _read_book(path, file_name, sheet)
+        rows, sheet, problems, warnings = _read_book(path, file_name, sheet, limit)
     rows = [[_cell(value) for value in row] for row in rows]
     if not any(any(value != "" for value in row) for row in rows):
         raise FileRefused(_("The file is empty."))

@@ -39,3 +39,17 @@ def commit_import(batch_id: int, user_id: int) -> None:
 def delete_expired_import_files() -> int:
     """Delete the uploaded files past `IMPORTS_FILE_RETENTION_DAYS` (the batches and their reports stay)."""
     return sum(services.batch_delete_file(batch_id=pk) for pk in services.expired_file_batch_ids())
+
+
+@shared_task
+def undo_import(batch_id: int, user_id: int) -> None:
+    """Undo a batch queued for undo, as `user_id` (one transaction; a refusal puts it back to `committed`)."""
+    batch = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.UNDOING).first()
+    if batch is None:
+        return
+    try:
+        services.batch_undo(batch=batch, actor=User.objects.get(pk=user_id))
+    except DomainError as exc:
+        ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.UNDOING).update(
+            status=BatchStatus.COMMITTED, file_errors=[str(exc)]
+        )

@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,13 +24,13 @@ from casework.imports import services, spreadsheets
 from casework.imports.choices import BATCH_STATUS_BADGE, MAPPABLE_STATUSES, BatchStatus, Decision, RowAction
 from casework.imports.forms import MappingForm, UploadForm
 from casework.imports.models import ImportBatch
-from casework.imports.readers import FileRefused, list_sheets, read_table
+from casework.imports.readers import SAMPLE_ROWS, FileRefused, list_sheets, read_table
 from casework.people.models import Person
 from casework.people.names import normalise_name
 
 RUN = services.RUN_PERMISSION
 REPORT_LIMIT = 500
-RUNNING = frozenset({BatchStatus.QUEUED, BatchStatus.CHECKING, BatchStatus.COMMITTING})
+RUNNING = frozenset({BatchStatus.QUEUED, BatchStatus.CHECKING, BatchStatus.COMMITTING, BatchStatus.UNDOING})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -75,7 +74,10 @@ def _unknown_values(table: Any, mapping: dict[str, str], facilities: dict[str, A
     """Per value-mapped field, the distinct values of its column that the import cannot read by itself."""
     unknown: dict[str, list[str]] = {}
     for header, key in mapping.items():
-        if key not in ("sex", "separation_status", "facility") or header not in table.headers:
+        if (
+            key not in ("sex", "separation_status", "facility", "claim_status", "document_type")
+            or header not in table.headers
+        ):
             continue
         index = table.headers.index(header)
         seen: list[str] = []
@@ -88,6 +90,10 @@ def _unknown_values(table: Any, mapping: dict[str, str], facilities: dict[str, A
                     m.parse_sex(value)
                 elif key == "separation_status":
                     m.parse_separation(value)
+                elif key == "claim_status":
+                    m.parse_claim_status(value)
+                elif key == "document_type":
+                    m.parse_document_type(value)
                 elif normalise_name(value) not in facilities:
                     raise m.CellError(value)
             except m.CellError:
@@ -106,8 +112,14 @@ def _mapping_form(batch: ImportBatch, data: Any = None) -> tuple[MappingForm | N
     path = Path(batch.file.path)
     try:
         sheets = list_sheets(path, batch.file_name)
+        # A sample: the web process never reads a whole file (the dry run, in the worker, does).
         table = read_table(
-            path, batch.file_name, sheet=batch.sheet_name, header_row=batch.header_row, encoding=batch.encoding
+            path,
+            batch.file_name,
+            sheet=batch.sheet_name,
+            header_row=batch.header_row,
+            encoding=batch.encoding,
+            sample=SAMPLE_ROWS,
         )
     except FileRefused as exc:
         sheets = sheets if "sheets" in locals() else []
@@ -173,7 +185,13 @@ def batch_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if batch.status in MAPPABLE_STATUSES:
         form, reason, warnings = _mapping_form(batch)
         context.update(form=form, read_error=reason, read_warnings=warnings)
-    if batch.status in (BatchStatus.CHECKED, BatchStatus.COMMITTED, BatchStatus.COMMITTING, BatchStatus.UNDONE):
+    if batch.status in (
+        BatchStatus.CHECKED,
+        BatchStatus.COMMITTED,
+        BatchStatus.COMMITTING,
+        BatchStatus.UNDOING,
+        BatchStatus.UNDONE,
+    ):
         context.update(_report(batch))
     if batch.status == BatchStatus.COMMITTED:
         context["undo_blockers"] = services.undo_blockers(batch)
@@ -285,15 +303,14 @@ def batch_commit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 @permission_required(RUN)
 def batch_undo(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Hand the committed import to the worker, which undoes it in one transaction."""
     batch = _batch(request, public_id)
     try:
-        services.batch_undo(batch=batch, actor=request.user)
+        services.batch_queue_undo(batch=batch, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
-    except PermissionDenied:
-        raise
     else:
-        messages.success(request, _("The import has been undone."))
+        messages.success(request, _("The import is being undone."))
     return redirect(batch)
 
 

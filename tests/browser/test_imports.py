@@ -9,6 +9,7 @@ import pytest
 from casework.imports import tasks
 from casework.imports.models import ImportBatch
 from casework.people.models import Person
+from casework.people.namekeys import person_name_keys_rebuild
 from tests import factories
 from tests.imports.files import xlsx_bytes
 
@@ -34,8 +35,10 @@ def test_upload_map_dry_run_settle_commit_and_undo(page, login, screenshot, org_
         given_name_lat="Omar",
         father_name_lat="",
         family_name_lat="Kaya",
+        sex="male",  # a conflicting sex rules a candidate out, as in the matcher
         birth_date=date(1985, 1, 1),
     )
+    person_name_keys_rebuild(person_ids=[existing.pk])  # as the people services do
     queued: list[tuple] = []
 
     def worker_runs_queued_tasks() -> None:
@@ -46,6 +49,7 @@ def test_upload_map_dry_run_settle_commit_and_undo(page, login, screenshot, org_
     with (
         mock.patch.object(tasks.check_import, "delay", side_effect=lambda *a: queued.append((tasks.check_import, a))),
         mock.patch.object(tasks.commit_import, "delay", side_effect=lambda *a: queued.append((tasks.commit_import, a))),
+        mock.patch.object(tasks.undo_import, "delay", side_effect=lambda *a: queued.append((tasks.undo_import, a))),
     ):
         login(page, supervisor, next_url="/imports/")
         expect(page.locator("html")).to_have_attribute("lang", language)
@@ -77,6 +81,8 @@ def test_upload_map_dry_run_settle_commit_and_undo(page, login, screenshot, org_
         screenshot(page, f"import-committed-{language}")
 
         page.locator("#undo-form button").click()
+        expect(page.locator("#batch-status")).to_have_attribute("data-status", "undoing")
+        worker_runs_queued_tasks()
         expect(page.locator("#batch-status")).to_have_attribute("data-status", "undone")
 
     assert ImportBatch.objects.get().counts["created"] == 1

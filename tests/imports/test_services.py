@@ -13,6 +13,7 @@ from casework.imports.choices import BatchStatus, Decision, RowAction
 from casework.imports.models import ExternalReference, ImportBatch
 from casework.people.choices import DatePrecision, Relation
 from casework.people.models import CustodyPeriod, FamilyLink, Household, NationalityClaim, Person
+from casework.people.namekeys import person_name_keys_rebuild
 from tests import factories
 from tests.imports.files import csv_bytes, xlsx_bytes
 
@@ -131,6 +132,7 @@ def test_duplicates_against_existing_persons_and_within_the_file_need_a_decision
         family_name_lat="Haddad",
         birth_date=date(1990, 1, 1),
     )
+    person_name_keys_rebuild(person_ids=[existing.pk])  # as the people services do
     rows = [
         ["Given name", "Family name", "Date of birth"],
         ["Amina", "Haddad", "1990"],
@@ -157,8 +159,11 @@ def test_duplicates_against_existing_persons_and_within_the_file_need_a_decision
 
 
 def test_same_as_existing_accepts_only_a_listed_candidate(supervisor_a, org_a, dry_run):
-    factories.PersonFactory(organisation=org_a, given_name_lat="Amina", father_name_lat="", family_name_lat="Haddad")
+    amina = factories.PersonFactory(
+        organisation=org_a, given_name_lat="Amina", father_name_lat="", family_name_lat="Haddad"
+    )
     other = factories.PersonFactory(organisation=org_a)
+    person_name_keys_rebuild(person_ids=[amina.pk, other.pk])
     batch = dry_run(supervisor_a, "list.csv", csv_bytes([["Given name", "Family name"], ["Amina", "Haddad"]]))
 
     with pytest.raises(DomainError, match="Choose one of the existing persons"):

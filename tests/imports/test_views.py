@@ -12,6 +12,7 @@ from casework.imports import services, spreadsheets
 from casework.imports.choices import BatchStatus
 from casework.imports.models import ImportBatch, MappingTemplate
 from casework.people.models import Person
+from casework.people.namekeys import person_name_keys_rebuild
 from tests import factories
 from tests.imports.files import csv_bytes, upload, xlsx_bytes
 
@@ -80,8 +81,10 @@ def test_mapping_dry_run_decision_commit_and_undo_through_the_pages(
         given_name_lat="Omar",
         father_name_lat="",
         family_name_lat="Kaya",
+        sex="male",  # a conflicting sex rules a candidate out, as in the matcher
         birth_date=date(1985, 1, 1),
     )
+    person_name_keys_rebuild(person_ids=[existing.pk])  # as the people services do
     client = client_for(supervisor_a)
     _upload(client)
     batch = ImportBatch.objects.get()
@@ -125,8 +128,21 @@ def test_mapping_dry_run_decision_commit_and_undo_through_the_pages(
     amina = Person.objects.get(given_name_lat="Amina")
     assert amina.sex == "female" and amina.custody_periods.get().facility == roj
 
-    response = client.post(reverse("imports:batch_undo", args=[batch.public_id]))
+    # Undo runs in the worker too: the request only queues it.
+    with (
+        mock.patch("casework.imports.tasks.undo_import.delay") as undo,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reverse("imports:batch_undo", args=[batch.public_id]))
     assert response.status_code == 302
+    undo.assert_called_once_with(batch.pk, supervisor_a.pk)
+    assert Person.objects.filter(given_name_lat="Amina").exists()
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.UNDOING
+    from casework.imports.tasks import undo_import
+
+    undo_import(batch.pk, supervisor_a.pk)
+    undo_import(batch.pk, supervisor_a.pk)  # a second delivery does nothing
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.UNDONE
     assert not Person.objects.filter(given_name_lat="Amina").exists()
     assert Person.objects.filter(pk=existing.pk).exists()
 

@@ -170,8 +170,9 @@ def test_user_language_costs_no_extra_query(client_for, caseworker_a, django_ass
     caseworker_a.save()
     client = client_for(caseworker_a)
 
-    # session, user, the user's organisation (its name is shown), session save (in a savepoint: 3)
-    with django_assert_max_num_queries(6):
+    # session, user, the user's organisation (its name is shown), session save (in a savepoint: 3), and
+    # the user's and their groups' permissions for the navigation's Imports link (once per request)
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("profile"))
 
     assert '<html lang="fr" dir="ltr">' in response.content.decode()

@@ -1,0 +1,223 @@
+"""Set-based writes of the commit: records with their history rows, name keys, the rows' outcome.
+
+On PostgreSQL the large tables are written with COPY (ids drawn from their sequences first, so that the
+objects know their primary keys) and the rows' outcome with one UPDATE … FROM unnest(…) per chunk; on
+other databases (SQLite in development and tests) with `bulk_create` and `bulk_update`. Same rows either way.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, models
+
+from casework.imports.checks import row_name_keys, unpack_keys
+from casework.imports.models import ImportRow
+from casework.people.models import PersonNameKey
+
+INSERT_BATCH = 2000
+
+
+def uses_copy() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# Field types whose Python value psycopg adapts as it is (get_db_prep_save costs a few µs a value, the
+# bulk of a COPY's time); other types (JSON, countries…) go through it. Exact types: a subclass may convert.
+_PLAIN = frozenset(
+    {
+        models.AutoField,
+        models.BigAutoField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.SmallIntegerField,
+        models.CharField,
+        models.TextField,
+        models.BooleanField,
+        models.DateField,
+        models.DateTimeField,
+        models.UUIDField,
+    }
+)
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """None when the value goes to COPY as it is, else the function that prepares it."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if type(target) in _PLAIN:
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _writable(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
+
+
+def _next_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` primary keys drawn from the model's sequence (PostgreSQL)."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy_rows(model: type[models.Model], fields: list[models.Field], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows of database-ready values (in the order of `fields`) into the model's table."""
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _values(objs: Sequence[models.Model], fields: list[models.Field]) -> Iterable[list[Any]]:
+    """Each object's values of `fields`, ready for COPY."""
+    getters = [(f.attname, _converter(f)) for f in fields]
+    for obj in objs:
+        values = obj.__dict__
+        yield [values[name] if convert is None else convert(values[name]) for name, convert in getters]
+
+
+def insert(model: type[models.Model], objs: list[models.Model]) -> None:
+    """Insert new objects and set their primary keys (COPY on PostgreSQL, bulk_create elsewhere)."""
+    if not objs:
+        return
+    if not uses_copy():
+        model._default_manager.bulk_create(objs, batch_size=INSERT_BATCH)
+        return
+    pk_name = model._meta.pk.attname
+    for obj, pk in zip(objs, _next_ids(model, len(objs)), strict=True):
+        obj.__dict__[pk_name] = pk
+        obj._state.adding = False
+    _copy_rows(model, _writable(model), _values(objs, _writable(model)))
+
+
+def create_with_history(
+    objs: list[models.Model], model: type[models.Model], *, actor: Any, reason: str, now: datetime
+) -> None:
+    """Insert new objects and one "+" history row each naming the actor and the reason (the batch)."""
+    if not objs:
+        return
+    for obj in objs:
+        for name in ("created_at", "updated_at"):
+            if hasattr(obj, name) and getattr(obj, name) is None:
+                setattr(obj, name, now)  # what auto_now(_add) would set, done here because COPY bypasses pre_save
+    insert(model, objs)
+    history_model = model.history.model
+    tracked = [f.attname for f in history_model.tracked_fields]
+    if not uses_copy():
+        history = [
+            history_model(
+                history_date=now,
+                history_user_id=actor.pk,
+                history_change_reason=reason,
+                history_type="+",
+                **{name: getattr(obj, name) for name in tracked},
+            )
+            for obj in objs
+        ]
+        history_model.objects.bulk_create(history, batch_size=INSERT_BATCH)
+        return
+    # The history rows straight from the objects' values: no historical instance is built.
+    fields = _writable(history_model)
+    own = {f.attname: f for f in _writable(model)}
+    fixed = {
+        "history_date": now,
+        "history_user_id": actor.pk,
+        "history_change_reason": reason,
+        "history_type": "+",
+    }
+    ids = iter(_next_ids(history_model, len(objs)))
+    history_pk = history_model._meta.pk.attname
+    plan: list[tuple[str, Any]] = []
+    for f in fields:
+        if f.attname == history_pk:
+            plan.append(("id", None))
+        elif f.attname in fixed:
+            plan.append(("fixed", fixed[f.attname]))
+        elif f.attname in own:
+            plan.append(("own", (f.attname, _converter(own[f.attname]))))
+        else:
+            plan.append(("fixed", None))
+
+    def rows() -> Iterable[list[Any]]:
+        for obj in objs:
+            values = obj.__dict__
+            row = []
+            for kind, spec in plan:
+                if kind == "id":
+                    row.append(next(ids))
+                elif kind == "fixed":
+                    row.append(spec)
+                else:
+                    name, convert = spec
+                    row.append(values[name] if convert is None else convert(values[name]))
+            yield row
+
+    _copy_rows(history_model, fields, rows())
+
+
+def write_name_keys(persons: list[Any], values: dict[int, dict[str, Any]]) -> int:
+    """The matcher's name-key rows (`PersonNameKey`) of newly created persons: the keys the dry run derived
+    from their row (`values[person.pk]["_keys"]`), else derived now; the rows `person_name_keys_rebuild` writes."""
+    entries = []
+    for person in persons:
+        row = values.get(person.pk, {})
+        keys = unpack_keys(row["_keys"]) if "_keys" in row else [[*k, s] for k, s in row_name_keys(row).items()]
+        for part, kind, key, script in keys:
+            entries.append((person.pk, person.organisation_id, key, kind, part, script))
+    if not entries:
+        return 0
+    if not uses_copy():
+        PersonNameKey.objects.bulk_create(
+            [
+                PersonNameKey(person_id=p, organisation_id=o, key=k, kind=kind, part=part, script=script)
+                for p, o, k, kind, part, script in entries
+            ],
+            batch_size=INSERT_BATCH,
+        )
+        return len(entries)
+    meta = PersonNameKey._meta
+    fields = [meta.pk, *(meta.get_field(name) for name in ("person", "organisation", "key", "kind", "part", "script"))]
+    ids = _next_ids(PersonNameKey, len(entries))
+    _copy_rows(PersonNameKey, fields, ((pk, *entry) for pk, entry in zip(ids, entries, strict=True)))
+    return len(entries)
+
+
+def save_outcomes(
+    rows: list[ImportRow], fields: tuple[str, ...] = ("person", "committed_as", "before", "created_records")
+) -> None:
+    """Store what the commit did with each row (one statement per chunk on PostgreSQL)."""
+    if not rows:
+        return
+    if not uses_copy():
+        ImportRow.objects.bulk_update(rows, list(fields), batch_size=500)
+        return
+    columns = {
+        "person": ("person_id", "bigint", lambda row: row.person_id),
+        "committed_as": ("committed_as", "text", lambda row: row.committed_as),
+        "before": ("before", "jsonb", lambda row: json.dumps(row.before)),
+        "created_records": ("created_records", "jsonb", lambda row: json.dumps(row.created_records)),
+    }
+    chosen = [columns[name] for name in fields]
+    sets = ", ".join(f"{column} = v.{column}" for column, _type, _get in chosen)
+    # jsonb arrives as text[] and is cast per element: psycopg sends a list of str as text[].
+    selects = ", ".join(
+        f"unnest(%s::text[])::{sql_type} AS {column}"
+        if sql_type == "jsonb"
+        else f"unnest(%s::{sql_type}[]) AS {column}"
+        for column, sql_type, _get in chosen
+    )
+    params: list[Any] = [[row.pk for row in rows]]
+    params += [[get(row) for row in rows] for _column, _type, get in chosen]
+    table = ImportRow._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} r SET {sets} FROM (SELECT unnest(%s::bigint[]) AS id, {selects}) v WHERE r.id = v.id",  # noqa: S608
+            params,
+        )

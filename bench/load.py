@@ -149,7 +149,6 @@ def main() -> int:
     os.environ.pop("DJANGO_DEBUG", None)
     # Production settings need a key; this one lives only as long as the benchmark.
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
     if not args.no_seed:
         ensure_seeded(url, reseed=False)
     configure_django(url)

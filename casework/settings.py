@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "casework.reminders",
     "casework.reports",
     "casework.imports",
+    "casework.merging",
     "casework.pages",
     "casework.demo",
 ]

@@ -66,7 +66,7 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
         *(f"{p}_lat" for p in NAME_PARTS),
         *(f"{p}_ar" for p in NAME_PARTS),
     ]
-    persons = Person.objects.filter(organisation_id=organisation_id).order_by("pk").values_list(*fields)
+    persons = Person.objects.live().filter(organisation_id=organisation_id).order_by("pk").values_list(*fields)
     last_pk = 0
     while True:
         chunk = list(persons.filter(pk__gt=last_pk)[:CHUNK])

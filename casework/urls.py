@@ -21,6 +21,7 @@ urlpatterns = [
     # The pages that combine apps (casework.pages) keep the URL names of the app they are about.
     path("persons/", include(([*pages_urls.person_patterns, *people_urls.urlpatterns], "people"))),
     path("persons/", include("casework.screenings.urls")),
+    path("persons/", include("casework.merging.urls")),
     path("requests/", include(([*pages_urls.request_patterns, *govrequests_urls.urlpatterns], "govrequests"))),
     path("facilities/", include((pages_urls.facility_patterns, "camps"))),
     path("reminders/", include("casework.reminders.urls")),

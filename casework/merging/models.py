@@ -5,6 +5,7 @@ from typing import Any, Self
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.models import PublicModel
@@ -61,3 +62,6 @@ class PersonMerge(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.merged} → {self.survivor}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("merging:merge_detail", args=[self.public_id])

@@ -10,7 +10,7 @@ naming the rows, when any row the merge wrote has changed since: undo later work
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.apps import apps
@@ -73,10 +73,19 @@ def differing_fields(first: Person, second: Person, *, user: Any) -> list[models
 # --- The record of the rows written ------------------------------------------------------------------
 
 
+class _ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder keeps only milliseconds of a time: a restore must put back the microseconds too."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime | time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _dump(obj: models.Model) -> dict[str, Any]:
-    """The row's field values as JSON data, as Django's serializer writes them."""
+    """The row's field values as JSON data, as Django's serializer writes them (times to the microsecond)."""
     fields = serializers.serialize("python", [obj])[0]["fields"]
-    return json.loads(json.dumps(fields, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(fields, cls=_ExactEncoder))
 
 
 def _build(label: str, pk: Any, fields: dict[str, Any]) -> models.Model:

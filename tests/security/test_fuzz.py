@@ -38,10 +38,12 @@ from tests.test_page_access import (  # noqa: F401  (fixtures: one record of eve
     followup,
     import_batch,
     media,
+    person_merge,
     person_with_photo,
     planned,
     reminder,
     screening,
+    second_record,
     sent_request,
 )
 

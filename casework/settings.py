@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "casework.reports",
     "casework.imports",
     "casework.dossiers",
+    "casework.merging",
     "casework.pages",
     "casework.demo",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("persons/", include(([*pages_urls.person_patterns, *people_urls.urlpatterns], "people"))),
     path("persons/", include("casework.screenings.urls")),
     path("persons/", include("casework.legal.urls")),
+    path("persons/", include("casework.merging.urls")),
     path("requests/", include(([*pages_urls.request_patterns, *govrequests_urls.urlpatterns], "govrequests"))),
     path("requests/", include("casework.dossiers.urls")),
     path("facilities/", include((pages_urls.facility_patterns, "camps"))),

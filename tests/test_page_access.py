@@ -453,6 +453,20 @@ PAGES: dict[str, Page] = {
     "imports:batch_undo": Page(
         "post", _post("imports:batch_undo", "import_batch"), needs="imports.run_import", record=True
     ),
+    # Merging two records of one person.
+    "merging:merge": Page(
+        "get",
+        lambda f: (
+            reverse("merging:merge"),
+            {"a": str(f("person_a").public_id), "b": str(f("second_record").public_id)},
+        ),
+        needs="people.merge_person",
+        record=True,
+    ),
+    "merging:merge_detail": Page(
+        "get", _get("merging:merge_detail", "person_merge"), needs="people.merge_person", record=True
+    ),
+    "merging:unmerge": Page("post", _post("merging:unmerge", "person_merge"), needs="people.merge_person", record=True),
     # Reminders.
     "reminders:reminder_acknowledge": Page(
         "post", _post("reminders:reminder_acknowledge", "reminder"), needs="reminders.change_reminder", record=True
@@ -671,6 +685,25 @@ def import_batch(supervisor_a, settings, tmp_path):
 
     settings.IMPORTS_FILE_ROOT = tmp_path / "imports"
     return batch_upload(upload=SimpleUploadedFile("list.csv", b"Given name\r\nAmina\r\n"), actor=supervisor_a)
+
+
+@pytest.fixture
+def second_record(org_a):
+    """Another record in organisation A (of the same person, say), assigned to nobody."""
+    return factories.PersonFactory(organisation=org_a)
+
+
+@pytest.fixture
+def person_merge(person_a, second_record, superuser):
+    from casework.merging.services import person_merge as merge
+
+    return merge(
+        survivor=person_a,
+        other=second_record,
+        actor=superuser,
+        survivor_version=person_a.updated_at,
+        other_version=second_record.updated_at,
+    )
 
 
 # --- Records of person_a ---------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -39,6 +39,7 @@ from casework.govrequests.views.common import (
     visible_person_ids,
 )
 from casework.govrequests.views.requests import request_detail_context
+from casework.merging.selectors import merge_survivor, merges_into
 from casework.pages import selectors
 from casework.people import selectors as people_selectors
 from casework.people.models import Person
@@ -92,6 +93,20 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
         public_id: UUID = self.kwargs["public_id"]
         return get_object_or_404(selectors.person_detail_queryset(user=self.request.user), public_id=public_id)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # The old URL of a record merged into another leads to the survivor.
+            survivor = merge_survivor(user=request.user, public_id=kwargs["public_id"])
+            if survivor is None:
+                raise
+            messages.info(
+                request,
+                _("This record was merged into %(case_number)s, shown here.") % {"case_number": survivor.case_number},
+            )
+            return redirect(survivor)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         person: Person = self.object
@@ -124,7 +139,10 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             **transition_context(person=person, user=user),
             **reminder_list_context(self.request, person=person),
             disclosure_rows=request_selectors.disclosures_about(person=person, user=user),
+            can_merge=user.has_perm("people.merge_person"),
         )
+        if context["can_merge"]:
+            context["person_merges"] = merges_into(person=person, user=user)
         if sensitive:
             log_sensitive_read(
                 user=user,

@@ -14,7 +14,8 @@ BATCH_SIZE = 2000
 
 
 def _rows_for(person_ids: list[int]) -> list[PersonNameKey]:
-    persons = Person.objects.filter(pk__in=person_ids).values("pk", "organisation_id", *NAME_FIELDS)
+    # Tombstones of a merge get no keys: they are never a match candidate.
+    persons = Person.objects.live().filter(pk__in=person_ids).values("pk", "organisation_id", *NAME_FIELDS)
     aliases: dict[int, list[tuple[str, str]]] = {}
     for person_id, kind, name in Alias.objects.filter(person_id__in=person_ids).values_list(
         "person_id", "kind", "name"

@@ -220,7 +220,8 @@ def _request_events(setting: RuleSetting, kind: str, today: date) -> QuerySet:
 
 def _active_persons(setting: RuleSetting) -> QuerySet:
     return (
-        Person.objects.order_by()
+        Person.objects.live()
+        .order_by()
         .filter(date_of_death__isnull=True)
         .exclude(status__in=INACTIVE_CASE_STATUSES)
         .annotate(rule_org=F("organisation_id"), rule_country=_primary_country("pk"))

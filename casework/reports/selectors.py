@@ -122,7 +122,7 @@ def _sorted_counts(pairs: Any) -> tuple[tuple[str, tuple[int]], ...]:
 
 def weekly_summary(*, organisation: Any, today: date) -> WeeklySummary:
     """The organisation's weekly figures on `today`; a constant number of queries (six)."""
-    persons = Person.objects.filter(organisation=organisation).order_by()
+    persons = Person.objects.live().filter(organisation=organisation).order_by()
 
     by_status = dict(persons.values_list("status").annotate(n=Count("pk")))
     status_rows = tuple((code, (by_status[code],)) for code in CaseStatus.values if by_status.get(code))

@@ -41,12 +41,14 @@ from tests.test_page_access import (  # noqa: F401  (fixtures: one record of eve
     import_batch,
     journey,
     media,
+    person_merge,
     person_with_photo,
     planned,
     proceeding,
     reminder,
     return_assessment,
     screening,
+    second_record,
     sent_request,
 )
 

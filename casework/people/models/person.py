@@ -180,6 +180,17 @@ class Person(PublicModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Set when this record was merged into another (`casework.merging`): a tombstone, never listed
+    # or counted; its URL leads to the survivor. Cleared by an unmerge.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        editable=False,
+    )
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
@@ -191,6 +202,7 @@ class Person(PublicModel):
         permissions = [
             ("transition_person", _("Can move a case to another status")),
             ("assign_case", _("Can assign cases to caseworkers")),
+            ("merge_person", _("Can merge two records of the same person and undo a merge")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "case_number"], name="person_case_number_unique_per_org"),
@@ -226,6 +238,10 @@ class Person(PublicModel):
 
     def get_absolute_url(self) -> str:
         return reverse("people:person_detail", args=[self.public_id])
+
+    @property
+    def is_tombstone(self) -> bool:
+        return self.merged_into_id is not None
 
     # --- Names -----------------------------------------------------------------------------
     @property

@@ -16,6 +16,18 @@ from casework.core.querysets import OrganisationScopedQuerySet
 class PersonQuerySet(OrganisationScopedQuerySet):
     """Persons of the user's organisation; only assigned ones for assigned-only caseworkers."""
 
+    def visible_to(self, user: Any) -> Self:
+        """Live persons the user may see: records merged into another (tombstones) are never listed."""
+        return super().visible_to(user).live()
+
+    def merged_visible_to(self, user: Any) -> Self:
+        """Tombstones in the user's scope: their old URLs lead to the survivor."""
+        return super().visible_to(user).filter(merged_into__isnull=False)
+
+    def live(self) -> Self:
+        """Persons that are not tombstones of a merge: what every count and list is made of."""
+        return self.filter(merged_into__isnull=True)
+
     def narrow_to_assigned(self, user: Any) -> Self:
         return self.filter(assigned_to_id=user.pk)
 

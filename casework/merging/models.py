@@ -1,0 +1,67 @@
+"""The record of a merge of two persons: what it changed, row by row, so that an unmerge puts it back."""
+
+from typing import Any, Self
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from casework.core.models import PublicModel
+from casework.core.querysets import OrganisationScopedQuerySet
+
+
+class PersonMergeQuerySet(OrganisationScopedQuerySet):
+    def narrow_to_assigned(self, user: Any) -> Self:
+        return self.filter(survivor__assigned_to_id=user.pk)
+
+
+class PersonMerge(PublicModel):
+    """`merged` was merged into `survivor` by `actor`; `changes` lets `merging.services.person_unmerge` undo it.
+
+    `changes` holds one entry per row the merge wrote, in the order written: `{"op": "update" |
+    "create" | "delete", "model": label, "pk": pk, "before": fields or None, "after": fields or None}`
+    (fields as Django's serializer writes them). It contains personal data, including highly
+    sensitive fields: it is never shown, only replayed.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    survivor = models.ForeignKey(
+        "people.Person", verbose_name=_("surviving record"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.ForeignKey(
+        "people.Person", verbose_name=_("merged record"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # What the page shows: counts of records moved, duplicates dropped, names added as aliases.
+    summary = models.JSONField(_("summary"), default=dict, encoder=DjangoJSONEncoder)
+    changes = models.JSONField(default=list, encoder=DjangoJSONEncoder, editable=False)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True, editable=False)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = PersonMergeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("merge of person records")
+        verbose_name_plural = _("merges of person records")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["survivor", "created_at"], name="merge_survivor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.survivor}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("merging:merge_detail", args=[self.public_id])

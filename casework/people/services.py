@@ -22,8 +22,9 @@ from casework.camps.models import Facility, FacilitySection
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.core.history import delete_with_history, save_with_history
+from casework.people.case_moves import record_status_move
 from casework.people.choices import CaseStatus, ClaimStatus, Relation, Sex
-from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
+from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person
 from casework.people.models.family import INVERSE_RELATION
 from casework.people.namekeys import person_name_keys_rebuild
 
@@ -159,15 +160,7 @@ def person_transition(*, person: Person, to: str, actor: Any, note: str = "", cl
         raise DomainError(_("Give a reason for this change."))
     if to == CaseStatus.CLOSED and not closure_reason:
         raise DomainError(_("Choose a closure reason."))
-    old = locked.status
-    locked.status = to
-    locked.status_changed_at = timezone.now()
-    locked.closure_reason = closure_reason if to == CaseStatus.CLOSED else ""
-    save_with_history(
-        locked, actor, reason=note, update_fields=["status", "status_changed_at", "closure_reason", "updated_at"]
-    )
-    PersonStatusChange.objects.create(person=locked, old_status=old, new_status=to, actor=actor, note=note)
-    audit.record(actor=actor, action="people.person.status_changed", target=locked, data={"from": old, "to": to})
+    record_status_move(locked, to=to, actor=actor, note=note, closure_reason=closure_reason)
     return locked
 
 
@@ -293,6 +286,34 @@ def custody_move(
         data={"facility": str(facility.public_id), "reason": reason},
     )
     return period
+
+
+def custody_close_many(*, person_ids: list[int], on: date, reason: str, actor: Any) -> list[str]:
+    """End the open custody period of each person on `on` with `reason` (e.g. handed to a State's delegation).
+
+    The caller holds the transaction and has checked its own permission (the handover). Returns
+    the case numbers whose period began after `on` (left open: the caller refuses the whole change).
+    """
+    periods = list(
+        CustodyPeriod.objects.select_for_update()
+        .filter(person_id__in=person_ids, end_date__isnull=True)
+        .select_related("person")
+        .order_by("person_id")
+    )
+    late = [period.person.case_number for period in periods if period.start_date > on]
+    if late:
+        return late
+    for period in periods:
+        period.end_date = on
+        period.end_reason = reason
+        save_with_history(period, actor, update_fields=["end_date", "end_reason", "updated_at"])
+    if periods:
+        audit.record_many(
+            actor=actor,
+            action="people.custody.closed",
+            targets=[(period.person, {"on": on.isoformat(), "reason": reason}) for period in periods],
+        )
+    return []
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Government authorities, requests, handover operations, follow-ups and disclosures.
 
 Modules: `requests` (authorities, requests, covered persons, events, status history),
-`handovers` (handover operations), `followups` (follow-ups, disclosure policies and records).
+`handovers` (handover operations), `periods` (answer periods of the deadline clock), `followups` (follow-ups, disclosure policies and records).
 Everything is re-exported here: `from casework.govrequests.models import GovernmentRequest`.
 """
 
@@ -17,6 +17,7 @@ from casework.govrequests.models.followups import (
     validate_disclosure_fields,
 )
 from casework.govrequests.models.handovers import HandoverOperation, HandoverOperationQuerySet, HandoverPerson
+from casework.govrequests.models.periods import AnswerPeriod, AnswerPeriodQuerySet, answer_period_for
 from casework.govrequests.models.requests import (
     RS,
     GovernmentAuthority,
@@ -31,6 +32,8 @@ from casework.govrequests.models.requests import (
 
 __all__ = [
     "RS",
+    "AnswerPeriod",
+    "AnswerPeriodQuerySet",
     "AuthorityFollowUp",
     "AuthorityFollowUpQuerySet",
     "DisclosedPerson",
@@ -49,6 +52,7 @@ __all__ = [
     "RequestScopedQuerySet",
     "RequestStatusChange",
     "RequestedPerson",
+    "answer_period_for",
     "l3_disclosure_fields",
     "validate_disclosure_fields",
 ]

@@ -75,6 +75,10 @@ class HandoverOperation(PublicModel):
     def __str__(self) -> str:
         return f"Handover {self.planned_on} ({self.receiving_country.code})"
 
+    def get_absolute_url(self) -> str:
+        """Operations are shown on their request's page."""
+        return self.request.get_absolute_url() + "#handovers" if self.request_id else ""
+
     def clean(self) -> None:
         if self.status == HandoverStatus.COMPLETED and not (self.document_signed_on and self.handover_document):
             raise ValidationError(

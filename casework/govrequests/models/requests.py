@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -114,7 +115,18 @@ class GovernmentRequest(PublicModel):
     drafted_on = models.DateField(_("drafted on"))
     submitted_on = models.DateField(_("sent on"), null=True, blank=True, db_index=True)
     acknowledged_on = models.DateField(_("acknowledged on"), null=True, blank=True)
-    answer_due_on = models.DateField(_("answer due on"), null=True, blank=True, db_index=True)
+    # The deadline clock (`casework.govrequests.clock`), stored so that "overdue" stays a query;
+    # recomputed by `services.clock.request_clock_refresh` whenever a date or a clock event changes.
+    acknowledgement_due_on = models.DateField(
+        _("acknowledgement due on"), null=True, blank=True, db_index=True, editable=False
+    )
+    answer_due_on = models.DateField(_("answer due on"), null=True, blank=True, db_index=True, editable=False)
+    answer_due_extended = models.BooleanField(_("due date extended"), default=False, editable=False)
+    clock_paused_on = models.DateField(_("clock paused since"), null=True, blank=True, editable=False)
+    clock_paused_days = models.PositiveIntegerField(_("days paused"), default=0, editable=False)
+    # Days the current due date lies beyond its base period (pauses, an extension): the reminder
+    # rules count their offsets from the shifted start.
+    clock_shift_days = models.IntegerField(_("clock shift (days)"), default=0, editable=False)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     persons = models.ManyToManyField(Person, through="RequestedPerson", related_name="gov_requests")
     notes = models.TextField(_("notes"), blank=True)
@@ -150,6 +162,9 @@ class GovernmentRequest(PublicModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("govrequests:request_detail", args=[self.public_id])
 
     def clean(self) -> None:
         errors = {}

@@ -6,11 +6,13 @@ an arrival): `persons_follow` moves each case through the same transition table
 (`Person.TRANSITIONS`) and guards (`Person.transition_blocker`), and records the cause on the
 status change so that the timeline links to it. The permission is the causing action's (e.g.
 recording a decision), checked by its service; a case the table or a guard does not allow is left
-as it is, and the refusal comes back with its reason for the user.
+as it is, and the refusal comes back with its reason for the user. A handover also ends the
+persons' custody in the camp (`custody_close_many`).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +24,7 @@ from casework.core import audit
 from casework.core.history import save_with_history
 from casework.core.signals import records_changed_send
 from casework.people.choices import CaseStatus
-from casework.people.models import Person, PersonStatusChange
+from casework.people.models import CustodyPeriod, Person, PersonStatusChange
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,31 @@ def persons_follow(
             continue
         record_status_move(person, to=to, actor=actor, note=note, cause=cause)
     return refusals
+
+
+def custody_close_many(*, person_ids: list[int], on: date, reason: str, actor: Any) -> list[str]:
+    """End the open custody period of each person on `on` with `reason` (e.g. handed to a State's delegation).
+
+    The caller holds the transaction and has checked its own permission (the handover). Returns
+    the case numbers whose period began after `on` (left open: the caller refuses the whole change).
+    """
+    periods = list(
+        CustodyPeriod.objects.select_for_update()
+        .filter(person_id__in=person_ids, end_date__isnull=True)
+        .select_related("person")
+        .order_by("person_id")
+    )
+    late = [period.person.case_number for period in periods if period.start_date > on]
+    if late:
+        return late
+    for period in periods:
+        period.end_date = on
+        period.end_reason = reason
+        save_with_history(period, actor, update_fields=["end_date", "end_reason", "updated_at"])
+    if periods:
+        audit.record_many(
+            actor=actor,
+            action="people.custody.closed",
+            targets=[(period.person, {"on": on.isoformat(), "reason": reason}) for period in periods],
+        )
+    return []

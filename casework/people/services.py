@@ -22,6 +22,7 @@ from casework.camps.models import Facility, FacilitySection
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.core.history import delete_with_history, save_with_history
+from casework.core.signals import records_changed_send
 from casework.people.case_moves import record_status_move
 from casework.people.choices import CaseStatus, ClaimStatus, Relation, Sex
 from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person
@@ -142,6 +143,7 @@ def person_update(*, person: Person, actor: Any, expected_updated_at: datetime |
     person_name_keys_rebuild(person_ids=[person.pk])
     _delete_replaced_files_on_commit(_stored_files(current), person)
     audit.record(actor=actor, action="people.person.updated", target=person)
+    records_changed_send(person_ids=[person.pk])
     return person
 
 
@@ -286,34 +288,6 @@ def custody_move(
         data={"facility": str(facility.public_id), "reason": reason},
     )
     return period
-
-
-def custody_close_many(*, person_ids: list[int], on: date, reason: str, actor: Any) -> list[str]:
-    """End the open custody period of each person on `on` with `reason` (e.g. handed to a State's delegation).
-
-    The caller holds the transaction and has checked its own permission (the handover). Returns
-    the case numbers whose period began after `on` (left open: the caller refuses the whole change).
-    """
-    periods = list(
-        CustodyPeriod.objects.select_for_update()
-        .filter(person_id__in=person_ids, end_date__isnull=True)
-        .select_related("person")
-        .order_by("person_id")
-    )
-    late = [period.person.case_number for period in periods if period.start_date > on]
-    if late:
-        return late
-    for period in periods:
-        period.end_date = on
-        period.end_reason = reason
-        save_with_history(period, actor, update_fields=["end_date", "end_reason", "updated_at"])
-    if periods:
-        audit.record_many(
-            actor=actor,
-            action="people.custody.closed",
-            targets=[(period.person, {"on": on.isoformat(), "reason": reason}) for period in periods],
-        )
-    return []
 
 
 @transaction.atomic
@@ -463,6 +437,7 @@ def person_record_add(*, person: Person, record: Any, actor: Any) -> Any:
     if isinstance(record, Alias):
         person_name_keys_rebuild(person_ids=[locked.pk])
     audit.record(actor=actor, action=_record_action(record, "added"), target=record)
+    records_changed_send(person_ids=[locked.pk])
     return record
 
 
@@ -484,6 +459,7 @@ def person_record_update(*, record: Any, actor: Any, expected_updated_at: dateti
         person_name_keys_rebuild(person_ids=[record.person_id, current.person_id])
     _delete_replaced_files_on_commit(_stored_files(current), record)
     audit.record(actor=actor, action=_record_action(record, "updated"), target=record, data={"fields": changed})
+    records_changed_send(person_ids=[record.person_id, current.person_id])
     return record
 
 
@@ -498,6 +474,7 @@ def person_record_remove(*, record: Any, actor: Any, expected_updated_at: dateti
     if isinstance(current, Alias):
         person_name_keys_rebuild(person_ids=[current.person_id])
     _delete_files_on_commit(list(_stored_files(current).values()))
+    records_changed_send(person_ids=[current.person_id])
 
 
 def _inverse_link(link: FamilyLink) -> FamilyLink | None:

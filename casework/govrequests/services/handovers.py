@@ -19,10 +19,9 @@ from casework.govrequests import selectors
 from casework.govrequests.choices import ACCEPTED_DECISIONS, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, HandoverPerson
 from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
-from casework.people.case_moves import CaseMoveRefused, persons_follow
+from casework.people.case_moves import CaseMoveRefused, custody_close_many, persons_follow
 from casework.people.choices import CaseStatus, TransferReason
 from casework.people.models import Person
-from casework.people.services import custody_close_many
 
 
 @transaction.atomic

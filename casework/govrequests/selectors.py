@@ -307,6 +307,8 @@ def followup_pending_rows_of(*, pairs: Iterable[tuple[int, int]]) -> QuerySet[Re
         RequestedPerson.objects.filter(
             organisation_authority_q(pairs, prefix="request__"),
             request__status__in=AWAITING_ANSWER_STATUSES,
+            # A paused clock: the State waits for information from us, there is nothing to chase.
+            request__clock_paused_on__isnull=True,
             decision__in=FOLLOWUP_DECISIONS,
         )
         .exclude(person__status__in=FOLLOWUP_EXCLUDED_CASE_STATUSES)

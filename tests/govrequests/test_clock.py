@@ -145,3 +145,19 @@ def test_a_changed_answer_period_recomputes_the_stored_clocks(org_a, caseworker_
 
     gov_request.refresh_from_db()
     assert gov_request.answer_due_on == ACK + timedelta(days=90)
+
+
+def test_follow_up_drafting_leaves_out_a_request_whose_clock_is_paused(org_a, caseworker_a):
+    authority = factories.GovernmentAuthorityFactory(country="FR")
+    gov_request = _acknowledged(org_a, caseworker_a, authority)
+    pending = selectors.followup_pending_rows(organisation_id=org_a.pk, authority_id=authority.pk)
+    assert pending.count() == 1
+
+    services.gov_request_record_event(
+        gov_request=gov_request, kind=E.INFORMATION_REQUESTED, occurred_on=date(2025, 2, 1), actor=caseworker_a
+    )
+    assert pending.count() == 0
+    services.gov_request_record_event(
+        gov_request=gov_request, kind=E.INFORMATION_PROVIDED, occurred_on=date(2025, 2, 3), actor=caseworker_a
+    )
+    assert pending.count() == 1

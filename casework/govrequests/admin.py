@@ -60,6 +60,7 @@ from casework.govrequests.models import (
     RequestStatusChange,
 )
 from casework.govrequests.services.clock import request_clocks_refresh
+from casework.govrequests.views.common import warn_refused_case_moves
 from casework.people.models import Person
 
 
@@ -306,9 +307,10 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
     def change_request_status(self, request: HttpRequest, queryset: QuerySet[GovernmentRequest]) -> Any:
         def apply(gov_request: GovernmentRequest, form: StatusTransitionForm) -> None:
             data = form.cleaned_data
-            services.gov_request_transition(
+            moved = services.gov_request_transition(
                 gov_request=gov_request, to=data["to"], actor=request.user, note=data["note"]
             )
+            warn_refused_case_moves(request, moved)
 
         return run_form_action(
             self,
@@ -335,13 +337,14 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
             decisions = form.changed_decisions_of(gov_request)
             if not decisions:
                 raise DomainError(gettext("No decision was changed."))
-            services.gov_request_record_decisions(
+            decided = services.gov_request_record_decisions(
                 gov_request=gov_request,
                 decisions=decisions,
                 decided_on=form.cleaned_data["decided_on"],
                 actor=request.user,
                 note=form.cleaned_data["note"],
             )
+            warn_refused_case_moves(request, decided)
 
         return run_form_action(
             self,

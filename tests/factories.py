@@ -228,6 +228,7 @@ class GovernmentAuthorityFactory(factory.django.DjangoModelFactory):
 class GovernmentRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = GovernmentRequest
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     authority = factory.SubFactory(GovernmentAuthorityFactory)
@@ -239,6 +240,19 @@ class GovernmentRequestFactory(factory.django.DjangoModelFactory):
         acknowledged = factory.Trait(
             status=RequestStatus.ACKNOWLEDGED, submitted_on=date(2025, 1, 10), acknowledged_on=date(2025, 1, 20)
         )
+
+    @factory.post_generation
+    def clock(obj, create, extracted, **kwargs):
+        """Store the deadline clock from the dates, as the services do; an `answer_due_on` given is an extension."""
+        if not create:
+            return
+        from casework.govrequests.services.clock import request_clock_refresh
+
+        extended_to = obj.answer_due_on
+        request_clock_refresh(obj)
+        if extended_to is not None:
+            obj.answer_due_on, obj.answer_due_extended = extended_to, True
+            GovernmentRequest.objects.filter(pk=obj.pk).update(answer_due_on=extended_to, answer_due_extended=True)
 
 
 class RequestedPersonFactory(factory.django.DjangoModelFactory):

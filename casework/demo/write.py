@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -17,9 +18,13 @@ from casework.demo.plan import DEMO_DOCUMENT, Plan
 from casework.govrequests.models import (
     GovernmentAuthority,
     GovernmentRequest,
+    HandoverOperation,
+    HandoverPerson,
+    RequestedPerson,
     RequestEvent,
     RequestStatusChange,
 )
+from casework.people.choices import CaseStatus
 from casework.people.models import (
     Person,
     PersonStatusChange,
@@ -149,6 +154,7 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
             )
         # bulk_create bypasses the services: index the new persons' names and aliases in one pass.
         step("name keys", lambda: person_name_keys_rebuild(person_ids=[p.pk for p in plan.persons]))
+        step("automatic case moves", lambda: _link_automatic_moves(plan))
         for org in plan.organisations:
             Organisation.objects.filter(pk=org.pk).update(
                 last_case_number=offsets[org.code] + plan.case_counts.get(org.code, 0)
@@ -156,6 +162,42 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
         if plan.handovers:
             _ensure_demo_document()
     return counts
+
+
+# Case moves that follow a request (its sending, its decisions) or a handover, as the services record them.
+MOVES_CAUSED_BY_REQUEST = (CaseStatus.REQUEST_PENDING, CaseStatus.ACCEPTED, CaseStatus.REFUSED, CaseStatus.REPATRIATED)
+MOVES_CAUSED_BY_HANDOVER = (CaseStatus.HANDOVER_SCHEDULED, CaseStatus.HANDED_OVER)
+
+
+def _link_automatic_moves(plan: Plan) -> int:
+    """Give the demo's case moves that a request or a handover made their cause, so that timelines link them.
+
+    The cause is the person's latest request, or latest handover operation; a few queries in all.
+    """
+    person_ids = [p.pk for p in plan.persons]
+    latest_request = dict(
+        RequestedPerson.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "request__drafted_on", "request_id")
+        .values_list("person_id", "request_id")
+    )
+    latest_operation = dict(
+        HandoverPerson.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "operation__planned_on", "operation_id")
+        .values_list("person_id", "operation_id")
+    )
+    request_type = ContentType.objects.get_for_model(GovernmentRequest)
+    operation_type = ContentType.objects.get_for_model(HandoverOperation)
+    linked = []
+    for change in plan.person_status_changes:
+        if change.new_status in MOVES_CAUSED_BY_REQUEST and change.person_id in latest_request:
+            change.cause_type, change.cause_id = request_type, latest_request[change.person_id]
+        elif change.new_status in MOVES_CAUSED_BY_HANDOVER and change.person_id in latest_operation:
+            change.cause_type, change.cause_id = operation_type, latest_operation[change.person_id]
+        else:
+            continue
+        linked.append(change)
+    PersonStatusChange.objects.bulk_update(linked, ["cause_type", "cause_id"], batch_size=BATCH_SIZE)
+    return len(linked)
 
 
 def _save_users(plan: Plan) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -44,6 +45,7 @@ from casework.govrequests.choices import (
 )
 from casework.govrequests.forms import RequestDecisionsForm
 from casework.govrequests.models import (
+    AnswerPeriod,
     AuthorityFollowUp,
     DisclosedPerson,
     Disclosure,
@@ -57,6 +59,8 @@ from casework.govrequests.models import (
     RequestEvent,
     RequestStatusChange,
 )
+from casework.govrequests.services.clock import request_clocks_refresh
+from casework.govrequests.views.common import warn_refused_case_moves
 from casework.people.models import Person
 
 
@@ -196,6 +200,11 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
         "submitted_on",
         "acknowledged_on",
         "decided_on",
+        "acknowledgement_due_on",
+        "answer_due_on",
+        "answer_due_extended",
+        "clock_paused_on",
+        "clock_paused_days",
         "created_by",
         "public_id",
         "created_at",
@@ -206,7 +215,16 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
         (None, {"fields": ("organisation", "reference", "authority", "channel", ("status", "status_changed_at"))}),
         (
             _("Dates"),
-            {"fields": (("drafted_on", "submitted_on", "acknowledged_on"), ("answer_due_on", "decided_on"))},
+            {"fields": (("drafted_on", "submitted_on", "acknowledged_on"), "decided_on")},
+        ),
+        (
+            _("Deadline clock"),
+            {
+                "fields": (
+                    ("acknowledgement_due_on", "answer_due_on", "answer_due_extended"),
+                    ("clock_paused_on", "clock_paused_days"),
+                )
+            },
         ),
         (None, {"fields": ("notes",)}),
         (_("Record"), {"fields": (("public_id", "created_by"), ("created_at", "updated_at"))}),
@@ -289,9 +307,10 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
     def change_request_status(self, request: HttpRequest, queryset: QuerySet[GovernmentRequest]) -> Any:
         def apply(gov_request: GovernmentRequest, form: StatusTransitionForm) -> None:
             data = form.cleaned_data
-            services.gov_request_transition(
+            moved = services.gov_request_transition(
                 gov_request=gov_request, to=data["to"], actor=request.user, note=data["note"]
             )
+            warn_refused_case_moves(request, moved)
 
         return run_form_action(
             self,
@@ -318,13 +337,14 @@ class GovernmentRequestAdmin(AuditedHistoryAdmin):
             decisions = form.changed_decisions_of(gov_request)
             if not decisions:
                 raise DomainError(gettext("No decision was changed."))
-            services.gov_request_record_decisions(
+            decided = services.gov_request_record_decisions(
                 gov_request=gov_request,
                 decisions=decisions,
                 decided_on=form.cleaned_data["decided_on"],
                 actor=request.user,
                 note=form.cleaned_data["note"],
             )
+            warn_refused_case_moves(request, decided)
 
         return run_form_action(
             self,
@@ -459,6 +479,43 @@ class DisclosurePolicyAdmin(AuditedModelAdmin):
     def fields_disclosed(self, obj: DisclosurePolicy) -> str:
         labels = dict(DisclosureField.choices)
         return ", ".join(str(labels.get(field, field)) for field in obj.fields)
+
+
+@admin.register(AnswerPeriod)
+class AnswerPeriodAdmin(AuditedModelAdmin):
+    """Answer periods of the deadline clock; saving one recomputes the clocks of the requests it may govern."""
+
+    list_display = ("organisation", "state", "authority", "acknowledgement_days", "decision_days", "updated_at")
+    list_filter = (country_filter("country", _("State")),)
+    list_select_related = ("organisation", "authority")
+    autocomplete_fields = ("authority",)
+    fields = ("organisation", "country", "authority", "acknowledgement_days", "decision_days", "notes")
+
+    def has_change_permission(self, request: HttpRequest, obj: AnswerPeriod | None = None) -> bool:
+        # Defaults apply to every organisation: only superusers change them.
+        if obj is not None and obj.organisation_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: AnswerPeriod | None = None) -> bool:
+        if obj is not None and obj.organisation_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: AnswerPeriod, form: Any, change: bool) -> None:
+        if not request.user.is_superuser and obj.organisation_id != request.user.organisation_id:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        request_clocks_refresh(organisation_id=obj.organisation_id)
+
+    def delete_model(self, request: HttpRequest, obj: AnswerPeriod) -> None:
+        organisation_id = obj.organisation_id
+        super().delete_model(request, obj)
+        request_clocks_refresh(organisation_id=organisation_id)
+
+    @admin.display(description=_("State"), ordering="country")
+    def state(self, obj: AnswerPeriod) -> str:
+        return obj.country.name if obj.country else "—"
 
 
 class FollowUpItemInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):

@@ -107,10 +107,12 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     INFORMATION_REQUESTED = "information_requested", _("Information requested")
     INFORMATION_PROVIDED = "information_provided", _("Information provided")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
     ANSWER = "answer", _("Answer")
     FOLLOW_UP = "follow_up", _("Follow-up")
     APPEAL = "appeal", _("Appeal or review")
     COURT_DEADLINE = "court_deadline", _("Court deadline")
+    ARRIVAL_CONFIRMED = "arrival_confirmed", _("Arrival in the home State confirmed")
     NOTE = "note", _("Note")
 
 

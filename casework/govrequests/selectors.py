@@ -1,14 +1,15 @@
 """Reads about government requests for the caseworker interface.
 
-Terms: a request is *overdue* when the State is late by the organisation's default clock:
-not acknowledged 14 days after it was sent, no decision 60 days after acknowledgement, or
-its answer due date has passed. (Per-organisation and per-State intervals come with the
-reminders app; these are the domain brief's defaults.)
+Terms: a request is *overdue* when the State is late by its deadline clock
+(`casework.govrequests.clock`: answer periods per State and authority, paused while the State
+waits for information, extended when it is granted more time): not acknowledged by its
+acknowledgement due date, or no decision by its answer due date (extended or not). The clock's
+dates are stored on the request, so that "overdue" is one query (`overdue_condition`).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -36,9 +37,6 @@ from casework.govrequests.models import (
 from casework.outbox.rendering import RenderedEmail, render_email
 from casework.people.choices import CaseStatus
 from casework.people.models import CustodyPeriod, FamilyLink, NationalityClaim, Person
-
-ACKNOWLEDGEMENT_DAYS = 14
-DECISION_DAYS = 60
 
 
 def overdue_requests(*, user: Any, today: date | None = None, limit: int = 20) -> QuerySet[GovernmentRequest]:
@@ -69,23 +67,22 @@ def recent_request_changes(*, user: Any, limit: int = 10) -> QuerySet[RequestSta
 
 
 def overdue_reasons(gov_request: GovernmentRequest, *, today: date | None = None) -> list[str]:
-    """Why a request from `overdue_requests` is listed: keys `acknowledgement`, `decision`, `due_date`."""
+    """Why a request from `overdue_requests` is listed: keys `acknowledgement`, `decision`, `due_date` (extended).
+
+    The same conditions as `overdue_parts`, read from the request's stored clock (no query).
+    """
     today = today or timezone.localdate()
+    if gov_request.status not in AWAITING_ANSWER_STATUSES or gov_request.clock_paused_on:
+        return []
     reasons = []
     if (
         gov_request.acknowledged_on is None
-        and gov_request.submitted_on
-        and gov_request.submitted_on < today - timedelta(days=ACKNOWLEDGEMENT_DAYS)
+        and gov_request.acknowledgement_due_on
+        and gov_request.acknowledgement_due_on < today
     ):
         reasons.append("acknowledgement")
-    if (
-        gov_request.decided_on is None
-        and gov_request.acknowledged_on
-        and gov_request.acknowledged_on < today - timedelta(days=DECISION_DAYS)
-    ):
-        reasons.append("decision")
-    if gov_request.answer_due_on and gov_request.answer_due_on < today:
-        reasons.append("due_date")
+    if gov_request.decided_on is None and gov_request.answer_due_on and gov_request.answer_due_on < today:
+        reasons.append("due_date" if gov_request.answer_due_extended else "decision")
     return reasons
 
 
@@ -96,19 +93,20 @@ REQUEST_LIST_ORDERING = ("-drafted_on", "-id")
 
 
 def overdue_parts(*, today: date) -> tuple[Q, Q, Q]:
-    """Why a request is late by the default clock: (not acknowledged, no decision, past its due date)."""
-    not_acknowledged = Q(
-        acknowledged_on__isnull=True,
-        submitted_on__isnull=False,
-        submitted_on__lt=today - timedelta(days=ACKNOWLEDGEMENT_DAYS),
-    )
-    no_decision = Q(decided_on__isnull=True, acknowledged_on__lt=today - timedelta(days=DECISION_DAYS))
-    past_due = Q(answer_due_on__lt=today)
+    """Why a request is late by its deadline clock: (not acknowledged, no decision, past an extended due date).
+
+    A paused clock is late with nothing. Combine with the awaiting statuses (`overdue_condition`).
+    """
+    running = Q(clock_paused_on__isnull=True)
+    not_acknowledged = running & Q(acknowledged_on__isnull=True, acknowledgement_due_on__lt=today)
+    undecided = running & Q(decided_on__isnull=True, answer_due_on__lt=today)
+    no_decision = undecided & Q(answer_due_extended=False)
+    past_due = undecided & Q(answer_due_extended=True)
     return not_acknowledged, no_decision, past_due
 
 
 def overdue_condition(*, today: date) -> Q:
-    """Requests a State still owes an answer on and is late with, by the default clock (see module docstring)."""
+    """Requests a State still owes an answer on and is late with, by their deadline clock (see module docstring)."""
     not_acknowledged, no_decision, past_due = overdue_parts(today=today)
     return Q(status__in=AWAITING_ANSWER_STATUSES) & (not_acknowledged | no_decision | past_due)
 
@@ -185,11 +183,13 @@ def request_summary_rows(*, gov_request: GovernmentRequest, user: Any) -> list[R
 
 @dataclass(frozen=True)
 class DeadlineClock:
-    """How long a request has been with the State and what it is due next.
+    """How long a request has been with the State and what it is due next (see `casework.govrequests.clock`).
 
-    `days_since_sent` runs while an answer is awaited (None before it is sent); `next_due_on` is the
-    nearest of: acknowledgement due (sent + 14 days), decision due (acknowledged + 60 days) and the
-    answer due date; `days_left` is negative once it has passed.
+    `days_elapsed` counts the days with the State, the days paused left out (None before it is
+    sent); `days_paused` the days the clock stood still while the State waited for information;
+    `paused_since` is set while it stands still. `next_due_on` is the acknowledgement due date
+    until the acknowledgement, then the answer due date (`next_due_kind` "due_date" once extended);
+    `days_left` is negative once it has passed, and frozen while the clock is paused.
     """
 
     running: bool
@@ -198,10 +198,17 @@ class DeadlineClock:
     next_due_kind: str
     days_left: int | None
     overdue_reasons: tuple[str, ...]
+    days_elapsed: int | None = None
+    days_paused: int = 0
+    paused_since: date | None = None
 
     @property
     def is_overdue(self) -> bool:
         return bool(self.overdue_reasons)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
 
     @property
     def days_overdue(self) -> int:
@@ -210,7 +217,7 @@ class DeadlineClock:
 
 
 def deadline_clock(gov_request: GovernmentRequest, *, today: date | None = None) -> DeadlineClock:
-    """The deadline clock of one request, from its own dates (no query)."""
+    """The deadline clock of one request, from its stored clock dates (no query)."""
     today = today or timezone.localdate()
     running = gov_request.status in AWAITING_ANSWER_STATUSES
     sent = gov_request.submitted_on
@@ -223,21 +230,27 @@ def deadline_clock(gov_request: GovernmentRequest, *, today: date | None = None)
             days_left=None,
             overdue_reasons=(),
         )
-    candidates: list[tuple[date, str]] = []
-    if gov_request.acknowledged_on is None:
-        candidates.append((sent + timedelta(days=ACKNOWLEDGEMENT_DAYS), "acknowledgement"))
-    elif gov_request.decided_on is None:
-        candidates.append((gov_request.acknowledged_on + timedelta(days=DECISION_DAYS), "decision"))
-    if gov_request.answer_due_on:
-        candidates.append((gov_request.answer_due_on, "due_date"))
-    next_due_on, next_due_kind = min(candidates) if candidates else (None, "")
+    paused_since = gov_request.clock_paused_on
+    days_paused = gov_request.clock_paused_days + ((today - paused_since).days if paused_since else 0)
+    if gov_request.acknowledged_on is None and gov_request.acknowledgement_due_on:
+        next_due_on, next_due_kind = gov_request.acknowledgement_due_on, "acknowledgement"
+    elif gov_request.decided_on is None and gov_request.answer_due_on:
+        next_due_on = gov_request.answer_due_on
+        next_due_kind = "due_date" if gov_request.answer_due_extended else "decision"
+    else:
+        next_due_on, next_due_kind = None, ""
+    # While paused, the days left stand still at what they were when the clock stopped.
+    counted_to = paused_since or today
     return DeadlineClock(
         running=True,
         days_since_sent=(today - sent).days,
         next_due_on=next_due_on,
         next_due_kind=next_due_kind,
-        days_left=(next_due_on - today).days if next_due_on else None,
+        days_left=(next_due_on - counted_to).days if next_due_on else None,
         overdue_reasons=tuple(overdue_reasons(gov_request, today=today)),
+        days_elapsed=max(0, (today - sent).days - days_paused),
+        days_paused=days_paused,
+        paused_since=paused_since,
     )
 
 
@@ -294,6 +307,8 @@ def followup_pending_rows_of(*, pairs: Iterable[tuple[int, int]]) -> QuerySet[Re
         RequestedPerson.objects.filter(
             organisation_authority_q(pairs, prefix="request__"),
             request__status__in=AWAITING_ANSWER_STATUSES,
+            # A paused clock: the State waits for information from us, there is nothing to chase.
+            request__clock_paused_on__isnull=True,
             decision__in=FOLLOWUP_DECISIONS,
         )
         .exclude(person__status__in=FOLLOWUP_EXCLUDED_CASE_STATUSES)

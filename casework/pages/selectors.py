@@ -12,10 +12,11 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from casework.core.sensitivity import can_view_sensitive
-from casework.govrequests.models import RequestedPerson
+from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestedPerson
 from casework.legal.models import LegalProceeding
 from casework.people.models import CustodyPeriod, FamilyLink, Person, PersonStatusChange
 from casework.screenings.models import CustodyEntry, Screening
@@ -50,7 +51,10 @@ def person_detail_queryset(*, user: Any) -> QuerySet[Person]:
                 ),
             ),
             "request_memberships__request__events",
-            Prefetch("status_changes", queryset=PersonStatusChange.objects.select_related("actor")),
+            Prefetch(
+                "status_changes",
+                queryset=PersonStatusChange.objects.select_related("actor").prefetch_related("cause"),
+            ),
         )
     )
 
@@ -86,6 +90,9 @@ class TimelineEntry:
     title: str
     detail: str = ""
     sensitive: bool = False
+    # What caused it, with a link: the request or handover that moved the case automatically.
+    link_text: str = ""
+    link_url: str = ""
 
     @property
     def sort_key(self) -> tuple[date, time]:
@@ -94,6 +101,16 @@ class TimelineEntry:
 
 def _local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
+
+
+def _cause_link(cause: Any) -> tuple[str, str]:
+    """(text, url) of what moved a case automatically: a request or a handover operation; ("", "") for a manual move."""
+    if isinstance(cause, GovernmentRequest):
+        return _("Moved by request %(reference)s") % {"reference": cause.reference}, cause.get_absolute_url()
+    if isinstance(cause, HandoverOperation):
+        date_text = date_format(cause.planned_on, "SHORT_DATE_FORMAT")
+        return _("Moved by the handover of %(day)s") % {"day": date_text}, cause.get_absolute_url()
+    return "", ""
 
 
 def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
@@ -110,6 +127,7 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
         )
     ]
     for change in person.status_changes.all():
+        link_text, link_url = _cause_link(change.cause)
         entries.append(
             TimelineEntry(
                 day=_local_day(change.created_at),
@@ -118,6 +136,8 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
                 title=_("Status: %(old)s → %(new)s")
                 % {"old": change.get_old_status_display(), "new": change.get_new_status_display()},
                 detail=change.note,
+                link_text=link_text,
+                link_url=link_url,
             )
         )
     for period in person.custody_periods.all():
@@ -134,7 +154,11 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
         if period.end_date:
             entries.append(
                 TimelineEntry(
-                    day=period.end_date, at=None, kind="custody", title=_("Left %(place)s") % {"place": place}
+                    day=period.end_date,
+                    at=None,
+                    kind="custody",
+                    title=_("Left %(place)s") % {"place": place},
+                    detail=period.get_end_reason_display(),
                 )
             )
     for screening in person.screenings.all():

@@ -37,6 +37,7 @@ from casework.govrequests.views.common import (
     get_request,
     require,
     visible_person_ids,
+    warn_refused_case_moves,
 )
 from casework.govrequests.views.requests import request_detail_context
 from casework.merging.selectors import merge_survivor, merges_into
@@ -200,11 +201,14 @@ def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _render_request_detail(request, gov_request, event_form=form)
     try:
-        request_services.gov_request_record_event(gov_request=gov_request, actor=request.user, **form.cleaned_data)
+        event = request_services.gov_request_record_event(
+            gov_request=gov_request, actor=request.user, **form.cleaned_data
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Event recorded."))
+        warn_refused_case_moves(request, event)
     return HttpResponseRedirect(detail_url(gov_request))
 
 
@@ -220,7 +224,7 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
     if not form.is_valid():
         return _render_request_detail(request, gov_request, decisions_form=form)
     try:
-        request_services.gov_request_record_decisions(
+        decided = request_services.gov_request_record_decisions(
             gov_request=gov_request,
             decisions=form.changed_decisions(),
             decided_on=form.cleaned_data["decided_on"],
@@ -231,6 +235,7 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Decisions recorded."))
+        warn_refused_case_moves(request, decided)
     return HttpResponseRedirect(detail_url(gov_request))
 
 

@@ -105,6 +105,7 @@ class TransferReason(models.TextChoices):
     SECURITY = "security", _("Security")
     FAMILY_REUNIFICATION = "family_reunification", _("Family reunification")
     HANDOVER = "handover", _("Handover")
+    HANDOVER_TO_STATE = "handover_to_state", _("Handover to the State's delegation")
     OTHER = "other", _("Other")
 
 

@@ -22,8 +22,10 @@ from casework.camps.models import Facility, FacilitySection
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.core.history import delete_with_history, save_with_history
+from casework.core.signals import records_changed_send
+from casework.people.case_moves import record_status_move
 from casework.people.choices import CaseStatus, ClaimStatus, Relation, Sex
-from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person, PersonStatusChange
+from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person
 from casework.people.models.family import INVERSE_RELATION
 from casework.people.namekeys import person_name_keys_rebuild
 
@@ -141,6 +143,7 @@ def person_update(*, person: Person, actor: Any, expected_updated_at: datetime |
     person_name_keys_rebuild(person_ids=[person.pk])
     _delete_replaced_files_on_commit(_stored_files(current), person)
     audit.record(actor=actor, action="people.person.updated", target=person)
+    records_changed_send(person_ids=[person.pk])
     return person
 
 
@@ -159,15 +162,7 @@ def person_transition(*, person: Person, to: str, actor: Any, note: str = "", cl
         raise DomainError(_("Give a reason for this change."))
     if to == CaseStatus.CLOSED and not closure_reason:
         raise DomainError(_("Choose a closure reason."))
-    old = locked.status
-    locked.status = to
-    locked.status_changed_at = timezone.now()
-    locked.closure_reason = closure_reason if to == CaseStatus.CLOSED else ""
-    save_with_history(
-        locked, actor, reason=note, update_fields=["status", "status_changed_at", "closure_reason", "updated_at"]
-    )
-    PersonStatusChange.objects.create(person=locked, old_status=old, new_status=to, actor=actor, note=note)
-    audit.record(actor=actor, action="people.person.status_changed", target=locked, data={"from": old, "to": to})
+    record_status_move(locked, to=to, actor=actor, note=note, closure_reason=closure_reason)
     return locked
 
 
@@ -442,6 +437,7 @@ def person_record_add(*, person: Person, record: Any, actor: Any) -> Any:
     if isinstance(record, Alias):
         person_name_keys_rebuild(person_ids=[locked.pk])
     audit.record(actor=actor, action=_record_action(record, "added"), target=record)
+    records_changed_send(person_ids=[locked.pk])
     return record
 
 
@@ -463,6 +459,7 @@ def person_record_update(*, record: Any, actor: Any, expected_updated_at: dateti
         person_name_keys_rebuild(person_ids=[record.person_id, current.person_id])
     _delete_replaced_files_on_commit(_stored_files(current), record)
     audit.record(actor=actor, action=_record_action(record, "updated"), target=record, data={"fields": changed})
+    records_changed_send(person_ids=[record.person_id, current.person_id])
     return record
 
 
@@ -477,6 +474,7 @@ def person_record_remove(*, record: Any, actor: Any, expected_updated_at: dateti
     if isinstance(current, Alias):
         person_name_keys_rebuild(person_ids=[current.person_id])
     _delete_files_on_commit(list(_stored_files(current).values()))
+    records_changed_send(person_ids=[current.person_id])
 
 
 def _inverse_link(link: FamilyLink) -> FamilyLink | None:

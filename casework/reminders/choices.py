@@ -40,6 +40,8 @@ class ReminderStatus(models.TextChoices):
     SNOOZED = "snoozed", _("Snoozed")
     DONE = "done", _("Done")
     DISMISSED = "dismissed", _("Dismissed")
+    # Closed by itself: what raised it stopped holding (see `reminders.services.recheck`).
+    RESOLVED = "resolved", _("Resolved by itself")
 
 
 # Not yet resolved: shown on the home, person and request pages.

@@ -43,15 +43,14 @@ from casework.govrequests.choices import EventKind, HandoverStatus, RequestStatu
 from casework.govrequests.models import GovernmentRequest, HandoverPerson, RequestedPerson, RequestEvent
 from casework.legal.choices import ProceedingOutcome
 from casework.legal.models import Hearing
-from casework.people.choices import TRAVEL_DOCUMENT_TYPES, AssessmentKind, CaseStatus, SeparationStatus, Sex
+from casework.people.choices import TRAVEL_DOCUMENT_TYPES, AssessmentKind, SeparationStatus, Sex
 from casework.people.models import Assessment, DnaTest, IdentityDocument, NationalityClaim, Person
 from casework.reminders.choices import RuleKind
+from casework.reminders.holding import ACTIVE_PERSON, INACTIVE_CASE_STATUSES, REQUEST_HOLDS
 from casework.reminders.models import ReminderRule, StateAgeLimit
 
 # How far back "after a start date" rules look beyond their largest offset (missed sweeps).
 CATCH_UP_DAYS = 7
-# Cases no longer worked in the camp: no person reminders for them.
-INACTIVE_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.HANDED_OVER, CaseStatus.REPATRIATED)
 ADULT_AGE = 18
 
 
@@ -222,17 +221,30 @@ def _active_persons(setting: RuleSetting) -> QuerySet:
     return (
         Person.objects.live()
         .order_by()
-        .filter(date_of_death__isnull=True)
-        .exclude(status__in=INACTIVE_CASE_STATUSES)
+        .filter(ACTIVE_PERSON)
         .annotate(rule_org=F("organisation_id"), rule_country=_primary_country("pk"))
         .filter(setting.scope)
     )
 
 
+def _shifted_window(field: str, low: date, high: date) -> Q:
+    """Requests whose `field` date is in the look-back window, or may be once its clock shift is added.
+
+    A paused or extended clock (`GovernmentRequest.clock_shift_days`) moves the start of the
+    after-rules: `_request_candidates` adds the shift; those rows are few, so they are read whole.
+    """
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high}) | Q(clock_shift_days__gt=0, **{f"{field}__lte": high})
+
+
 def _request_candidates(rows: Iterable[tuple], setting: RuleSetting, today: date) -> list[Candidate]:
-    """Candidates from (request id, organisation id, start date, assignee id) rows of an after-rule."""
+    """Candidates from (request id, organisation id, start date, assignee id, clock shift) rows of an after-rule.
+
+    The start is shifted by the days the deadline clock moved (paused, extended): the deadline
+    clock of `casework.govrequests.clock` is the one the reminders count on.
+    """
     found = []
-    for pk, organisation_id, start, assignee_id in rows:
+    for pk, organisation_id, start, assignee_id, shift in rows:
+        start += timedelta(days=shift)
         hit = _after(start, setting.offsets, today)
         if hit:
             found.append(Candidate(organisation_id, None, pk, assignee_id, hit[0], None, hit[1]))
@@ -247,9 +259,9 @@ def request_not_acknowledged(*, today: date, setting: RuleSetting) -> list[Candi
     low, high = _after_window(setting.offsets, today)
     rows = (
         _requests(setting)
-        .filter(status=RequestStatus.SUBMITTED, acknowledged_on__isnull=True)
-        .filter(submitted_on__gte=low, submitted_on__lte=high)
-        .values_list("pk", "organisation_id", "submitted_on", "assignee_id")
+        .filter(REQUEST_HOLDS[RuleKind.REQUEST_NOT_ACKNOWLEDGED])
+        .filter(_shifted_window("submitted_on", low, high))
+        .values_list("pk", "organisation_id", "submitted_on", "assignee_id", "clock_shift_days")
     )
     return _request_candidates(rows, setting, today)
 
@@ -259,9 +271,9 @@ def no_decision(*, today: date, setting: RuleSetting) -> list[Candidate]:
     low, high = _after_window(setting.offsets, today)
     rows = (
         _requests(setting)
-        .filter(status__in=(RequestStatus.ACKNOWLEDGED, RequestStatus.UNDER_REVIEW))
-        .filter(acknowledged_on__gte=low, acknowledged_on__lte=high)
-        .values_list("pk", "organisation_id", "acknowledged_on", "assignee_id")
+        .filter(REQUEST_HOLDS[RuleKind.NO_DECISION])
+        .filter(_shifted_window("acknowledged_on", low, high))
+        .values_list("pk", "organisation_id", "acknowledged_on", "assignee_id", "clock_shift_days")
     )
     return _request_candidates(rows, setting, today)
 
@@ -277,8 +289,9 @@ def mark_no_response(*, today: date, setting: RuleSetting) -> list[Candidate]:
     """
     rows = (
         _requests(setting)
-        .filter(status__in=NO_RESPONSE_FROM, submitted_on__lte=today - timedelta(days=min(setting.offsets)))
-        .values_list("pk", "organisation_id", "submitted_on", "assignee_id")
+        .filter(status__in=NO_RESPONSE_FROM, clock_paused_on__isnull=True)
+        .filter(submitted_on__lte=today - timedelta(days=min(setting.offsets)))
+        .values_list("pk", "organisation_id", "submitted_on", "assignee_id", "clock_shift_days")
     )
     return _request_candidates(rows, setting, today)
 

@@ -20,6 +20,7 @@ def sweep_reminders() -> dict[str, int]:
         **result.created,
         "marked_no_response": result.marked_no_response,
         "followups_drafted": result.followups_drafted,
+        "resolved": result.resolved,
     }
 
 

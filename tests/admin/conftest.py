@@ -24,6 +24,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
     """One row of every organisation-owned model about a case of `org` assigned to `assignee`."""
     from casework.accounts.models import Organisation, User
     from casework.govrequests.models import (
+        AnswerPeriod,
         AuthorityFollowUp,
         DisclosedPerson,
         Disclosure,
@@ -101,6 +102,9 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         ),
         HandoverOperation: operation,
         DisclosurePolicy: DisclosurePolicy.objects.create(organisation=org, country="FR", fields=["case_number"]),
+        AnswerPeriod: AnswerPeriod.objects.create(
+            organisation=org, country="FR", acknowledgement_days=21, decision_days=90
+        ),
         AuthorityFollowUp: followup,
         Disclosure: disclosure,
         AuditEvent: AuditEvent.objects.create(

@@ -64,7 +64,7 @@ def test_sent_event_submits_the_request_and_records_the_date(caseworker_a, famil
     assert (change.old_status, change.new_status, change.actor) == (RS.DRAFT, RS.SUBMITTED, caseworker_a)
 
 
-def test_information_requested_sets_the_answer_due_date(caseworker_a, family_a, authority):
+def test_information_requested_pauses_the_clock(caseworker_a, family_a, authority):
     request = _sent_request(family_a, caseworker_a, authority)
     services.gov_request_record_event(
         gov_request=request,
@@ -74,7 +74,7 @@ def test_information_requested_sets_the_answer_due_date(caseworker_a, family_a, 
         actor=caseworker_a,
     )
     request.refresh_from_db()
-    assert (request.status, request.answer_due_on) == (RS.INFORMATION_REQUESTED, date(2025, 3, 1))
+    assert (request.status, request.clock_paused_on) == (RS.INFORMATION_REQUESTED, date(2025, 2, 1))
 
 
 def test_event_with_due_date_before_the_event_is_a_field_error(caseworker_a, family_a, authority):
@@ -329,8 +329,9 @@ def test_marking_no_response_takes_the_same_queries_for_one_request_or_many(
     ids = [factories.GovernmentRequestFactory(organisation=org_a, submitted=True).pk for _ in range(count)]
 
     # savepoint, lock the rows, update them, insert the history rows, the status changes and the
-    # audit events, release the savepoint
-    with django_assert_num_queries(7):
+    # audit events, look for open reminders about them (to resolve those that no longer hold),
+    # release the savepoint
+    with django_assert_num_queries(8):
         assert services.gov_requests_mark_no_response(request_ids=ids, actor=superuser) == set(ids)
 
 

@@ -42,8 +42,9 @@ def test_sweep_task_run_twice_raises_each_reminder_once(org_a):
         "marked_no_response": 0,
         # The request covers nobody: there is no one to follow up.
         "followups_drafted": 0,
+        "resolved": 0,
     }
-    assert second == {"marked_no_response": 0, "followups_drafted": 0}
+    assert second == {"marked_no_response": 0, "followups_drafted": 0, "resolved": 0}
     assert list(Reminder.objects.order_by("pk").values_list("pk", "kind", "due_on")) == rows
     assert {due_on for _, _, due_on in rows} == {D}
 

@@ -645,7 +645,7 @@ def test_caseworker_records_an_event_with_a_document(client_for, caseworker_a, r
     assert event.document.name == f"documents/{event.public_id}.pdf"
     request_a.refresh_from_db()
     assert request_a.status == RS.INFORMATION_REQUESTED
-    assert request_a.answer_due_on == date(2025, 3, 1)
+    assert request_a.clock_paused_on == date(2025, 2, 1)  # the clock waits for the information
 
 
 def test_event_due_before_its_date_is_a_field_error(client_for, caseworker_a, request_a):
@@ -914,19 +914,40 @@ TODAY = date(2025, 6, 1)
     [
         ({"status": RS.DRAFT}, (False, None, None, "")),
         ({"status": RS.REFUSED, "submitted_on": date(2025, 5, 1)}, (False, None, None, "")),
-        ({"status": RS.SUBMITTED, "submitted_on": date(2025, 5, 25)}, (True, 7, 7, "acknowledgement")),
         (
-            {"status": RS.ACKNOWLEDGED, "submitted_on": date(2025, 3, 1), "acknowledged_on": date(2025, 3, 10)},
+            {"status": RS.SUBMITTED, "submitted_on": date(2025, 5, 25), "acknowledgement_due_on": date(2025, 6, 8)},
+            (True, 7, 7, "acknowledgement"),
+        ),
+        (
+            {
+                "status": RS.ACKNOWLEDGED,
+                "submitted_on": date(2025, 3, 1),
+                "acknowledged_on": date(2025, 3, 10),
+                "acknowledgement_due_on": date(2025, 3, 15),
+                "answer_due_on": date(2025, 5, 9),
+            },
             (True, 92, -23, "decision"),
         ),
+        (
+            {
+                "status": RS.UNDER_REVIEW,
+                "submitted_on": date(2025, 5, 1),
+                "acknowledged_on": date(2025, 5, 2),
+                "answer_due_on": date(2025, 6, 11),
+                "answer_due_extended": True,
+            },
+            (True, 31, 10, "due_date"),
+        ),
+        # Paused on 22 May with 40 days left: they stand still, and a paused clock is late with nothing.
         (
             {
                 "status": RS.INFORMATION_REQUESTED,
                 "submitted_on": date(2025, 5, 1),
                 "acknowledged_on": date(2025, 5, 2),
-                "answer_due_on": date(2025, 6, 11),
+                "answer_due_on": date(2025, 7, 1),
+                "clock_paused_on": date(2025, 5, 22),
             },
-            (True, 31, 10, "due_date"),
+            (True, 31, 40, "decision"),
         ),
     ],
 )

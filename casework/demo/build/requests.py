@@ -1,6 +1,7 @@
 """Government requests: their dates, persons, status history, events, and handover operations."""
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date, timedelta
 
 from django_countries import countries
@@ -12,6 +13,8 @@ from casework.demo.scenarios import CHANNEL_WEIGHTS, DECISIONS, FIRST_REQUEST, S
 from casework.govrequests import models as govrequests
 from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision, EventKind, HandoverStatus
 from casework.govrequests.choices import RequestStatus as RS
+from casework.govrequests.clock import CLOCK_EVENT_KINDS, clock_dates
+from casework.govrequests.models.periods import DEFAULT_ACKNOWLEDGEMENT_DAYS, DEFAULT_DECISION_DAYS
 
 
 class Requests(Draw):
@@ -116,13 +119,6 @@ class Requests(Draw):
         acknowledged = dates.get(RS.ACKNOWLEDGED)
         decided = next((day for s, day in statuses if s in DECISIONS), None)
         partial = any(s == RS.PARTIALLY_ACCEPTED for s, _day in statuses)
-        answer_due = None
-        if status == RS.INFORMATION_REQUESTED:
-            answer_due = dates["information_due"]
-        elif status == RS.REVIEW_REQUESTED:
-            answer_due = dates["court_due"]
-        elif status in (RS.SUBMITTED, RS.ACKNOWLEDGED, RS.UNDER_REVIEW):
-            answer_due = (acknowledged or submitted) + timedelta(days=60)
         drafted = dates["drafted"]
         created = self._at(drafted)
         request = govrequests.GovernmentRequest(
@@ -135,7 +131,6 @@ class Requests(Draw):
             drafted_on=drafted,
             submitted_on=submitted,
             acknowledged_on=acknowledged,
-            answer_due_on=answer_due,
             decided_on=decided,
             notes=f"Covers household {unit.household.reference}." if unit.household else "",
             created_by=unit.assignee,
@@ -168,7 +163,20 @@ class Requests(Draw):
             )
             old = new
         request.status_changed_at = request.updated_at = at
+        first_event = len(self.plan.request_events)
         self._events(unit, request, dates, statuses, decided)
+        # The deadline clock, as `services.clock.request_clock_refresh` stores it (default answer periods):
+        # requests waiting for information show a paused clock.
+        events = sorted(self.plan.request_events[first_event:], key=lambda e: e.occurred_on)
+        clock = clock_dates(
+            submitted_on=submitted,
+            acknowledged_on=acknowledged,
+            events=[(e.kind, e.occurred_on, e.due_on) for e in events if e.kind in CLOCK_EVENT_KINDS],
+            acknowledgement_days=DEFAULT_ACKNOWLEDGEMENT_DAYS,
+            decision_days=DEFAULT_DECISION_DAYS,
+        )
+        for name, value in asdict(clock).items():
+            setattr(request, name, value)
         return request
 
     def _events(

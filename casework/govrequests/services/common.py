@@ -11,9 +11,29 @@ from django.utils.translation import gettext as _
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.core.history import save_with_history
-from casework.govrequests.choices import DECISION_STATUSES, RequestStatus
-from casework.govrequests.models import GovernmentRequest, RequestStatusChange
+from casework.core.signals import records_changed_send
+from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, DECISION_STATUSES, RequestStatus
+from casework.govrequests.models import GovernmentRequest, RequestedPerson, RequestStatusChange
+from casework.govrequests.services.clock import request_clock_refresh
+from casework.people.case_moves import CaseMoveRefused, persons_follow
+from casework.people.choices import CaseStatus
 from casework.people.models import Person
+
+# How the cases a request covers follow its own moves (decisions move them one by one, see
+# `requests.gov_request_record_decisions`): to this case status, from these.
+CASES_FOLLOW_REQUEST: dict[str, tuple[str, frozenset[str]]] = {
+    RequestStatus.SUBMITTED: (CaseStatus.REQUEST_PENDING, frozenset({CaseStatus.READY_FOR_REQUEST})),
+    # An appeal puts the refused cases before the State again.
+    RequestStatus.REVIEW_REQUESTED: (CaseStatus.REQUEST_PENDING, frozenset({CaseStatus.REFUSED})),
+    RequestStatus.WITHDRAWN: (
+        CaseStatus.READY_FOR_REQUEST,
+        frozenset({CaseStatus.REQUEST_PENDING, CaseStatus.REFUSED, CaseStatus.ACCEPTED}),
+    ),
+    RequestStatus.LAPSED: (
+        CaseStatus.READY_FOR_REQUEST,
+        frozenset({CaseStatus.REQUEST_PENDING, CaseStatus.REFUSED, CaseStatus.ACCEPTED}),
+    ),
+}
 
 
 def lock_visible_request(gov_request: GovernmentRequest, actor: Any) -> GovernmentRequest:
@@ -35,8 +55,13 @@ def check_persons(persons: Iterable[Person], *, organisation_id: int, actor: Any
     return persons
 
 
-def apply_transition(locked: GovernmentRequest, *, to: str, actor: Any, note: str, on: date | None) -> None:
-    """Move an already-locked request; the caller holds the transaction."""
+def apply_transition(
+    locked: GovernmentRequest, *, to: str, actor: Any, note: str, on: date | None
+) -> list[CaseMoveRefused]:
+    """Move an already-locked request, and its cases with it; the caller holds the transaction.
+
+    Returns the case moves refused by the case transition table or a guard (the cases stay).
+    """
     if not locked.can_transition_to(to):
         raise TransitionNotAllowed(current=locked.status, requested=to, labels=RequestStatus)
     if to in DECISION_STATUSES and not actor.has_perm("govrequests.decide_request"):
@@ -58,3 +83,28 @@ def apply_transition(locked: GovernmentRequest, *, to: str, actor: Any, note: st
     save_with_history(locked, actor, reason=note)
     RequestStatusChange.objects.create(request=locked, old_status=old, new_status=to, actor=actor, note=note)
     audit.record(actor=actor, action="govrequests.request.status_changed", target=locked, data={"from": old, "to": to})
+    request_clock_refresh(locked)
+    refused = cases_follow_request(locked, to=to, actor=actor, note=note)
+    records_changed_send(gov_request_ids=[locked.pk])
+    return refused
+
+
+def cases_follow_request(locked: GovernmentRequest, *, to: str, actor: Any, note: str) -> list[CaseMoveRefused]:
+    """Move the request's cases as `CASES_FOLLOW_REQUEST` says; the refused moves.
+
+    A withdrawn or lapsed request returns a case to "ready for request" only when no other
+    request still before a State covers it.
+    """
+    if to not in CASES_FOLLOW_REQUEST:
+        return []
+    case_status, from_statuses = CASES_FOLLOW_REQUEST[to]
+    person_ids = set(locked.covered.values_list("person_id", flat=True))
+    if case_status == CaseStatus.READY_FOR_REQUEST:
+        person_ids -= set(
+            RequestedPerson.objects.filter(person_id__in=person_ids, request__status__in=AWAITING_ANSWER_STATUSES)
+            .exclude(request=locked)
+            .values_list("person_id", flat=True)
+        )
+    return persons_follow(
+        person_ids=person_ids, to=case_status, actor=actor, cause=locked, note=note, from_statuses=from_statuses
+    )

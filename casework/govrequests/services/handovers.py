@@ -14,10 +14,13 @@ from simple_history.utils import bulk_update_with_history
 from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.history import save_with_history
+from casework.core.signals import records_changed_send
 from casework.govrequests import selectors
 from casework.govrequests.choices import ACCEPTED_DECISIONS, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, HandoverPerson
 from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
+from casework.people.case_moves import CaseMoveRefused, custody_close_many, persons_follow
+from casework.people.choices import CaseStatus, TransferReason
 from casework.people.models import Person
 
 
@@ -52,9 +55,15 @@ def handover_plan(
     for person in persons:
         row = HandoverPerson(operation=operation, person=person)
         save_with_history(row, actor)
+    refused: list[CaseMoveRefused] = []
     if locked.can_transition_to(RequestStatus.OPERATION_PLANNED):
-        apply_transition(locked, to=RequestStatus.OPERATION_PLANNED, actor=actor, note="", on=None)
+        refused += apply_transition(locked, to=RequestStatus.OPERATION_PLANNED, actor=actor, note="", on=None)
+    refused += persons_follow(
+        person_ids=[p.pk for p in persons], to=CaseStatus.HANDOVER_SCHEDULED, actor=actor, cause=operation
+    )
     audit.record(actor=actor, action="govrequests.handover.planned", target=operation, data={"persons": len(persons)})
+    records_changed_send(gov_request_ids=[locked.pk], person_ids=[p.pk for p in persons])
+    operation.case_moves_refused = refused
     return operation
 
 
@@ -72,10 +81,18 @@ def _lock_whole_operation(operation: HandoverOperation, actor: Any) -> HandoverO
 def handover_complete(
     *, operation: HandoverOperation, signed_on: date, document: File | None, handed_over: Iterable[Person], actor: Any
 ) -> HandoverOperation:
-    """Record that the handover took place, with the signed document and who was actually handed over."""
+    """Record that the handover took place, with the signed document and who was actually handed over.
+
+    Each person handed over leaves the camp that day: their open custody period ends on `signed_on`
+    (reason: handover to the State's delegation) and their case moves to "handed over". Persons on
+    the operation who were not handed over go back to "accepted" unless another planned operation
+    has them. Refused case moves are on the returned operation's `case_moves_refused`.
+    """
     locked = _lock_whole_operation(operation, actor)
     if locked.status != HandoverStatus.PLANNED:
         raise DomainError(_("Only a planned handover can be completed."))
+    if signed_on > timezone.localdate():
+        raise DomainError(_("A handover cannot be completed in the future."))
     if document is not None:
         locked.handover_document = document
     if not locked.handover_document:
@@ -92,13 +109,41 @@ def handover_complete(
     for row in rows:
         row.handed_over = True
     bulk_update_with_history(rows, HandoverPerson, ["handed_over"], default_user=actor)
+    late = custody_close_many(
+        person_ids=sorted(handed_ids), on=signed_on, reason=TransferReason.HANDOVER_TO_STATE, actor=actor
+    )
+    if late:
+        raise DomainError(
+            _("The handover is dated before the current custody period of case(s) %(cases)s began.")
+            % {"cases": ", ".join(late)}
+        )
+    refused = persons_follow(person_ids=handed_ids, to=CaseStatus.HANDED_OVER, actor=actor, cause=locked)
+    refused += _unschedule(on_operation - handed_ids, operation=locked, actor=actor)
     if locked.request_id:
         request = GovernmentRequest.objects.select_for_update().get(pk=locked.request_id)
         final = RequestStatus.COMPLETED if handed_ids == on_operation else RequestStatus.PARTIALLY_COMPLETED
         if request.can_transition_to(final):
-            apply_transition(request, to=final, actor=actor, note="", on=signed_on)
+            refused += apply_transition(request, to=final, actor=actor, note="", on=signed_on)
     audit.record(actor=actor, action="govrequests.handover.completed", target=locked, data={"persons": len(handed_ids)})
+    records_changed_send(person_ids=on_operation, gov_request_ids=[locked.request_id] if locked.request_id else [])
+    locked.case_moves_refused = refused
     return locked
+
+
+def _unschedule(person_ids: set[int], *, operation: HandoverOperation, actor: Any) -> list[CaseMoveRefused]:
+    """Cases scheduled for `operation` that it did not hand over go back to "accepted" (unless another plan has them)."""
+    elsewhere = set(
+        HandoverPerson.objects.filter(person_id__in=person_ids, operation__status=HandoverStatus.PLANNED)
+        .exclude(operation=operation)
+        .values_list("person_id", flat=True)
+    )
+    return persons_follow(
+        person_ids=person_ids - elsewhere,
+        to=CaseStatus.ACCEPTED,
+        actor=actor,
+        cause=operation,
+        from_statuses={CaseStatus.HANDOVER_SCHEDULED},
+    )
 
 
 @transaction.atomic
@@ -106,7 +151,8 @@ def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) ->
     """Cancel a planned handover (the delegation did not come, the crossing was closed…), with the reason.
 
     The reason is added to the operation's notes, dated. The request keeps its status: another
-    operation can be planned for it.
+    operation can be planned for it. The cases scheduled for it go back to "accepted" (unless
+    another planned operation has them); nothing else is undone, because nothing else happened.
     """
     locked = _lock_whole_operation(operation, actor)
     if locked.status != HandoverStatus.PLANNED:
@@ -117,6 +163,10 @@ def handover_cancel(*, operation: HandoverOperation, reason: str, actor: Any) ->
     locked.status = HandoverStatus.CANCELLED
     locked.notes = f"{locked.notes}\n{timezone.localdate().isoformat()}: {reason}".strip()
     save_with_history(locked, actor, reason=reason)
+    # Only the scheduling happened: undo that, nothing else (no custody was closed, nobody left).
+    person_ids = set(locked.handed_persons.values_list("person_id", flat=True))
+    locked.case_moves_refused = _unschedule(person_ids, operation=locked, actor=actor)
+    records_changed_send(person_ids=person_ids, gov_request_ids=[locked.request_id] if locked.request_id else [])
     audit.record(
         actor=actor,
         action="govrequests.handover.cancelled",

@@ -1,6 +1,7 @@
 """Writes about government requests: create, persons of a draft, status moves, events, decisions."""
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -15,15 +16,21 @@ from casework.accounts.models import Organisation
 from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.history import delete_with_history, save_with_history
-from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision, EventKind, RequestStatus
+from casework.core.signals import records_changed_send
+from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision, EventKind, HandoverStatus, RequestStatus
+from casework.govrequests.clock import CLOCK_EVENT_KINDS
 from casework.govrequests.models import (
     GovernmentAuthority,
     GovernmentRequest,
+    HandoverPerson,
     RequestedPerson,
     RequestEvent,
     RequestStatusChange,
 )
+from casework.govrequests.services.clock import request_clock_refresh
 from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
+from casework.people.case_moves import CaseMoveRefused, persons_follow
+from casework.people.choices import CaseStatus
 from casework.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -106,7 +113,7 @@ def gov_request_transition(
 ) -> GovernmentRequest:
     """Move a request to `to`, recording who did it, when and why. Raises TransitionNotAllowed."""
     locked = lock_visible_request(gov_request, actor)
-    apply_transition(locked, to=to, actor=actor, note=note, on=on)
+    locked.case_moves_refused = apply_transition(locked, to=to, actor=actor, note=note, on=on)
     return locked
 
 
@@ -162,6 +169,7 @@ def gov_requests_mark_no_response(*, request_ids: Iterable[int], actor: Any, not
         action="govrequests.request.status_changed",
         targets=[(gov_request, {"from": old, "to": to}) for gov_request, old in moved],
     )
+    records_changed_send(gov_request_ids=ids)
     return set(ids)
 
 
@@ -176,8 +184,19 @@ def gov_request_record_event(
     description: str = "",
     document: File | None = None,
 ) -> RequestEvent:
-    """Record what happened on a request; sent / acknowledged / information requested also move its status."""
+    """Record what happened on a request; some kinds also move its status, its clock or its cases.
+
+    Sent / acknowledged / information requested / provided / appeal move the request's status
+    (`EVENT_MOVES_REQUEST_TO`); information requested / provided and an extension granted move
+    its deadline clock; an arrival confirmation moves the cases handed over on its completed
+    handovers to "repatriated". The refused case moves are on the returned event's
+    `case_moves_refused`.
+    """
     locked = lock_visible_request(gov_request, actor)
+    if kind == EventKind.EXTENSION_GRANTED and due_on is None:
+        raise DomainError(_("Give the new due date the State granted."))
+    if kind == EventKind.ARRIVAL_CONFIRMED and occurred_on > timezone.localdate():
+        raise DomainError(_("An arrival cannot be confirmed in the future."))
     event = RequestEvent(
         request=locked,
         kind=kind,
@@ -190,14 +209,36 @@ def gov_request_record_event(
         event.document = document
     event.full_clean()
     save_with_history(event, actor)
+    refused: list[CaseMoveRefused] = []
     target = EVENT_MOVES_REQUEST_TO.get(kind)
     if target and target != locked.status and locked.can_transition_to(target):
-        apply_transition(locked, to=target, actor=actor, note=description, on=occurred_on)
-    if kind == EventKind.INFORMATION_REQUESTED and due_on:
-        locked.answer_due_on = due_on
-        locked.save(update_fields=["answer_due_on", "updated_at"])
+        refused += apply_transition(locked, to=target, actor=actor, note=description, on=occurred_on)
+    if kind in CLOCK_EVENT_KINDS:
+        request_clock_refresh(locked)
+    if kind == EventKind.ARRIVAL_CONFIRMED:
+        arrived = HandoverPerson.objects.filter(
+            operation__request=locked, operation__status=HandoverStatus.COMPLETED, handed_over=True
+        ).values_list("person_id", flat=True)
+        refused += persons_follow(
+            person_ids=arrived,
+            to=CaseStatus.REPATRIATED,
+            actor=actor,
+            cause=locked,
+            note=description,
+            from_statuses={CaseStatus.HANDED_OVER},
+        )
     audit.record(actor=actor, action="govrequests.request.event_recorded", target=locked, data={"kind": kind})
+    records_changed_send(gov_request_ids=[locked.pk])
+    event.case_moves_refused = refused
     return event
+
+
+# The case status that follows a person's decision (pending and "no answer" move nothing).
+CASE_STATUS_OF_DECISION = {
+    Decision.ACCEPTED: CaseStatus.ACCEPTED,
+    Decision.PARTIALLY_ACCEPTED: CaseStatus.ACCEPTED,
+    Decision.REFUSED: CaseStatus.REFUSED,
+}
 
 
 def _decision_status(decisions: list[str]) -> str | None:
@@ -223,9 +264,12 @@ def gov_request_record_decisions(
     actor: Any,
     note: str = "",
 ) -> GovernmentRequest:
-    """Record the State's decision for each person; once all are decided the request's status follows.
+    """Record the State's decision for each person; each case and, once all are decided, the request follow.
 
-    A decision for a person the request does not cover is refused with a DomainError.
+    A person accepted (with or without conditions) moves to "accepted", a refused one to
+    "refused", through the case transition table and guards (`people.case_moves`); a move they
+    refuse leaves that case as it is and is listed, with its reason, on the returned request's
+    `case_moves_refused`. A decision for a person the request does not cover is refused with a DomainError.
     """
     if not actor.has_perm("govrequests.decide_request"):
         raise PermissionDenied
@@ -235,12 +279,15 @@ def gov_request_record_decisions(
     if not locked.can_record_decisions:
         raise DomainError(_("This request was never sent or is closed: no decision can be recorded."))
     rows = {row.person_id: row for row in locked.covered.select_for_update()}
+    moves: dict[str, set[int]] = defaultdict(set)
     for person, decision in decisions.items():
         if decision not in Decision.values:
             raise DomainError(_("Unknown decision."))
         row = rows.get(person.pk)
         if row is None:
             raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
+        if decision != row.decision and decision in CASE_STATUS_OF_DECISION:
+            moves[CASE_STATUS_OF_DECISION[decision]].add(person.pk)
         row.decision = decision
         row.decided_on = decided_on if decision != Decision.PENDING else None
         row.decision_note = note
@@ -248,9 +295,14 @@ def gov_request_record_decisions(
     audit.record(
         actor=actor, action="govrequests.request.decisions_recorded", target=locked, data={"count": len(decisions)}
     )
+    refused: list[CaseMoveRefused] = []
+    for case_status in sorted(moves):
+        refused += persons_follow(person_ids=moves[case_status], to=case_status, actor=actor, cause=locked, note=note)
     status = _decision_status([row.decision for row in rows.values()])
     if status and status != locked.status and locked.can_transition_to(status):
-        apply_transition(locked, to=status, actor=actor, note=note, on=decided_on)
+        refused += apply_transition(locked, to=status, actor=actor, note=note, on=decided_on)
+    records_changed_send(gov_request_ids=[locked.pk], person_ids=rows)
+    locked.case_moves_refused = refused
     return locked
 
 
@@ -268,6 +320,7 @@ def gov_request_remove_person(*, gov_request: GovernmentRequest, person: Person,
     if row is None:
         raise DomainError(_("Case %(case)s is not covered by this request.") % {"case": person.case_number})
     delete_with_history(row, actor)
+    records_changed_send(gov_request_ids=[locked.pk], person_ids=[person.pk])
     audit.record(
         actor=actor,
         action="govrequests.request.person_removed",

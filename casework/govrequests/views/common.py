@@ -7,6 +7,7 @@ a request outside the user's scope is a 404, the same as a missing one.
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -54,3 +55,12 @@ def accepted_rows(gov_request: GovernmentRequest, visible_ids: set[int]) -> list
     return [
         row for row in gov_request.covered.all() if row.decision in ACCEPTED_DECISIONS and row.person_id in visible_ids
     ]
+
+
+def warn_refused_case_moves(request: HttpRequest, result: Any) -> None:
+    """One warning per case the change did not move (its transition table or a guard said no), with the reason.
+
+    `result` is what the service returned: a request, an event or a handover operation with `case_moves_refused`.
+    """
+    for refusal in getattr(result, "case_moves_refused", ()):
+        messages.warning(request, str(refusal))

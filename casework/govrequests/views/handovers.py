@@ -26,6 +26,7 @@ from casework.govrequests.views.common import (
     get_request,
     require,
     visible_person_ids,
+    warn_refused_case_moves,
 )
 
 
@@ -43,11 +44,12 @@ def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse
         form = HandoverPlanForm(request.POST, rows=rows)
         if form.is_valid():
             try:
-                services.handover_plan(gov_request=gov_request, actor=request.user, **form.cleaned_data)
+                operation = services.handover_plan(gov_request=gov_request, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Handover planned."))
+                warn_refused_case_moves(request, operation)
                 return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
     else:
         form = HandoverPlanForm(rows=rows, initial={"persons": [row.person.public_id.hex for row in rows]})
@@ -84,11 +86,12 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
         form = HandoverCompleteForm(request.POST, request.FILES, persons=persons)
         if form.is_valid():
             try:
-                services.handover_complete(operation=operation, actor=request.user, **form.cleaned_data)
+                completed = services.handover_complete(operation=operation, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Handover recorded as completed."))
+                warn_refused_case_moves(request, completed)
                 return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
     else:
         form = HandoverCompleteForm(persons=persons, initial={"signed_on": operation.planned_on})
@@ -124,9 +127,12 @@ def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id:
         messages.error(request, _("Give the reason for cancelling the handover."))
     else:
         try:
-            services.handover_cancel(operation=operation, reason=form.cleaned_data["reason"], actor=request.user)
+            cancelled = services.handover_cancel(
+                operation=operation, reason=form.cleaned_data["reason"], actor=request.user
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Handover cancelled."))
+            warn_refused_case_moves(request, cancelled)
     return HttpResponseRedirect(detail_url(operation.request) + "#handovers")

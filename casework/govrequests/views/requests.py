@@ -58,6 +58,7 @@ from casework.govrequests.views.common import (
     get_request,
     require,
     visible_person_ids,
+    warn_refused_case_moves,
 )
 from casework.people import selectors as people_selectors
 from casework.people.filters import PICKER_LIMIT, picker_candidates
@@ -293,13 +294,14 @@ def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, _("This status change is not possible from the current status."))
         return HttpResponseRedirect(detail_url(gov_request))
     try:
-        services.gov_request_transition(
+        moved = services.gov_request_transition(
             gov_request=gov_request, to=form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"]
         )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Status changed."))
+        warn_refused_case_moves(request, moved)
     return HttpResponseRedirect(detail_url(gov_request))
 
 

@@ -57,6 +57,9 @@ class CustodyPeriod(PublicModel):
     transfer_reason = models.CharField(
         _("reason"), max_length=30, choices=TransferReason.choices, default=TransferReason.INITIAL
     )
+    end_reason = models.CharField(
+        _("reason for leaving"), max_length=30, choices=TransferReason.choices, blank=True, help_text=_("Why it ended.")
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CustodyPeriodQuerySet.as_manager()

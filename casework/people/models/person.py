@@ -5,6 +5,7 @@ from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -380,6 +381,13 @@ class PersonStatusChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    # What moved the case when nobody moved it by hand: a request's decision, a handover…
+    # Generic, because those records live in higher apps (see `casework.people.case_moves`).
+    cause_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    cause_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    cause = GenericForeignKey("cause_type", "cause_id")
 
     objects = PersonScopedQuerySet.as_manager()
 

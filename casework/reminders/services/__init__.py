@@ -4,6 +4,7 @@
   follow-ups) and `system_actor`.
 - `actions`: `reminder_acknowledge`, `reminder_snooze`, `reminder_dismiss`, `reminder_complete`.
 - `digest`: `digest_build_for_user`.
+- `recheck`: `reminders_recheck`, `reminders_recheck_for` (reminders close themselves).
 
 E-mail itself (record, deliver, re-send) is `casework.outbox`; the weekly report is `casework.reports`.
 """
@@ -15,6 +16,7 @@ from casework.reminders.services.actions import (
     reminder_snooze,
 )
 from casework.reminders.services.digest import DIGEST_GROUP_LIMIT, DIGEST_TEMPLATE, digest_build_for_user
+from casework.reminders.services.recheck import reminders_recheck, reminders_recheck_for
 from casework.reminders.services.sweep import FOLLOWUP_KINDS, SweepResult, reminders_sweep, system_actor
 
 __all__ = [
@@ -27,6 +29,8 @@ __all__ = [
     "reminder_complete",
     "reminder_dismiss",
     "reminder_snooze",
+    "reminders_recheck",
+    "reminders_recheck_for",
     "reminders_sweep",
     "system_actor",
 ]

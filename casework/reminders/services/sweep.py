@@ -30,6 +30,7 @@ from casework.govrequests.services import followup_drafts_refresh_many, gov_requ
 from casework.reminders import rules
 from casework.reminders.choices import Recipient, RuleKind
 from casework.reminders.models import Reminder, ReminderRule, subject_key_for
+from casework.reminders.services.recheck import reminders_recheck
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class SweepResult:
     marked_no_response: int = 0
     # Follow-up drafts to unresponsive authorities created or refreshed (one per organisation and authority).
     followups_drafted: int = 0
+    # Open reminders resolved because their condition no longer held.
+    resolved: int = 0
     # Filled on a dry run: one dict per reminder that would have been raised.
     raised: list[dict] = field(default_factory=list)
 
@@ -128,6 +131,8 @@ def reminders_sweep(*, today: date, dry_run: bool = False) -> SweepResult:
         raised_at = timezone.now()
         while Reminder.objects.filter(created_at=raised_at).exists():
             raised_at += timedelta(microseconds=1)
+        # First close what stopped holding since (e.g. changed by an import or in the admin).
+        result.resolved = reminders_recheck(Reminder.objects.all())
         settings_by_kind = rules.effective_settings(ReminderRule.objects.all())
         actor = None
         for kind in RuleKind.values:

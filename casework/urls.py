@@ -24,6 +24,7 @@ urlpatterns = [
     path("requests/", include(([*pages_urls.request_patterns, *govrequests_urls.urlpatterns], "govrequests"))),
     path("facilities/", include((pages_urls.facility_patterns, "camps"))),
     path("reminders/", include("casework.reminders.urls")),
+    path("policies/", include("casework.policies.urls")),
     path("imports/", include("casework.imports.urls")),
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

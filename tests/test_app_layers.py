@@ -1,7 +1,7 @@
 """The app order of the style guide (§2), checked in code, data references and templates.
 
-`core ← accounts ← outbox ← camps ← people ← matching ← screenings, govrequests ← reminders, reports, imports
-← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
+`core ← accounts ← outbox ← camps ← people ← matching ← policies ← screenings, govrequests ← reminders, reports,
+imports ← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
 Checked, over every `.py` under `casework/` except migrations (which use the historical app registry):
 
 - imports, at any depth (function-local and `if TYPE_CHECKING:` ones too), absolute or relative;
@@ -36,13 +36,14 @@ LAYERS: dict[str, int] = {
     "camps": 3,
     "people": 4,
     "matching": 5,
-    "screenings": 6,
-    "govrequests": 6,
-    "reminders": 7,
-    "reports": 7,
-    "imports": 7,
-    "pages": 8,
-    "demo": 9,
+    "policies": 6,
+    "screenings": 7,
+    "govrequests": 7,
+    "reminders": 8,
+    "reports": 8,
+    "imports": 8,
+    "pages": 9,
+    "demo": 10,
 }
 
 # Project modules, which wire the apps together and may import any of them.

@@ -38,6 +38,8 @@ _REFERENCE_MODELS = [
 ]
 _HISTORY_MODELS = ["people.personstatuschange", "govrequests.requeststatuschange"]
 _REMINDER_SETTINGS = ["reminders.reminderrule", "reminders.stateagelimit"]
+# State policies: read by every role, written by organisation admins (their organisation's own).
+_POLICY_MODELS = ["policies.statepolicy"]
 # Follow-up drafts and the disclosure record: read by every role, written only by services.
 _FOLLOWUP_MODELS = ["govrequests.authorityfollowup", "govrequests.disclosure"]
 
@@ -53,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_HISTORY_MODELS, ["view"]),
         *_perms(["reminders.reminder"], ["view", "change"]),
         *_perms(_FOLLOWUP_MODELS, ["view"]),
+        *_perms(_POLICY_MODELS, ["view"]),
         "people.transition_person",
         "govrequests.send_followup",
     ],
@@ -65,8 +68,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["outbox.outboundmessage"], ["view"]),
         *_perms(_FOLLOWUP_MODELS, ["view"]),
         *_perms(["govrequests.disclosurepolicy"], ["view"]),
+        *_perms(_POLICY_MODELS, ["view"]),
         "people.transition_person",
         "people.assign_case",
+        "people.approve_family_separation",
         "accounts.view_organisation_figures",
         "govrequests.decide_request",
         "govrequests.send_followup",
@@ -84,8 +89,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["outbox.outboundmessage"], ["view", "change"]),
         *_perms(_FOLLOWUP_MODELS, ["view"]),
         *_perms(["govrequests.disclosurepolicy"], ["view", "add", "change", "delete"]),
+        *_perms(_POLICY_MODELS, ["view", "add", "change", "delete"]),
         "people.transition_person",
         "people.assign_case",
+        "people.approve_family_separation",
         "accounts.view_organisation_figures",
         "govrequests.decide_request",
         "imports.run_import",
@@ -105,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["outbox.outboundmessage"], ["view"]),
         *_perms(_FOLLOWUP_MODELS, ["view"]),
         *_perms(["govrequests.disclosurepolicy"], ["view"]),
+        *_perms(_POLICY_MODELS, ["view"]),
         "accounts.view_user",
         "core.view_auditevent",
     ],

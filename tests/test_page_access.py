@@ -357,6 +357,12 @@ PAGES: dict[str, Page] = {
     "imports:batch_undo": Page(
         "post", _post("imports:batch_undo", "import_batch"), needs="imports.run_import", record=True
     ),
+    # State policies: every role reads them, organisation admins write their organisation's.
+    "policies:policy_list": Page("get", _get("policies:policy_list"), needs="policies.view_statepolicy"),
+    "policies:policy_create": Page("get", _get("policies:policy_create"), needs="policies.add_statepolicy"),
+    "policies:policy_update": Page(
+        "get", _get("policies:policy_update", "state_policy"), needs="policies.change_statepolicy", record=True
+    ),
     # Reminders.
     "reminders:reminder_acknowledge": Page(
         "post", _post("reminders:reminder_acknowledge", "reminder"), needs="reminders.change_reminder", record=True
@@ -556,6 +562,11 @@ def reminder(org_a, person_a, caseworker_a):
         deadline_on=date(2025, 12, 1),
         offset_days=180,
     )
+
+
+@pytest.fixture
+def state_policy(org_a):
+    return factories.StatePolicyFactory(organisation=org_a)
 
 
 @pytest.fixture

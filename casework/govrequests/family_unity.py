@@ -128,10 +128,13 @@ def _separations(
                 child, other, relation = relative, person, Relation.SIBLING
             else:
                 child, other, relation = person, relative, link.relation
-            if (child.pk, other.pk) in found or not is_child(child, on):
-                continue
             child_leaves, other_leaves = child.pk in leaving, other.pk in leaving
             if child_leaves == other_leaves:
+                continue
+            if relation == Relation.SIBLING and child_leaves and is_child(other, on):
+                # Two children split: name the one left behind as the child, once per pair.
+                child, other, child_leaves = other, child, False
+            if (child.pk, other.pk) in found or not is_child(child, on):
                 continue
             staying = other if child_leaves else child
             if not in_camps(staying) or not in_camps(child if child_leaves else other):

@@ -154,9 +154,12 @@ def _covered_rows(request_ids: Iterable[int]) -> list[RequestedPerson]:
 
 
 def separations_for_requests(request_ids: Iterable[int], *, on: date | None = None) -> dict[int, list[Separation]]:
-    """For each request, the separations its decisions would cause (persons accepted leave); two queries."""
+    """For each request, the separations its decisions would cause (persons accepted leave); two queries
+    (one while no one is accepted)."""
     on = on or timezone.localdate()
     rows = _covered_rows(request_ids)
+    if not any(row.decision in ACCEPTED_DECISIONS for row in rows):
+        return {}
     links = _links_of({row.person_id for row in rows})
     by_request: dict[int, list[RequestedPerson]] = defaultdict(list)
     for row in rows:

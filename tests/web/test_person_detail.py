@@ -186,8 +186,9 @@ def _add_records(person, count: int) -> None:
 # (aliases, family links with relatives, custody, screenings, claims, documents, DNA tests,
 # assessments, request memberships with requests, request events, status changes),
 # 15-16 permissions, 17 relatives in scope, 18 reminders about the person, 19 disclosures about the
-# person; then the session save (UPDATE + 2 transaction statements).
-DETAIL_READS = 19
+# person, 20 the current policies of the claimed States; then the session save (UPDATE + 2 transaction
+# statements).
+DETAIL_READS = 20
 DETAIL_QUERIES_MAX = DETAIL_READS + 3
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "casework.camps",
     "casework.people",
     "casework.matching",
+    "casework.policies",
     "casework.screenings",
     "casework.govrequests",
     "casework.legal",

@@ -32,6 +32,8 @@ from casework.people.models import (
     NationalityClaim,
     Person,
 )
+from casework.policies.choices import TakesBack
+from casework.policies.models import StatePolicy
 from casework.reminders.choices import RuleKind
 from casework.reminders.models import Reminder, subject_key_for
 from casework.screenings.models import Screening
@@ -343,3 +345,14 @@ class AuthorityFollowUpFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     authority = factory.SubFactory(GovernmentAuthorityFactory)
     refreshed_at = factory.LazyFunction(timezone.now)
+
+
+class StatePolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatePolicy
+
+    organisation = None  # a shared default unless given
+    country = "FR"
+    valid_from = date(2019, 3, 1)
+    takes_back = TakesBack.ALL
+    sources = "Synthetic source for tests."

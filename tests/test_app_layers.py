@@ -1,7 +1,7 @@
 """The app order of the style guide (§2), checked in code, data references and templates.
 
-`core ← accounts ← outbox ← camps ← people ← matching ← screenings, govrequests ← legal ← reminders, reports,
-imports, dossiers ← merging ← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
+`core ← accounts ← outbox ← camps ← people ← matching ← policies ← screenings, govrequests ← legal ← reminders,
+reports, imports, dossiers ← merging ← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
 Checked, over every `.py` under `casework/` except migrations (which use the historical app registry):
 
 - imports, at any depth (function-local and `if TYPE_CHECKING:` ones too), absolute or relative;
@@ -36,17 +36,18 @@ LAYERS: dict[str, int] = {
     "camps": 3,
     "people": 4,
     "matching": 5,
-    "screenings": 6,
-    "govrequests": 6,
-    "legal": 7,  # an appeal names the request it challenges
-    "reminders": 8,
-    "reports": 8,
-    "imports": 8,
-    "dossiers": 8,
+    "policies": 6,
+    "screenings": 7,
+    "govrequests": 7,
+    "legal": 8,  # an appeal names the request it challenges
+    "reminders": 9,
+    "reports": 9,
+    "imports": 9,
+    "dossiers": 9,
     # Above reminders: a merge moves reminders and rewrites their subject key.
-    "merging": 9,
-    "pages": 10,
-    "demo": 11,
+    "merging": 10,
+    "pages": 11,
+    "demo": 12,
 }
 
 # Project modules, which wire the apps together and may import any of them.

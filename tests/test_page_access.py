@@ -467,6 +467,12 @@ PAGES: dict[str, Page] = {
         "get", _get("merging:merge_detail", "person_merge"), needs="people.merge_person", record=True
     ),
     "merging:unmerge": Page("post", _post("merging:unmerge", "person_merge"), needs="people.merge_person", record=True),
+    # State policies: every role reads them, organisation admins write their organisation's.
+    "policies:policy_list": Page("get", _get("policies:policy_list"), needs="policies.view_statepolicy"),
+    "policies:policy_create": Page("get", _get("policies:policy_create"), needs="policies.add_statepolicy"),
+    "policies:policy_update": Page(
+        "get", _get("policies:policy_update", "state_policy"), needs="policies.change_statepolicy", record=True
+    ),
     # Reminders.
     "reminders:reminder_acknowledge": Page(
         "post", _post("reminders:reminder_acknowledge", "reminder"), needs="reminders.change_reminder", record=True
@@ -675,6 +681,11 @@ def reminder(org_a, person_a, caseworker_a):
         deadline_on=date(2025, 12, 1),
         offset_days=180,
     )
+
+
+@pytest.fixture
+def state_policy(org_a):
+    return factories.StatePolicyFactory(organisation=org_a)
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ _REFERENCE_MODELS = [
 ]
 _HISTORY_MODELS = ["people.personstatuschange", "govrequests.requeststatuschange"]
 _REMINDER_SETTINGS = ["reminders.reminderrule", "reminders.stateagelimit"]
+# State policies: read by every role, written by organisation admins (their organisation's own).
+_POLICY_MODELS = ["policies.statepolicy"]
 # Follow-up drafts and the disclosure record: read by every role, written only by services.
 _FOLLOWUP_MODELS = ["govrequests.authorityfollowup", "govrequests.disclosure", "dossiers.dossier"]
 
@@ -58,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_HISTORY_MODELS, ["view"]),
         *_perms(["reminders.reminder"], ["view", "change"]),
         *_perms(_FOLLOWUP_MODELS, ["view"]),
+        *_perms(_POLICY_MODELS, ["view"]),
         "people.transition_person",
         "govrequests.send_followup",
         "dossiers.generate_dossier",
@@ -72,9 +75,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_FOLLOWUP_MODELS, ["view"]),
         *_perms(["merging.personmerge"], ["view"]),
         *_perms(["govrequests.disclosurepolicy", "govrequests.answerperiod"], ["view"]),
+        *_perms(_POLICY_MODELS, ["view"]),
         "people.transition_person",
         "people.assign_case",
         "people.merge_person",
+        "people.approve_family_separation",
         "accounts.view_organisation_figures",
         "govrequests.decide_request",
         "govrequests.send_followup",
@@ -94,9 +99,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_FOLLOWUP_MODELS, ["view"]),
         *_perms(["merging.personmerge"], ["view"]),
         *_perms(["govrequests.disclosurepolicy", "govrequests.answerperiod"], ["view", "add", "change", "delete"]),
+        *_perms(_POLICY_MODELS, ["view", "add", "change", "delete"]),
         "people.transition_person",
         "people.assign_case",
         "people.merge_person",
+        "people.approve_family_separation",
         "accounts.view_organisation_figures",
         "govrequests.decide_request",
         "imports.run_import",
@@ -117,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_FOLLOWUP_MODELS, ["view"]),
         *_perms(["merging.personmerge"], ["view"]),
         *_perms(["govrequests.disclosurepolicy", "govrequests.answerperiod"], ["view"]),
+        *_perms(_POLICY_MODELS, ["view"]),
         "accounts.view_user",
         "core.view_auditevent",
     ],

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db import models
 
-PROJECT_APPS = ("accounts", "outbox", "camps", "people", "screenings", "govrequests", "reminders", "core")
+PROJECT_APPS = ("accounts", "outbox", "camps", "people", "policies", "screenings", "govrequests", "reminders", "core")
 START, END = "<!-- diagram:start -->", "<!-- diagram:end -->"
 
 

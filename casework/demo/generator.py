@@ -67,6 +67,7 @@ class _Builder(Organisations, Camps, People, Families, Cases, Records, Requests,
         self._organisations()
         self._users()
         self._government_authorities()
+        self._state_policies()
         remaining, index = self.size, 0
         while remaining > 0:
             remaining -= self._unit(index, remaining)

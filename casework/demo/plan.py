@@ -13,6 +13,7 @@ from casework.govrequests import models as govrequests
 from casework.govrequests.choices import Decision
 from casework.legal import models as legal
 from casework.people import models as people
+from casework.policies.models import StatePolicy
 from casework.screenings.models import CustodyEntry, Screening
 
 # One placeholder scan shared by every completed handover of the demo.
@@ -33,6 +34,7 @@ class Plan:
     roles: dict[str, str] = field(default_factory=dict)  # username → role group
     sensitive_users: list[str] = field(default_factory=list)
     gov_authorities: list[govrequests.GovernmentAuthority] = field(default_factory=list)
+    state_policies: list[StatePolicy] = field(default_factory=list)
     households: list[people.Household] = field(default_factory=list)
     persons: list[people.Person] = field(default_factory=list)
     aliases: list[people.Alias] = field(default_factory=list)

@@ -30,6 +30,7 @@ from casework.people.models import (
     PersonStatusChange,
 )
 from casework.people.namekeys import person_name_keys_rebuild
+from casework.policies.models import StatePolicy
 
 DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accounts only
 BATCH_SIZE = 5000
@@ -144,6 +145,12 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
         step(
             "government authorities",
             lambda: _adopt_or_create(GovernmentAuthority, plan.gov_authorities, lambda o: (str(o.country), o.name)),
+        )
+        step(
+            "State policies",
+            lambda: _adopt_or_create(
+                StatePolicy, plan.state_policies, lambda o: (o.organisation_id, str(o.country), o.valid_from)
+            ),
         )
         for label, objects in plan.case_data():
             step(

@@ -48,6 +48,17 @@ def _helper() -> FormHelper:
     return helper
 
 
+def _policy_reason_field() -> forms.CharField:
+    """Why the request goes on for persons outside the State's current policy (asked only when some are)."""
+    return forms.CharField(
+        label=_("Reason to go on despite the State's policy"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded on the request with the persons concerned."),
+    )
+
+
 def _posted_persons_field(label: Any) -> forms.ModelMultipleChoiceField:
     """Persons posted by public id; the form narrows the queryset to the user's scope."""
     return forms.ModelMultipleChoiceField(
@@ -79,6 +90,7 @@ class GovernmentRequestCreateForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.EMAIL)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    policy_reason = _policy_reason_field()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,6 +212,7 @@ class RequestAddPersonsForm(forms.Form):
     """Persons to add to a draft request: posted public ids, checked against the user's scope."""
 
     persons = _posted_persons_field(_("Persons to add"))
+    policy_reason = _policy_reason_field()
 
     def __init__(self, *args: Any, user: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

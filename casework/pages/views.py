@@ -23,6 +23,7 @@ from casework.camps import selectors as camp_selectors
 from casework.core.exceptions import DomainError
 from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
 from casework.core.views import permission_required
+from casework.govrequests import family_unity
 from casework.govrequests import selectors as request_selectors
 from casework.govrequests import services as request_services
 from casework.govrequests.forms import RequestDecisionsForm, RequestEventForm
@@ -45,6 +46,8 @@ from casework.pages import selectors
 from casework.people import selectors as people_selectors
 from casework.people.models import Person
 from casework.people.views import transition_context
+from casework.policies import selectors as policy_selectors
+from casework.policies.services import check_person
 from casework.reminders.context import reminder_list_context
 
 # Supervisors (and organisation admins) see their organisation's figures.
@@ -67,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "overdue_requests": [(r, request_selectors.overdue_reasons(r)) for r in overdue],
         "recent_changes": list(people_selectors.recent_status_changes(user=user)),
         "recent_request_changes": list(request_selectors.recent_request_changes(user=user)),
+        "split_families": family_unity.split_requests_for(user=user),
         "sees_organisation": user.is_superuser or user.has_perm(ORGANISATION_FIGURES_PERMISSION),
     }
     if context["sees_organisation"]:
@@ -118,7 +122,19 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
         journey = getattr(person, "journey", None)  # None when not recorded (reverse one-to-one)
         proceedings = selectors.legal_proceedings_of(person=person, user=user)
         visible_relatives = people_selectors.visible_relative_ids(person=person, user=user)
+        claims = list(person.nationality_claims.all())
+        policies = policy_selectors.current_policies(
+            organisation_id=person.organisation_id, countries=[claim.country.code for claim in claims]
+        )
         context.update(
+            state_policies=[
+                (
+                    claim.country,
+                    policies.get(claim.country.code),
+                    check_person(policies.get(claim.country.code), person),
+                )
+                for claim in claims
+            ],
             can_view_sensitive=sensitive,
             current_custody=next((period for period in custody if period.end_date is None), None),
             aliases=list(person.aliases.all()),
@@ -179,6 +195,10 @@ def _render_request_detail(
     context = {
         **request_detail_context(request, gov_request, event_form=event_form, decisions_form=decisions_form),
         **reminder_list_context(request, gov_request=gov_request),
+        "state_policy": policy_selectors.current_policy(
+            organisation_id=gov_request.organisation_id, country=str(gov_request.authority.country)
+        ),
+        "separations": family_unity.described(family_unity.request_separations(gov_request), user=request.user),
     }
     return render(request, "pages/request_detail.html", context, status=status)
 

@@ -174,6 +174,14 @@ class AssessmentKind(models.TextChoices):
     MEDICAL = "medical", _("Medical assessment")
 
 
+class AssessmentOutcome(models.TextChoices):
+    """What an assessment concluded; for a best-interests determination, whether the child may leave without a parent."""
+
+    RETURN_WITHOUT_PARENT = "return_without_parent", _("Return without the parent is in the child's best interests")
+    STAY_WITH_FAMILY = "stay_with_family", _("The child should stay with the family")
+    OTHER = "other", _("Other (see the findings)")
+
+
 # Age bands on the earliest plausible date of birth (the oldest the person may be): key, label,
 # youngest and oldest age in whole years (None: no upper bound). The person list filters by them and
 # the facility page counts by them.

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casework.accounts import roles
+from casework.govrequests import family_unity
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, Decision, HandoverStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestedPerson
 from casework.govrequests.selectors import overdue_parts
@@ -121,7 +122,7 @@ def _sorted_counts(pairs: Any) -> tuple[tuple[str, tuple[int]], ...]:
 
 
 def weekly_summary(*, organisation: Any, today: date) -> WeeklySummary:
-    """The organisation's weekly figures on `today`; a constant number of queries (six)."""
+    """The organisation's weekly figures on `today`; a constant number of queries (nine at most)."""
     persons = Person.objects.live().filter(organisation=organisation).order_by()
 
     by_status = dict(persons.values_list("status").annotate(n=Count("pk")))
@@ -185,6 +186,12 @@ def weekly_summary(*, organisation: Any, today: date) -> WeeklySummary:
         ("planned", (handovers["planned_operations"], handovers["planned_persons"])),
     )
 
+    # Decisions that would separate a child from a parent or sibling in the camps (family_unity).
+    split = family_unity.split_families_by_state(organisation_id=organisation.pk, on=today)
+    split_rows = tuple(
+        (country, counts) for country, counts in sorted(split.items(), key=lambda item: (-item[1][0], item[0]))
+    )
+
     persons_column = _("Persons")
     tables = (
         Table("status", _("Cases by status"), (_("Status"), persons_column), status_rows, _choice_label(CaseStatus)),
@@ -222,6 +229,13 @@ def weekly_summary(*, organisation: Any, today: date) -> WeeklySummary:
             (_("Handovers"), _("Operations"), persons_column),
             handover_rows,
             lambda code: handover_labels[code],
+        ),
+        Table(
+            "split_families",
+            _("Split families by State"),
+            (_("State"), _("Requests"), _("Children separated")),
+            split_rows,
+            _country_label,
         ),
     )
     return WeeklySummary(

@@ -45,6 +45,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         NationalityClaim,
         Person,
     )
+    from casework.policies.models import StatePolicy
     from casework.reminders.choices import RuleKind
     from casework.reminders.models import Reminder, ReminderRule
     from casework.screenings.models import CustodyEntry, Screening
@@ -114,6 +115,7 @@ def _records_of(org, *, assignee, caseworker, facility, section, authority):
         ReminderRule: ReminderRule.objects.create(
             kind=RuleKind.CASE_INACTIVE, organisation=org, offsets=[20], recipients=["supervisors"]
         ),
+        StatePolicy: factories.StatePolicyFactory(organisation=org, country="BE", valid_from=date(2021, 3, 1)),
         # Addressed to the assignee: assigned-only users see only the e-mails addressed to them.
         OutboundMessage: factories.OutboundMessageFactory(recipient=assignee),
     }

@@ -24,7 +24,9 @@ L3_INPUTS = (
     'name="medical_urgent"',
     "exact_location",
     "armed_group_link",
-    "-outcome",
+    # The screening's outcome (L3); an assessment's outcome is not sensitive.
+    "screenings-0-outcome",
+    "screenings-__prefix__-outcome",
     "-findings",
 )
 

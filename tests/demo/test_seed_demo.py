@@ -261,3 +261,18 @@ def test_rows_pass_model_validation(seeded):
     ):
         for obj in model.objects.order_by("pk")[::12]:
             obj.full_clean()
+
+
+def test_the_demo_has_dated_state_policies_and_a_split_family(seeded):
+    from casework.govrequests.family_unity import split_families_by_state
+    from casework.policies.models import StatePolicy
+    from casework.policies.selectors import current_policy
+
+    assert StatePolicy.objects.filter(country="FR").count() >= 2
+    for policy in StatePolicy.objects.all():
+        policy.full_clean()
+    organisation = Organisation.objects.order_by("pk").first()
+    assert current_policy(organisation_id=organisation.pk, country="FR").takes_back == "mothers_with_children"
+    assert any(split_families_by_state(organisation_id=org.pk) for org in Organisation.objects.all()), (
+        "no request of the demo splits a family"
+    )

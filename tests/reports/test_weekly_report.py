@@ -163,6 +163,7 @@ def test_xlsx_has_one_sheet_per_table_with_a_bold_header_and_suppressed_counts(o
         "Overdue requests by State",
         "Decisions recorded this week",
         "Handovers",
+        "Split families by State",
     ]
     status = workbook["Cases by status"]
     assert all(cell.font.bold for cell in status[1])
@@ -339,3 +340,30 @@ def test_weekly_reports_are_scheduled_on_monday_mornings():
     entry = settings.CELERY_BEAT_SCHEDULE["email-weekly-reports"]
     assert entry["task"] == tasks.email_weekly_reports.name == "casework.reports.tasks.email_weekly_reports"
     assert (entry["schedule"].hour, entry["schedule"].minute, entry["schedule"].day_of_week) == ({7}, {0}, {1})
+
+
+def test_split_families_appear_in_the_weekly_report_by_state(org_a, org_b, superuser):
+    from casework.people import services as people_services
+    from casework.people.choices import Relation
+
+    def split_family(org, country):
+        mother = factories.PersonFactory(organisation=org)
+        children = [factories.PersonFactory(organisation=org, child=True) for _ in range(2)]
+        request = factories.GovernmentRequestFactory(
+            organisation=org,
+            authority=factories.GovernmentAuthorityFactory(country=country),
+            acknowledged=True,
+            status=RequestStatus.PARTIALLY_ACCEPTED,
+        )
+        factories.RequestedPersonFactory(request=request, person=mother, decision=Decision.REFUSED)
+        for child in children:
+            people_services.family_link_create(person=child, relative=mother, relation=Relation.MOTHER, actor=superuser)
+            factories.RequestedPersonFactory(request=request, person=child, decision=Decision.ACCEPTED)
+
+    split_family(org_a, "FR")
+    split_family(org_b, "FR")  # another organisation's: never counted
+
+    summary = weekly_summary(organisation=org_a, today=D)
+
+    assert summary.counts("split_families") == {"FR": (1, 2)}
+    assert summary.table("split_families").render(external=True)["rows"] == [["France", "<5", "<5"]]

@@ -187,8 +187,9 @@ def _add_records(person, count: int) -> None:
 # assessments, request memberships with requests, request events, status changes; entries into custody,
 # return assessments; the journey is joined to the person),
 # 17-18 permissions, 19 relatives in scope, 20 reminders about the person, 21 disclosures about the
-# person; then the session save (UPDATE + 2 transaction statements).
-DETAIL_READS = 21
+# person, 22 the current policies of the claimed States; then the session save (UPDATE + 2 transaction
+# statements).
+DETAIL_READS = 22
 DETAIL_QUERIES_MAX = DETAIL_READS + 3
 
 

@@ -534,7 +534,9 @@ def test_auditor_sees_no_action(client_for, auditor_a, request_a):
 # Reads of the detail: session, user, permissions (2), the request with authority and creator,
 # covered persons, events, status changes, the persons the user may open, the reminders about it,
 # and its handover operations (their persons only when there are some).
-DETAIL_READS = 11
+# ... plus the State's current policy and the covered persons' decisions (family-unity check; their
+# family links only once someone is accepted).
+DETAIL_READS = 13
 
 
 @pytest.mark.parametrize("rows", [1, 6])

@@ -11,6 +11,7 @@ from casework.demo.build.base import Draw
 from casework.demo.data import Country
 from casework.govrequests.choices import AuthorityKind
 from casework.govrequests.models import GovernmentAuthority
+from casework.policies.models import StatePolicy
 
 
 class Organisations(Draw):
@@ -109,6 +110,36 @@ class Organisations(Draw):
                 )
             self.state_authorities[code] = found
             self.plan.gov_authorities.extend(found)
+
+    def _state_policies(self) -> None:
+        """The shared State policies of `data.STATE_POLICIES` (no random draw: the same whatever the seed)."""
+        for (
+            code,
+            valid_from,
+            takes_back,
+            age,
+            prosecuted,
+            channel,
+            language,
+            days,
+            authority,
+            notes,
+        ) in data.STATE_POLICIES:
+            self.plan.state_policies.append(
+                StatePolicy(
+                    country=code,
+                    valid_from=valid_from,
+                    takes_back=takes_back,
+                    age_limit=age,
+                    prosecutes_adults=prosecuted,
+                    channel=channel,
+                    language=language,
+                    usual_answer_days=days,
+                    authority=authority,
+                    notes=notes,
+                    sources=data.STATE_POLICY_SOURCE,
+                )
+            )
 
 
 def _correspondence_language(country: Country) -> str:

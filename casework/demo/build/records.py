@@ -19,6 +19,7 @@ from casework.demo.scenarios import (
 from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision
 from casework.people.choices import (
     AssessmentKind,
+    AssessmentOutcome,
     ClaimBasis,
     ClaimStatus,
     DnaOutcome,
@@ -216,6 +217,9 @@ class Records(Draw):
         def add(kind: str, findings_key: str = "", **extra) -> None:
             assessed = min(self.today, unit.registration + self._days(10, 400))
             valid_until = assessed + timedelta(days=365) if kind in ("bia", "bid") else None
+            if kind == AssessmentKind.BID:
+                # The stock BID finding: return is in the child's best interests.
+                extra.setdefault("outcome", AssessmentOutcome.RETURN_WITHOUT_PARENT)
             self.plan.assessments.append(
                 Assessment(
                     person=person,

@@ -15,7 +15,7 @@ from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.history import save_with_history
 from casework.core.signals import records_changed_send
-from casework.govrequests import selectors
+from casework.govrequests import family_unity, selectors
 from casework.govrequests.choices import ACCEPTED_DECISIONS, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, HandoverPerson
 from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
@@ -34,7 +34,12 @@ def handover_plan(
     actor: Any,
     receiving_delegation: str = "",
 ) -> HandoverOperation:
-    """Plan a handover of accepted persons of a request."""
+    """Plan a handover of accepted persons of a request.
+
+    A plan that separates a child from a parent in the camps is refused unless the actor may approve
+    it and the child's best-interests determination and the parent's consent are recorded
+    (`family_unity.separation_blockers`); an approved separation is kept in the audit log.
+    """
     locked = lock_visible_request(gov_request, actor)
     if not locked.can_plan_handover:
         raise DomainError(_("A handover can be planned only once the State accepted someone."))
@@ -42,6 +47,10 @@ def handover_plan(
     accepted = set(locked.covered.filter(decision__in=ACCEPTED_DECISIONS).values_list("person_id", flat=True))
     if not persons or any(p.pk not in accepted for p in persons):
         raise DomainError(_("Only persons the State accepted can be handed over."))
+    separations = family_unity.handover_separations(locked, persons)
+    blockers = family_unity.separation_blockers(separations, actor=actor)
+    if blockers:
+        raise DomainError(" ".join(blockers))
     operation = HandoverOperation(
         organisation_id=locked.organisation_id,
         request=locked,
@@ -62,6 +71,14 @@ def handover_plan(
         person_ids=[p.pk for p in persons], to=CaseStatus.HANDOVER_SCHEDULED, actor=actor, cause=operation
     )
     audit.record(actor=actor, action="govrequests.handover.planned", target=operation, data={"persons": len(persons)})
+    approved = family_unity.separation_approval_data(separations)
+    if approved:
+        audit.record(
+            actor=actor,
+            action="govrequests.handover.separation_approved",
+            target=operation,
+            data={"separations": approved},
+        )
     records_changed_send(gov_request_ids=[locked.pk], person_ids=[p.pk for p in persons])
     operation.case_moves_refused = refused
     return operation

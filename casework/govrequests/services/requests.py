@@ -31,6 +31,7 @@ from casework.govrequests.services.clock import request_clock_refresh
 from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
 from casework.people.case_moves import CaseMoveRefused, persons_follow
 from casework.people.choices import CaseStatus
+from casework.govrequests.services.policy_checks import check_against_policy, record_policy_override
 from casework.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -67,12 +68,20 @@ def gov_request_create(
     reference: str = "",
     notes: str = "",
     organisation_id: int | None = None,
+    policy_reason: str = "",
 ) -> GovernmentRequest:
-    """Draft a request to `authority` covering `persons` (e.g. a mother and her children)."""
+    """Draft a request to `authority` covering `persons` (e.g. a mother and her children).
+
+    Persons outside the State's current policy are refused (`OutsidePolicy`) unless `policy_reason`
+    says why the request goes on; the reason is then recorded on the request.
+    """
     organisation_id = organisation_id if actor.is_superuser and organisation_id else actor.organisation_id
     if organisation_id is None:
         raise DomainError(_("Choose the organisation that owns this request."))
     persons = check_persons(persons, organisation_id=organisation_id, actor=actor)
+    policy, warnings = check_against_policy(
+        organisation_id=organisation_id, authority=authority, persons=persons, reason=policy_reason
+    )
     drafted_on = drafted_on or timezone.localdate()
     gov_request = GovernmentRequest(
         organisation_id=organisation_id,
@@ -89,21 +98,35 @@ def gov_request_create(
         row = RequestedPerson(request=gov_request, person=person)
         save_with_history(row, actor)
     audit.record(actor=actor, action="govrequests.request.created", target=gov_request, data={"persons": len(persons)})
+    record_policy_override(gov_request=gov_request, policy=policy, warnings=warnings, reason=policy_reason, actor=actor)
     return gov_request
 
 
 @transaction.atomic
-def gov_request_add_persons(*, gov_request: GovernmentRequest, persons: Iterable[Person], actor: Any) -> int:
-    """Add persons to a draft request; returns how many were new."""
+def gov_request_add_persons(
+    *, gov_request: GovernmentRequest, persons: Iterable[Person], actor: Any, policy_reason: str = ""
+) -> int:
+    """Add persons to a draft request; returns how many were new.
+
+    New persons outside the State's current policy are refused (`OutsidePolicy`) unless
+    `policy_reason` says why; the reason is then recorded on the request.
+    """
     locked = lock_visible_request(gov_request, actor)
     if locked.status != RequestStatus.DRAFT:
         raise DomainError(_("Persons can only be added while the request is a draft."))
     persons = check_persons(persons, organisation_id=locked.organisation_id, actor=actor)
     already = set(locked.covered.values_list("person_id", flat=True))
     added = [RequestedPerson(request=locked, person=p) for p in persons if p.pk not in already]
+    policy, warnings = check_against_policy(
+        organisation_id=locked.organisation_id,
+        authority=locked.authority,
+        persons=[row.person for row in added],
+        reason=policy_reason,
+    )
     for row in added:
         save_with_history(row, actor)
     audit.record(actor=actor, action="govrequests.request.persons_added", target=locked, data={"added": len(added)})
+    record_policy_override(gov_request=locked, policy=policy, warnings=warnings, reason=policy_reason, actor=actor)
     return len(added)
 
 

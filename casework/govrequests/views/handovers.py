@@ -13,7 +13,7 @@ from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.views import permission_required
-from casework.govrequests import selectors, services
+from casework.govrequests import family_unity, selectors, services
 from casework.govrequests.choices import HandoverStatus
 from casework.govrequests.forms import HandoverCancelForm, HandoverCompleteForm, HandoverPlanForm
 from casework.govrequests.models import GovernmentRequest, HandoverOperation
@@ -40,9 +40,11 @@ def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse
     if not gov_request.can_plan_handover or not rows:
         messages.error(request, _("A handover can only be planned for persons the State accepted."))
         return HttpResponseRedirect(detail_url(gov_request))
+    leaving = [row.person for row in rows]
     if request.method == "POST":
         form = HandoverPlanForm(request.POST, rows=rows)
         if form.is_valid():
+            leaving = form.cleaned_data["persons"]
             try:
                 operation = services.handover_plan(gov_request=gov_request, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
@@ -53,7 +55,16 @@ def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse
                 return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
     else:
         form = HandoverPlanForm(rows=rows, initial={"persons": [row.person.public_id.hex for row in rows]})
-    return render(request, "govrequests/handover_plan.html", {"gov_request": gov_request, "form": form})
+    # Who this plan (the accepted persons, or those ticked) would separate from family in the camps.
+    separations = family_unity.described(family_unity.handover_separations(gov_request, leaving), user=request.user)
+    context = {
+        "gov_request": gov_request,
+        "form": form,
+        "separations": separations,
+        "needs_separation_approval": any(separation.is_parent for separation, _sentence in separations)
+        and not request.user.has_perm(family_unity.APPROVE_SEPARATION_PERMISSION),
+    }
+    return render(request, "govrequests/handover_plan.html", context)
 
 
 def _get_operation(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HandoverOperation:

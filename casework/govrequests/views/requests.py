@@ -63,6 +63,7 @@ from casework.govrequests.views.common import (
 from casework.people import selectors as people_selectors
 from casework.people.filters import PICKER_LIMIT, picker_candidates
 from casework.people.models import Person
+from casework.policies.services import OutsidePolicy
 
 PER_PAGE = 25
 
@@ -158,6 +159,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     require(request, ADD_PERMISSION)
     user = request.user
     action = request.POST.get("action", "create") if request.method == "POST" else ""
+    outside: OutsidePolicy | None = None
     if request.method == "POST" and action == "create":
         form = GovernmentRequestCreateForm(request.POST, user=user)
         if form.is_valid():
@@ -170,7 +172,11 @@ def request_create(request: HttpRequest) -> HttpResponse:
                     channel=form.cleaned_data["channel"],
                     notes=form.cleaned_data["notes"],
                     organisation_id=persons[0].organisation_id,
+                    policy_reason=form.cleaned_data["policy_reason"],
                 )
+            except OutsidePolicy as exc:
+                outside = exc
+                form.add_error("policy_reason", str(exc))
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -182,7 +188,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     else:
         form = GovernmentRequestCreateForm(user=user)
     data = request.POST if request.method == "POST" else request.GET
-    context = {"form": form, **_picker(request, data)}
+    context = {"form": form, "outside_policy": outside, **_picker(request, data)}
     # The persons' own wish about return and the risk on return, seen before the request is drafted.
     assessments = people_selectors.current_return_assessments(persons=context["chosen"])
     for person in context["chosen"]:
@@ -391,11 +397,18 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
         user=user,
         organisation_id=gov_request.organisation_id,
     )
+    outside: OutsidePolicy | None = None
     if form.is_valid():
         try:
             added = services.gov_request_add_persons(
-                gov_request=gov_request, persons=form.cleaned_data["persons"], actor=user
+                gov_request=gov_request,
+                persons=form.cleaned_data["persons"],
+                actor=user,
+                policy_reason=form.cleaned_data["policy_reason"],
             )
+        except OutsidePolicy as exc:
+            outside = exc
+            form.add_error("policy_reason", str(exc))
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -436,6 +449,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "result_rows": [(person, str(person.public_id) in ticked) for person in results],
         "query": query,
         "picker_limit": PICKER_LIMIT,
+        "outside_policy": outside,
     }
     return render(request, "govrequests/request_add_persons.html", context)
 

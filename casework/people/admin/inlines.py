@@ -141,6 +141,7 @@ class AssessmentInline(ScopedInlineMixin, admin.StackedInline):
     fields = (
         ("kind", "assessed_on", "assessed_by"),
         ("consent_given", "legal_representative", "valid_until"),
+        "outcome",
         "findings",
         "document",
     )

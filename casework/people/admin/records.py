@@ -188,12 +188,13 @@ class DnaTestAdmin(PersonRecordAdmin):
 
 @admin.register(Assessment)
 class AssessmentAdmin(PersonRecordAdmin):
-    list_display = ("person", "kind", "assessed_on", "assessed_by", "consent_given", "valid_until")
-    list_filter = ("kind", "consent_given", "assessed_on")
+    list_display = ("person", "kind", "assessed_on", "assessed_by", "consent_given", "outcome", "valid_until")
+    list_filter = ("kind", "consent_given", "outcome", "assessed_on")
     fields = (
         "person",
         ("kind", "assessed_on", "assessed_by"),
         ("consent_given", "legal_representative", "valid_until"),
+        "outcome",
         "findings",
         "document",
     )

@@ -1,5 +1,6 @@
 """Assessments: vulnerability, best interests of a child (BIA/BID), consent, legal representation."""
 
+from datetime import date
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casework.core.models import PublicModel
-from casework.people.choices import AssessmentKind
+from casework.people.choices import AssessmentKind, AssessmentOutcome
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
 from casework.people.models.scoping import PersonScopedQuerySet
 
@@ -32,6 +33,13 @@ class Assessment(PublicModel):
     )
     legal_representative = models.CharField(_("legal representative"), max_length=200, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=30,
+        choices=AssessmentOutcome.choices,
+        blank=True,
+        help_text=_("Empty while the assessment is not completed. For a BID: may the child leave without a parent?"),
+    )
     findings = models.TextField(_("findings"), blank=True)
     document = models.FileField(
         _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
@@ -44,6 +52,12 @@ class Assessment(PublicModel):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["person", "-assessed_on"]
+        permissions = [
+            (
+                "approve_family_separation",
+                _("Can plan a handover that separates a child from a parent (after a BID and consent)"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("assessed_on")),
@@ -53,6 +67,22 @@ class Assessment(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assessed_on} ({self.person})"
+
+    def is_valid_on(self, day: date) -> bool:
+        """Recorded by `day` and not expired on it."""
+        return self.assessed_on <= day and (self.valid_until is None or self.valid_until >= day)
+
+    def allows_separation_on(self, day: date) -> bool:
+        """A completed best-interests determination, valid on `day`, that the child may leave without a parent."""
+        return (
+            self.kind == AssessmentKind.BID
+            and self.outcome == AssessmentOutcome.RETURN_WITHOUT_PARENT
+            and self.is_valid_on(day)
+        )
+
+    def records_consent_on(self, day: date) -> bool:
+        """A consent record, valid on `day`, in which the person gave their consent."""
+        return self.kind == AssessmentKind.CONSENT and self.consent_given is True and self.is_valid_on(day)
 
     def clean(self) -> None:
         if self.valid_until and self.assessed_on and self.valid_until < self.assessed_on:

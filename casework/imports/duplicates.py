@@ -129,9 +129,11 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
             matches[person_id] = list(rows_found.values())
     ids = sorted(matches)
     for start in range(0, len(ids), CHUNK):
-        for pk, case_number, sex, earliest, latest in Person.objects.live().filter(
-            pk__in=ids[start : start + CHUNK]
-        ).values_list("pk", "case_number", "sex", "birth_date_earliest", "birth_date_latest"):
+        for pk, case_number, sex, earliest, latest in (
+            Person.objects.live()
+            .filter(pk__in=ids[start : start + CHUNK])
+            .values_list("pk", "case_number", "sex", "birth_date_earliest", "birth_date_latest")
+        ):
             born = (earliest.year, (latest or earliest).year) if earliest else None
             for row in matches[pk]:
                 persons = found[row.number].persons

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from casework.govrequests.models import DisclosedPerson, Disclosure
 from casework.imports.models import ExternalReference
-from casework.merging import services
 from casework.legal.models import Hearing, LegalProceeding
+from casework.merging import services
 from casework.people.models import Household, JourneyToSyria, Person, PersonStatusChange, ReturnAssessment
-from casework.screenings.models import CustodyEntry
 from casework.people.namekeys import person_name_keys_rebuild
+from casework.screenings.models import CustodyEntry
 from tests import factories
 
 

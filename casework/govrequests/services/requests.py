@@ -29,9 +29,9 @@ from casework.govrequests.models import (
 )
 from casework.govrequests.services.clock import request_clock_refresh
 from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
+from casework.govrequests.services.policy_checks import check_against_policy, record_policy_override
 from casework.people.case_moves import CaseMoveRefused, persons_follow
 from casework.people.choices import CaseStatus
-from casework.govrequests.services.policy_checks import check_against_policy, record_policy_override
 from casework.people.models import Person
 
 logger = logging.getLogger(__name__)

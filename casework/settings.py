@@ -13,6 +13,9 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.crypto import development_key as development_field_key
+from casework.core.crypto import parse_keys as parse_field_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A relative CASEWORK_VAR_DIR is taken from the project directory.
 VAR_DIR = BASE_DIR / environ.Env().str("CASEWORK_VAR_DIR", default="var")
@@ -36,6 +39,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
     # Development only: a key that is obviously not a production secret.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 16
+
+# Keys of the field encryption at rest (core.crypto): comma-separated Fernet keys, the first encrypts,
+# all decrypt. Kept outside the database; production refuses to start without them.
+CASEWORK_FIELD_KEYS = parse_field_keys(env.str("CASEWORK_FIELD_KEYS", default=""))
+if not CASEWORK_FIELD_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("CASEWORK_FIELD_KEYS must be set when DJANGO_DEBUG is off.")
+    # Development only: derived from the development secret, so `make run` needs no key.
+    CASEWORK_FIELD_KEYS = [development_field_key(SECRET_KEY)]
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")

@@ -81,3 +81,19 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class KeyRotationCheckpoint(models.Model):
+    """How far `rotate_field_keys` got in one table: a rerun after an interruption starts after `last_pk`."""
+
+    model_label = models.CharField(max_length=200, unique=True)
+    last_pk = models.CharField(max_length=64, blank=True)
+    finished = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("key rotation checkpoint")
+        verbose_name_plural = _("key rotation checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.model_label} {self.last_pk}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import AssessmentKind
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
@@ -32,7 +33,7 @@ class Assessment(PublicModel):
     )
     legal_representative = models.CharField(_("legal representative"), max_length=200, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    findings = models.TextField(_("findings"), blank=True)
+    findings = EncryptedTextField(_("findings"), blank=True)
     document = models.FileField(
         _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.govrequests.choices import ACCEPTED_DECISIONS, UNSUBMITTED_STATUSES, Decision, HandoverStatus
 from casework.people.choices import (
@@ -137,8 +138,8 @@ class Person(PublicModel):
     has_disability = models.BooleanField(_("disability"), default=False)
     has_medical_condition = models.BooleanField(_("medical condition"), default=False)
     medical_urgent = models.BooleanField(_("urgent medical case"), default=False)
-    health_notes = models.TextField(_("health notes"), blank=True)
-    child_protection_notes = models.TextField(_("child-protection notes"), blank=True)
+    health_notes = EncryptedTextField(_("health notes"), blank=True)
+    child_protection_notes = EncryptedTextField(_("child-protection notes"), blank=True)
 
     photo = models.ImageField(
         _("photo"),

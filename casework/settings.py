@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # After authentication: a logged-in user's saved language wins over the cookie.
     "casework.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: writes the read log (core.access) of each request in one INSERT.
+    "casework.core.access.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -121,6 +121,9 @@ PAGES: dict[str, Page] = {
     "people:person_detail": Page(
         "get", _get("people:person_detail", "person_a"), needs="people.view_person", record=True
     ),
+    "people:person_access_log": Page(
+        "get", _get("people:person_access_log", "person_a"), needs="core.view_access_log", record=True
+    ),
     "people:person_update": Page(
         "get", _get("people:person_update", "person_a"), needs="people.change_person", record=True
     ),

@@ -73,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.run_import",
         "accounts.view_user",
         "core.view_auditevent",
+        "core.view_access_log",
     ],
     ORGANISATION_ADMIN: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
@@ -107,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["govrequests.disclosurepolicy"], ["view"]),
         "accounts.view_user",
         "core.view_auditevent",
+        "core.view_access_log",
     ],
 }
 

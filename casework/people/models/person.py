@@ -214,6 +214,10 @@ class Person(PublicModel):
             models.Index(fields=["organisation", "updated_at"], name="person_org_updated_idx"),
         ]
 
+    def accessed_person_id(self) -> int:
+        """The person a reading of this row is about (the read log, `core.access`)."""
+        return self.pk
+
     def __str__(self) -> str:
         # Case numbers, not names: __str__ ends up in logs, admin messages and audit data.
         return self.case_number or str(self.public_id)

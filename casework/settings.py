@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "casework.reminders",
     "casework.reports",
     "casework.imports",
+    "casework.retention",
     "casework.pages",
     "casework.demo",
 ]
@@ -279,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-import-files": {
         "task": "casework.imports.tasks.delete_expired_import_files",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Closed cases past their organisation's retention period, for supervisors to decide on.
+    "list-due-retention-reviews": {
+        "task": "casework.retention.tasks.list_due_retention_reviews",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 

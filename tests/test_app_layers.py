@@ -41,8 +41,9 @@ LAYERS: dict[str, int] = {
     "reminders": 7,
     "reports": 7,
     "imports": 7,
-    "pages": 8,
-    "demo": 9,
+    "retention": 8,
+    "pages": 9,
+    "demo": 10,
 }
 
 # Project modules, which wire the apps together and may import any of them.

@@ -74,6 +74,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "core.view_auditevent",
         "core.view_access_log",
+        "retention.view_retentionreview",
+        "retention.view_retentionpolicy",
+        "retention.approve_anonymisation",
     ],
     ORGANISATION_ADMIN: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
@@ -96,6 +99,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_organisation",
         "accounts.change_organisation",
         "core.view_auditevent",
+        "retention.view_retentionreview",
+        "retention.approve_anonymisation",
+        *_perms(["retention.retentionpolicy"], ["view", "add", "change", "delete"]),
     ],
     AUDITOR: [
         *_perms(_CASE_MODELS, ["view"]),

@@ -1,7 +1,7 @@
 """The app order of the style guide (§2), checked in code, data references and templates.
 
 `core ← accounts ← outbox ← camps ← people ← matching ← screenings, govrequests ← reminders, reports, imports
-← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
+← retention ← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
 Checked, over every `.py` under `casework/` except migrations (which use the historical app registry):
 
 - imports, at any depth (function-local and `if TYPE_CHECKING:` ones too), absolute or relative;

@@ -25,6 +25,8 @@ from casework.people.models import (
     PersonStatusChange,
 )
 from casework.people.namekeys import person_name_keys_rebuild
+from casework.retention.models import RetentionPolicy
+from casework.retention.services import retention_list_due
 
 DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accounts only
 BATCH_SIZE = 5000
@@ -90,6 +92,10 @@ def _placeholder_pdf() -> bytes:
     return bytes(out)
 
 
+# Duplicates go after a month; every other closed case after five years.
+DEMO_RETENTION_DAYS = {"duplicate": 30, "": 5 * 365}
+
+
 def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, int]:
     """Insert the plan in one transaction; reference rows that already exist are reused. Returns row counts."""
     counts: dict[str, int] = {}
@@ -149,6 +155,7 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
             )
         # bulk_create bypasses the services: index the new persons' names and aliases in one pass.
         step("name keys", lambda: person_name_keys_rebuild(person_ids=[p.pk for p in plan.persons]))
+        step("retention reviews", lambda: _retention(plan))
         for org in plan.organisations:
             Organisation.objects.filter(pk=org.pk).update(
                 last_case_number=offsets[org.code] + plan.case_counts.get(org.code, 0)
@@ -156,6 +163,16 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
         if plan.handovers:
             _ensure_demo_document()
     return counts
+
+
+def _retention(plan: Plan) -> int:
+    """Retention policies for each organisation (kept if set before), and the reviews already due."""
+    for org in plan.organisations:
+        for reason, days in DEMO_RETENTION_DAYS.items():
+            RetentionPolicy.objects.get_or_create(
+                organisation=org, closure_reason=reason, defaults={"retention_days": days}
+            )
+    return retention_list_due()
 
 
 def _save_users(plan: Plan) -> int:

@@ -66,3 +66,39 @@ class EncryptedCharField(EncryptedTextField):
         if not self.choices:
             kwargs.setdefault("widget", forms.TextInput)
         return super().formfield(**kwargs)
+
+
+# Plain values a yes/no column held before it was encrypted (PostgreSQL casts to 'true'/'false', SQLite keeps 1/0).
+_TRUE_TEXT = frozenset({"1", "t", "true", "True"})
+
+
+class EncryptedBooleanField(EncryptedTextField):
+    """A yes/no stored as ciphertext of "1" or "0": a dump does not tell which rows are flagged.
+
+    Not filterable in SQL (see the module docstring): use it only for a flag nothing filters on.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value is None or isinstance(value, bool):
+            return value
+        return str(value) in _TRUE_TEXT or str(value).lower() == "on"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        plaintext = super().from_db_value(value, expression, connection)
+        return None if plaintext is None else plaintext in _TRUE_TEXT
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return crypto.encrypt("1" if self.to_python(value) else "0")
+
+    def formfield(self, **kwargs: Any) -> Any:
+        defaults = {"form_class": forms.BooleanField, "required": False}
+        defaults.update(kwargs)
+        # Skip TextField.formfield (a textarea with max_length): a checkbox.
+        return models.Field.formfield(self, **defaults)

@@ -55,6 +55,7 @@ def _l3_records(caseworker):
 
 def test_raw_tables_and_history_copies_show_no_plaintext(caseworker_a):
     person, screening, *_ = _l3_records(caseworker_a)
+    factories.AliasFactory(person=person, armed_group_link=True)
     assert person.history.count() >= 2 and screening.history.count() == 1
 
     dump = _dump()
@@ -152,3 +153,19 @@ def test_a_missing_key_fails_loudly(caseworker_a, settings):
 
     with pytest.raises(InvalidToken):
         Screening.objects.get(pk=screening.pk)
+
+
+@pytest.mark.parametrize("legacy", ["true", "1", "false", "0"])
+def test_the_armed_group_flag_is_encrypted_and_old_plain_flags_are_read_and_encrypted(caseworker_a, legacy):
+    from casework.people.models import Alias
+
+    alias = factories.AliasFactory(person__organisation=caseworker_a.organisation, armed_group_link=True)
+    assert _raw("people_alias", "armed_group_link", alias.pk).startswith(crypto.PREFIX)
+    assert Alias.objects.get(pk=alias.pk).armed_group_link is True
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE people_alias SET armed_group_link = %s WHERE id = %s", [legacy, alias.pk])
+
+    rekey.reencrypt_model(Alias)
+
+    assert _raw("people_alias", "armed_group_link", alias.pk).startswith(crypto.PREFIX)
+    assert Alias.objects.get(pk=alias.pk).armed_group_link is (legacy in ("true", "1"))

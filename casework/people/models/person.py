@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from casework.core.fields import EncryptedTextField
+from casework.core.fields import EncryptedBooleanField, EncryptedTextField
 from casework.core.models import PublicModel
 from casework.govrequests.choices import ACCEPTED_DECISIONS, UNSUBMITTED_STATUSES, Decision, HandoverStatus
 from casework.people.choices import (
@@ -135,8 +135,8 @@ class Person(PublicModel):
     )
     whereabouts_unknown = models.BooleanField(_("whereabouts unknown"), default=False)
     # Highly sensitive (L3).
-    has_disability = models.BooleanField(_("disability"), default=False)
-    has_medical_condition = models.BooleanField(_("medical condition"), default=False)
+    has_disability = EncryptedBooleanField(_("disability"), default=False)
+    has_medical_condition = EncryptedBooleanField(_("medical condition"), default=False)
     medical_urgent = models.BooleanField(_("urgent medical case"), default=False)
     health_notes = EncryptedTextField(_("health notes"), blank=True)
     child_protection_notes = EncryptedTextField(_("child-protection notes"), blank=True)
@@ -363,7 +363,7 @@ class Alias(PublicModel):
     script = models.CharField(_("script"), max_length=10, choices=Script.choices, default=Script.LATIN)
     name_search = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     # A kunya linked to an armed group is highly sensitive (L3).
-    armed_group_link = models.BooleanField(_("linked to an armed group"), default=False)
+    armed_group_link = EncryptedBooleanField(_("linked to an armed group"), default=False)
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()

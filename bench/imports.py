@@ -63,6 +63,8 @@ def configure_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-a-secret-" + "b" * 32)
+    # A fixed field-encryption key: the seeded database is reused across runs (bench only, not a secret).
+    os.environ.setdefault("CASEWORK_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LWEtc2VjcmU=")
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
     os.environ.setdefault("CASEWORK_IMPORTS_ROOT", str(ROOT / "var" / "bench-imports"))

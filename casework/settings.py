@@ -13,6 +13,9 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from casework.core.crypto import development_key as development_field_key
+from casework.core.crypto import parse_keys as parse_field_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A relative CASEWORK_VAR_DIR is taken from the project directory.
 VAR_DIR = BASE_DIR / environ.Env().str("CASEWORK_VAR_DIR", default="var")
@@ -36,6 +39,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
     # Development only: a key that is obviously not a production secret.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 16
+
+# Keys of the field encryption at rest (core.crypto): comma-separated Fernet keys, the first encrypts,
+# all decrypt. Kept outside the database; production refuses to start without them.
+CASEWORK_FIELD_KEYS = parse_field_keys(env.str("CASEWORK_FIELD_KEYS", default=""))
+if not CASEWORK_FIELD_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("CASEWORK_FIELD_KEYS must be set when DJANGO_DEBUG is off.")
+    # Development only: derived from the development secret, so `make run` needs no key.
+    CASEWORK_FIELD_KEYS = [development_field_key(SECRET_KEY)]
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
@@ -69,6 +81,7 @@ INSTALLED_APPS = [
     "casework.imports",
     "casework.dossiers",
     "casework.merging",
+    "casework.retention",
     "casework.pages",
     "casework.demo",
 ]
@@ -85,6 +98,8 @@ MIDDLEWARE = [
     # After authentication: a logged-in user's saved language wins over the cookie.
     "casework.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: writes the read log (core.access) of each request in one INSERT.
+    "casework.core.access.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -278,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-import-files": {
         "task": "casework.imports.tasks.delete_expired_import_files",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Closed cases past their organisation's retention period, for supervisors to decide on.
+    "list-due-retention-reviews": {
+        "task": "casework.retention.tasks.list_due_retention_reviews",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("reminders/", include("casework.reminders.urls")),
     path("policies/", include("casework.policies.urls")),
     path("imports/", include("casework.imports.urls")),
+    path("retention/", include("casework.retention.urls")),
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

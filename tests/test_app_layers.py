@@ -1,7 +1,7 @@
 """The app order of the style guide (§2), checked in code, data references and templates.
 
 `core ← accounts ← outbox ← camps ← people ← matching ← policies ← screenings, govrequests ← legal ← reminders,
-reports, imports, dossiers ← merging ← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
+reports, imports, dossiers ← merging, retention ← pages ← demo`: an app may use only apps on a lower layer. Apps on the same layer may not use each other.
 Checked, over every `.py` under `casework/` except migrations (which use the historical app registry):
 
 - imports, at any depth (function-local and `if TYPE_CHECKING:` ones too), absolute or relative;
@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     "dossiers": 9,
     # Above reminders: a merge moves reminders and rewrites their subject key.
     "merging": 10,
+    "retention": 10,
     "pages": 11,
     "demo": 12,
 }

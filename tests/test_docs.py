@@ -16,5 +16,6 @@ def test_data_model_diagram_is_up_to_date():
 def test_diagram_marks_sensitive_fields():
     diagram = mermaid_er_diagram()
     assert 'Text findings "L3"' in diagram
-    assert 'Char exact_location "L3"' in diagram
+    # Encrypted at rest (core.fields): a text column whatever the length of the plaintext.
+    assert 'Text exact_location "L3"' in diagram
     assert "Person ||--o{ CustodyPeriod : person" in diagram

@@ -128,6 +128,16 @@ PAGES: dict[str, Page] = {
     "people:person_detail": Page(
         "get", _get("people:person_detail", "person_a"), needs="people.view_person", record=True
     ),
+    "people:person_access_log": Page(
+        "get", _get("people:person_access_log", "person_a"), needs="core.view_access_log", record=True
+    ),
+    "retention:review_list": Page("get", _get("retention:review_list"), needs="retention.view_retentionreview"),
+    "retention:review_decide": Page(
+        "post",
+        lambda f: (reverse("retention:review_decide", args=[f("retention_review").public_id, "keep"]), {}),
+        needs="retention.approve_anonymisation",
+        record=True,
+    ),
     "people:person_update": Page(
         "get", _get("people:person_update", "person_a"), needs="people.change_person", record=True
     ),
@@ -586,6 +596,13 @@ def norole_a(org_a, person_a):
     person_a.assigned_to = user
     person_a.save(update_fields=["assigned_to"])
     return user
+
+
+@pytest.fixture
+def retention_review(org_a, person_a):
+    from casework.retention.models import RetentionReview
+
+    return RetentionReview.objects.create(organisation=org_a, person=person_a, due_on=date.today())
 
 
 @pytest.fixture

@@ -87,6 +87,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.run_import",
         "accounts.view_user",
         "core.view_auditevent",
+        "core.view_access_log",
+        "retention.view_retentionreview",
+        "retention.view_retentionpolicy",
+        "retention.approve_anonymisation",
     ],
     ORGANISATION_ADMIN: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),
@@ -113,6 +117,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_organisation",
         "accounts.change_organisation",
         "core.view_auditevent",
+        "retention.view_retentionreview",
+        "retention.approve_anonymisation",
+        *_perms(["retention.retentionpolicy"], ["view", "add", "change", "delete"]),
     ],
     AUDITOR: [
         *_perms(_CASE_MODELS, ["view"]),
@@ -127,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(_POLICY_MODELS, ["view"]),
         "accounts.view_user",
         "core.view_auditevent",
+        "core.view_access_log",
     ],
 }
 

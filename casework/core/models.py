@@ -36,7 +36,37 @@ class PublicModel(TimeStampedModel):
         abstract = True
 
 
-class AuditEvent(models.Model):
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(OrganisationScopedQuerySet):
+    """Rows that are written once and never changed or deleted through the ORM (PostgreSQL also has a
+    trigger refusing it, see migration core 0005)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+    def delete(self) -> tuple[int, dict]:
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """A model whose rows are inserted once; saving an existing row or deleting one raises."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict]:
+        raise AppendOnlyError(f"{self._meta.label} is append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """Append-only record of who did or read what. Never edited, never deleted by the app."""
 
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -57,7 +87,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
 
     # Supervisors and auditors see their organisation's events only.
-    objects = OrganisationScopedQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -91,3 +121,69 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class KeyRotationCheckpoint(models.Model):
+    """How far `rotate_field_keys` got in one table: a rerun after an interruption starts after `last_pk`."""
+
+    model_label = models.CharField(max_length=200, unique=True)
+    last_pk = models.CharField(max_length=64, blank=True)
+    finished = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("key rotation checkpoint")
+        verbose_name_plural = _("key rotation checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.model_label} {self.last_pk}"
+
+
+class AccessEventQuerySet(AppendOnlyQuerySet):
+    def for_person(self, person_id: int) -> "AccessEventQuerySet":
+        return self.filter(person_id=person_id)
+
+
+class AccessEvent(AppendOnlyModel):
+    """The read log: one row per person shown to a user on one page (or one row for a page that showed none).
+
+    Written by `core.access` in one insert per request; never changed or deleted (a database trigger
+    refuses it on PostgreSQL, the model everywhere). Search terms are never stored, only a keyed hash of them.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON_PAGE = "person_page", _("Person page")
+        LIST = "list", _("List")
+        SEARCH = "search", _("Search")
+        EXPORT = "export", _("Export")
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document copy")
+        ADMIN_CHANGE = "admin_change", _("Admin change page")
+        SENSITIVE_FILTER = "sensitive_filter", _("Filter on a highly sensitive field")
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Plain ids, not foreign keys: core sits below accounts and people, and the log outlives what it names.
+    organisation_id = models.BigIntegerField(_("organisation id"), null=True, blank=True, db_index=True)
+    person_id = models.BigIntegerField(_("person id"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    view = models.CharField(_("page"), max_length=100, blank=True)
+    # Groups the rows written for one request.
+    request_id = models.UUIDField(_("request"))
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    search_hash = models.CharField(_("search (keyed hash)"), max_length=64, blank=True)
+    filters = models.JSONField(_("highly sensitive filters"), default=list, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person_id", "-at"], name="access_person_at_idx")]
+        permissions = [("view_access_log", _("Can see who has seen a case"))]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.person_id or ''}"

@@ -31,6 +31,8 @@ from casework.people.models import (
 )
 from casework.people.namekeys import person_name_keys_rebuild
 from casework.policies.models import StatePolicy
+from casework.retention.models import RetentionPolicy
+from casework.retention.services import retention_list_due
 
 DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accounts only
 BATCH_SIZE = 5000
@@ -94,6 +96,10 @@ def _placeholder_pdf() -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+# Duplicates go after a month; every other closed case after five years.
+DEMO_RETENTION_DAYS = {"duplicate": 30, "": 5 * 365}
 
 
 def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, int]:
@@ -162,6 +168,7 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
         # bulk_create bypasses the services: index the new persons' names and aliases in one pass.
         step("name keys", lambda: person_name_keys_rebuild(person_ids=[p.pk for p in plan.persons]))
         step("automatic case moves", lambda: _link_automatic_moves(plan))
+        step("retention reviews", lambda: _retention(plan))
         for org in plan.organisations:
             Organisation.objects.filter(pk=org.pk).update(
                 last_case_number=offsets[org.code] + plan.case_counts.get(org.code, 0)
@@ -205,6 +212,16 @@ def _link_automatic_moves(plan: Plan) -> int:
         linked.append(change)
     PersonStatusChange.objects.bulk_update(linked, ["cause_type", "cause_id"], batch_size=BATCH_SIZE)
     return len(linked)
+
+
+def _retention(plan: Plan) -> int:
+    """Retention policies for each organisation (kept if set before), and the reviews already due."""
+    for org in plan.organisations:
+        for reason, days in DEMO_RETENTION_DAYS.items():
+            RetentionPolicy.objects.get_or_create(
+                organisation=org, closure_reason=reason, defaults={"retention_days": days}
+            )
+    return retention_list_due()
 
 
 def _save_users(plan: Plan) -> int:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from casework.core.models import AccessEvent
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestedPerson
 from casework.legal.models import LegalProceeding
@@ -269,3 +270,12 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
             )
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries
+
+
+def person_access_events(*, person: Person, user: Any) -> QuerySet[AccessEvent]:
+    """Everyone who was shown `person`, newest first.
+
+    Scoped through the person (the caller looked it up with `visible_to`): every reader counts,
+    superusers and readers of another organisation included, not only those of the user's organisation.
+    """
+    return AccessEvent.objects.for_person(person.pk).select_related("user").order_by("-at", "-pk")

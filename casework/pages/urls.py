@@ -11,6 +11,7 @@ from casework.pages import views
 
 person_patterns = [
     path("<uuid:public_id>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("<uuid:public_id>/seen-by/", views.person_access_log, name="person_access_log"),
 ]
 
 request_patterns = [

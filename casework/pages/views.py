@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView
 
 from casework.camps import selectors as camp_selectors
+from casework.core import access
 from casework.core.exceptions import DomainError
 from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
 from casework.core.views import permission_required
@@ -81,6 +82,26 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- The person page ----------------------------------------------------------------------------
+
+
+ACCESS_LOG_PERMISSION = "core.view_access_log"
+RECENT_ACCESS = 5
+ACCESS_LOG_LIMIT = 500
+
+
+@require_GET
+@permission_required(ACCESS_LOG_PERMISSION)
+def person_access_log(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Who has seen this case: the read log of one person, newest first (supervisors and auditors)."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), public_id=public_id)
+    events = list(selectors.person_access_events(person=person, user=request.user)[: ACCESS_LOG_LIMIT + 1])
+    context = {
+        "person": person,
+        "events": events[:ACCESS_LOG_LIMIT],
+        "truncated": len(events) > ACCESS_LOG_LIMIT,
+        "limit": ACCESS_LOG_LIMIT,
+    }
+    return render(request, "pages/person_access_log.html", context)
 
 
 class PersonDetailView(PermissionRequiredMixin, DetailView):
@@ -157,9 +178,15 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
             **reminder_list_context(self.request, person=person),
             disclosure_rows=request_selectors.disclosures_about(person=person, user=user),
             can_merge=user.has_perm("people.merge_person"),
+            recent_access=(
+                list(selectors.person_access_events(person=person, user=user)[:RECENT_ACCESS])
+                if user.has_perm(ACCESS_LOG_PERMISSION)
+                else None
+            ),
         )
         if context["can_merge"]:
             context["person_merges"] = merges_into(person=person, user=user)
+        access.note(self.request, kind=access.Kind.PERSON_PAGE, persons=[person])
         if sensitive:
             log_sensitive_read(
                 user=user,

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.core import audit
+from casework.core import access, audit
 from casework.core.editing import conflict_rows, display_value, rebased_data
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
@@ -92,6 +92,7 @@ def _picker(request: HttpRequest, person: Person | None, data: Any) -> dict[str,
 def record_list(request: HttpRequest, public_id: UUID, kind: RecordKind) -> HttpResponse:
     """The person's records of one kind, with the add form; POST adds a record."""
     person = _scoped_person(request, kind, public_id, "view")
+    access.note(request, kind=access.Kind.PERSON_PAGE, persons=[person])
     user = request.user
     can_add = user.has_perm(kind.perm("add")) and kind.add_form is not None
     form = None
@@ -347,6 +348,7 @@ def identity_document_file(request: HttpRequest, public_id: UUID, record_id: UUI
     if document is None or not document.file:
         raise Http404
     audit.record(actor=request.user, action="people.identitydocument.file_downloaded", target=document)
+    access.note(request, kind=access.Kind.DOCUMENT, persons=[person])
     return private_file_response(document.file)
 
 
@@ -362,6 +364,7 @@ def alias_formset(request: HttpRequest, public_id: UUID) -> HttpResponse:
     page was shown, nothing is saved and the page lists their changes above the user's kept input.
     """
     person = _scoped_person(request, ALIASES, public_id, "view")
+    access.note(request, kind=access.Kind.PERSON_PAGE, persons=[person])
     user = request.user
     can_change = user.has_perm(ALIASES.perm("change")) and user.has_perm(ALIASES.perm("add"))
     aliases = _aliases_of(person)

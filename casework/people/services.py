@@ -139,10 +139,16 @@ def person_update(*, person: Person, actor: Any, expected_updated_at: datetime |
     person.status_changed_at = current.status_changed_at
     person.closure_reason = current.closure_reason
     person.full_clean()
+    # Which fields changed, never their values (some are L3).
+    changed = sorted(
+        f.name
+        for f in Person._meta.concrete_fields
+        if f.editable and not f.primary_key and getattr(current, f.attname) != getattr(person, f.attname)
+    )
     save_with_history(person, actor)
     person_name_keys_rebuild(person_ids=[person.pk])
     _delete_replaced_files_on_commit(_stored_files(current), person)
-    audit.record(actor=actor, action="people.person.updated", target=person)
+    audit.record(actor=actor, action="people.person.updated", target=person, data={"fields": changed})
     records_changed_send(person_ids=[person.pk])
     return person
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_countries import countries
 from django_filters.views import FilterView
 
-from casework.core import audit
+from casework.core import access, audit
 from casework.core.editing import conflict_rows, rebased_data
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
@@ -142,6 +142,7 @@ class PersonListView(PermissionRequiredMixin, FilterView):
             can_export=request.user.has_perm(VIEW_PERSON_PERMISSION),
             can_add=request.user.has_perm("people.add_person"),
         )
+        access.note_list(request, model=Person, persons=page.object_list, search=request.GET.get("q", ""))
         response = self.render_to_response(context)
         patch_vary_headers(response, ("HX-Request",))
         return response
@@ -216,6 +217,13 @@ def person_export(request: HttpRequest) -> StreamingHttpResponse:
     # Filter keys only: the values may be names typed into the search box.
     used_filters = sorted(key for key in filterset.filters if request.GET.get(key))
     count = queryset.count()
+    access.note(
+        request,
+        kind=access.Kind.EXPORT,
+        persons=queryset.values_list("pk", flat=True),
+        search=request.GET.get("q", ""),
+        filters=access.sensitive_filters(Person, request.GET),
+    )
     audit.record(
         actor=request.user,
         action="people.person.exported",
@@ -475,4 +483,5 @@ def person_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
         raise Http404
     extension = person.photo.name.rsplit(".", 1)[-1].lower()
     content_type = PHOTO_CONTENT_TYPES.get(extension, "application/octet-stream")
+    access.note(request, kind=access.Kind.PHOTO, persons=[person])
     return private_file_response(person.photo, as_attachment=False, content_type=content_type)

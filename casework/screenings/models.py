@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedCharField, EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.models import PersonScopedQuerySet
 
@@ -43,8 +44,8 @@ class Screening(PublicModel):
         "camps.Facility", verbose_name=_("place"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     location = models.CharField(_("place (other)"), max_length=200, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
-    findings = models.TextField(_("findings"), blank=True)
+    outcome = EncryptedCharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    findings = EncryptedTextField(_("findings"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -56,12 +57,6 @@ class Screening(PublicModel):
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
         ordering = ["person", "-screened_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(outcome__in=["pending", "cleared", "referred", "detained", "separated"]),
-                name="screening_outcome_valid",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"Screening {self.screened_on} ({self.person})"

@@ -7,13 +7,22 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 
+from casework.core.crypto import development_key
 from casework.core.models import WorkerHeartbeat
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Variables set for the test run that would mask what production sees.
-_TEST_ONLY = ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_ALLOWED_HOSTS", "EMAIL_URL")
+_TEST_ONLY = (
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_SECURE_SSL_REDIRECT",
+    "DJANGO_ALLOWED_HOSTS",
+    "EMAIL_URL",
+    "CASEWORK_FIELD_KEYS",
+)
 
 
 def _production_env(**overrides: str) -> dict[str, str]:
@@ -44,11 +53,45 @@ def test_debug_settings_start_without_secret_key():
 
 
 def test_deploy_checks_pass_with_production_environment():
-    env = _production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="casework.example.org")
+    env = _production_env(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="casework.example.org",
+        CASEWORK_FIELD_KEYS=Fernet.generate_key().decode(),
+    )
 
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_field_keys():
+    result = _run(["-c", "import django; django.setup()"], _production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(50)))
+
+    assert result.returncode != 0
+    assert "CASEWORK_FIELD_KEYS" in result.stderr
+
+
+def test_production_settings_refuse_a_value_that_is_not_a_key():
+    env = _production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), CASEWORK_FIELD_KEYS="not-a-key")
+
+    result = _run(["-c", "import django; django.setup()"], env)
+
+    assert result.returncode != 0
+    assert "not a Fernet key" in result.stderr
+
+
+def test_deploy_check_refuses_the_development_field_key():
+    secret = secrets.token_urlsafe(50)
+    env = _production_env(
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_ALLOWED_HOSTS="casework.example.org",
+        CASEWORK_FIELD_KEYS=development_key(secret),
+    )
+
+    result = _run(["manage.py", "check", "--deploy"], env)
+
+    assert result.returncode != 0
+    assert "casework.E003" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from casework.core import audit
+from casework.core import access, audit
 from casework.core.exceptions import DomainError
 from casework.core.forms import AdminModelForm
 from casework.core.history import save_with_history
@@ -307,6 +307,9 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
         if getattr(response, "status_code", None) == 200 and getattr(response, "context_data", None):
             self.log_sensitive_render(request, response.context_data)
+            original = response.context_data.get("original")
+            if original is not None:
+                access.note(request, kind=access.Kind.ADMIN_CHANGE, persons=[original])
         return response
 
     def log_sensitive_render(self, request: HttpRequest, context: dict) -> None:
@@ -344,7 +347,9 @@ class AuditedModelAdmin(ScopedModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if self.audit_on_save:
-            audit.record(actor=request.user, action=self._action(self.model, "saved"), target=obj)
+            # Which fields changed, never their values (some are L3).
+            data = {"fields": sorted(form.changed_data)} if change else None
+            audit.record(actor=request.user, action=self._action(self.model, "saved"), target=obj, data=data)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit.record(actor=request.user, action=self._action(self.model, "deleted"), target=obj)
@@ -367,6 +372,7 @@ class AuditedModelAdmin(ScopedModelAdmin):
             audit.record(actor=request.user, action=self._action(formset.model, "deleted"), target=obj)
             obj.delete()
         new_forms = {id(f.instance): f for f in formset.extra_forms}
+        forms_by_instance = {id(f.instance): f for f in formset.forms}
         for obj in instances:
             self.assert_in_scope(request, obj)
             obj._history_user = request.user
@@ -377,7 +383,9 @@ class AuditedModelAdmin(ScopedModelAdmin):
                     inline.save_changed_object(request, obj=obj)
                 continue
             obj.save()
-            audit.record(actor=request.user, action=self._action(formset.model, "saved"), target=obj)
+            row = forms_by_instance.get(id(obj))
+            data = {"fields": sorted(row.changed_data)} if row is not None else None
+            audit.record(actor=request.user, action=self._action(formset.model, "saved"), target=obj, data=data)
         formset.save_m2m()
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import AssessmentKind, AssessmentOutcome
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
@@ -40,7 +41,7 @@ class Assessment(PublicModel):
         blank=True,
         help_text=_("Empty while the assessment is not completed. For a BID: may the child leave without a parent?"),
     )
-    findings = models.TextField(_("findings"), blank=True)
+    findings = EncryptedTextField(_("findings"), blank=True)
     document = models.FileField(
         _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
     )

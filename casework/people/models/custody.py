@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedCharField
 from casework.core.models import PublicModel
 from casework.people.choices import TransferReason
 from casework.people.models.scoping import PersonScopedQuerySet
@@ -51,7 +52,7 @@ class CustodyPeriod(PublicModel):
         related_name="custody_periods",
     )
     # Block / tent: highly sensitive (L3).
-    exact_location = models.CharField(_("exact location (block, tent)"), max_length=100, blank=True)
+    exact_location = EncryptedCharField(_("exact location (block, tent)"), max_length=100, blank=True)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("The day the person left."))
     transfer_reason = models.CharField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedCharField, EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import ClaimBasis, ClaimStatus, DnaOutcome, DocumentType
 from casework.people.models.scoping import PersonScopedQuerySet
@@ -158,8 +159,8 @@ class DnaTest(PublicModel):
     requested_on = models.DateField(_("requested on"))
     sampled_on = models.DateField(_("sampled on"), null=True, blank=True, db_index=True)
     result_received_on = models.DateField(_("result received on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=DnaOutcome.choices, default=DnaOutcome.PENDING)
-    notes = models.TextField(_("notes"), blank=True)
+    outcome = EncryptedCharField(_("outcome"), max_length=20, choices=DnaOutcome.choices, default=DnaOutcome.PENDING)
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()

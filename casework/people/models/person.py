@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedBooleanField, EncryptedTextField
 from casework.core.models import PublicModel
 from casework.govrequests.choices import ACCEPTED_DECISIONS, UNSUBMITTED_STATUSES, Decision, HandoverStatus
 from casework.people.choices import (
@@ -142,11 +143,11 @@ class Person(PublicModel):
         help_text=_("No civil registration of the birth anywhere. Counts as a risk of statelessness."),
     )
     # Highly sensitive (L3).
-    has_disability = models.BooleanField(_("disability"), default=False)
-    has_medical_condition = models.BooleanField(_("medical condition"), default=False)
+    has_disability = EncryptedBooleanField(_("disability"), default=False)
+    has_medical_condition = EncryptedBooleanField(_("medical condition"), default=False)
     medical_urgent = models.BooleanField(_("urgent medical case"), default=False)
-    health_notes = models.TextField(_("health notes"), blank=True)
-    child_protection_notes = models.TextField(_("child-protection notes"), blank=True)
+    health_notes = EncryptedTextField(_("health notes"), blank=True)
+    child_protection_notes = EncryptedTextField(_("child-protection notes"), blank=True)
 
     photo = models.ImageField(
         _("photo"),
@@ -232,6 +233,10 @@ class Person(PublicModel):
             models.Index(fields=["organisation", "family_name_lat", "given_name_lat"], name="person_org_name_lat_idx"),
             models.Index(fields=["organisation", "updated_at"], name="person_org_updated_idx"),
         ]
+
+    def accessed_person_id(self) -> int:
+        """The person a reading of this row is about (the read log, `core.access`)."""
+        return self.pk
 
     def __str__(self) -> str:
         # Case numbers, not names: __str__ ends up in logs, admin messages and audit data.
@@ -411,7 +416,7 @@ class Alias(PublicModel):
     script = models.CharField(_("script"), max_length=10, choices=Script.choices, default=Script.LATIN)
     name_search = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     # A kunya linked to an armed group is highly sensitive (L3).
-    armed_group_link = models.BooleanField(_("linked to an armed group"), default=False)
+    armed_group_link = EncryptedBooleanField(_("linked to an armed group"), default=False)
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_auditevent_organisation_id'),
+        ('core', '0005_append_only_triggers'),
     ]
 
     operations = [

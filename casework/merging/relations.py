@@ -49,6 +49,7 @@ NOT_MOVED: dict[str, str] = {
     "people.PersonNameKey.person": "the matching index: rebuilt from the survivor's names and aliases",
     "imports.ImportRow.person": "what an import did to that record; undoing the import is refused once it changed",
     "imports.ImportRow.decision_person": "the duplicate a reviewer chose during an import: a record of the decision",
+    "retention.RetentionReview.person": "a review of that record as it was closed; the survivor is reviewed on its own",
     "merging.PersonMerge.survivor": "the record of a merge itself",
     "merging.PersonMerge.merged": "the record of a merge itself",
 }

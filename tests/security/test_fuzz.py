@@ -45,11 +45,14 @@ from tests.test_page_access import (  # noqa: F401  (fixtures: one record of eve
     person_with_photo,
     planned,
     proceeding,
+    ready_dossier,
     reminder,
+    retention_review,
     return_assessment,
     screening,
     second_record,
     sent_request,
+    state_policy,
 )
 
 pytestmark = pytest.mark.django_db

@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.outbox.tasks.requeue_stale_outbound_messages",
         "schedule": crontab(minute="*/15"),
     },
+    # Likely duplicate persons for the supervisors' review queue (casework.matching.duplicates).
+    "find-duplicate-pairs": {
+        "task": "casework.matching.tasks.find_duplicate_pairs",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Uploaded import files past their retention period.
     "delete-expired-import-files": {
         "task": "casework.imports.tasks.delete_expired_import_files",

@@ -73,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "imports.run_import",
         "accounts.view_user",
         "core.view_auditevent",
+        "matching.review_duplicates",
     ],
     ORGANISATION_ADMIN: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),

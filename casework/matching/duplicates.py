@@ -106,10 +106,12 @@ def _load_facts(person_ids: Iterable[int] | None, organisation_id: int) -> _Fact
     persons_qs = Person.objects.filter(organisation_id=organisation_id).only(
         "id", "organisation_id", "sex", *NAME_FIELDS, *BIRTH_FIELDS
     )
+    ids_filter: dict[str, Any] = {"person__organisation_id": organisation_id}
     if person_ids is not None:
-        persons_qs = persons_qs.filter(pk__in=list(person_ids))
+        person_ids = list(person_ids)
+        persons_qs = persons_qs.filter(pk__in=person_ids)
+        ids_filter["person_id__in"] = person_ids
     persons = {person.pk: person for person in persons_qs.iterator(chunk_size=5000)}
-    ids_filter = {"person__organisation_id": organisation_id}
     aliases: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for person_id, kind, name in Alias.objects.filter(**ids_filter).values_list("person_id", "kind", "name"):
         aliases[person_id].append((kind, name))
@@ -302,3 +304,12 @@ def duplicates_scan(*, organisation_ids: Iterable[int] | None = None) -> ScanRes
         result.removed,
     )
     return result
+
+
+def pair_reasons(pair: DuplicatePair) -> list[str]:
+    """The reasons for the pair as they stand now, in the active language (the comparison page)."""
+    facts = _load_facts([pair.person_a_id, pair.person_b_id], pair.organisation_id)
+    if len(facts.persons) != 2:
+        return []
+    scored = pair_score(facts, pair.person_a_id, pair.person_b_id)
+    return scored[1] if scored else []

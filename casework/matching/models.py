@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
-from casework.matching.choices import TO_REVIEW, PairStatus
+from casework.matching.choices import PAIR_STATUS_BADGE, TO_REVIEW, PairStatus
 from casework.people.models import Person
 
 
@@ -58,6 +58,10 @@ class DuplicatePair(PublicModel):
             models.CheckConstraint(condition=Q(status__in=PairStatus.values), name="duplicate_pair_status_valid"),
         ]
         indexes = [models.Index(fields=["organisation", "status", "-score"], name="duplicate_pair_queue_idx")]
+
+    @property
+    def badge_colour(self) -> str:
+        return PAIR_STATUS_BADGE.get(self.status, "secondary")
 
     def __str__(self) -> str:
         return f"{self.person_a_id}~{self.person_b_id}"

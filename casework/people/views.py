@@ -121,7 +121,7 @@ class PersonListView(PermissionRequiredMixin, FilterView):
         self.filterset, queryset = _filtered_persons(request)
         matches = getattr(self.filterset, "name_matches", {})
         base = selectors.person_list_base(user=request.user)
-        if matches and not request.GET.get("sort"):
+        if matches and request.GET.get("sort", "") in ("", selectors.MATCH_SORT):
             # A name search is sorted by the matcher's score unless the user picks a column.
             sort, ordering = selectors.MATCH_SORT, ("match_rank", "id")
             queryset = selectors.with_match_rank(queryset, list(matches))

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casework.demo.flush import delete_case_data, has_case_data
 from casework.demo.generator import build_plan
 from casework.demo.write import DEMO_PASSWORD, write_plan
+from casework.matching.duplicates import duplicates_scan
 
 
 class Command(BaseCommand):
@@ -82,6 +83,12 @@ class Command(BaseCommand):
                 f"Loaded {counts['persons']:,} persons and {sum(counts.values()):,} rows in "
                 f"{finished - started:.1f} s (build {built - started:.1f} s, write {finished - built:.1f} s)."
             )
+        )
+        # The supervisors' review queue as the nightly scan would leave it (names of the demo pool recur).
+        started = time.monotonic()
+        scan = duplicates_scan()
+        self.stdout.write(
+            f"Duplicate scan: {len(scan.pairs):,} possible duplicates queued in {time.monotonic() - started:.1f} s."
         )
         users = ", ".join(u.username for u in plan.users[:10])
         self.stdout.write(f"Demo users (password '{DEMO_PASSWORD}'): {users}…")

@@ -17,6 +17,7 @@ from casework.core.models import AuditEvent
 from casework.govrequests import services
 from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestedPerson
+from casework.matching.selectors import MAX_CANDIDATES
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -713,7 +714,9 @@ def test_add_page_query_count_does_not_grow_with_the_family_or_the_results(
         response = client.post(url("request_add_persons", draft), {"action": "search", "q": "haddad"})
 
     assert len(response.context["household"]) == size - 1
-    assert len(response.context["results"]) == size
+    # A search of one common name gives the matcher's best candidates: it scores MAX_CANDIDATES persons,
+    # equal scores by id, so the household's members (created first) take their share.
+    assert len(response.context["results"]) == min(size, MAX_CANDIDATES - size)
     reads = [
         q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "DECLARE", "WITH"))
     ]

@@ -289,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.outbox.tasks.requeue_stale_outbound_messages",
         "schedule": float(CASEWORK_OUTBOX_REQUEUE_EVERY_SECONDS),
     },
+    # Likely duplicate persons for the supervisors' review queue (casework.matching.duplicates).
+    "find-duplicate-pairs": {
+        "task": "casework.matching.tasks.find_duplicate_pairs",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Uploaded import files past their retention period.
     "delete-expired-import-files": {
         "task": "casework.imports.tasks.delete_expired_import_files",

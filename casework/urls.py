@@ -8,6 +8,7 @@ from django.urls import include, path
 from casework.accounts import views as account_views
 from casework.core import views as core_views
 from casework.govrequests import urls as govrequests_urls
+from casework.matching import urls as matching_urls
 from casework.pages import urls as pages_urls
 from casework.pages import views as page_views
 from casework.people import urls as people_urls
@@ -21,6 +22,7 @@ urlpatterns = [
     # The pages that combine apps (casework.pages) keep the URL names of the app they are about.
     path("persons/", include(([*pages_urls.person_patterns, *people_urls.urlpatterns], "people"))),
     path("persons/", include("casework.screenings.urls")),
+    path("persons/duplicates/", include(([*pages_urls.duplicate_patterns, *matching_urls.urlpatterns], "matching"))),
     path("persons/", include("casework.legal.urls")),
     path("persons/", include("casework.merging.urls")),
     path("requests/", include(([*pages_urls.request_patterns, *govrequests_urls.urlpatterns], "govrequests"))),

@@ -32,6 +32,7 @@ from casework.people.models import (
     NationalityClaim,
     Person,
 )
+from casework.people.namekeys import person_name_keys_rebuild
 from casework.policies.choices import TakesBack
 from casework.policies.models import StatePolicy
 from casework.reminders.choices import RuleKind
@@ -111,9 +112,16 @@ class FacilityControlPeriodFactory(factory.django.DjangoModelFactory):
     start_date = date(2019, 3, 1)
 
 
+def _rebuild_name_keys(person: Person, create: bool, *_args, **_kwargs) -> None:
+    """Keep the name-key index as the person and alias services do (the matcher finds persons through it)."""
+    if create:
+        person_name_keys_rebuild(person_ids=[person.pk])
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     case_number = factory.Sequence(lambda n: f"T-{n:06d}")
@@ -130,14 +138,18 @@ class PersonFactory(factory.django.DjangoModelFactory):
         child = factory.Trait(birth_date=factory.LazyFunction(lambda: date.today() - timedelta(days=365 * 7)))
         closed = factory.Trait(status="closed", closure_reason="repatriated")
 
+    name_keys = factory.PostGeneration(_rebuild_name_keys)
+
 
 class AliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Alias
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     kind = "kunya"
     name = "Umm Yusuf"
+    name_keys = factory.PostGeneration(lambda alias, create, *_a, **_k: _rebuild_name_keys(alias.person, create))
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

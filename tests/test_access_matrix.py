@@ -20,6 +20,7 @@ from casework.govrequests.models import (
     RequestStatusChange,
 )
 from casework.legal.models import Hearing, LegalProceeding
+from casework.matching.models import DuplicatePair
 from casework.outbox.models import OutboundMessage
 from casework.people.models import (
     Alias,
@@ -108,6 +109,10 @@ def _records_about(person, org):
         Reminder: factories.ReminderFactory(person=person, recipient=person.assigned_to),
         # Addressed to the case's caseworker: assigned-only users see the e-mails addressed to them only.
         OutboundMessage: factories.OutboundMessageFactory(recipient=person.assigned_to),
+        # Two cases of the same caseworker: assigned-only users see a pair only when both persons are theirs.
+        DuplicatePair: DuplicatePair.objects.create(
+            organisation=org, person_a=person, person_b=sibling, score=0.8, fingerprint="x"
+        ),
     }
 
 
@@ -165,6 +170,7 @@ MODELS = [
     Reminder,
     OutboundMessage,
     Household,
+    DuplicatePair,
 ]
 
 

@@ -483,6 +483,17 @@ PAGES: dict[str, Page] = {
     "policies:policy_update": Page(
         "get", _get("policies:policy_update", "state_policy"), needs="policies.change_statepolicy", record=True
     ),
+    # The duplicate review queue (supervisors).
+    "matching:duplicate_list": Page("get", _get("matching:duplicate_list"), needs="matching.review_duplicates"),
+    "matching:duplicate_detail": Page(
+        "get", _get("matching:duplicate_detail", "duplicate_pair"), needs="matching.review_duplicates", record=True
+    ),
+    "matching:duplicate_decide": Page(
+        "post",
+        _post("matching:duplicate_decide", "duplicate_pair", data=lambda f: {"decision": "different"}),
+        needs="matching.review_duplicates",
+        record=True,
+    ),
     # Reminders.
     "reminders:reminder_acknowledge": Page(
         "post", _post("reminders:reminder_acknowledge", "reminder"), needs="reminders.change_reminder", record=True
@@ -731,6 +742,18 @@ def person_merge(person_a, second_record, superuser):
         actor=superuser,
         survivor_version=person_a.updated_at,
         other_version=second_record.updated_at,
+    )
+
+
+@pytest.fixture
+def duplicate_pair(org_a, person_a, caseworker_a):
+    """A possible duplicate of person_a, both assigned to caseworker_a."""
+    from casework.matching.models import DuplicatePair
+
+    other = factories.PersonFactory(organisation=org_a, assigned_to=caseworker_a)
+    a, b = sorted((person_a, other), key=lambda person: person.pk)
+    return DuplicatePair.objects.create(
+        organisation=org_a, person_a=a, person_b=b, score=0.9, reasons=["given name Fatima"], fingerprint="x"
     )
 
 

@@ -91,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "retention.view_retentionreview",
         "retention.view_retentionpolicy",
         "retention.approve_anonymisation",
+        "matching.review_duplicates",
     ],
     ORGANISATION_ADMIN: [
         *_perms(_CASE_MODELS, ["view", "add", "change", "delete"]),

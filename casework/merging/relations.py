@@ -50,6 +50,8 @@ NOT_MOVED: dict[str, str] = {
     "imports.ImportRow.person": "what an import did to that record; undoing the import is refused once it changed",
     "imports.ImportRow.decision_person": "the duplicate a reviewer chose during an import: a record of the decision",
     "retention.RetentionReview.person": "a review of that record as it was closed; the survivor is reviewed on its own",
+    "matching.DuplicatePair.person_a": "a reviewer's decision about two records; the next scan pairs the survivor anew",
+    "matching.DuplicatePair.person_b": "a reviewer's decision about two records; the next scan pairs the survivor anew",
     "merging.PersonMerge.survivor": "the record of a merge itself",
     "merging.PersonMerge.merged": "the record of a merge itself",
 }

@@ -24,3 +24,7 @@ facility_patterns = [
     path("", views.facility_list, name="facility_list"),
     path("<uuid:public_id>/", views.facility_detail, name="facility_detail"),
 ]
+
+duplicate_patterns = [
+    path("<uuid:public_id>/", views.duplicate_detail, name="duplicate_detail"),
+]

@@ -42,6 +42,11 @@ from casework.govrequests.views.common import (
     warn_refused_case_moves,
 )
 from casework.govrequests.views.requests import request_detail_context
+from casework.matching import queue as duplicate_queue
+from casework.matching.choices import TO_REVIEW
+from casework.matching.duplicates import pair_reasons
+from casework.matching.forms import PairDecisionForm
+from casework.matching.models import DuplicatePair
 from casework.merging.selectors import merge_survivor, merges_into
 from casework.pages import selectors
 from casework.people import selectors as people_selectors
@@ -54,6 +59,7 @@ from casework.reminders.context import reminder_list_context
 # Supervisors (and organisation admins) see their organisation's figures.
 ORGANISATION_FIGURES_PERMISSION = "accounts.view_organisation_figures"
 VIEW_FACILITY_PERMISSION = "camps.view_facility"
+REVIEW_DUPLICATES_PERMISSION = "matching.review_duplicates"
 
 
 # --- Home: my work ------------------------------------------------------------------------------
@@ -74,6 +80,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "split_families": family_unity.split_requests_for(user=user),
         "sees_organisation": user.is_superuser or user.has_perm(ORGANISATION_FIGURES_PERMISSION),
     }
+    if user.has_perm(REVIEW_DUPLICATES_PERMISSION):
+        context["duplicates_to_review"] = duplicate_queue.pairs_to_review_count(user=user)
     if context["sees_organisation"]:
         context["organisation_status_counts"] = people_selectors.organisation_status_counts(user=user)
         context["organisation_nationality_counts"] = people_selectors.organisation_nationality_counts(user=user)
@@ -206,6 +214,51 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
                 context="person_detail",
             )
         return context
+
+
+# --- Two persons who may be one: the comparison of the duplicate review queue ----------------------
+
+
+@require_GET
+@permission_required(REVIEW_DUPLICATES_PERMISSION)
+def duplicate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Both records side by side with everything attached, why they look alike, and the decision form.
+
+    No highly sensitive field is shown (the comparison is about identity), so nothing is logged as read.
+    """
+    user = request.user
+    pair = get_object_or_404(DuplicatePair.objects.visible_to(user).select_related("decided_by"), public_id=public_id)
+    persons = {
+        person.pk: person
+        for person in selectors.person_detail_queryset(user=user).filter(pk__in=[pair.person_a_id, pair.person_b_id])
+    }
+    if len(persons) != 2:
+        raise Http404
+    sides = []
+    for person in (persons[pair.person_a_id], persons[pair.person_b_id]):
+        visible_relatives = people_selectors.visible_relative_ids(person=person, user=user)
+        custody = list(person.custody_periods.all())
+        sides.append(
+            {
+                "person": person,
+                "aliases": list(person.aliases.all()),
+                "family": [(link, link.relative_id in visible_relatives) for link in person.family_links.all()],
+                "custody_periods": custody,
+                "nationality_claims": list(person.nationality_claims.all()),
+                "documents": list(person.documents.all()),
+                "request_memberships": list(person.request_memberships.all()),
+            }
+        )
+    pair.person_a, pair.person_b = sides[0]["person"], sides[1]["person"]
+    context = {
+        "pair": pair,
+        "sides": sides,
+        "reasons": pair_reasons(pair),  # computed now, in the reader's language
+        "to_review": pair.status in TO_REVIEW,
+        "form": PairDecisionForm(),
+        "merge_url": duplicate_queue.merge_url(pair),
+    }
+    return render(request, "pages/duplicate_detail.html", context)
 
 
 # --- The request page ---------------------------------------------------------------------------

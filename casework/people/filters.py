@@ -29,8 +29,8 @@ from casework.core.dates import anniversary
 from casework.core.sensitivity import can_view_sensitive
 from casework.govrequests.choices import OPEN_REQUEST_STATUSES
 from casework.people.choices import AGE_BANDS, CaseStatus, SeparationStatus, Sex
-from casework.people.models import Alias, CustodyPeriod, NationalityClaim, Person
-from casework.people.names import normalise_name
+from casework.people.models import CustodyPeriod, NationalityClaim, Person
+from casework.people.name_search import MAX_RESULTS, rank_persons
 
 AGE_BAND_CHOICES = [(key, label) for key, label, _youngest, _oldest in AGE_BANDS]
 _AGE_BAND_YEARS = {key: (youngest, oldest) for key, _label, youngest, oldest in AGE_BANDS}
@@ -96,21 +96,16 @@ def caseworker_choices(*, user: Any) -> list[tuple[str, str]]:
 PICKER_LIMIT = 50
 
 
-def persons_matching(queryset: QuerySet, text: str) -> QuerySet:
-    """Every word in the person's names, or every word in one alias, or a case-number prefix.
+def name_matches(*, user: User, text: str, sex: str | None = None, limit: int = MAX_RESULTS) -> dict[int, Any]:
+    """The matcher's candidates for `text` among the persons `user` may see, by person id, best first."""
+    candidates = rank_persons(user=user, text=text, sex=sex or None, limit=limit)
+    return {candidate.person.pk: candidate for candidate in candidates}
 
-    The list's free-text filter, and the search of every person picker.
-    """
-    tokens = normalise_name(text).split()
-    condition = Q(case_number__startswith=text.strip().upper())
-    if tokens:
-        names = Q()
-        aliases = Alias.objects.filter(person=OuterRef("pk"))
-        for token in tokens:
-            names &= Q(name_search__contains=token)
-            aliases = aliases.filter(name_search__contains=token)
-        condition |= names | Q(Exists(aliases))
-    return queryset.filter(condition)
+
+def case_number_prefix(text: str) -> Q:
+    """Persons whose case number starts with `text` (typed in the same box as names)."""
+    prefix = (text or "").strip().upper()
+    return Q(case_number__startswith=prefix) if prefix else Q(pk__in=[])
 
 
 def picker_candidates(
@@ -118,19 +113,29 @@ def picker_candidates(
 ) -> list[Person]:
     """The search results of every person picker: visible persons matching `query`, the first PICKER_LIMIT.
 
-    `organisation_id` keeps to one organisation's persons (a request's, a relative's); `exclude_pks`
-    leaves out persons already offered, so that they do not use up the limit.
+    Persons whose case number starts with `query` first, then the persons the matcher finds for
+    the name, best first (see casework/people/name_search.py). `organisation_id` keeps to one
+    organisation's persons (a request's, a relative's); `exclude_pks` leaves out persons already
+    offered, so that they do not use up the limit. At most five queries.
     """
     query = (query or "").strip()
     if not query:
         return []
-    matching = persons_matching(Person.objects.visible_to(user), query)
-    if organisation_id is not None:
-        matching = matching.filter(organisation_id=organisation_id)
     exclude_pks = set(exclude_pks)
+    by_number = Person.objects.visible_to(user).filter(case_number_prefix(query))
+    if organisation_id is not None:
+        by_number = by_number.filter(organisation_id=organisation_id)
     if exclude_pks:
-        matching = matching.exclude(pk__in=exclude_pks)
-    return list(matching.order_by("case_number")[:PICKER_LIMIT])
+        by_number = by_number.exclude(pk__in=exclude_pks)
+    found = list(by_number.order_by("case_number")[:PICKER_LIMIT])
+    seen = exclude_pks | {person.pk for person in found}
+    for candidate in rank_persons(user=user, text=query, limit=PICKER_LIMIT + len(exclude_pks)):
+        person = candidate.person
+        if person.pk in seen or (organisation_id is not None and person.organisation_id != organisation_id):
+            continue
+        seen.add(person.pk)
+        found.append(person)
+    return found[:PICKER_LIMIT]
 
 
 class CachedOptionsSelect(forms.Select):
@@ -227,6 +232,7 @@ class PersonFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, request: Any, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
         user = request.user
+        self.name_matches: dict[int, Any] = {}  # set by filter_text: the matcher's candidates by person id
         # Choices are read once per request, when the form is validated or rendered (not for htmx
         # partials without filters), and shared by validation and rendering.
         self.filters["location"].extra["choices"] = CallableChoiceIterator(_once(location_choices))
@@ -238,7 +244,14 @@ class PersonFilterSet(django_filters.FilterSet):
             del self.filters["medical_urgent"]
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return persons_matching(queryset, value)
+        """A case-number prefix, or a name in any script and spelling (the matcher, best first).
+
+        The matcher's candidates are kept in `name_matches` (by person id): the list sorts by their
+        score and shows their reasons. The other filters narrow them like any other rows.
+        """
+        sex = self.form.cleaned_data.get("sex") if hasattr(self.form, "cleaned_data") else None
+        self.name_matches = name_matches(user=self.request.user, text=value, sex=sex)
+        return queryset.filter(case_number_prefix(value) | Q(pk__in=list(self.name_matches)))
 
     def filter_nationality(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Persons with a nationality claim (of any status) for the State."""

@@ -13,9 +13,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -25,23 +23,22 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Abs, Coalesce, Concat, ExtractYear, Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from casework.camps.models import Facility, FacilityControlPeriod
 from casework.camps.selectors import in_control_on
 from casework.core.editing import changes_since
-from casework.people.choices import AGE_BANDS, CaseStatus, Sex
+from casework.people.choices import AGE_BANDS, CaseStatus
 from casework.people.filters import age_band_bounds
 from casework.people.models import (
-    Alias,
     CustodyPeriod,
     NationalityClaim,
     Person,
     PersonStatusChange,
     ReturnAssessment,
 )
-from casework.people.names import normalise_name
+from casework.people.name_search import rank_persons
 
 # Sort keys of the person list: the public name in the URL → the keyset ordering (unique last key).
 PERSON_SORTS: dict[str, tuple[str, ...]] = {
@@ -79,6 +76,22 @@ def _sort_annotations() -> dict[str, Any]:
 def person_list_base(*, user: Any) -> QuerySet[Person]:
     """The persons the user may see, with the sort keys of the list (no filters, no row data)."""
     return Person.objects.visible_to(user).annotate(**_sort_annotations())
+
+
+MATCH_SORT = "match"
+
+
+def with_match_rank(queryset: QuerySet[Person], ranked_pks: list[int]) -> QuerySet[Person]:
+    """`queryset` annotated with `match_rank`: the position of each person among `ranked_pks` (others last).
+
+    The list sorts a name search by it (the matcher's order, best first), with keyset pagination.
+    """
+    rank = Case(
+        *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ranked_pks)),
+        default=Value(len(ranked_pks)),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(match_rank=rank)
 
 
 def person_list_rows(queryset: QuerySet[Person]) -> QuerySet[Person]:
@@ -154,70 +167,39 @@ def recent_status_changes(*, user: Any, limit: int = 10) -> QuerySet[PersonStatu
 # --- Intake: possible duplicates, and what changed during an edit ------------------------------
 
 MAX_DUPLICATE_CANDIDATES = 10
-# Birth years this far apart still make a candidate (ages in the camps are often estimated).
-DUPLICATE_BIRTH_YEAR_SPREAD = 2
-# Name particles shared by too many people to say anything about identity.
-_NAME_PARTICLES = frozenset({"al", "el", "ibn", "bin", "ben", "bint", "abu", "abou", "umm", "oum", "abd", "abdul"})
 
 
-def duplicate_search_tokens(*, person: Person, other_names: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """Normalised name tokens of a person being registered (and of their aliases), particles left out.
+def _query_birth_year(person: Person) -> int | None:
+    """The year to compare with: the recorded one, or the middle of an estimated range."""
+    earliest, latest = person.birth_date_earliest, person.birth_date_latest or person.birth_date_earliest
+    if earliest is None:
+        return None
+    return (earliest.year + latest.year) // 2
 
-    The plug-in point of the cross-script matcher (#4): it will add transliterated variants here.
+
+def possible_duplicates(*, user: Any, person: Person, other_names: list[str] | tuple[str, ...] = ()) -> list[Any]:
+    """Persons the user may see whom the matcher offers as `person` (not yet saved), best first, at most 10.
+
+    Each of the person's names (Latin, Arabic, the other names typed for them) is a query to the
+    matcher with the person's sex and birth year; a candidate is kept when it is *suggested*
+    (its score reaches the suggestion threshold), with its best score and the reasons for it.
+    Returns the matcher's `Candidate`s. Four queries per name, whatever the number of candidates.
     """
     person.refresh_derived_fields()
-    words = person.name_search.split()
-    for name in other_names:
-        words += normalise_name(name).split()
-    return sorted({word for word in words if len(word) > 1 and word not in _NAME_PARTICLES})
-
-
-def possible_duplicates(*, user: Any, person: Person, other_names: list[str] | tuple[str, ...] = ()) -> list[Person]:
-    """Persons the user may see who might be `person` (not yet saved), best match first, at most 10.
-
-    A candidate shares at least one name token (in their names or an alias) with `person` or the
-    `other_names` typed for them, has the same sex or an unknown one, and was born within two years
-    of `person`'s earliest birth date (or has no birth date recorded, which cannot rule them out).
-    Ranked by shared tokens, then same sex, then closeness of birth year. One query.
-    """
-    tokens = duplicate_search_tokens(person=person, other_names=other_names)
-    if not tokens:
-        return []
-    # Whole words: name_search is space-separated, so pad it and look for " token ".
-    padded_aliases = Alias.objects.annotate(padded=Concat(Value(" "), "name_search", Value(" ")))
-    shares = []
-    for token in tokens:
-        in_aliases = Exists(padded_aliases.filter(person=OuterRef("pk"), padded__contains=f" {token} "))
-        shares.append(Case(When(Q(padded_name__contains=f" {token} ") | Q(in_aliases), then=1), default=0))
-    candidates = Person.objects.visible_to(user).annotate(
-        padded_name=Concat(Value(" "), "name_search", Value(" "), output_field=CharField())
-    )
-    if person.pk is not None:
-        candidates = candidates.exclude(pk=person.pk)
-    if person.sex != Sex.UNKNOWN:
-        candidates = candidates.filter(sex__in=(person.sex, Sex.UNKNOWN))
-    year_distance: Any = Value(0)
-    if person.birth_date_earliest is not None:
-        year = person.birth_date_earliest.year
-        spread = DUPLICATE_BIRTH_YEAR_SPREAD
-        candidates = candidates.filter(
-            Q(birth_date_earliest__isnull=True)
-            | Q(
-                birth_date_earliest__gte=date(year - spread, 1, 1), birth_date_earliest__lte=date(year + spread, 12, 31)
-            )
-        )
-        # An unknown birth date ranks as if just outside the spread.
-        year_distance = Coalesce(Abs(ExtractYear("birth_date_earliest") - year), Value(spread + 1))
-    ranked = (
-        candidates.annotate(
-            shared_tokens=sum(shares[1:], shares[0]),
-            same_sex=Case(When(sex=person.sex, then=1), default=0),
-            birth_year_distance=year_distance,
-        )
-        .filter(shared_tokens__gt=0)
-        .order_by("-shared_tokens", "-same_sex", "birth_year_distance", "case_number")
-    )
-    return list(ranked[:MAX_DUPLICATE_CANDIDATES])
+    texts = [text for text in (person.full_name_lat, person.full_name_ar, *other_names) if text and text.strip()]
+    birth_year = _query_birth_year(person)
+    best: dict[int, Any] = {}
+    for text in dict.fromkeys(texts):
+        for candidate in rank_persons(
+            user=user, text=text, sex=person.sex, birth_year=birth_year, limit=MAX_DUPLICATE_CANDIDATES
+        ):
+            pk = candidate.person.pk
+            if not candidate.suggested or pk == person.pk:
+                continue
+            if pk not in best or candidate.score > best[pk].score:
+                best[pk] = candidate
+    ranked = sorted(best.values(), key=lambda c: (-c.score, c.person.case_number))
+    return ranked[:MAX_DUPLICATE_CANDIDATES]
 
 
 def person_changes_since(*, person: Person, updated_at: datetime) -> list[str] | None:

@@ -119,14 +119,20 @@ class PersonListView(PermissionRequiredMixin, FilterView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset, queryset = _filtered_persons(request)
-        sort = _sort_from(request)
-        paginator = KeysetPaginator(
-            selectors.person_list_rows(queryset),
-            selectors.PERSON_SORTS[sort],
-            PER_PAGE,
-            boundary_queryset=selectors.person_list_base(user=request.user),
-        )
+        matches = getattr(self.filterset, "name_matches", {})
+        base = selectors.person_list_base(user=request.user)
+        if matches and request.GET.get("sort", "") in ("", selectors.MATCH_SORT):
+            # A name search is sorted by the matcher's score unless the user picks a column.
+            sort, ordering = selectors.MATCH_SORT, ("match_rank", "id")
+            queryset = selectors.with_match_rank(queryset, list(matches))
+            base = selectors.with_match_rank(base, list(matches))
+        else:
+            sort = _sort_from(request)
+            ordering = selectors.PERSON_SORTS[sort]
+        paginator = KeysetPaginator(selectors.person_list_rows(queryset), ordering, PER_PAGE, boundary_queryset=base)
         page = paginator.page(request.GET.get("cursor"))
+        for person in page.object_list:
+            person.match = matches.get(person.pk)  # why the row matched a name search (None otherwise)
         # Counts at most COUNT_CAP + 1 rows (a LIMIT in a subquery): exact up to the cap, "1,000+" beyond.
         total = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
         total_capped = total > COUNT_CAP
@@ -323,7 +329,7 @@ class PersonCreateView(PermissionRequiredMixin, View):
         candidates = selectors.possible_duplicates(
             user=request.user, person=person, other_names=[alias["name"] for alias in aliases]
         )
-        candidate_ids = {str(candidate.public_id) for candidate in candidates}
+        candidate_ids = {str(candidate.person.public_id) for candidate in candidates}
         confirmed = form.cleaned_data["confirm_new"] and candidate_ids <= form.cleaned_data["seen_candidates"]
         if candidates and not confirmed:
             # Shown again with the candidates it is now confirmed against, and the box unticked.

@@ -90,7 +90,7 @@ def test_admin_alias_inline_edits_go_through_the_services(client_for, orgadmin_a
 def test_rebuild_sets_the_index_from_scratch_and_is_idempotent(org_a):
     person = factories.PersonFactory(organisation=org_a, given_name_lat="Yusuf", given_name_ar="يوسف")
     factories.AliasFactory(person=person, name="Abu Omar")
-    assert not PersonNameKey.objects.filter(person=person).exists()  # factories bypass the services
+    PersonNameKey.objects.filter(person=person).delete()  # the factories keep the index as the services do
     first = person_name_keys_rebuild(person_ids=[person.pk])
     second = person_name_keys_rebuild(person_ids=[person.pk])
     assert first == second == PersonNameKey.objects.filter(person=person).count() > 0

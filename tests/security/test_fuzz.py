@@ -33,6 +33,7 @@ from tests.test_page_access import (  # noqa: F401  (fixtures: one record of eve
     dna_test,
     document,
     draft,
+    duplicate_pair,
     event_with_document,
     facility,
     family_link,

@@ -182,7 +182,7 @@ def _numbers(*people) -> list[str]:
         ({"q": "FATIMA al faransi"}, ["fatima"]),  # words in any case, punctuation folded
         ({"q": "فاطمة"}, ["fatima"]),
         ({"q": "umm yusuf"}, ["fatima"]),  # alias
-        ({"q": "yusuf"}, ["fatima", "yusuf"]),  # alias of Fatima, name of Yusuf
+        ({"q": "yusuf"}, ["yusuf"]),  # a name, not the kunya "Umm Yusuf" of Fatima (a kunya matches kunyas)
         ({"q": "ORGA-000003"}, ["maryam"]),
         ({"q": "orga-00000"}, ["fatima", "yusuf", "maryam", "omar"]),  # case-number prefix
         ({"q": "nobody"}, []),
@@ -410,6 +410,8 @@ def _make_persons(org, count: int) -> None:
 # (core.access), whatever the number of rows.
 LIST_READS = 7
 LIST_QUERIES_MAX = LIST_READS + 3 + 1
+# A name search adds the matcher's queries (key counts, blocking, persons, aliases), whatever the rows.
+MATCHER_READS = 4
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -420,12 +422,12 @@ def test_person_list_query_count_does_not_grow_with_rows(
     client = client_for(caseworker_a)
     client.get(LIST_URL)  # the first request caches the location choices
 
-    with django_assert_max_num_queries(LIST_QUERIES_MAX) as captured:
+    with django_assert_max_num_queries(LIST_QUERIES_MAX + MATCHER_READS) as captured:
         response = client.get(LIST_URL, {"q": "ahmed", "nationality": "FR", "sort": "-updated"})
 
     assert len(case_numbers(response)) == min(rows, 25)
-    reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
-    assert len(reads) == LIST_READS, "\n".join(q["sql"] for q in reads)
+    reads = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert len(reads) == LIST_READS + MATCHER_READS, "\n".join(q["sql"] for q in reads)
 
 
 def test_person_list_query_count_on_page_two_equals_page_one(

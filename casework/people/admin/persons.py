@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -32,8 +32,8 @@ from casework.people.admin.inlines import (
     ReturnAssessmentInline,
 )
 from casework.people.choices import CASE_STATUS_BADGE, CaseStatus, ClosureReason
-from casework.people.models import Alias, CustodyPeriod, FamilyLink, NationalityClaim, Person
-from casework.people.names import normalise_name
+from casework.people.filters import case_number_prefix, name_matches
+from casework.people.models import CustodyPeriod, FamilyLink, NationalityClaim, Person
 
 
 class PersonAdmin(AuditedHistoryAdmin):
@@ -168,20 +168,16 @@ class PersonAdmin(AuditedHistoryAdmin):
         return readonly
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
-        """Every word in the person's names (any script), or every word in one alias, or a case-number prefix."""
+        """A case-number prefix, or a name in any script and spelling (the matcher's candidates).
+
+        The changelist keeps its own ordering; the matcher only chooses the rows (at most
+        `name_search.MAX_RESULTS`, the best ones).
+        """
         term = search_term.strip()
         if not term:
             return queryset, False
-        condition = Q(case_number__startswith=term.upper())
-        tokens = normalise_name(term).split()
-        if tokens:
-            names = Q()
-            aliases = Alias.objects.filter(person=OuterRef("pk"))
-            for token in tokens:
-                names &= Q(name_search__contains=token)
-                aliases = aliases.filter(name_search__contains=token)
-            condition |= names | Q(Exists(aliases))
-        return queryset.filter(condition), False
+        matches = name_matches(user=request.user, text=term)
+        return queryset.filter(case_number_prefix(term) | Q(pk__in=list(matches))), False
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)

@@ -45,7 +45,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        patch_cache_control(response, private=True, no_store=True)
         return response
 
 

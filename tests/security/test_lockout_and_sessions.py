@@ -209,3 +209,19 @@ def test_one_cannot_end_someone_elses_session(caseworker_a, supervisor_a):
     mine.post(reverse("session_end"), {"session": "99999999999999999999999"})
 
     assert theirs.get("/").status_code == 200
+
+
+def test_the_nightly_purge_drops_the_records_of_expired_sessions(caseworker_a):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from casework.accounts.tasks import purge_expired_sessions
+
+    _logged_in(caseworker_a)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    purge_expired_sessions()
+
+    assert not UserSession.objects.exists()

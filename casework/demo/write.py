@@ -31,7 +31,7 @@ DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accou
 # The demo users' second factor: one published authenticator-app secret (base32 DEMO_TOTP_SECRET, to type
 # into an app) shared by every demo account; `manage.py demo_code` prints its current code (DEBUG only).
 DEMO_TOTP_KEY = b"casework-demo-totp!!".hex()
-DEMO_TOTP_SECRET = "MNQXGZLXN5ZGWLLEMVWW6LLUN52HAIJB"
+DEMO_TOTP_SECRET = "MNQXGZLXN5ZGWLLEMVWW6LLUN52HAIJB"  # noqa: S105 - published on purpose: demo accounts only
 BATCH_SIZE = 5000
 
 

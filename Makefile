@@ -23,6 +23,8 @@ PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
 DEMO_PASSWORD := casework-demo
+# The demo users' published second factor (casework/demo/write.py DEMO_TOTP_SECRET).
+DEMO_TOTP_SECRET := MNQXGZLXN5ZGWLLEMVWW6LLUN52HAIJB
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
 
 .PHONY: help venv run test lint format bench bench-matching bench-imports bench-load clean
@@ -59,6 +61,8 @@ run: venv
 	echo "  superuser   admin      / $(DEMO_PASSWORD)"; \
 	echo "  caseworker  caseworker / $(DEMO_PASSWORD)"; \
 	echo "  supervisor  supervisor / $(DEMO_PASSWORD)"; \
+	echo "Second factor of every demo user: add the key $(DEMO_TOTP_SECRET) to an authenticator app,"; \
+	echo "  or print the current code with: DJANGO_DEBUG=1 $(BIN)/python manage.py demo_code"; \
 	echo "E-mails are written as files to $(VAR_DIR)/mail/ (set EMAIL_URL to change). Ctrl-C stops everything."; \
 	echo; \
 	exec honcho -f Procfile.dev start

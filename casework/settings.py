@@ -5,6 +5,7 @@ Defaults are safe for production (DEBUG off, secure cookies, HSTS) except where
 Every variable is listed with a one-line comment in `.env.example`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "casework.core",
     "casework.accounts",
     "casework.outbox",
@@ -88,13 +93,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: every response of a view (not static files) is `Cache-Control: no-store`.
+    "casework.accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before LoginRequiredMiddleware: a session past its absolute lifetime is logged out first.
+    "casework.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A password alone opens nothing: every page but the second-factor step needs a verified session.
+    "casework.accounts.middleware.SecondFactorMiddleware",
     # After authentication: a logged-in user's saved language wins over the cookie.
     "casework.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
@@ -150,10 +164,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions end after this many seconds without a request (sliding expiry).
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+# django-axes first: it refuses a locked-out username + IP before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sessions end after this many seconds without a request (sliding expiry)...
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ...and at the latest this many seconds after the login, active or not (accounts.middleware).
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 60 * 60)
+
+# --- Second factor (django-otp: TOTP apps and one-time backup codes) ---
+# Required for every account; there is deliberately no setting that switches it off (docs/security.md).
+OTP_TOTP_ISSUER = env.str("CASEWORK_OTP_ISSUER", default="Casework")
+# Backup codes given at enrolment (each works once).
+CASEWORK_BACKUP_CODE_COUNT = 10
+
+# --- Failed logins (django-axes) ---
+# Locked after 5 failures for the same username from the same client IP within the cool-off period;
+# an administrator unlocks earlier (user admin action). The client IP is REMOTE_ADDR, or with
+# CASEWORK_TRUSTED_PROXY_COUNT=N the N-th address from the right of X-Forwarded-For (docs/operations.md).
+AXES_FAILURE_LIMIT = env.int("CASEWORK_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("CASEWORK_LOGIN_COOLOFF", default=15 * 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_CLIENT_IP_CALLABLE = "casework.accounts.sessions.client_ip"
+CASEWORK_TRUSTED_PROXY_COUNT = env.int("CASEWORK_TRUSTED_PROXY_COUNT", default=0)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Axes' own per-login access log keeps user agents and IPs for ever: the audit log records logins instead.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
 
 # --- Security ---
 # Hardening is on unless DJANGO_DEBUG is set; TLS is terminated by the reverse proxy.
@@ -168,6 +213,23 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts and styles only from our own static files, no inline
+# script, no inline style, no eval. Enforced in every mode (tests assert it), never report-only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws its form icons as data: SVG images from its stylesheet.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Internationalisation ---
 LANGUAGE_CODE = "en"
@@ -318,10 +380,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every PDF step at INFO.
+    # WeasyPrint and fontTools narrate every PDF step at INFO; django-axes logs usernames and client IPs
+    # on failures (the audit log records those, not the log).
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "ERROR"},
     },
 }

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from casework.accounts import twofactor_views
 from casework.accounts import views as account_views
 from casework.core import views as core_views
 from casework.govrequests import urls as govrequests_urls
@@ -34,7 +37,12 @@ urlpatterns = [
     path("retention/", include("casework.retention.urls")),
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", twofactor_views.LogoutView.as_view(), name="logout"),
+    # After the password: the second factor (enrolment the first time), then backup codes and own sessions.
+    path("accounts/second-factor/", twofactor_views.second_factor, name="second_factor"),
+    path("accounts/second-factor/setup/", twofactor_views.second_factor_setup, name="second_factor_setup"),
+    path("accounts/second-factor/backup-codes/", twofactor_views.backup_codes_renew, name="backup_codes_renew"),
+    path("accounts/sessions/end/", twofactor_views.session_end, name="session_end"),
     path(
         "accounts/password/change/",
         account_views.PasswordChangeView.as_view(),
@@ -61,6 +69,12 @@ urlpatterns = [
     path("accounts/profile/", account_views.profile, name="profile"),
     # The language can be chosen before logging in, on the login page; once logged in it is saved.
     path("i18n/setlang/", account_views.language_switch, name="set_language"),
+    # One way in: the admin's own login page sends to the login with its second factor.
+    path(
+        f"{settings.ADMIN_URL}login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+        name="admin_login_redirect",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the README's quick start, as a newcomer runs it: `make run` on SQLite with the filesystem
 # broker (no DATABASE_URL, no CELERY_BROKER_URL, no EMAIL_URL), started in the background. Then, over HTTP:
-# log in as the demo caseworker, open the person list and a person; check that the worker ran the beat's
+# log in as the demo caseworker (password, then the demo second factor), open the person list and a person; check that the worker ran the beat's
 # heartbeat; trigger the reminder sweep and the daily digests through the broker and find an e-mail file in
 # var/mail/ as the README says. Stops everything it started. Exit 0 only if every check passed.
 #
@@ -77,7 +77,16 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -c "${JAR}" -b "${JAR}" -e "${BA
     --data-urlencode "csrfmiddlewaretoken=${csrf}" --data-urlencode "username=caseworker" \
     --data-urlencode "password=${PASSWORD}" "${BASE_URL}/accounts/login/")
 [ "${status}" = "302" ] || fail "login as caseworker answered ${status}, not a redirect"
-echo "ok: logged in as caseworker"
+# The second factor: the demo users' authenticator code, as `make run` says (manage.py demo_code).
+factor_page=$(curl -sf -c "${JAR}" -b "${JAR}" "${BASE_URL}/accounts/second-factor/")
+csrf=$(sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' <<<"${factor_page}" | head -n 1)
+[ -n "${csrf}" ] || fail "no second-factor form after the password"
+code=$(.venv/bin/python manage.py demo_code)
+status=$(curl -s -o /dev/null -w '%{http_code}' -c "${JAR}" -b "${JAR}" -e "${BASE_URL}/accounts/second-factor/" \
+    --data-urlencode "csrfmiddlewaretoken=${csrf}" --data-urlencode "token=${code}" \
+    "${BASE_URL}/accounts/second-factor/")
+[ "${status}" = "302" ] || fail "the second factor of caseworker answered ${status}, not a redirect"
+echo "ok: logged in as caseworker (password and second factor)"
 
 list=$(curl -sf -b "${JAR}" "${BASE_URL}/persons/") || fail "the person list did not answer 200"
 person=$(grep -o 'href="/persons/[0-9a-f-]\{36\}/"' <<<"${list}" | head -n 1 | cut -d'"' -f2)

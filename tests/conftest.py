@@ -42,6 +42,40 @@ def _plain_static_storage(settings):
     }
 
 
+def verify_second_factor(client, user) -> None:
+    """Mark the client's session as having given the second factor, as the real step does (`sessions.session_verified`).
+
+    The device is a confirmed backup-code device named "test" without codes: it only makes the user enrolled.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from casework.accounts.sessions import VERIFIED_USER_KEY
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[VERIFIED_USER_KEY] = user.pk
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch):
+    """`client.force_login(user)` logs in with the second factor given, as after the real two steps.
+
+    Tests of the second-factor step itself log in through the login form instead (tests/security/).
+    """
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture
 def org_a():
     return factories.OrganisationFactory(name="Relief Org A", code="ORGA")

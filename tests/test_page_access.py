@@ -114,6 +114,16 @@ PAGES: dict[str, Page] = {
     "password_change": Page("get", _get("password_change")),
     "password_change_done": Page("get", _get("password_change_done")),
     "profile": Page("get", _get("profile")),
+    # The second-factor step: a session that already gave it is sent on (force_login gives it, tests/conftest.py).
+    "second_factor": Page("get", _get("second_factor"), special={r: REDIRECT for r in ROLES if r != "anonymous"}),
+    "second_factor_setup": Page(
+        "get", _get("second_factor_setup"), special={r: REDIRECT for r in ROLES if r != "anonymous"}
+    ),
+    "backup_codes_renew": Page("post", _post("backup_codes_renew")),
+    "session_end": Page("post", _post("session_end", data=lambda f: {"which": "others"})),
+    "admin_login_redirect": Page(
+        "get", _get("admin_login_redirect"), public=True, special={r: REDIRECT for r in ROLES}
+    ),
     "password_reset": Page("get", _get("password_reset"), public=True),
     "password_reset_done": Page("get", _get("password_reset_done"), public=True),
     "password_reset_confirm": Page(
@@ -546,7 +556,17 @@ def _callbacks(patterns: list, namespace: str = "") -> dict[str, Any]:
 
 # Pages every logged-in user may open whatever their role: their own account, and the home page
 # (which shows a user in no role nothing). Every other page declares the capability it needs.
-WITHOUT_PERMISSION = {"home", "profile", "logout", "password_change", "password_change_done"}
+WITHOUT_PERMISSION = {
+    "home",
+    "profile",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "second_factor",
+    "second_factor_setup",
+    "backup_codes_renew",
+    "session_end",
+}
 
 
 def declared_permissions(callback: Any) -> tuple[str, ...]:

@@ -5,12 +5,14 @@ permissions (the L3 permission `accounts.view_sensitive_data` is one: only super
 or give any group other than the four roles. They cannot set the password or change the e-mail
 address of a user who holds more rights (`services.may_manage_credentials`): they send a reset link
 to the user's own address instead. Password changes and grants or revocations of roles and of the
-L3 permission are audited; an L3 grant needs a reason.
+L3 permission are audited; an L3 grant needs a reason. Actions end a user's sessions, reset their
+second factor (same rights rule as passwords) and unlock logins blocked by django-axes.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -22,11 +24,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.accounts import services
+from casework.accounts import services, sessions, twofactor
 from casework.accounts.models import Organisation, User
 from casework.accounts.roles import ROLE_PERMISSIONS
+from casework.core import audit
 from casework.core.admin import AuditedModelAdmin
+from casework.core.exceptions import DomainError
 
 
 @admin.register(Organisation)
@@ -98,7 +104,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     ordering = ("username",)
     readonly_fields = ("last_login", "date_joined")
-    actions = ["send_password_reset"]
+    actions = ["send_password_reset", "end_sessions", "reset_second_factor", "unlock_logins"]
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> list[tuple[Any, dict]]:
         fieldsets = super().get_fieldsets(request, obj)
@@ -134,6 +140,69 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             % {"count": len(users)},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("End all sessions of the selected users"), permissions=["change"])
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ended = sum(sessions.user_end_sessions(user=user, actor=request.user, reason="admin") for user in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d session was ended.", "%(count)d sessions were ended.", ended) % {"count": ended},
+        )
+
+    @admin.action(
+        description=_("Reset the second factor (the user enrols again at next login)"), permissions=["change"]
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = refused = 0
+        for user in queryset:
+            try:
+                twofactor.second_factor_reset(actor=request.user, user=user)
+                done += 1
+            except DomainError:
+                refused += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "The second factor of %(count)d user was reset.",
+                    "The second factors of %(count)d users were reset.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d user was left unchanged: you may not reset your own second factor or that of a user "
+                    "with more rights than you.",
+                    "%(count)d users were left unchanged: you may not reset your own second factor or that of a user "
+                    "with more rights than you.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Unlock logins blocked after failed attempts"), permissions=["change"])
+    def unlock_logins(self, request: HttpRequest, queryset: QuerySet) -> None:
+        users = list(queryset)
+        for user in users:
+            axes_reset(username=user.get_username())
+            audit.record(actor=request.user, action="accounts.user.login_unlocked", target=user)
+        self.message_user(
+            request,
+            ngettext("%(count)d user was unlocked.", "%(count)d users were unlocked.", len(users))
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            services.user_record_deactivation(actor=request.user, user=obj)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         user = form.instance
@@ -176,3 +245,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name__in=ROLE_PERMISSIONS).order_by("name")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+# django-otp's own device admins show and edit the secrets behind second factors, without the rule above
+# about users with more rights: second factors are reset only through the user admin's action.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from casework.accounts import receivers
         from casework.accounts.roles import sync_roles
+
+        receivers.connect()
 
         # Roles must exist in every database, including a fresh test database.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="casework.accounts.sync_roles")

@@ -110,3 +110,26 @@ class User(AbstractUser):
                 name="user_active_needs_organisation",
             ),
         ]
+
+
+class UserSession(models.Model):
+    """One logged-in session of a user: what "where am I logged in" lists and what ending sessions deletes.
+
+    Django's database sessions cannot be found by user; this row is written at login (signal) and
+    removed at logout. The IP and browser are the user's own, shown only to them.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("user"))
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("logged in at"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("second factor given at"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from casework.accounts import sessions
 from casework.accounts.models import User
 from casework.accounts.roles import ORGANISATION_ADMIN
 from casework.core import audit
@@ -76,9 +77,19 @@ def may_manage_credentials(*, actor: Any, target: User) -> bool:
     return not (holds_sensitive_access(target) and not holds_sensitive_access(actor))
 
 
-def user_record_password_change(*, actor: Any, user: User, how: str) -> None:
-    """Audit a new password: `how` is `set` (by an admin), `changed` (by the user) or `reset` (by e-mail link)."""
+def user_record_password_change(*, actor: Any, user: User, how: str, keep_session: str | None = None) -> None:
+    """Audit a new password: `how` is `set` (by an admin), `changed` (by the user) or `reset` (by e-mail link).
+
+    Every session of the user ends, except `keep_session` (the user's own, when they changed it themselves).
+    """
     audit.record(actor=actor, action=f"accounts.user.password_{how}", target=user)
+    sessions.user_end_sessions(user=user, actor=actor, reason="password", keep=keep_session)
+
+
+def user_record_deactivation(*, actor: Any, user: User) -> None:
+    """A user was deactivated: audited, and their sessions end."""
+    audit.record(actor=actor, action="accounts.user.deactivated", target=user)
+    sessions.user_end_sessions(user=user, actor=actor, reason="deactivated")
 
 
 def user_send_password_reset(*, actor: Any, user: User, request: HttpRequest) -> None:
@@ -112,7 +123,11 @@ def user_send_password_reset(*, actor: Any, user: User, request: HttpRequest) ->
 def user_record_rights_change(
     *, actor: Any, user: User, roles_before: set[str], roles_after: set[str], sensitive_before: bool, reason: str = ""
 ) -> None:
-    """Audit each role granted or revoked and a grant or revocation of the L3 permission (a grant needs a reason)."""
+    """Audit each role granted or revoked and a grant or revocation of the L3 permission (a grant needs a reason).
+
+    A change of roles or a revocation of the L3 permission ends the user's sessions: rights already
+    loaded in a session (and a second factor given for them) do not outlive the change.
+    """
     for role in sorted(roles_after - roles_before):
         audit.record(actor=actor, action="accounts.user.role_granted", target=user, data={"role": role})
     for role in sorted(roles_before - roles_after):
@@ -125,3 +140,7 @@ def user_record_rights_change(
     elif sensitive_before and not sensitive_after:
         data = {"reason": reason} if reason.strip() else {}
         audit.record(actor=actor, action="accounts.user.sensitive_access_revoked", target=user, data=data)
+    if roles_after != roles_before:
+        sessions.user_end_sessions(user=user, actor=actor, reason="roles")
+    elif sensitive_before and not sensitive_after:
+        sessions.user_end_sessions(user=user, actor=actor, reason="sensitive_access")

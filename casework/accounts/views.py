@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
-from casework.accounts import services
+from casework.accounts import services, sessions, twofactor
 from casework.accounts.forms import ProfileForm
 
 
@@ -32,7 +32,7 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
 
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    """Choose the interface language and how often the reminder digest is e-mailed."""
+    """Choose the interface language and how often the reminder digest is e-mailed; see and end own sessions."""
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -45,7 +45,13 @@ def profile(request: HttpRequest) -> HttpResponse:
             return response
     else:
         form = ProfileForm(initial={"language": user.language, "digest_frequency": user.digest_frequency})
-    return render(request, "accounts/profile.html", {"form": form})
+    context = {
+        "form": form,
+        "login_sessions": sessions.sessions_of(user),
+        "current_session_key": request.session.session_key,
+        "backup_codes_left": twofactor.backup_codes_left(user),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @login_not_required
@@ -66,8 +72,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's own-password change, audited."""
 
     def form_valid(self, form: Form) -> HttpResponse:
-        response = super().form_valid(form)
-        services.user_record_password_change(actor=self.request.user, user=self.request.user, how="changed")
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this session under a new key
+        sessions.session_rekeyed(old_key, self.request.session.session_key)
+        services.user_record_password_change(
+            actor=self.request.user,
+            user=self.request.user,
+            how="changed",
+            keep_session=self.request.session.session_key,
+        )
         return response
 
 

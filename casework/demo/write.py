@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.accounts import roles
 from casework.accounts.models import Organisation, User
@@ -35,6 +36,10 @@ from casework.retention.models import RetentionPolicy
 from casework.retention.services import retention_list_due
 
 DEMO_PASSWORD = "casework-demo"  # noqa: S105 - published on purpose: demo accounts only
+# The demo users' second factor: one published authenticator-app secret (base32 DEMO_TOTP_SECRET, to type
+# into an app) shared by every demo account; `manage.py demo_code` prints its current code (DEBUG only).
+DEMO_TOTP_KEY = b"casework-demo-totp!!".hex()
+DEMO_TOTP_SECRET = "MNQXGZLXN5ZGWLLEMVWW6LLUN52HAIJB"  # noqa: S105 - published on purpose: demo accounts only
 BATCH_SIZE = 5000
 
 
@@ -225,7 +230,8 @@ def _retention(plan: Plan) -> int:
 
 
 def _save_users(plan: Plan) -> int:
-    """Create the demo users that do not exist yet (existing accounts are left as they are)."""
+    """Create the demo users that do not exist yet (existing accounts are left as they are), each with the
+    published demo second factor (DEMO_TOTP_SECRET)."""
     existing = set(
         User.objects.filter(username__in=[u.username for u in plan.users]).values_list("username", flat=True)
     )
@@ -253,5 +259,11 @@ def _save_users(plan: Plan) -> int:
             if u.username in plan.sensitive_users
         ],
         ignore_conflicts=True,
+    )
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(user_id=u.pk, name="app", key=DEMO_TOTP_KEY, confirmed=True)
+            for u in User.objects.filter(username__in=[n.username for n in new])
+        ]
     )
     return len(new)

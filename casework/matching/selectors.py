@@ -363,9 +363,10 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None, family_
         sex_sql = f" JOIN {Person._meta.db_table} p ON p.id = k.person_id AND p.sex IN (%s, %s)"
         sex_params = [sex, Sex.UNKNOWN]
     values_sql = ", ".join(["(%s, %s, %s, %s)"] * len(weights))
-    # Only placeholders, table names and the compiled scope query go into the text; values are parameters.
+    # Only placeholders, table names and the compiled scope query go into the text; values are parameters
+    # (reviewed: hence the `nosec B608` for bandit).
     sql = (
-        f"WITH w(key, tok, weight, part) AS (VALUES {values_sql}) "  # noqa: S608
+        f"WITH w(key, tok, weight, part) AS (VALUES {values_sql}) "  # noqa: S608  # nosec B608
         "SELECT person_id, SUM(best) AS score FROM ("
         # A key found in the part the query's word order suggests counts a little more (a tie-breaker
         # among the many persons who share common names in some part).

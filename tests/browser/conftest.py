@@ -8,7 +8,8 @@ of this process and serves /static/ itself: pytest-django wraps it in Django's S
 which serves through the finders even with DEBUG off, so no `collectstatic` or WhiteNoise settings
 are needed (tests/conftest.py already replaces the manifest storage with the plain one).
 
-Users log in through the real login form with `tests.factories.PASSWORD`.
+Users log in through the real login form with `tests.factories.PASSWORD`, then the real second-factor
+step with a one-time backup code made for that login (an app code could not be given twice in 30 s).
 """
 
 import importlib.util
@@ -99,16 +100,32 @@ def page(browser_context: Any) -> Any:
     return page
 
 
+def backup_code_for(user: Any) -> str:
+    """A fresh one-time backup code of `user` (who is enrolled from then on)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
+    return device.token_set.create(token=StaticToken.random_token()).token
+
+
+def give_password(page: Any, user: Any, *, next_url: str = "/", password: str = factories.PASSWORD) -> None:
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.locator("input[name=username]").fill(user.get_username())
+    page.locator("input[name=password]").fill(password)
+    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+
+
 @pytest.fixture
 def login() -> Callable[[Any, Any], None]:
-    """Log a user in through the login form, in whatever language the page is shown."""
+    """Log a user in through the login form and the second-factor step, in whatever language the page is shown."""
 
     def log_in(page: Any, user: Any, *, next_url: str = "/") -> None:
-        page.goto(f"/accounts/login/?next={next_url}")
-        page.locator("input[name=username]").fill(user.get_username())
-        page.locator("input[name=password]").fill(factories.PASSWORD)
-        page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        code = backup_code_for(user)
+        give_password(page, user, next_url=next_url)
+        page.wait_for_url(lambda url: "/accounts/second-factor/" in url)
+        page.locator("input[name=token]").fill(code)
+        page.locator("#second-factor-form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
         from playwright.sync_api import expect
 
         expect(page.locator("#current-user")).to_have_text(user.get_username())

@@ -111,7 +111,7 @@ def test_postgresql_test_database_is_utf8_and_round_trips_arabic():
         assert cursor.fetchone()[0] == len(name)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, 1800), ("600", 600)])
+@pytest.mark.parametrize(("value", "expected"), [(None, 900), ("600", 600)])
 def test_session_idle_timeout_is_read_from_the_environment(value, expected):
     env = _production_env(DJANGO_DEBUG="1")
     env.pop("SESSION_IDLE_TIMEOUT", None)

@@ -9,10 +9,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.accounts import roles
 from casework.accounts.models import Organisation, User
 from casework.demo.generator import build_plan
+from casework.demo.write import DEMO_TOTP_KEY
 from casework.govrequests.choices import RequestStatus
 from casework.govrequests.models import (
     GovernmentRequest,
@@ -176,8 +179,12 @@ def test_demo_users_have_their_roles_and_can_log_in(seeded, client):
     assert Person.objects.filter(assigned_to__username="fieldworker").exists()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.organisation is None
-    assert client.login(username="caseworker", password="casework-demo")
-    assert client.login(username="admin", password="casework-demo")
+    for username in ("caseworker", "admin"):
+        user = User.objects.get(username=username)
+        assert user.check_password("casework-demo")
+        # The published demo second factor: what `manage.py demo_code` prints opens the account.
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        assert device.verify_token(f"{totp(bytes.fromhex(DEMO_TOTP_KEY), step=30, t0=0, digits=6):06d}")
 
 
 def test_if_empty_makes_a_second_run_a_no_op(seeded):
@@ -276,3 +283,15 @@ def test_the_demo_has_dated_state_policies_and_a_split_family(seeded):
     assert any(split_families_by_state(organisation_id=org.pk) for org in Organisation.objects.all()), (
         "no request of the demo splits a family"
     )
+
+
+def test_demo_code_prints_the_demo_second_factor_only_in_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_code", stdout=StringIO())
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+
+    assert re.fullmatch(r"\d{6}\n", out.getvalue())

@@ -77,7 +77,7 @@ def test_saved_language_applies_at_login_on_another_device(client, caseworker_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # this browser was last used in English
 
     response = client.post(resolve_url(settings.LOGIN_URL), {"username": "caseworker_a", "password": PASSWORD})
-    html = client.get(response["Location"]).content.decode()
+    html = client.get(response["Location"], follow=True).content.decode()  # the second-factor step
 
     assert '<html lang="fr" dir="ltr">' in html
 
@@ -170,9 +170,10 @@ def test_user_language_costs_no_extra_query(client_for, caseworker_a, django_ass
     caseworker_a.save()
     client = client_for(caseworker_a)
 
-    # session, user, the user's organisation (its name is shown), session save (in a savepoint: 3), and
-    # the user's and their groups' permissions for the navigation's Imports link (once per request)
-    with django_assert_max_num_queries(8):
+    # session, user, the user's organisation (its name is shown), the user's sessions, their backup codes left,
+    # session save (in a savepoint: 3), and the user's and their groups' permissions for the navigation's
+    # Imports link (once per request)
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("profile"))
 
     assert '<html lang="fr" dir="ltr">' in response.content.decode()

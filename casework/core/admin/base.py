@@ -34,26 +34,15 @@ from casework.core.forms import AdminModelForm
 from casework.core.history import save_with_history
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
 
-# Badge colours of choices.py ("success", "danger", …) as admin-friendly inline styles.
-_BADGE_STYLES = {
-    "primary": ("#0d6efd", "#fff"),
-    "secondary": ("#6c757d", "#fff"),
-    "success": ("#198754", "#fff"),
-    "danger": ("#dc3545", "#fff"),
-    "warning": ("#ffc107", "#000"),
-    "info": ("#0dcaf0", "#000"),
-    "dark": ("#212529", "#fff"),
-}
+# Badge colours of choices.py ("success", "danger", …): classes of static/css/admin.css (the CSP allows no
+# inline style).
+_BADGE_COLOURS = {"primary", "secondary", "success", "danger", "warning", "info", "dark"}
 
 
 def status_badge(label: Any, colour: str) -> str:
     """A coloured pill for a status label (`colour` is a key of the STATUS_BADGE maps)."""
-    background, text = _BADGE_STYLES.get(colour, _BADGE_STYLES["secondary"])
     return format_html(
-        '<span style="background:{};color:{};padding:1px 8px;border-radius:8px;white-space:nowrap">{}</span>',
-        background,
-        text,
-        label,
+        '<span class="cw-badge cw-badge-{}">{}</span>', colour if colour in _BADGE_COLOURS else "secondary", label
     )
 
 

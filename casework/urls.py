@@ -26,6 +26,7 @@ urlpatterns = [
     path("requests/", include("casework.dossiers.urls")),
     path("facilities/", include((pages_urls.facility_patterns, "camps"))),
     path("reminders/", include("casework.reminders.urls")),
+    path("dashboard/", include(pages_urls.dashboard_patterns)),
     path("imports/", include("casework.imports.urls")),
     path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -90,7 +90,11 @@ class Period:
         months, month = [], self.start.replace(day=1)
         while month <= self.end:
             months.append(month)
-            month = month.replace(year=month.year + 1, month=1) if month.month == 12 else month.replace(month=month.month + 1)
+            month = (
+                month.replace(year=month.year + 1, month=1)
+                if month.month == 12
+                else month.replace(month=month.month + 1)
+            )
         return months
 
 
@@ -297,9 +301,7 @@ def departures_by_month(persons: QuerySet[Person], period: Period) -> Figure:
         _("Handovers and repatriations per month"),
         "line",
         (_("Month"), _("Persons handed over"), _("Persons repatriated")),
-        tuple(
-            (_month_label(m), (handed_by.get(m, 0), repatriated_by.get(m, 0))) for m in period.months()
-        ),
+        tuple((_month_label(m), (handed_by.get(m, 0), repatriated_by.get(m, 0))) for m in period.months()),
     )
 
 
@@ -312,7 +314,9 @@ def coming_of_age(persons: QuerySet[Person], today: date) -> Figure:
     in_a_year = anniversary(today, 1)
 
     def turning(age: int) -> Q:
-        return Q(birth_date_earliest__gt=anniversary(today, -age), birth_date_earliest__lte=anniversary(in_a_year, -age))
+        return Q(
+            birth_date_earliest__gt=anniversary(today, -age), birth_date_earliest__lte=anniversary(in_a_year, -age)
+        )
 
     limits = dict(StateAgeLimit.objects.values_list("country", "age_limit"))
     reaching_limit = Q(pk__in=[])
@@ -385,4 +389,3 @@ def dashboard(persons: QuerySet[Person], *, period: Period, today: date) -> Dash
         coming_of_age(persons, today),
     )
     return Dashboard(period=period, figures=figures, split_families=split_families_awaiting(persons))
-

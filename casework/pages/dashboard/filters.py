@@ -26,9 +26,7 @@ class DashboardFilterSet(django_filters.FilterSet):
         widget=CachedOptionsSelect(cache_key="countries"),
     )
     # The period does not narrow the persons: each figure applies it to its own dates.
-    start = django_filters.DateFilter(
-        label=_("From"), method="keep", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = django_filters.DateFilter(label=_("From"), method="keep", widget=forms.DateInput(attrs={"type": "date"}))
     end = django_filters.DateFilter(label=_("To"), method="keep", widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:

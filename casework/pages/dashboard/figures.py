@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,19 +126,28 @@ def _country_label(code: str) -> str:
 
 
 def caseload_by_status(persons: QuerySet[Person], period: Period) -> Figure:
-    """Persons per status at the end of each month of the period (two queries)."""
-    first_change = PersonStatusChange.objects.filter(person=OuterRef("pk")).order_by("created_at", "pk")
+    """Persons per status at the end of each month of the period (four queries, none per person).
+
+    Walked back from the statuses now: the stock at the end of a month is today's, less what every
+    later month brought (its status changes, and its registrations by first status). A person's
+    first status is their status now undone by their changes, so a month's registrations by first
+    status are its registered persons by status now, less what their changes brought in and plus
+    what they took out. Only the months from the period's start are read.
+    """
+    since = timezone.make_aware(datetime.combine(period.start, datetime.min.time()))
+    stock: dict[str, int] = defaultdict(int, persons.values_list("status").annotate(n=Count("pk")))
+    flows: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     registered = (
-        persons.annotate(first_status=Subquery(first_change.values("old_status")[:1]), month=TruncMonth("created_at"))
-        .values_list("month", "first_status", "status")
+        persons.filter(created_at__gte=since)
+        .annotate(month=TruncMonth("created_at"))
+        .values_list("month", "status")
         .annotate(n=Count("pk"))
     )
-    flows: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for month, first_status, status, n in registered:
-        flows[_month(month)][first_status or status] += n
+    for month, status, n in registered:
+        flows[_month(month)][status] += n
+    in_scope = PersonStatusChange.objects.filter(person__in=persons.values("pk")).order_by()
     changes = (
-        PersonStatusChange.objects.filter(person__in=persons.values("pk"))
-        .order_by()
+        in_scope.filter(created_at__gte=since)
         .annotate(month=TruncMonth("created_at"))
         .values_list("month", "old_status", "new_status")
         .annotate(n=Count("pk"))
@@ -146,16 +155,26 @@ def caseload_by_status(persons: QuerySet[Person], period: Period) -> Figure:
     for month, old, new, n in changes:
         flows[_month(month)][old] -= n
         flows[_month(month)][new] += n
+    undone = (
+        in_scope.filter(person__created_at__gte=since)
+        .annotate(month=TruncMonth("person__created_at"))
+        .values_list("month", "old_status", "new_status")
+        .annotate(n=Count("pk"))
+    )
+    for month, old, new, n in undone:
+        flows[_month(month)][old] += n
+        flows[_month(month)][new] -= n
 
-    months = period.months()
-    stock: dict[str, int] = defaultdict(int)
     rows = []
-    pending = sorted(flows)
-    for month in months:
-        while pending and pending[0] <= month:
-            for status, n in flows[pending.pop(0)].items():
-                stock[status] += n
+    later = sorted((m for m in flows if m > period.months()[-1]), reverse=True)
+    for month in later:
+        for status, n in flows[month].items():
+            stock[status] -= n
+    for month in reversed(period.months()):
         rows.append((_month_label(month), tuple(stock[s] for s in CaseStatus.values)))
+        for status, n in flows.get(month, {}).items():
+            stock[status] -= n
+    rows.reverse()
     labels = dict(CaseStatus.choices)
     return Figure(
         "caseload",
@@ -308,30 +327,35 @@ def departures_by_month(persons: QuerySet[Person], period: Period) -> Figure:
 def coming_of_age(persons: QuerySet[Person], today: date) -> Figure:
     """Per main nationality: children turning 18, and reaching their State's age limit, in the next 12 months.
 
-    Ages by the earliest plausible birth date (as the reminders do); open cases only; one query
-    for the age limits and one for the counts.
+    Ages by the earliest plausible birth date (as the reminders do); open cases only. Three queries:
+    the age limits, the counts over the main nationality claims (a join, no per-person subquery),
+    and the children without a main nationality turning 18.
     """
     in_a_year = anniversary(today, 1)
 
-    def turning(age: int) -> Q:
+    def turning(age: int, prefix: str = "") -> Q:
         return Q(
-            birth_date_earliest__gt=anniversary(today, -age), birth_date_earliest__lte=anniversary(in_a_year, -age)
+            **{
+                f"{prefix}birth_date_earliest__gt": anniversary(today, -age),
+                f"{prefix}birth_date_earliest__lte": anniversary(in_a_year, -age),
+            }
         )
 
-    limits = dict(StateAgeLimit.objects.values_list("country", "age_limit"))
     reaching_limit = Q(pk__in=[])
-    for country, age in limits.items():
-        reaching_limit |= Q(nationality=country) & turning(age)
-    primary = NationalityClaim.objects.filter(person=OuterRef("pk"), is_primary=True).order_by("pk")
+    for country, age in StateAgeLimit.objects.values_list("country", "age_limit"):
+        reaching_limit |= Q(country=country) & turning(age, "person__")
+    children = persons.exclude(status__in=CLOSED_CASES).filter(date_of_death__isnull=True)
     counts = (
-        persons.exclude(status__in=CLOSED_CASES)
-        .filter(date_of_death__isnull=True, birth_date_earliest__isnull=False)
-        .annotate(nationality=Subquery(primary.values("country")[:1]))
+        NationalityClaim.objects.filter(is_primary=True, person__in=children.values("pk"))
+        .filter(turning(ADULT_AGE, "person__") | reaching_limit)
         .order_by()
-        .values_list("nationality")
-        .annotate(adults=Count("pk", filter=turning(ADULT_AGE)), limit=Count("pk", filter=reaching_limit))
+        .values_list("country")
+        .annotate(adults=Count("pk", filter=turning(ADULT_AGE, "person__")), limit=Count("pk", filter=reaching_limit))
     )
-    rows = sorted(((c or "", a, lim) for c, a, lim in counts if a or lim), key=lambda r: (-r[1] - r[2], r[0]))
+    rows = sorted(((c, a, lim) for c, a, lim in counts if a or lim), key=lambda r: (-r[1] - r[2], r[0]))
+    stateless = children.filter(turning(ADULT_AGE)).exclude(nationality_claims__is_primary=True).count()
+    if stateless:
+        rows.append(("", stateless, 0))
     return Figure(
         "coming_of_age",
         _("Children turning 18 or reaching their State's age limit in the next 12 months"),

@@ -57,9 +57,7 @@ def measure(args: argparse.Namespace) -> int:
     from casework.accounts import roles
     from casework.people.models import Person
 
-    org_id, persons = (
-        Person.objects.values_list("organisation_id").annotate(n=Count("pk")).order_by("-n").first()
-    )
+    org_id, persons = Person.objects.values_list("organisation_id").annotate(n=Count("pk")).order_by("-n").first()
     users = get_user_model().objects
     user = (
         users.filter(organisation_id=org_id, groups__name=roles.SUPERVISOR, sees_assigned_only=False).first()

@@ -221,9 +221,10 @@ def test_the_page_suppresses_small_counts_and_carries_the_chart_data(data, super
     html = response.content.decode()
     chart = json.loads(html.split('id="chart-waiting" type="application/json">')[1].split("</script>")[0])
     assert chart["labels"] == ["France", "Iraq"]
-    # 3 waiting and 1 overdue are below the threshold: not drawn; the share (a percentage) is.
-    assert chart["datasets"][0]["data"] == [None, None]
-    assert chart["datasets"][2]["data"] == [67, 0]
+    # 3 waiting and 2 overdue are below the threshold: not drawn (the share is in the table only).
+    assert [d["data"] for d in chart["datasets"]] == [[None, None], [None, 0]]
+    delays = json.loads(html.split('id="chart-delays" type="application/json">')[1].split("</script>")[0])
+    assert [d["data"] for d in delays["datasets"]] == [[70], [86]]  # median and 90th percentile days
     assert "&lt;5" in html
     assert 'data-figure="split_families">&lt;5<' in html
     for name in ("Fatima", "Aisha", "al-Maghribi", "المغربي", "T-0"):
@@ -272,3 +273,18 @@ def test_the_page_makes_a_constant_number_of_queries(
         _moved(person, "registered", "assessment", T - timedelta(days=i))
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("dashboard"), {"nationality": "DE"})
+
+
+@time_machine.travel(datetime(2025, 6, 15, 12, tzinfo=timezone.get_default_timezone()), tick=False)
+def test_the_facility_filter_counts_the_persons_held_there_now(data, supervisor_a, client_for):
+    roj, hol = factories.FacilityFactory(name="Roj"), factories.FacilityFactory(name="Hol")
+    factories.CustodyPeriodFactory(person=data[1], facility=roj)
+    factories.CustodyPeriodFactory(person=data[2], facility=roj, end_date=date(2024, 1, 1))
+    factories.CustodyPeriodFactory(person=data[2], facility=hol, start_date=date(2024, 1, 1))
+
+    response = client_for(supervisor_a).get(
+        reverse("dashboard_csv", args=["waiting"]), {"location": f"f:{roj.public_id}"}
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1:] == [["France", "<5", "<5", "100"]]

@@ -56,6 +56,7 @@ class Figure:
     columns: tuple[Any, ...]  # the label column's header, then one per value
     rows: tuple[tuple[str, tuple[Any, ...]], ...]
     counted: tuple[bool, ...] = ()
+    charted: tuple[bool, ...] = ()  # which value columns the chart draws (one unit a chart); all by default
     stacked: bool = False
 
     def shown_rows(self) -> list[list[Any]]:
@@ -69,6 +70,7 @@ class Figure:
     def chart_data(self) -> dict[str, Any]:
         """For the chart script (json_script): a suppressed count is drawn as nothing (null)."""
         shown = self.shown_rows()
+        charted = self.charted or (True,) * (len(self.columns) - 1)
         return {
             "key": self.key,
             "type": self.kind,
@@ -76,7 +78,8 @@ class Figure:
             "labels": [row[0] for row in shown],
             "datasets": [
                 {"label": str(column), "data": [row[i] if not isinstance(row[i], str) else None for row in shown]}
-                for i, column in enumerate(self.columns[1:], start=1)
+                for i, (column, drawn) in enumerate(zip(self.columns[1:], charted, strict=True), start=1)
+                if drawn
             ],
         }
 
@@ -206,6 +209,7 @@ def waiting_by_state(persons: QuerySet[Person], today: date) -> Figure:
         (_("State"), _("Waiting"), _("On an overdue request"), _("Share overdue (%)")),
         tuple((_country_label(c), (n, late, round(100 * late / n))) for c, n, late in rows),
         counted=(True, True, False),
+        charted=(True, True, False),
     )
 
 
@@ -239,6 +243,7 @@ def days_to_decision(persons: QuerySet[Person], period: Period) -> Figure:
         (_("State"), _("Requests decided"), _("Median days"), _("90th percentile days")),
         tuple(rows),
         counted=(True, False, False),
+        charted=(False, True, True),
     )
 
 

@@ -225,7 +225,8 @@ def test_the_page_suppresses_small_counts_and_carries_the_chart_data(data, super
     assert [d["data"] for d in chart["datasets"]] == [[None, None], [None, 0]]
     delays = json.loads(html.split('id="chart-delays" type="application/json">')[1].split("</script>")[0])
     assert [d["data"] for d in delays["datasets"]] == [[70], [86]]  # median and 90th percentile days
-    assert "&lt;5" in html
+    assert "Counts from 1 to 4 are shown as “&lt;5”." in html
+    assert "<td>&lt;5</td>" in html
     assert 'data-figure="split_families">&lt;5<' in html
     for name in ("Fatima", "Aisha", "al-Maghribi", "المغربي", "T-0"):
         assert name not in html

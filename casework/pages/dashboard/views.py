@@ -12,6 +12,7 @@ from casework.core.views import permission_required
 from casework.pages.dashboard.figures import Dashboard, dashboard
 from casework.pages.dashboard.filters import DashboardFilterSet
 from casework.people.models import Person
+from casework.reports.selectors import SUPPRESSION_THRESHOLD
 
 # Supervisors and organisation admins: the figures of their scope (assigned-only users: their cases).
 DASHBOARD_PERMISSION = "accounts.view_organisation_figures"
@@ -33,6 +34,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "charts": [f for f in figures.figures if f.kind != "table"],
         "chart_data": {f"chart-{f.key}": f.chart_data() for f in figures.figures if f.kind != "table"},
         "query": request.GET.urlencode(),
+        "threshold": SUPPRESSION_THRESHOLD,
     }
     return render(request, "pages/dashboard.html", context)
 

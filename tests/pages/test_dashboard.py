@@ -289,3 +289,8 @@ def test_the_facility_filter_counts_the_persons_held_there_now(data, supervisor_
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1:] == [["France", "<5", "<5", "100"]]
+
+
+def test_the_home_page_links_to_the_dashboard_for_those_who_may_open_it(client_for, supervisor_a, caseworker_a):
+    assert reverse("dashboard") in client_for(supervisor_a).get(reverse("home")).content.decode()
+    assert reverse("dashboard") not in client_for(caseworker_a).get(reverse("home")).content.decode()

@@ -33,6 +33,7 @@ urlpatterns = [
     path("facilities/", include((pages_urls.facility_patterns, "camps"))),
     path("reminders/", include("casework.reminders.urls")),
     path("policies/", include("casework.policies.urls")),
+    path("dashboard/", include(pages_urls.dashboard_patterns)),
     path("imports/", include("casework.imports.urls")),
     path("retention/", include("casework.retention.urls")),
     path("health/", core_views.health, name="health"),

@@ -6,6 +6,7 @@ set -euo pipefail
 
 BOOTSTRAP_VERSION="${BOOTSTRAP_VERSION:-5.3.9}"
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"
+CHARTJS_VERSION="${CHARTJS_VERSION:-4.5.1}"
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DEST="$ROOT/static/vendor"
@@ -15,12 +16,14 @@ trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 npm pack --silent "bootstrap@$BOOTSTRAP_VERSION" >/dev/null
 npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null
-mkdir bootstrap htmx
+npm pack --silent "chart.js@$CHARTJS_VERSION" >/dev/null
+mkdir bootstrap htmx chartjs
 tar -xzf "bootstrap-$BOOTSTRAP_VERSION.tgz" -C bootstrap --strip-components=1
 tar -xzf "htmx.org-$HTMX_VERSION.tgz" -C htmx --strip-components=1
+tar -xzf "chart.js-$CHARTJS_VERSION.tgz" -C chartjs --strip-components=1
 
-rm -rf "$DEST/bootstrap" "$DEST/htmx"
-mkdir -p "$DEST/bootstrap/css" "$DEST/bootstrap/js" "$DEST/htmx"
+rm -rf "$DEST/bootstrap" "$DEST/htmx" "$DEST/chartjs"
+mkdir -p "$DEST/bootstrap/css" "$DEST/bootstrap/js" "$DEST/htmx" "$DEST/chartjs"
 for f in bootstrap.min.css bootstrap.min.css.map bootstrap.rtl.min.css bootstrap.rtl.min.css.map; do
   cp "bootstrap/dist/css/$f" "$DEST/bootstrap/css/$f"
 done
@@ -30,6 +33,9 @@ done
 cp bootstrap/LICENSE "$DEST/bootstrap/LICENSE"
 cp htmx/dist/htmx.min.js "$DEST/htmx/htmx.min.js"
 cp htmx/LICENSE "$DEST/htmx/LICENSE"
+# The UMD build (one file, no module loader), for the dashboard's charts.
+cp chartjs/dist/chart.umd.min.js "$DEST/chartjs/chart.umd.min.js"
+cp chartjs/LICENSE.md "$DEST/chartjs/LICENSE.md"
 
 cd "$DEST"
 {
@@ -41,11 +47,12 @@ cd "$DEST"
   echo "|---|---|---|"
   echo "| bootstrap | $BOOTSTRAP_VERSION | MIT |"
   echo "| htmx.org | $HTMX_VERSION | 0BSD |"
+  echo "| chart.js | $CHARTJS_VERSION | MIT |"
   echo
   echo "## sha256"
   echo
   echo '```'
-  find bootstrap htmx -type f | LC_ALL=C sort | xargs sha256sum
+  find bootstrap htmx chartjs -type f | LC_ALL=C sort | xargs sha256sum
   echo '```'
 } > VERSIONS.md
-echo "Vendored bootstrap $BOOTSTRAP_VERSION and htmx.org $HTMX_VERSION into $DEST"
+echo "Vendored bootstrap $BOOTSTRAP_VERSION, htmx.org $HTMX_VERSION and chart.js $CHARTJS_VERSION into $DEST"

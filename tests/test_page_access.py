@@ -131,6 +131,11 @@ PAGES: dict[str, Page] = {
     ),
     "password_reset_complete": Page("get", _get("password_reset_complete"), public=True),
     "set_language": Page("post", _post("set_language", data=lambda f: {"language": "en", "next": "/"}), public=True),
+    # The dashboard (aggregates of the user's scope) and a figure's CSV.
+    "dashboard": Page("get", _get("dashboard"), needs="accounts.view_organisation_figures"),
+    "dashboard_csv": Page(
+        "get", lambda f: (reverse("dashboard_csv", args=["waiting"]), {}), needs="accounts.view_organisation_figures"
+    ),
     # Persons.
     "people:person_list": Page("get", _get("people:person_list"), needs="people.view_person"),
     "people:person_export": Page("get", _get("people:person_export"), needs="people.view_person"),

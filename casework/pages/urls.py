@@ -8,6 +8,7 @@
 from django.urls import path
 
 from casework.pages import views
+from casework.pages.dashboard import views as dashboard_views
 
 person_patterns = [
     path("<uuid:public_id>/", views.PersonDetailView.as_view(), name="person_detail"),
@@ -27,4 +28,9 @@ facility_patterns = [
 
 duplicate_patterns = [
     path("<uuid:public_id>/", views.duplicate_detail, name="duplicate_detail"),
+]
+
+dashboard_patterns = [
+    path("", dashboard_views.dashboard_page, name="dashboard"),
+    path("<slug:key>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -1,0 +1,56 @@
+"""The dashboard page and its CSV downloads: thin views over `figures.dashboard`."""
+
+import csv
+import io
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from casework.core.views import permission_required
+from casework.pages.dashboard.figures import Dashboard, dashboard
+from casework.pages.dashboard.filters import DashboardFilterSet
+from casework.people.models import Person
+from casework.reports.selectors import SUPPRESSION_THRESHOLD
+
+# Supervisors and organisation admins: the figures of their scope (assigned-only users: their cases).
+DASHBOARD_PERMISSION = "accounts.view_organisation_figures"
+
+
+def _figures(request: HttpRequest) -> tuple[DashboardFilterSet, Dashboard]:
+    today = timezone.localdate()
+    filterset = DashboardFilterSet(request.GET or None, queryset=Person.objects.visible_to(request.user))
+    persons = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    return filterset, dashboard(persons, period=filterset.period(today), today=today)
+
+
+@permission_required(DASHBOARD_PERMISSION)
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    filterset, figures = _figures(request)
+    context: dict[str, Any] = {
+        "filter": filterset,
+        "dashboard": figures,
+        "charts": [f for f in figures.figures if f.kind != "table"],
+        "chart_data": {f"chart-{f.key}": f.chart_data() for f in figures.figures if f.kind != "table"},
+        "query": request.GET.urlencode(),
+        "threshold": SUPPRESSION_THRESHOLD,
+    }
+    return render(request, "pages/dashboard.html", context)
+
+
+@permission_required(DASHBOARD_PERMISSION)
+def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
+    """One figure's table as CSV: aggregates only, suppressed as on the page."""
+    _filterset, figures = _figures(request)
+    try:
+        figure = figures.figure(key)
+    except StopIteration:
+        raise Http404 from None
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(c) for c in figure.columns])
+    writer.writerows(figure.shown_rows())
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{key}-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response

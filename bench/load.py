@@ -82,11 +82,11 @@ def run_once(url: str, *, workers: int, users: int, duration: int) -> dict[str, 
     )  # fmt: skip
     proxy = subprocess.Popen(["nginx", "-c", conf, "-p", base / "nginx", "-g", "daemon off;"])
     try:
-        wait_for(
-            lambda: urllib.request.urlopen(f"http://127.0.0.1:{ports['web']}/health/", timeout=5).status == 200,
-            timeout=60,
-            what="gunicorn",
+        # As nginx sends it: gunicorn trusts X-Forwarded-Proto from loopback, so there is no HTTPS redirect.
+        health = urllib.request.Request(
+            f"http://127.0.0.1:{ports['web']}/health/", headers={"X-Forwarded-Proto": "https"}
         )
+        wait_for(lambda: urllib.request.urlopen(health, timeout=5).status == 200, timeout=60, what="gunicorn")
         prefix = base / "locust"
         subprocess.run(
             [bin_dir / "locust", "-f", ROOT / "bench/locustfile.py", "--headless", "-u", str(users),

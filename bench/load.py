@@ -52,6 +52,7 @@ def app_env(url: str, base: Path, https_port: int, web_port: int, workers: int) 
         {
             "DATABASE_URL": url,
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "CASEWORK_FIELD_KEYS": os.environ["CASEWORK_FIELD_KEYS"],  # the bench database's key (bench/run.py)
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{https_port}",
             "CASEWORK_VAR_DIR": str(base / "var"),
@@ -65,7 +66,35 @@ def app_env(url: str, base: Path, https_port: int, web_port: int, workers: int) 
     return env
 
 
-def run_once(url: str, *, workers: int, users: int, duration: int) -> dict[str, dict[str, float]]:
+def prepare_accounts(url: str, users: int) -> list[str]:
+    """Caseworkers (not assigned-only) of the organisation with the most persons, each with the demo second factor.
+
+    A database seeded before second factors existed has none: they are given here (bench databases only).
+    """
+    from django.db.models import Count
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from casework.accounts.models import Organisation, User
+    from casework.demo.write import DEMO_TOTP_KEY
+
+    if "bench" not in url.rsplit("/", 1)[-1]:
+        sys.exit("bench/load.py gives demo second factors: refused for a database whose name lacks 'bench'.")
+    organisation = Organisation.objects.annotate(n=Count("persons")).order_by("-n").first()
+    accounts = list(
+        User.objects.filter(
+            organisation=organisation, is_active=True, sees_assigned_only=False, groups__name="caseworker"
+        )
+        .order_by("username")
+        .values_list("pk", "username")[:users]
+    )
+    have = set(TOTPDevice.objects.filter(user_id__in=[pk for pk, _ in accounts]).values_list("user_id", flat=True))
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user_id=pk, name="app", key=DEMO_TOTP_KEY, confirmed=True) for pk, _ in accounts if pk not in have
+    )
+    return [username for _, username in accounts]
+
+
+def run_once(url: str, *, workers: int, users: int, duration: int, usernames: list[str]) -> dict[str, dict[str, float]]:
     base = Path(tempfile.mkdtemp(prefix="casework-load-"))
     (base / "nginx").mkdir()
     ports = {name: free_port() for name in ("http", "https", "web")}
@@ -92,7 +121,7 @@ def run_once(url: str, *, workers: int, users: int, duration: int) -> dict[str, 
             [bin_dir / "locust", "-f", ROOT / "bench/locustfile.py", "--headless", "-u", str(users),
              "-r", str(max(1, users // 5)), "-t", f"{duration}s", "--host", f"https://127.0.0.1:{ports['https']}",
              "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
-            env={**os.environ, "PYTHONWARNINGS": "ignore"}, check=False, cwd=ROOT,
+            env={**os.environ, "PYTHONWARNINGS": "ignore", "LOAD_USERNAMES": ",".join(usernames)}, check=False, cwd=ROOT,
         )  # fmt: skip
         with open(f"{prefix}_stats.csv") as handle:
             rows = {row["Name"]: row for row in csv.DictReader(handle)}
@@ -146,17 +175,19 @@ def main() -> int:
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is (e.g. a smaller one)")
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.pop("DJANGO_DEBUG", None)
-    # Production settings need a key; this one lives only as long as the benchmark.
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    configure_django(url)  # production settings (DEBUG off), the bench database's field key
     if not args.no_seed:
         ensure_seeded(url, reseed=False)
-    configure_django(url)
+    import django
+
+    django.setup()
+    usernames = prepare_accounts(url, args.users)
+    print(f"{len(usernames)} caseworker accounts for {args.users} simulated users", flush=True)
     load = load_average()
     results = {}
     for workers in [int(w) for w in args.workers.split(",")]:
         print(f"--- {workers} gunicorn worker(s), {args.users} users, {args.duration} s", flush=True)
-        results[workers] = run_once(url, workers=workers, users=args.users, duration=args.duration)
+        results[workers] = run_once(url, workers=workers, users=args.users, duration=args.duration, usernames=usernames)
     text = report(results, users=args.users, duration=args.duration, load=load)
     print(text)
     if args.write_docs:

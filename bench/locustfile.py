@@ -6,15 +6,22 @@ filters, searches a name, opens a person, opens and saves the edit form unchange
 Weights follow what caseworkers do most (reading persons). Every non-2xx/3xx answer is a failure.
 """
 
+import itertools
 import os
 import random
 import re
+import time
 from html.parser import HTMLParser
 
+from django_otp.oath import totp
 from locust import HttpUser, between, task
 
 USERNAMES = os.environ.get("LOAD_USERNAMES", "caseworker").split(",")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "casework-demo")
+# The demo users' published authenticator key (casework.demo.write.DEMO_TOTP_KEY); bench/load.py gives it to them.
+TOTP_KEY = bytes.fromhex(os.environ.get("LOAD_TOTP_KEY", b"casework-demo-totp!!".hex()))
+# Each simulated user takes the next account, so that no two share an account while enough exist.
+_accounts = itertools.cycle(USERNAMES)
 PERSON_LINK = re.compile(r'href="/persons/([0-9a-f-]{36})/"')
 REQUEST_LINK = re.compile(r'href="/requests/([0-9a-f-]{36})/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -80,10 +87,11 @@ class Caseworker(HttpUser):
     request_ids: list[str]
 
     def on_start(self) -> None:
+        self.person_ids, self.request_ids = [], []
         self.client.verify = False
         page = self.client.get("/accounts/login/", name="login form").text
         token = CSRF.search(page).group(1)
-        username = random.choice(USERNAMES)
+        username = next(_accounts)
         with self.client.post(
             "/accounts/login/",
             data={"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD, "next": "/"},
@@ -93,8 +101,28 @@ class Caseworker(HttpUser):
         ) as response:
             if "/accounts/login/" in response.url:
                 response.failure("login refused")
+                return
+        self.second_factor()
         self.person_ids = PERSON_LINK.findall(self.client.get("/persons/", name="person list").text) or []
         self.request_ids = REQUEST_LINK.findall(self.client.get("/requests/", name="request list").text) or []
+
+    def second_factor(self) -> None:
+        """The authenticator code after the password; a code is used once per account, so a second session of the
+        same account waits for the next 30-second step."""
+        for _attempt in range(3):
+            page = self.client.get("/accounts/second-factor/", name="second factor form")
+            if "/accounts/second-factor/" not in page.url:
+                return
+            code = totp(TOTP_KEY, step=30, t0=0, digits=6)
+            response = self.client.post(
+                "/accounts/second-factor/",
+                data={"csrfmiddlewaretoken": CSRF.search(page.text).group(1), "token": f"{code:06d}"},
+                headers={"Referer": self.host + "/accounts/second-factor/"},
+                name="second factor",
+            )
+            if "/accounts/second-factor/" not in response.url:
+                return
+            time.sleep(31 - time.time() % 30)
 
     @task(2)
     def home(self) -> None:

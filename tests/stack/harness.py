@@ -6,6 +6,7 @@ off, a generated secret key), the Celery worker and beat as the systemd units st
 the shipped site (deploy/nginx/casework.conf) and a throw-away certificate, and an aiosmtpd sink.
 """
 
+import base64
 import json
 import os
 import secrets
@@ -90,6 +91,8 @@ class Stack:
         env.update(
             {
                 "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                # Production settings refuse to start without the key of the encrypted (L3) fields.
+                "CASEWORK_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
                 "DJANGO_CSRF_TRUSTED_ORIGINS": self.url,
                 "CASEWORK_SITE_URL": self.url,

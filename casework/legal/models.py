@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.govrequests.choices import EventKind
 from casework.legal.choices import ProceedingKind, ProceedingOutcome
@@ -52,7 +53,7 @@ class LegalProceeding(PublicModel):
         related_name="legal_proceedings",
         help_text=_("For an appeal against a refusal: the request whose decision is challenged."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -124,7 +125,7 @@ class Hearing(PublicModel):
     court = models.CharField(_("court"), max_length=200, blank=True)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True, help_text=_("E.g. first hearing, verdict."))
     held = models.BooleanField(_("held"), null=True, blank=True, help_text=_("Empty until the date has passed."))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -113,7 +113,7 @@ class CustodyEntry(PublicModel):
         related_name="custody_entries",
         help_text=_("The screening record of this event, if recorded."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import DatePrecision, ReturnRisk, ReturnWish
 from casework.people.models.scoping import PersonScopedQuerySet
@@ -51,7 +52,7 @@ class JourneyToSyria(PublicModel):
     minor_indicator = models.BooleanField(_("indications that they were a minor"), default=False)
     coercion_indicator = models.BooleanField(_("indications of coercion"), default=False)
     trafficking_indicator = models.BooleanField(_("indications of trafficking"), default=False)
-    indicator_notes = models.TextField(_("notes on the indications"), blank=True)
+    indicator_notes = EncryptedTextField(_("notes on the indications"), blank=True)
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -110,7 +111,7 @@ class ReturnAssessment(PublicModel):
     risk = models.CharField(
         _("risk on return"), max_length=20, choices=ReturnRisk.choices, default=ReturnRisk.NOT_ASSESSED
     )
-    risk_grounds = models.TextField(
+    risk_grounds = EncryptedTextField(
         _("grounds of the risk"), blank=True, help_text=_("E.g. death penalty, torture, unfair trial, persecution.")
     )
     assessed_by = models.CharField(_("by"), max_length=200, blank=True)

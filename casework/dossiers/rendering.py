@@ -39,7 +39,7 @@ def render_pdf(
     annexed = [a for a in content.annexes if a.file_name and default_storage.exists(a.file_name)]
     with translation.override(content.language):
         html = render_to_string(
-            "dossiers/dossier.html",
+            "pdf/dossier.html",
             {
                 "content": content,
                 "gov_request": content.gov_request,

@@ -3,9 +3,8 @@
 from datetime import date
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from casework import urls as site_urls
 from casework.matching.choices import PairStatus
 from casework.matching.duplicates import duplicates_scan
 from casework.matching.models import DuplicatePair
@@ -110,7 +109,7 @@ def test_comparison_shows_both_records_with_everything_attached(client_for, supe
     ):
         assert shown in html, shown
     assert any("≈" in reason for reason in response.context["reasons"])
-    assert 'id="merge-link"' not in html  # no merging app on this branch
+    assert 'id="merge-link"' in html  # to the merging app's page
 
 
 def test_comparison_query_count_is_bounded(client_for, supervisor_a, pair, django_assert_max_num_queries):
@@ -156,39 +155,17 @@ def test_not_sure_without_a_note_is_refused(client_for, supervisor_a, pair):
     assert pair.status == PairStatus.OPEN
 
 
-def test_same_person_without_the_merging_app_stays_on_the_queue(client_for, supervisor_a, pair):
-    response = client_for(supervisor_a).post(
-        reverse("matching:duplicate_decide", args=[pair.public_id]), {"decision": "same"}
-    )
-
-    assert response["Location"] == LIST_URL
-    pair.refresh_from_db()
-    assert pair.status == PairStatus.SAME
-
-
-def _merge_stub(request):  # pragma: no cover - only reversed
-    raise AssertionError
-
-
-class WithMergePage:
-    """A URL configuration with a `merging:merge` page, as the merging app will add."""
-
-    urlpatterns = [
-        *site_urls.urlpatterns,
-        path("people/merge/", include(([path("", _merge_stub, name="merge")], "merging"))),
-    ]
-
-
-def test_same_person_goes_on_to_the_merge_page(client_for, supervisor_a, pair, settings):
-    settings.ROOT_URLCONF = WithMergePage
+def test_same_person_goes_on_to_the_merge_page(client_for, supervisor_a, pair):
     client = client_for(supervisor_a)
 
     detail = client.get(reverse("matching:duplicate_detail", args=[pair.public_id]))
     response = client.post(reverse("matching:duplicate_decide", args=[pair.public_id]), {"decision": "same"})
 
-    expected = f"/people/merge/?a={pair.person_a.public_id}&b={pair.person_b.public_id}"
+    expected = f"{reverse('merging:merge')}?a={pair.person_a.public_id}&b={pair.person_b.public_id}"
     assert detail.context["merge_url"] == expected
     assert response["Location"] == expected
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.SAME
 
 
 def test_home_page_counts_pairs_to_review_for_supervisors(client_for, supervisor_a, caseworker_a, org_a):

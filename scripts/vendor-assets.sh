@@ -34,7 +34,7 @@ cp bootstrap/LICENSE "$DEST/bootstrap/LICENSE"
 cp htmx/dist/htmx.min.js "$DEST/htmx/htmx.min.js"
 cp htmx/LICENSE "$DEST/htmx/LICENSE"
 # The UMD build (one file, no module loader), for the dashboard's charts.
-cp chartjs/dist/chart.umd.min.js "$DEST/chartjs/chart.umd.min.js"
+cp chartjs/dist/chart.umd.min.js chartjs/dist/chart.umd.min.js.map "$DEST/chartjs/"  # collectstatic follows the map link
 cp chartjs/LICENSE.md "$DEST/chartjs/LICENSE.md"
 
 cd "$DEST"

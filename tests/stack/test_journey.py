@@ -64,7 +64,8 @@ def test_journey_through_nginx_ends_with_one_email_at_the_authority(stack, page)
     time.sleep(5)  # a second delivery would arrive within the retry backoff (2 s)
     assert len(stack.smtp.to(address)) == len(received) == 1
     assert b"Waitingcase" not in received[0].content.split(b"\n\n", 1)[0].split(b"Subject:", 1)[-1].split(b"\n")[0]
-    assert stack.sql("SELECT count(*) FROM outbox_outboundmessage WHERE status = 'sent'") == "1"
+    sent = f"SELECT count(*) FROM outbox_outboundmessage WHERE status = 'sent' AND to_email = '{address}'"
+    assert stack.sql(sent) == "1"
 
 
 def test_security_headers_and_cookies(stack):

@@ -28,8 +28,12 @@ def broker_status() -> str:
     from casework.celery import app  # the Celery app imports settings; keep it out of import time
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=app.conf.broker_url) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS)
+            # Redis connects lazily: ask it something (the filesystem transport has no client to ask).
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None and hasattr(client, "ping"):
+                client.ping()
     except Exception:  # any transport error means the broker cannot take work
         return "down"
     return "ok"

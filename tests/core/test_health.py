@@ -52,11 +52,13 @@ def test_health_is_ok_when_every_part_is(client):
     assert body["worker"]["status"] == body["beat"]["status"] == "ok"
 
 
-def test_health_says_when_the_broker_is_down(client):
+def test_health_says_when_the_broker_is_down(client, monkeypatch):
     from casework.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    original = app.conf.broker_url  # read before the environment is changed below
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
         response = client.get(reverse("health"))
     finally:
@@ -67,6 +69,7 @@ def test_health_says_when_the_broker_is_down(client):
     assert response.json()["database"] == "ok"
 
 
+@pytest.mark.django_db(transaction=True)  # the tick closes stale connections, as beat must
 def test_beat_scheduler_records_its_heartbeat_on_tick(tmp_path):
     from casework.celery import app
 

@@ -114,6 +114,8 @@ def test_backup_then_restore_gives_the_same_data_and_files(tmp_path, settings, r
         "from django.test import Client; from django.urls import reverse\n"
         "from casework.accounts.models import User\n"
         f"c = Client(); c.force_login(User.objects.get(pk={caseworker.pk}))\n"
+        # The second factor, given as the test client's force_login gives it (tests/conftest.py).
+        f"from tests.conftest import verify_second_factor; verify_second_factor(c, User.objects.get(pk={caseworker.pk}))\n"
         f"r = c.get(reverse('people:document_file', args=['{mother.public_id}', '{document.public_id}']))\n"
         "import sys; sys.stdout.buffer.write(str(r.status_code).encode() + b'\\n' + b''.join(r.streaming_content))\n"
     )

@@ -35,9 +35,9 @@ def _dump() -> str:
     return "\n".join(cells)
 
 
-def _raw(table: str, column: str, pk: int) -> str:
+def _raw(table: str, column: str, pk: int, key: str = "id") -> str:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [pk])
         return cursor.fetchone()[0]
 
 
@@ -70,7 +70,8 @@ def test_screening_and_dna_outcomes_are_not_stored_in_clear(caseworker_a):
 
     assert _raw("screenings_screening", "outcome", screening.pk).startswith(crypto.PREFIX)
     assert _raw("people_dnatest", "outcome", dna.pk).startswith(crypto.PREFIX)
-    assert "detained" not in _raw("screenings_historicalscreening", "outcome", screening.history.get().history_id)
+    history_id = screening.history.get().history_id
+    assert "detained" not in _raw("screenings_historicalscreening", "outcome", history_id, key="history_id")
 
 
 def test_values_read_back_decrypted(caseworker_a):

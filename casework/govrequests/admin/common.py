@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.admin import related_count, status_badge
+from casework.core.badges import badge_colour
 from casework.govrequests import services
 from casework.govrequests.models import GovernmentRequest, RequestEvent
 
@@ -32,7 +33,7 @@ class StatusAndPersonsColumnsMixin:
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Any) -> str:
-        return status_badge(obj.get_status_display(), self.status_colours.get(obj.status, "secondary"))
+        return status_badge(obj.get_status_display(), badge_colour(self.status_colours, obj.status))
 
     @admin.display(description=_("persons"), ordering="person_total")
     def person_count(self, obj: Any) -> int:

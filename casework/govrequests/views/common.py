@@ -87,6 +87,18 @@ def change_and_return(
     return HttpResponseRedirect(detail_url(gov_request))
 
 
+def form_change(form: Form, change: Callable[[], Any]) -> Any:
+    """Call `change` (a service) with `form`'s valid data; a DomainError becomes the form's error.
+
+    The change was made when the form has no error afterwards.
+    """
+    try:
+        return change()
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
 def policy_checked(form: Form, change: Callable[[], Any]) -> tuple[Any, OutsidePolicy | None]:
     """Call `change` (a service that checks the State policies) with `form`'s valid data.
 

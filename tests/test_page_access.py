@@ -586,55 +586,34 @@ def person_with_photo(person_a, media):
 
 
 @pytest.fixture
-def claim(person_a):
-    return factories.NationalityClaimFactory(person=person_a)
-
-
-@pytest.fixture
 def document(person_a, media):
     document = factories.IdentityDocumentFactory(person=person_a)
     document.file.save("copy.pdf", ContentFile(b"%PDF-1.4 synthetic"), save=True)
     return document
 
 
+def _record_of_person_a(name: str, factory: Any) -> Any:
+    """The fixture `name`: one record of person_a, made by `factory`."""
+
+    def make(person_a: Any) -> Any:
+        return factory(person=person_a)
+
+    return pytest.fixture(name=name)(make)
+
+
+claim = _record_of_person_a("claim", factories.NationalityClaimFactory)
+custody = _record_of_person_a("custody", factories.CustodyPeriodFactory)
+dna_test = _record_of_person_a("dna_test", factories.DnaTestFactory)
+screening = _record_of_person_a("screening", factories.ScreeningFactory)
+journey = _record_of_person_a("journey", JourneyToSyriaFactory)
+return_assessment = _record_of_person_a("return_assessment", ReturnAssessmentFactory)
+custody_entry = _record_of_person_a("custody_entry", CustodyEntryFactory)
+proceeding = _record_of_person_a("proceeding", LegalProceedingFactory)
+
+
 @pytest.fixture
 def family_link(org_a, person_a):
     return factories.FamilyLinkFactory(person=person_a, relative=factories.PersonFactory(organisation=org_a))
-
-
-@pytest.fixture
-def custody(person_a):
-    return factories.CustodyPeriodFactory(person=person_a)
-
-
-@pytest.fixture
-def dna_test(person_a):
-    return factories.DnaTestFactory(person=person_a)
-
-
-@pytest.fixture
-def screening(person_a):
-    return factories.ScreeningFactory(person=person_a)
-
-
-@pytest.fixture
-def journey(person_a):
-    return JourneyToSyriaFactory(person=person_a)
-
-
-@pytest.fixture
-def return_assessment(person_a):
-    return ReturnAssessmentFactory(person=person_a)
-
-
-@pytest.fixture
-def custody_entry(person_a):
-    return CustodyEntryFactory(person=person_a)
-
-
-@pytest.fixture
-def proceeding(person_a):
-    return LegalProceedingFactory(person=person_a)
 
 
 @pytest.fixture

@@ -44,16 +44,8 @@ urlpatterns = [
     path("accounts/second-factor/setup/", twofactor_views.second_factor_setup, name="second_factor_setup"),
     path("accounts/second-factor/backup-codes/", twofactor_views.backup_codes_renew, name="backup_codes_renew"),
     path("accounts/sessions/end/", twofactor_views.session_end, name="session_end"),
-    path(
-        "accounts/password/change/",
-        account_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # A forgotten password: a one-time link to the user's own e-mail address (login not required).
     path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

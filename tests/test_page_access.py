@@ -105,430 +105,224 @@ def _followup_of(fixture: Callable[[str], Any]) -> dict[str, str]:
     return {"followup": str(fixture("followup").public_id), "digest": ""}
 
 
-PAGES: dict[str, Page] = {
-    # Site and account pages.
-    "home": Page("get", _get("home")),
-    "health": Page("get", _get("health"), public=True),
-    "login": Page("get", _get("login"), public=True),
-    "logout": Page("post", _post("logout"), public=True, special={role: REDIRECT for role in ROLES}),
-    "password_change": Page("get", _get("password_change")),
-    "password_change_done": Page("get", _get("password_change_done")),
-    "profile": Page("get", _get("profile")),
-    # The second-factor step: a session that already gave it is sent on (force_login gives it, tests/conftest.py).
-    "second_factor": Page("get", _get("second_factor"), special={r: REDIRECT for r in ROLES if r != "anonymous"}),
-    "second_factor_setup": Page(
-        "get", _get("second_factor_setup"), special={r: REDIRECT for r in ROLES if r != "anonymous"}
-    ),
-    "backup_codes_renew": Page("post", _post("backup_codes_renew")),
-    "session_end": Page("post", _post("session_end", data=lambda f: {"which": "others"})),
-    "admin_login_redirect": Page(
-        "get", _get("admin_login_redirect"), public=True, special={r: REDIRECT for r in ROLES}
-    ),
-    "password_reset": Page("get", _get("password_reset"), public=True),
-    "password_reset_done": Page("get", _get("password_reset_done"), public=True),
-    "password_reset_confirm": Page(
-        "get", lambda f: (reverse("password_reset_confirm", args=["MQ", "not-a-token"]), {}), public=True
-    ),
-    "password_reset_complete": Page("get", _get("password_reset_complete"), public=True),
-    "set_language": Page("post", _post("set_language", data=lambda f: {"language": "en", "next": "/"}), public=True),
-    # The dashboard (aggregates of the user's scope) and a figure's CSV.
-    "dashboard": Page("get", _get("dashboard"), needs="accounts.view_organisation_figures"),
-    "dashboard_csv": Page(
-        "get", lambda f: (reverse("dashboard_csv", args=["waiting"]), {}), needs="accounts.view_organisation_figures"
-    ),
-    # Persons.
-    "people:person_list": Page("get", _get("people:person_list"), needs="people.view_person"),
-    "people:person_export": Page("get", _get("people:person_export"), needs="people.view_person"),
-    "people:person_create": Page("get", _get("people:person_create"), needs="people.add_person"),
-    "people:person_detail": Page(
-        "get", _get("people:person_detail", "person_a"), needs="people.view_person", record=True
-    ),
-    "people:person_access_log": Page(
-        "get", _get("people:person_access_log", "person_a"), needs="core.view_access_log", record=True
-    ),
-    "retention:review_list": Page("get", _get("retention:review_list"), needs="retention.view_retentionreview"),
-    "retention:review_decide": Page(
-        "post",
-        lambda f: (reverse("retention:review_decide", args=[f("retention_review").public_id, "keep"]), {}),
-        needs="retention.approve_anonymisation",
-        record=True,
-    ),
-    "people:person_update": Page(
-        "get", _get("people:person_update", "person_a"), needs="people.change_person", record=True
-    ),
-    "people:person_transition": Page(
-        "post", _post("people:person_transition", "person_a"), needs="people.transition_person", record=True
-    ),
-    "people:person_photo": Page(
-        "get", _get("people:person_photo", "person_with_photo"), needs="people.view_person", record=True
-    ),
-    "people:alias_list": Page("get", _get("people:alias_list", "person_a"), needs="people.view_alias", record=True),
-    "people:claim_transition": Page(
-        "post",
-        _post("people:claim_transition", "person_a", "claim", data=lambda f: {"to": "verified"}),
-        needs="people.change_nationalityclaim",
-        record=True,
-    ),
-    "people:document_file": Page(
-        "get",
-        _get("people:document_file", "person_a", "document"),
-        needs="people.view_identitydocument",
-        record=True,
-    ),
-    "people:claim_list": Page(
-        "get", _get("people:claim_list", "person_a"), needs="people.view_nationalityclaim", record=True
-    ),
-    "people:claim_update": Page(
-        "get", _get("people:claim_update", "person_a", "claim"), needs="people.change_nationalityclaim", record=True
-    ),
-    "people:claim_remove": Page(
-        "post", _post("people:claim_remove", "person_a", "claim"), needs="people.change_nationalityclaim", record=True
-    ),
-    "people:document_list": Page(
-        "get", _get("people:document_list", "person_a"), needs="people.view_identitydocument", record=True
-    ),
-    "people:document_update": Page(
-        "get",
-        _get("people:document_update", "person_a", "document"),
-        needs="people.change_identitydocument",
-        record=True,
-    ),
-    "people:document_remove": Page(
-        "post",
-        _post("people:document_remove", "person_a", "document"),
-        needs="people.change_identitydocument",
-        record=True,
-    ),
-    "people:family_list": Page(
-        "get", _get("people:family_list", "person_a"), needs="people.view_familylink", record=True
-    ),
-    "people:family_update": Page(
-        "get", _get("people:family_update", "person_a", "family_link"), needs="people.change_familylink", record=True
-    ),
-    "people:family_remove": Page(
-        "post", _post("people:family_remove", "person_a", "family_link"), needs="people.change_familylink", record=True
-    ),
-    "people:custody_list": Page(
-        "get", _get("people:custody_list", "person_a"), needs="people.view_custodyperiod", record=True
-    ),
-    # Custody periods are only added (moves): the generated edit and remove URLs have no page.
-    "people:custody_update": Page(
-        "get",
-        _get("people:custody_update", "person_a", "custody"),
-        needs="people.change_custodyperiod",
-        record=True,
-        missing=True,
-    ),
-    "people:custody_remove": Page(
-        "post",
-        _post("people:custody_remove", "person_a", "custody"),
-        needs="people.change_custodyperiod",
-        record=True,
-        missing=True,
-    ),
-    "people:dna_list": Page(
-        "get", _get("people:dna_list", "person_a"), needs="people.view_dnatest", record=True, l3=True
-    ),
-    "people:dna_update": Page(
-        "get", _get("people:dna_update", "person_a", "dna_test"), needs="people.change_dnatest", record=True, l3=True
-    ),
-    "people:dna_remove": Page(
-        "post", _post("people:dna_remove", "person_a", "dna_test"), needs="people.change_dnatest", record=True, l3=True
-    ),
-    "screenings:screening_list": Page(
-        "get", _get("screenings:screening_list", "person_a"), needs="screenings.view_screening", record=True, l3=True
-    ),
-    "screenings:screening_update": Page(
-        "get",
-        _get("screenings:screening_update", "person_a", "screening"),
-        needs="screenings.change_screening",
-        record=True,
-        l3=True,
-    ),
-    "screenings:screening_remove": Page(
-        "post",
-        _post("screenings:screening_remove", "person_a", "screening"),
-        needs="screenings.change_screening",
-        record=True,
-        l3=True,
-    ),
-    # What the situation needs recorded (#12): journey, return wish and risk, entry into custody, legal.
-    "people:journey_list": Page(
-        "get", _get("people:journey_list", "person_a"), needs="people.view_journeytosyria", record=True
-    ),
-    "people:journey_update": Page(
-        "get", _get("people:journey_update", "person_a", "journey"), needs="people.change_journeytosyria", record=True
-    ),
-    "people:journey_remove": Page(
-        "post", _post("people:journey_remove", "person_a", "journey"), needs="people.change_journeytosyria", record=True
-    ),
-    "people:return_list": Page(
-        "get", _get("people:return_list", "person_a"), needs="people.view_returnassessment", record=True
-    ),
-    "people:return_update": Page(
-        "get",
-        _get("people:return_update", "person_a", "return_assessment"),
-        needs="people.change_returnassessment",
-        record=True,
-    ),
-    "people:return_remove": Page(
-        "post",
-        _post("people:return_remove", "person_a", "return_assessment"),
-        needs="people.change_returnassessment",
-        record=True,
-    ),
-    "screenings:custody_entry_list": Page(
-        "get", _get("screenings:custody_entry_list", "person_a"), needs="screenings.view_custodyentry", record=True
-    ),
-    "screenings:custody_entry_update": Page(
-        "get",
-        _get("screenings:custody_entry_update", "person_a", "custody_entry"),
-        needs="screenings.change_custodyentry",
-        record=True,
-    ),
-    "screenings:custody_entry_remove": Page(
-        "post",
-        _post("screenings:custody_entry_remove", "person_a", "custody_entry"),
-        needs="screenings.change_custodyentry",
-        record=True,
-    ),
-    "legal:proceeding_list": Page(
-        "get", _get("legal:proceeding_list", "person_a"), needs="legal.view_legalproceeding", record=True, l3=True
-    ),
-    "legal:proceeding_update": Page(
-        "get",
-        _get("legal:proceeding_update", "person_a", "proceeding"),
-        needs="legal.change_legalproceeding",
-        record=True,
-        l3=True,
-    ),
-    "legal:proceeding_remove": Page(
-        "post",
-        _post("legal:proceeding_remove", "person_a", "proceeding"),
-        needs="legal.change_legalproceeding",
-        record=True,
-        l3=True,
-    ),
-    "legal:hearing_list": Page(
-        "get", _get("legal:hearing_list", "person_a"), needs="legal.view_hearing", record=True, l3=True
-    ),
-    "legal:hearing_update": Page(
-        "get",
-        _get("legal:hearing_update", "person_a", "hearing"),
-        needs="legal.change_hearing",
-        record=True,
-        l3=True,
-    ),
-    "legal:hearing_remove": Page(
-        "post",
-        _post("legal:hearing_remove", "person_a", "hearing"),
-        needs="legal.change_hearing",
-        record=True,
-        l3=True,
-    ),
-    # Government requests.
-    "govrequests:request_list": Page(
-        "get", _get("govrequests:request_list"), needs="govrequests.view_governmentrequest"
-    ),
-    "govrequests:request_create": Page(
-        "get", _get("govrequests:request_create"), needs="govrequests.add_governmentrequest"
-    ),
-    "govrequests:request_detail": Page(
-        "get",
-        _get("govrequests:request_detail", "sent_request"),
-        needs="govrequests.view_governmentrequest",
-        record=True,
-    ),
-    "govrequests:request_transition": Page(
-        "post",
-        _post("govrequests:request_transition", "sent_request", data=lambda f: {"to": RequestStatus.ACKNOWLEDGED}),
-        needs="govrequests.change_governmentrequest",
-        record=True,
-    ),
-    "govrequests:request_record_event": Page(
-        "post",
-        _post("govrequests:request_record_event", "sent_request"),
-        needs="govrequests.add_requestevent",
-        record=True,
-    ),
-    "govrequests:request_event_document": Page(
-        "get",
-        _get("govrequests:request_event_document", "sent_request", "event_with_document"),
-        needs="govrequests.view_requestevent",
-        record=True,
-    ),
-    "govrequests:request_record_decisions": Page(
-        "post",
-        _post("govrequests:request_record_decisions", "sent_request"),
-        needs="govrequests.decide_request",
-        record=True,
-    ),
-    "govrequests:request_summary": Page(
-        "get",
-        _get("govrequests:request_summary", "sent_request"),
-        needs="govrequests.view_governmentrequest",
-        record=True,
-    ),
-    "govrequests:request_add_persons": Page(
-        "get",
-        _get("govrequests:request_add_persons", "draft"),
-        needs="govrequests.change_governmentrequest",
-        record=True,
-    ),
-    "govrequests:request_remove_person": Page(
-        "post",
-        _post("govrequests:request_remove_person", "draft", data=_person_of),
-        needs="govrequests.change_governmentrequest",
-        record=True,
-    ),
-    "govrequests:handover_plan": Page(
-        "get", _get("govrequests:handover_plan", "accepted"), needs="govrequests.add_handoveroperation", record=True
-    ),
-    "govrequests:handover_complete": Page(
-        "get",
-        _get("govrequests:handover_complete", "accepted", "planned"),
-        needs="govrequests.change_handoveroperation",
-        record=True,
-    ),
-    "govrequests:handover_cancel": Page(
-        "post",
-        _post(
-            "govrequests:handover_cancel", "accepted", "planned", data=lambda f: {"reason": "The crossing was closed."}
+def _page(method: str, name: str, *fixtures: str, data: Any = None, record: bool | None = None, **flags: Any):
+    """The access case of page `name`, reached with `fixtures`' public ids as URL arguments.
+
+    A page reached through a record (fixtures given) shows a record of organisation A unless `record=False`.
+    For a GET `data` is a dict of query parameters; for a POST, a function of the fixture getter.
+    """
+    target = _get(name, *fixtures, **(data or {})) if method == "get" else _post(name, *fixtures, data=data)
+    return name, Page(method, target, record=bool(fixtures) if record is None else record, **flags)
+
+
+def get(name: str, *fixtures: str, **flags: Any) -> tuple[str, Page]:
+    return _page("get", name, *fixtures, **flags)
+
+
+def post(name: str, *fixtures: str, **flags: Any) -> tuple[str, Page]:
+    return _page("post", name, *fixtures, **flags)
+
+
+def custom(name: str, method: str, target: Target, **flags: Any) -> tuple[str, Page]:
+    """A page whose URL takes arguments other than public ids."""
+    return name, Page(method, target, **flags)
+
+
+def person_records(
+    namespace: str, kind: str, fixture: str, model: str, *, l3: bool = False, missing: bool = False
+) -> list[tuple[str, Page]]:
+    """A kind of record of person_a: its list, edit and remove pages (`missing`: no edit or remove page)."""
+    view, change = f"{namespace}.view_{model}", f"{namespace}.change_{model}"
+    return [
+        get(f"{namespace}:{kind}_list", "person_a", needs=view, l3=l3),
+        get(f"{namespace}:{kind}_update", "person_a", fixture, needs=change, l3=l3, missing=missing),
+        post(f"{namespace}:{kind}_remove", "person_a", fixture, needs=change, l3=l3, missing=missing),
+    ]
+
+
+ALL_ROLES = {role: REDIRECT for role in ROLES}
+LOGGED_IN = {role: REDIRECT for role in ROLES if role != "anonymous"}  # the second factor is given (force_login)
+FIGURES = "accounts.view_organisation_figures"
+VIEW_REQUEST, CHANGE_REQUEST = "govrequests.view_governmentrequest", "govrequests.change_governmentrequest"
+SEND_FOLLOWUP, CHANGE_HANDOVER = "govrequests.send_followup", "govrequests.change_handoveroperation"
+CHANGE_REMINDER, IMPORT, MERGE, REVIEW = (
+    "reminders.change_reminder",
+    "imports.run_import",
+    "people.merge_person",
+    "matching.review_duplicates",
+)
+
+PAGES: dict[str, Page] = dict(
+    [
+        # Site and account pages.
+        get("home"),
+        get("health", public=True),
+        get("login", public=True),
+        post("logout", public=True, special=ALL_ROLES),
+        get("password_change"),
+        get("password_change_done"),
+        get("profile"),
+        # The second-factor step: a session that already gave it is sent on.
+        get("second_factor", special=LOGGED_IN),
+        get("second_factor_setup", special=LOGGED_IN),
+        post("backup_codes_renew"),
+        post("session_end", data=lambda f: {"which": "others"}),
+        get("admin_login_redirect", public=True, special=ALL_ROLES),
+        get("password_reset", public=True),
+        get("password_reset_done", public=True),
+        custom(
+            "password_reset_confirm",
+            "get",
+            lambda f: (reverse("password_reset_confirm", args=["MQ", "not-a-token"]), {}),
+            public=True,
         ),
-        needs="govrequests.change_handoveroperation",
-        record=True,
-    ),
-    "govrequests:handover_document": Page(
-        "get",
-        _get("govrequests:handover_document", "accepted", "completed"),
-        needs="govrequests.view_handoveroperation",
-        record=True,
-    ),
-    "dossiers:section": Page(
-        "get", _get("dossiers:section", "sent_request"), needs="dossiers.view_dossier", record=True
-    ),
-    "dossiers:preview": Page(
-        "get", _get("dossiers:preview", "sent_request"), needs="dossiers.view_dossier", record=True
-    ),
-    "dossiers:generate": Page(
-        "post",
-        _post("dossiers:generate", "sent_request", data=lambda f: {"language": "fr", "signing_officer": "A. Officer"}),
-        needs="dossiers.generate_dossier",
-        record=True,
-    ),
-    "dossiers:file": Page(
-        "get", _get("dossiers:file", "sent_request", "ready_dossier"), needs="dossiers.view_dossier", record=True
-    ),
-    "govrequests:request_followup": Page(
-        "get",
-        _get("govrequests:request_followup", "sent_request"),
-        needs="govrequests.view_governmentrequest",
-        record=True,
-    ),
-    "govrequests:request_followup_refresh": Page(
-        "post",
-        _post("govrequests:request_followup_refresh", "sent_request"),
-        needs="govrequests.send_followup",
-        record=True,
-    ),
-    "govrequests:request_followup_send": Page(
-        "post",
-        _post("govrequests:request_followup_send", "sent_request", data=_followup_of),
-        needs="govrequests.send_followup",
-        record=True,
-    ),
-    "govrequests:request_followup_discard": Page(
-        "post",
-        _post("govrequests:request_followup_discard", "sent_request", data=_followup_of),
-        needs="govrequests.send_followup",
-        record=True,
-    ),
-    # Facilities: reference data, every role reads them.
-    "camps:facility_list": Page("get", _get("camps:facility_list"), needs="camps.view_facility"),
-    "camps:facility_detail": Page("get", _get("camps:facility_detail", "facility"), needs="camps.view_facility"),
-    # Spreadsheet imports (a batch of organisation A, uploaded by its supervisor).
-    "imports:batch_list": Page("get", _get("imports:batch_list"), needs="imports.run_import"),
-    "imports:batch_upload": Page("get", _get("imports:batch_upload"), needs="imports.run_import"),
-    "imports:template_download": Page("get", _get("imports:template_download"), needs="imports.run_import"),
-    "imports:person_export": Page("get", _get("imports:person_export"), needs="imports.run_import"),
-    "imports:batch_detail": Page(
-        "get", _get("imports:batch_detail", "import_batch"), needs="imports.run_import", record=True
-    ),
-    "imports:batch_progress": Page(
-        "get", _get("imports:batch_progress", "import_batch"), needs="imports.run_import", record=True
-    ),
-    "imports:batch_mapping": Page(
-        "post",
-        _post("imports:batch_mapping", "import_batch", data=lambda f: {"header_row": 1, "col_0": "given_name_lat"}),
-        needs="imports.run_import",
-        record=True,
-    ),
-    "imports:batch_cancel": Page(
-        "post", _post("imports:batch_cancel", "import_batch"), needs="imports.run_import", record=True
-    ),
-    "imports:row_decide": Page(
-        "post",
-        lambda f: (reverse("imports:row_decide", args=[f("import_batch").public_id, 2]), {"decision": "new"}),
-        needs="imports.run_import",
-        record=True,
-    ),
-    "imports:batch_commit": Page(
-        "post", _post("imports:batch_commit", "import_batch"), needs="imports.run_import", record=True
-    ),
-    "imports:batch_undo": Page(
-        "post", _post("imports:batch_undo", "import_batch"), needs="imports.run_import", record=True
-    ),
-    # Merging two records of one person.
-    "merging:merge": Page(
-        "get",
-        lambda f: (
-            reverse("merging:merge"),
-            {"a": str(f("person_a").public_id), "b": str(f("second_record").public_id)},
+        get("password_reset_complete", public=True),
+        post("set_language", data=lambda f: {"language": "en", "next": "/"}, public=True),
+        # The dashboard (aggregates of the user's scope) and a figure's CSV.
+        get("dashboard", needs=FIGURES),
+        custom("dashboard_csv", "get", lambda f: (reverse("dashboard_csv", args=["waiting"]), {}), needs=FIGURES),
+        # Persons.
+        get("people:person_list", needs="people.view_person"),
+        get("people:person_export", needs="people.view_person"),
+        get("people:person_create", needs="people.add_person"),
+        get("people:person_detail", "person_a", needs="people.view_person"),
+        get("people:person_access_log", "person_a", needs="core.view_access_log"),
+        get("people:person_update", "person_a", needs="people.change_person"),
+        post("people:person_transition", "person_a", needs="people.transition_person"),
+        get("people:person_photo", "person_with_photo", needs="people.view_person"),
+        get("people:alias_list", "person_a", needs="people.view_alias"),
+        post(
+            "people:claim_transition",
+            "person_a",
+            "claim",
+            data=lambda f: {"to": "verified"},
+            needs="people.change_nationalityclaim",
         ),
-        needs="people.merge_person",
-        record=True,
-    ),
-    "merging:merge_detail": Page(
-        "get", _get("merging:merge_detail", "person_merge"), needs="people.merge_person", record=True
-    ),
-    "merging:unmerge": Page("post", _post("merging:unmerge", "person_merge"), needs="people.merge_person", record=True),
-    # State policies: every role reads them, organisation admins write their organisation's.
-    "policies:policy_list": Page("get", _get("policies:policy_list"), needs="policies.view_statepolicy"),
-    "policies:policy_create": Page("get", _get("policies:policy_create"), needs="policies.add_statepolicy"),
-    "policies:policy_update": Page(
-        "get", _get("policies:policy_update", "state_policy"), needs="policies.change_statepolicy", record=True
-    ),
-    # The duplicate review queue (supervisors).
-    "matching:duplicate_list": Page("get", _get("matching:duplicate_list"), needs="matching.review_duplicates"),
-    "matching:duplicate_detail": Page(
-        "get", _get("matching:duplicate_detail", "duplicate_pair"), needs="matching.review_duplicates", record=True
-    ),
-    "matching:duplicate_decide": Page(
-        "post",
-        _post("matching:duplicate_decide", "duplicate_pair", data=lambda f: {"decision": "different"}),
-        needs="matching.review_duplicates",
-        record=True,
-    ),
-    # Reminders.
-    "reminders:reminder_acknowledge": Page(
-        "post", _post("reminders:reminder_acknowledge", "reminder"), needs="reminders.change_reminder", record=True
-    ),
-    "reminders:reminder_snooze": Page(
-        "post",
-        _post("reminders:reminder_snooze", "reminder", data=lambda f: {"until": "2999-01-01"}),
-        needs="reminders.change_reminder",
-        record=True,
-    ),
-    "reminders:reminder_dismiss": Page(
-        "post",
-        _post("reminders:reminder_dismiss", "reminder", data=lambda f: {"reason": "Handled by phone."}),
-        needs="reminders.change_reminder",
-        record=True,
-    ),
-    "reminders:reminder_done": Page(
-        "post", _post("reminders:reminder_done", "reminder"), needs="reminders.change_reminder", record=True
-    ),
-}
+        get("people:document_file", "person_a", "document", needs="people.view_identitydocument"),
+        get("retention:review_list", needs="retention.view_retentionreview"),
+        custom(
+            "retention:review_decide",
+            "post",
+            lambda f: (reverse("retention:review_decide", args=[f("retention_review").public_id, "keep"]), {}),
+            needs="retention.approve_anonymisation",
+            record=True,
+        ),
+        # Records of a person; custody periods are only added (moves): the generated edit and remove URLs have no page.
+        *person_records("people", "claim", "claim", "nationalityclaim"),
+        *person_records("people", "document", "document", "identitydocument"),
+        *person_records("people", "family", "family_link", "familylink"),
+        *person_records("people", "custody", "custody", "custodyperiod", missing=True),
+        *person_records("people", "dna", "dna_test", "dnatest", l3=True),
+        *person_records("screenings", "screening", "screening", "screening", l3=True),
+        # What the situation needs recorded (#12): journey, return wish and risk, entry into custody, legal.
+        *person_records("people", "journey", "journey", "journeytosyria"),
+        *person_records("people", "return", "return_assessment", "returnassessment"),
+        *person_records("screenings", "custody_entry", "custody_entry", "custodyentry"),
+        *person_records("legal", "proceeding", "proceeding", "legalproceeding", l3=True),
+        *person_records("legal", "hearing", "hearing", "hearing", l3=True),
+        # Government requests.
+        get("govrequests:request_list", needs=VIEW_REQUEST),
+        get("govrequests:request_create", needs="govrequests.add_governmentrequest"),
+        get("govrequests:request_detail", "sent_request", needs=VIEW_REQUEST),
+        post(
+            "govrequests:request_transition",
+            "sent_request",
+            data=lambda f: {"to": RequestStatus.ACKNOWLEDGED},
+            needs=CHANGE_REQUEST,
+        ),
+        post("govrequests:request_record_event", "sent_request", needs="govrequests.add_requestevent"),
+        get(
+            "govrequests:request_event_document",
+            "sent_request",
+            "event_with_document",
+            needs="govrequests.view_requestevent",
+        ),
+        post("govrequests:request_record_decisions", "sent_request", needs="govrequests.decide_request"),
+        get("govrequests:request_summary", "sent_request", needs=VIEW_REQUEST),
+        get("govrequests:request_add_persons", "draft", needs=CHANGE_REQUEST),
+        post("govrequests:request_remove_person", "draft", data=_person_of, needs=CHANGE_REQUEST),
+        get("govrequests:handover_plan", "accepted", needs="govrequests.add_handoveroperation"),
+        get("govrequests:handover_complete", "accepted", "planned", needs=CHANGE_HANDOVER),
+        post(
+            "govrequests:handover_cancel",
+            "accepted",
+            "planned",
+            data=lambda f: {"reason": "The crossing was closed."},
+            needs=CHANGE_HANDOVER,
+        ),
+        get("govrequests:handover_document", "accepted", "completed", needs="govrequests.view_handoveroperation"),
+        get("dossiers:section", "sent_request", needs="dossiers.view_dossier"),
+        get("dossiers:preview", "sent_request", needs="dossiers.view_dossier"),
+        post(
+            "dossiers:generate",
+            "sent_request",
+            data=lambda f: {"language": "fr", "signing_officer": "A. Officer"},
+            needs="dossiers.generate_dossier",
+        ),
+        get("dossiers:file", "sent_request", "ready_dossier", needs="dossiers.view_dossier"),
+        get("govrequests:request_followup", "sent_request", needs=VIEW_REQUEST),
+        post("govrequests:request_followup_refresh", "sent_request", needs=SEND_FOLLOWUP),
+        post("govrequests:request_followup_send", "sent_request", data=_followup_of, needs=SEND_FOLLOWUP),
+        post("govrequests:request_followup_discard", "sent_request", data=_followup_of, needs=SEND_FOLLOWUP),
+        # Facilities: reference data, every role reads them.
+        get("camps:facility_list", needs="camps.view_facility"),
+        get("camps:facility_detail", "facility", needs="camps.view_facility", record=False),
+        # Spreadsheet imports (a batch of organisation A, uploaded by its supervisor).
+        get("imports:batch_list", needs=IMPORT),
+        get("imports:batch_upload", needs=IMPORT),
+        get("imports:template_download", needs=IMPORT),
+        get("imports:person_export", needs=IMPORT),
+        get("imports:batch_detail", "import_batch", needs=IMPORT),
+        get("imports:batch_progress", "import_batch", needs=IMPORT),
+        post(
+            "imports:batch_mapping",
+            "import_batch",
+            data=lambda f: {"header_row": 1, "col_0": "given_name_lat"},
+            needs=IMPORT,
+        ),
+        post("imports:batch_cancel", "import_batch", needs=IMPORT),
+        custom(
+            "imports:row_decide",
+            "post",
+            lambda f: (reverse("imports:row_decide", args=[f("import_batch").public_id, 2]), {"decision": "new"}),
+            needs=IMPORT,
+            record=True,
+        ),
+        post("imports:batch_commit", "import_batch", needs=IMPORT),
+        post("imports:batch_undo", "import_batch", needs=IMPORT),
+        # Merging two records of one person.
+        custom(
+            "merging:merge",
+            "get",
+            lambda f: (
+                reverse("merging:merge"),
+                {"a": str(f("person_a").public_id), "b": str(f("second_record").public_id)},
+            ),
+            needs=MERGE,
+            record=True,
+        ),
+        get("merging:merge_detail", "person_merge", needs=MERGE),
+        post("merging:unmerge", "person_merge", needs=MERGE),
+        # State policies: every role reads them, organisation admins write their organisation's.
+        get("policies:policy_list", needs="policies.view_statepolicy"),
+        get("policies:policy_create", needs="policies.add_statepolicy"),
+        get("policies:policy_update", "state_policy", needs="policies.change_statepolicy"),
+        # The duplicate review queue (supervisors).
+        get("matching:duplicate_list", needs=REVIEW),
+        get("matching:duplicate_detail", "duplicate_pair", needs=REVIEW),
+        post("matching:duplicate_decide", "duplicate_pair", data=lambda f: {"decision": "different"}, needs=REVIEW),
+        # Reminders.
+        post("reminders:reminder_acknowledge", "reminder", needs=CHANGE_REMINDER),
+        post("reminders:reminder_snooze", "reminder", data=lambda f: {"until": "2999-01-01"}, needs=CHANGE_REMINDER),
+        post(
+            "reminders:reminder_dismiss",
+            "reminder",
+            data=lambda f: {"reason": "Handled by phone."},
+            needs=CHANGE_REMINDER,
+        ),
+        post("reminders:reminder_done", "reminder", needs=CHANGE_REMINDER),
+    ]
+)
 
 
 def _url_names(patterns: list, namespace: str = "") -> set[str]:
@@ -792,55 +586,34 @@ def person_with_photo(person_a, media):
 
 
 @pytest.fixture
-def claim(person_a):
-    return factories.NationalityClaimFactory(person=person_a)
-
-
-@pytest.fixture
 def document(person_a, media):
     document = factories.IdentityDocumentFactory(person=person_a)
     document.file.save("copy.pdf", ContentFile(b"%PDF-1.4 synthetic"), save=True)
     return document
 
 
+def _record_of_person_a(name: str, factory: Any) -> Any:
+    """The fixture `name`: one record of person_a, made by `factory`."""
+
+    def make(person_a: Any) -> Any:
+        return factory(person=person_a)
+
+    return pytest.fixture(name=name)(make)
+
+
+claim = _record_of_person_a("claim", factories.NationalityClaimFactory)
+custody = _record_of_person_a("custody", factories.CustodyPeriodFactory)
+dna_test = _record_of_person_a("dna_test", factories.DnaTestFactory)
+screening = _record_of_person_a("screening", factories.ScreeningFactory)
+journey = _record_of_person_a("journey", JourneyToSyriaFactory)
+return_assessment = _record_of_person_a("return_assessment", ReturnAssessmentFactory)
+custody_entry = _record_of_person_a("custody_entry", CustodyEntryFactory)
+proceeding = _record_of_person_a("proceeding", LegalProceedingFactory)
+
+
 @pytest.fixture
 def family_link(org_a, person_a):
     return factories.FamilyLinkFactory(person=person_a, relative=factories.PersonFactory(organisation=org_a))
-
-
-@pytest.fixture
-def custody(person_a):
-    return factories.CustodyPeriodFactory(person=person_a)
-
-
-@pytest.fixture
-def dna_test(person_a):
-    return factories.DnaTestFactory(person=person_a)
-
-
-@pytest.fixture
-def screening(person_a):
-    return factories.ScreeningFactory(person=person_a)
-
-
-@pytest.fixture
-def journey(person_a):
-    return JourneyToSyriaFactory(person=person_a)
-
-
-@pytest.fixture
-def return_assessment(person_a):
-    return ReturnAssessmentFactory(person=person_a)
-
-
-@pytest.fixture
-def custody_entry(person_a):
-    return CustodyEntryFactory(person=person_a)
-
-
-@pytest.fixture
-def proceeding(person_a):
-    return LegalProceedingFactory(person=person_a)
 
 
 @pytest.fixture

@@ -27,6 +27,19 @@ def uuids_in(values: Iterable[Any]) -> list[UUID]:
     return found
 
 
+def formsets_with_errors(*sections: tuple[str, Any, Any]) -> list[tuple[str, Any, Any]]:
+    """The (anchor, label, formset) sections whose formset was submitted with errors.
+
+    The `summary_formsets` of `includes/_form_errors.html`: their errors are listed in the page's
+    error summary row by row, each linked to its field (or to the section for a formset's own errors).
+    """
+    return [
+        (anchor, label, formset)
+        for anchor, label, formset in sections
+        if formset is not None and formset.is_bound and formset.total_error_count()
+    ]
+
+
 class ModelErrorsOnFormMixin:
     """For a ModelForm: a model error naming a field the form does not display becomes an error of the whole form.
 

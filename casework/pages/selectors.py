@@ -127,6 +127,12 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
             day=_local_day(person.created_at), at=person.created_at, kind="registered", title=_("Case registered")
         )
     ]
+
+    def add(day: date | None, kind: str, title: str, detail: str = "", **extra: Any) -> None:
+        """An entry on `day`, at no recorded time; none where the day is not recorded."""
+        if day:
+            entries.append(TimelineEntry(day=day, at=None, kind=kind, title=title, detail=detail, **extra))
+
     for change in person.status_changes.all():
         link_text, link_url = _cause_link(change.cause)
         entries.append(
@@ -143,131 +149,48 @@ def person_timeline(*, person: Person, user: Any) -> list[TimelineEntry]:
         )
     for period in person.custody_periods.all():
         place = str(period.facility) + (f" – {period.section.name}" if period.section else "")
-        entries.append(
-            TimelineEntry(
-                day=period.start_date,
-                at=None,
-                kind="custody",
-                title=_("Arrived at %(place)s") % {"place": place},
-                detail=period.get_transfer_reason_display(),
-            )
+        add(
+            period.start_date,
+            "custody",
+            _("Arrived at %(place)s") % {"place": place},
+            period.get_transfer_reason_display(),
         )
-        if period.end_date:
-            entries.append(
-                TimelineEntry(
-                    day=period.end_date,
-                    at=None,
-                    kind="custody",
-                    title=_("Left %(place)s") % {"place": place},
-                    detail=period.get_end_reason_display(),
-                )
-            )
+        add(period.end_date, "custody", _("Left %(place)s") % {"place": place}, period.get_end_reason_display())
     for screening in person.screenings.all():
-        entries.append(
-            TimelineEntry(
-                day=screening.screened_on,
-                at=None,
-                kind="screening",
-                title=_("Screening"),
-                detail=screening.get_outcome_display() if sensitive else "",
-                sensitive=sensitive,
-            )
-        )
+        outcome = screening.get_outcome_display() if sensitive else ""
+        add(screening.screened_on, "screening", _("Screening"), outcome, sensitive=sensitive)
     journey = getattr(person, "journey", None)  # reverse one-to-one: None when not recorded
-    if journey is not None and journey.travelled_on:
-        entries.append(TimelineEntry(day=journey.travelled_on, at=None, kind="journey", title=_("Travelled to Syria")))
+    if journey is not None:
+        add(journey.travelled_on, "journey", _("Travelled to Syria"))
     for entry in person.custody_entries.all():
-        if entry.occurred_on:
-            entries.append(
-                TimelineEntry(
-                    day=entry.occurred_on,
-                    at=None,
-                    kind="custody_entry",
-                    title=_("Came into custody: %(event)s") % {"event": entry.get_event_display()},
-                    detail=entry.get_population_category_display(),
-                )
-            )
+        title = _("Came into custody: %(event)s") % {"event": entry.get_event_display()}
+        add(entry.occurred_on, "custody_entry", title, entry.get_population_category_display())
     for assessment in person.return_assessments.all():
-        entries.append(
-            TimelineEntry(
-                day=assessment.assessed_on,
-                at=None,
-                kind="return",
-                title=_("Return to %(state)s: wish and risk recorded") % {"state": assessment.country.name},
-                detail=f"{assessment.get_wish_display()}; {assessment.get_risk_display()}",
-            )
+        title = _("Return to %(state)s: wish and risk recorded") % {"state": assessment.country.name}
+        add(
+            assessment.assessed_on, "return", title, f"{assessment.get_wish_display()}; {assessment.get_risk_display()}"
         )
     for claim in person.nationality_claims.all():
-        if claim.claimed_on:
-            entries.append(
-                TimelineEntry(
-                    day=claim.claimed_on,
-                    at=None,
-                    kind="nationality",
-                    title=_("Nationality claimed: %(state)s") % {"state": claim.country.name},
-                )
-            )
-        if claim.status_changed_on:
-            entries.append(
-                TimelineEntry(
-                    day=claim.status_changed_on,
-                    at=None,
-                    kind="nationality",
-                    title=_("Nationality %(state)s: %(status)s")
-                    % {"state": claim.country.name, "status": claim.get_status_display()},
-                )
-            )
+        add(claim.claimed_on, "nationality", _("Nationality claimed: %(state)s") % {"state": claim.country.name})
+        status = {"state": claim.country.name, "status": claim.get_status_display()}
+        add(claim.status_changed_on, "nationality", _("Nationality %(state)s: %(status)s") % status)
     for document in person.documents.all():
-        if document.seen_on:
-            entries.append(
-                TimelineEntry(
-                    day=document.seen_on,
-                    at=None,
-                    kind="document",
-                    title=_("Document seen: %(type)s") % {"type": document.get_document_type_display()},
-                )
-            )
+        document_type = {"type": document.get_document_type_display()}
+        add(document.seen_on, "document", _("Document seen: %(type)s") % document_type)
     for test in person.dna_tests.all():
-        entries.append(TimelineEntry(day=test.requested_on, at=None, kind="dna", title=_("DNA test requested")))
-        if test.sampled_on:
-            entries.append(TimelineEntry(day=test.sampled_on, at=None, kind="dna", title=_("DNA sample taken")))
-        if test.result_received_on:
-            entries.append(
-                TimelineEntry(
-                    day=test.result_received_on,
-                    at=None,
-                    kind="dna",
-                    title=_("DNA result received"),
-                    detail=test.get_outcome_display() if sensitive else "",
-                    sensitive=sensitive,
-                )
-            )
+        add(test.requested_on, "dna", _("DNA test requested"))
+        add(test.sampled_on, "dna", _("DNA sample taken"))
+        outcome = test.get_outcome_display() if sensitive else ""
+        add(test.result_received_on, "dna", _("DNA result received"), outcome, sensitive=sensitive)
     for assessment in person.assessments.all():
-        entries.append(
-            TimelineEntry(day=assessment.assessed_on, at=None, kind="assessment", title=assessment.get_kind_display())
-        )
+        add(assessment.assessed_on, "assessment", assessment.get_kind_display())
     for membership in person.request_memberships.all():
         request = membership.request
         for event in request.events.all():
-            entries.append(
-                TimelineEntry(
-                    day=event.occurred_on,
-                    at=None,
-                    kind="request",
-                    title=_("Request %(reference)s: %(event)s")
-                    % {"reference": request.reference, "event": event.get_kind_display()},
-                )
-            )
-        if membership.decided_on:
-            entries.append(
-                TimelineEntry(
-                    day=membership.decided_on,
-                    at=None,
-                    kind="decision",
-                    title=_("Decision on request %(reference)s: %(decision)s")
-                    % {"reference": request.reference, "decision": membership.get_decision_display()},
-                )
-            )
+            names = {"reference": request.reference, "event": event.get_kind_display()}
+            add(event.occurred_on, "request", _("Request %(reference)s: %(event)s") % names)
+        decision = {"reference": request.reference, "decision": membership.get_decision_display()}
+        add(membership.decided_on, "decision", _("Decision on request %(reference)s: %(decision)s") % decision)
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries
 

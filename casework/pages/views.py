@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from django.views.generic import DetailView
 
 from casework.camps import selectors as camp_selectors
 from casework.core import access
-from casework.core.exceptions import DomainError
 from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
 from casework.core.views import permission_required
 from casework.govrequests import family_unity
@@ -35,11 +34,10 @@ from casework.govrequests.views.common import (
     ADD_EVENT_PERMISSION,
     DECIDE_PERMISSION,
     VIEW_PERMISSION,
-    detail_url,
+    change_and_return,
     get_request,
     require,
     visible_person_ids,
-    warn_refused_case_moves,
 )
 from casework.govrequests.views.requests import request_detail_context
 from casework.matching import queue as duplicate_queue
@@ -300,16 +298,14 @@ def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = RequestEventForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_request_detail(request, gov_request, event_form=form)
-    try:
-        event = request_services.gov_request_record_event(
+    return change_and_return(
+        request,
+        gov_request,
+        lambda: request_services.gov_request_record_event(
             gov_request=gov_request, actor=request.user, **form.cleaned_data
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Event recorded."))
-        warn_refused_case_moves(request, event)
-    return HttpResponseRedirect(detail_url(gov_request))
+        ),
+        success=_("Event recorded."),
+    )
 
 
 @require_POST
@@ -323,20 +319,18 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
     form = RequestDecisionsForm(request.POST, rows=rows)
     if not form.is_valid():
         return _render_request_detail(request, gov_request, decisions_form=form)
-    try:
-        decided = request_services.gov_request_record_decisions(
+    return change_and_return(
+        request,
+        gov_request,
+        lambda: request_services.gov_request_record_decisions(
             gov_request=gov_request,
             decisions=form.changed_decisions(),
             decided_on=form.cleaned_data["decided_on"],
             actor=request.user,
             note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Decisions recorded."))
-        warn_refused_case_moves(request, decided)
-    return HttpResponseRedirect(detail_url(gov_request))
+        ),
+        success=_("Decisions recorded."),
+    )
 
 
 # --- Facilities and their population ------------------------------------------------------------

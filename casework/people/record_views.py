@@ -24,6 +24,7 @@ from casework.core import access, audit
 from casework.core.editing import conflict_rows, display_value, rebased_data
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
+from casework.core.forms import formsets_with_errors
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
 from casework.core.views import permission_required
 from casework.people import selectors, services
@@ -396,6 +397,7 @@ def alias_formset(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if can_view_sensitive(user):
         log_sensitive_read(user=user, objects=context["aliases"], context="alias_list")
     context["formset"] = formset
+    context["summary_formsets"] = formsets_with_errors(("alias-form", _("Other names"), formset))
     return render(request, "people/alias_formset.html", context, status=status)
 
 

@@ -25,7 +25,7 @@ from casework.core import access, audit
 from casework.core.editing import conflict_rows, rebased_data
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
-from casework.core.forms import uuids_in
+from casework.core.forms import formsets_with_errors, uuids_in
 from casework.core.pagination import KeysetPaginator
 from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
@@ -365,16 +365,11 @@ class PersonCreateView(PermissionRequiredMixin, View):
         context.setdefault("family_query", getattr(self, "family_query", ""))
         if not context.get("unvalidated"):
             # Errors of the formset rows are listed in the error summary too, each linked to its field.
-            sections = [
+            context["summary_formsets"] = formsets_with_errors(
                 ("aliases", _("Other names"), context["alias_formset"]),
                 ("nationality-claims", _("Nationality claims"), context["claim_formset"]),
                 ("family-links", _("Family links"), context["family_formset"]),
-            ]
-            context["summary_formsets"] = [
-                (anchor, label, formset)
-                for anchor, label, formset in sections
-                if formset.is_bound and formset.total_error_count()
-            ]
+            )
         return render(self.request, self.template_name, {"is_create": True, **context})
 
 

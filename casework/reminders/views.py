@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -67,11 +68,25 @@ def _respond(request: HttpRequest, reminder: Reminder, *, error: str, done: str)
     return redirect(next_url or "home")
 
 
-def _perform(request: HttpRequest, public_id: UUID, action: Callable[[Reminder], Any], done: str) -> HttpResponse:
+def _perform(
+    request: HttpRequest,
+    public_id: UUID,
+    action: Callable[[Reminder, dict[str, Any]], Any],
+    done: str,
+    *,
+    form_class: type[forms.Form] | None = None,
+) -> HttpResponse:
+    """Call `action(reminder, cleaned data of form_class)`; an invalid form or a refusal is the error shown."""
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return _respond(request, _get_reminder(request, public_id), error=_form_error(form), done="")
+        data = form.cleaned_data
     reminder = _get_reminder(request, public_id)
     error = ""
     try:
-        action(reminder)
+        action(reminder, data)
     except (DomainError, ValidationError) as exc:
         error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     return _respond(request, reminder, error=error, done=done)
@@ -84,7 +99,7 @@ def reminder_acknowledge(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _perform(
         request,
         public_id,
-        lambda r: services.reminder_acknowledge(reminder=r, actor=request.user),
+        lambda r, _data: services.reminder_acknowledge(reminder=r, actor=request.user),
         _("Reminder acknowledged."),
     )
 
@@ -96,7 +111,7 @@ def reminder_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _perform(
         request,
         public_id,
-        lambda r: services.reminder_complete(reminder=r, actor=request.user),
+        lambda r, _data: services.reminder_complete(reminder=r, actor=request.user),
         _("Reminder marked as done."),
     )
 
@@ -105,15 +120,12 @@ def reminder_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @permission_required("reminders.change_reminder")
 def reminder_snooze(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Hide the reminder until a later day."""
-    form = ReminderSnoozeForm(request.POST)
-    if not form.is_valid():
-        return _respond(request, _get_reminder(request, public_id), error=_form_error(form), done="")
-    until = form.cleaned_data["until"]
     return _perform(
         request,
         public_id,
-        lambda r: services.reminder_snooze(reminder=r, until=until, actor=request.user),
+        lambda r, data: services.reminder_snooze(reminder=r, until=data["until"], actor=request.user),
         _("Reminder snoozed."),
+        form_class=ReminderSnoozeForm,
     )
 
 
@@ -121,13 +133,10 @@ def reminder_snooze(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @permission_required("reminders.change_reminder")
 def reminder_dismiss(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Close the reminder without action, with a reason."""
-    form = ReminderDismissForm(request.POST)
-    if not form.is_valid():
-        return _respond(request, _get_reminder(request, public_id), error=_form_error(form), done="")
-    reason = form.cleaned_data["reason"]
     return _perform(
         request,
         public_id,
-        lambda r: services.reminder_dismiss(reminder=r, reason=reason, actor=request.user),
+        lambda r, data: services.reminder_dismiss(reminder=r, reason=data["reason"], actor=request.user),
         _("Reminder dismissed."),
+        form_class=ReminderDismissForm,
     )

@@ -128,22 +128,24 @@ def _locked_review(review: RetentionReview, actor: Any) -> RetentionReview:
     return locked
 
 
-def _move(review: RetentionReview, status: str) -> None:
+def _move(review: RetentionReview, status: str, *, actor: Any, stamp: str, action: str) -> None:
+    """Move the (locked) review to `status`, stamp `<stamp>_by` and `<stamp>_at`, save it and audit `action`."""
     if not review.can_move_to(status):
         raise TransitionNotAllowed(
             _("This review cannot be moved from “%(from)s”.") % {"from": review.get_status_display()}
         )
     review.status = status
+    setattr(review, f"{stamp}_by", actor)
+    setattr(review, f"{stamp}_at", timezone.now())
+    review.save(update_fields=["status", f"{stamp}_by", f"{stamp}_at", "updated_at"])
+    audit.record(actor=actor, action=action, target=review)
 
 
 @transaction.atomic
 def retention_approve(*, review: RetentionReview, actor: Any) -> RetentionReview:
     """First person: a supervisor agrees that the case be anonymised."""
     review = _locked_review(review, actor)
-    _move(review, ReviewStatus.APPROVED)
-    review.approved_by, review.approved_at = actor, timezone.now()
-    review.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    audit.record(actor=actor, action="retention.review.approved", target=review)
+    _move(review, ReviewStatus.APPROVED, actor=actor, stamp="approved", action="retention.review.approved")
     return review
 
 
@@ -153,10 +155,7 @@ def retention_confirm(*, review: RetentionReview, actor: Any) -> RetentionReview
     review = _locked_review(review, actor)
     if review.approved_by_id == actor.pk:
         raise DomainError(_("The anonymisation must be confirmed by someone other than the person who approved it."))
-    _move(review, ReviewStatus.ANONYMISED)
-    review.decided_by, review.decided_at = actor, timezone.now()
-    review.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    audit.record(actor=actor, action="retention.review.confirmed", target=review)
+    _move(review, ReviewStatus.ANONYMISED, actor=actor, stamp="decided", action="retention.review.confirmed")
     person_anonymise(person=review.person, actor=actor)
     return review
 
@@ -165,10 +164,7 @@ def retention_confirm(*, review: RetentionReview, actor: Any) -> RetentionReview
 def retention_keep(*, review: RetentionReview, actor: Any) -> RetentionReview:
     """Keep the case (e.g. proceedings still open): the review closes and the case is not listed again."""
     review = _locked_review(review, actor)
-    _move(review, ReviewStatus.KEPT)
-    review.decided_by, review.decided_at = actor, timezone.now()
-    review.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    audit.record(actor=actor, action="retention.review.kept", target=review)
+    _move(review, ReviewStatus.KEPT, actor=actor, stamp="decided", action="retention.review.kept")
     return review
 
 

@@ -2,7 +2,7 @@
 
 - `base`: scoped, audited admins and inlines (`ScopedModelAdmin`, `AuditedModelAdmin`, `AuditedHistoryAdmin`, …);
 - `filters`: list filters offering only what the user may see (`OrganisationFilter`, `ActorFilter`, …);
-- `actions`: admin actions with an intermediate form (`run_form_action`);
+- `actions`: admin actions with an intermediate form (`run_form_action`, `run_status_action`);
 - `registrations`: the admins of `AuditEvent` and `WorkerHeartbeat`.
 
 Every model admin in `casework/` derives from `ScopedModelAdmin` (tests/admin/test_admin_bases.py).
@@ -12,6 +12,7 @@ from casework.core.admin.actions import (
     ACTION_FORM_TEMPLATE,
     allowed_status_choices,
     run_form_action,
+    run_status_action,
 )
 from casework.core.admin.base import (
     AuditedHistoryAdmin,
@@ -63,6 +64,7 @@ __all__ = [
     "owner_organisation_id",
     "related_count",
     "run_form_action",
+    "run_status_action",
     "scoped_choices",
     "status_badge",
 ]

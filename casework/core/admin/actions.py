@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
 from casework.core.exceptions import DomainError
+from casework.core.forms import StatusTransitionForm
 
 ACTION_FORM_TEMPLATE = "admin/casework/action_form.html"
 
@@ -76,3 +77,32 @@ def allowed_status_choices(objects: Iterable[Any], choices: Sequence[tuple[str, 
     objects = list(objects)
     narrowed = [(value, label) for value, label in choices if any(obj.can_transition_to(value) for obj in objects)]
     return narrowed or list(choices)
+
+
+def run_status_action(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    choices: Sequence[tuple[str, Any]],
+    apply: Callable[[Any, StatusTransitionForm], Any],
+    title: str,
+    success_message: str,
+    closure_reason_choices: Sequence[tuple[str, Any]] | None = None,
+) -> TemplateResponse | None:
+    """A "Change … status…" action: `run_form_action` with a `StatusTransitionForm` offering the
+    statuses at least one selected object may move to (`allowed_status_choices`)."""
+    form_kwargs: dict[str, Any] = {"status_choices": allowed_status_choices(queryset, choices)}
+    if closure_reason_choices is not None:
+        form_kwargs["closure_reason_choices"] = closure_reason_choices
+    return run_form_action(
+        modeladmin,
+        request,
+        queryset,
+        form_class=StatusTransitionForm,
+        form_kwargs=form_kwargs,
+        title=title,
+        submit_label=gettext("Change status"),
+        apply=apply,
+        success_message=success_message,
+    )

@@ -4,19 +4,23 @@ Capabilities are checked before the scoped lookup, so a 403 never tells whether 
 a request outside the user's scope is a 404, the same as a missing one.
 """
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.forms import Form
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from casework.core.exceptions import DomainError
 from casework.govrequests import selectors
 from casework.govrequests.choices import ACCEPTED_DECISIONS
 from casework.govrequests.models import GovernmentRequest, RequestedPerson
 from casework.people.models import Person
+from casework.policies.services import OutsidePolicy
 
 VIEW_PERMISSION = "govrequests.view_governmentrequest"
 VIEW_EVENT_PERMISSION = "govrequests.view_requestevent"
@@ -64,3 +68,49 @@ def warn_refused_case_moves(request: HttpRequest, result: Any) -> None:
     """
     for refusal in getattr(result, "case_moves_refused", ()):
         messages.warning(request, str(refusal))
+
+
+def change_and_return(
+    request: HttpRequest, gov_request: GovernmentRequest, change: Callable[[], Any], *, success: str
+) -> HttpResponseRedirect:
+    """Call `change` (a service that may move cases) and go back to the request page.
+
+    A DomainError becomes an error message; otherwise `success` is shown, with a warning per case not moved.
+    """
+    try:
+        result = change()
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+        warn_refused_case_moves(request, result)
+    return HttpResponseRedirect(detail_url(gov_request))
+
+
+def form_change(form: Form, change: Callable[[], Any]) -> Any:
+    """Call `change` (a service) with `form`'s valid data; a DomainError becomes the form's error.
+
+    The change was made when the form has no error afterwards.
+    """
+    try:
+        return change()
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def policy_checked(form: Form, change: Callable[[], Any]) -> tuple[Any, OutsidePolicy | None]:
+    """Call `change` (a service that checks the State policies) with `form`'s valid data.
+
+    Returns its result and, when a person is outside the policy without a reason given, the refusal,
+    which is also the form's `policy_reason` error; a DomainError becomes the form's error. The change
+    was made when the form has no error afterwards.
+    """
+    try:
+        return change(), None
+    except OutsidePolicy as exc:
+        form.add_error("policy_reason", str(exc))
+        return None, exc
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None, None

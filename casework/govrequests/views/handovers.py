@@ -23,6 +23,7 @@ from casework.govrequests.views.common import (
     HANDOVER_VIEW_PERMISSION,
     accepted_rows,
     detail_url,
+    form_change,
     get_request,
     require,
     visible_person_ids,
@@ -45,11 +46,11 @@ def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse
         form = HandoverPlanForm(request.POST, rows=rows)
         if form.is_valid():
             leaving = form.cleaned_data["persons"]
-            try:
-                operation = services.handover_plan(gov_request=gov_request, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
+            data = form.cleaned_data
+            operation = form_change(
+                form, lambda: services.handover_plan(gov_request=gov_request, actor=request.user, **data)
+            )
+            if not form.errors:
                 messages.success(request, _("Handover planned."))
                 warn_refused_case_moves(request, operation)
                 return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
@@ -96,11 +97,11 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
     if request.method == "POST":
         form = HandoverCompleteForm(request.POST, request.FILES, persons=persons)
         if form.is_valid():
-            try:
-                completed = services.handover_complete(operation=operation, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
+            data = form.cleaned_data
+            completed = form_change(
+                form, lambda: services.handover_complete(operation=operation, actor=request.user, **data)
+            )
+            if not form.errors:
                 messages.success(request, _("Handover recorded as completed."))
                 warn_refused_case_moves(request, completed)
                 return HttpResponseRedirect(detail_url(gov_request) + "#handovers")

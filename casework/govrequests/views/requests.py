@@ -54,11 +54,12 @@ from casework.govrequests.views.common import (
     VIEW_EVENT_PERMISSION,
     VIEW_PERMISSION,
     accepted_rows,
+    change_and_return,
     detail_url,
     get_request,
+    policy_checked,
     require,
     visible_person_ids,
-    warn_refused_case_moves,
 )
 from casework.people import selectors as people_selectors
 from casework.people.filters import PICKER_LIMIT, picker_candidates
@@ -163,23 +164,20 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and action == "create":
         form = GovernmentRequestCreateForm(request.POST, user=user)
         if form.is_valid():
-            persons = form.cleaned_data["persons"]
-            try:
-                gov_request = services.gov_request_create(
-                    authority=form.cleaned_data["authority"],
-                    persons=persons,
+            data = form.cleaned_data
+            gov_request, outside = policy_checked(
+                form,
+                lambda: services.gov_request_create(
+                    authority=data["authority"],
+                    persons=data["persons"],
                     actor=user,
-                    channel=form.cleaned_data["channel"],
-                    notes=form.cleaned_data["notes"],
-                    organisation_id=persons[0].organisation_id,
-                    policy_reason=form.cleaned_data["policy_reason"],
-                )
-            except OutsidePolicy as exc:
-                outside = exc
-                form.add_error("policy_reason", str(exc))
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
+                    channel=data["channel"],
+                    notes=data["notes"],
+                    organisation_id=data["persons"][0].organisation_id,
+                    policy_reason=data["policy_reason"],
+                ),
+            )
+            if not form.errors:
                 messages.success(request, _("Request %(reference)s drafted.") % {"reference": gov_request.reference})
                 return redirect(detail_url(gov_request))
     elif request.method == "POST":
@@ -299,16 +297,15 @@ def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("This status change is not possible from the current status."))
         return HttpResponseRedirect(detail_url(gov_request))
-    try:
-        moved = services.gov_request_transition(
-            gov_request=gov_request, to=form.cleaned_data["to"], actor=request.user, note=form.cleaned_data["note"]
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Status changed."))
-        warn_refused_case_moves(request, moved)
-    return HttpResponseRedirect(detail_url(gov_request))
+    data = form.cleaned_data
+    return change_and_return(
+        request,
+        gov_request,
+        lambda: services.gov_request_transition(
+            gov_request=gov_request, to=data["to"], actor=request.user, note=data["note"]
+        ),
+        success=_("Status changed."),
+    )
 
 
 @require_GET
@@ -399,19 +396,16 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     outside: OutsidePolicy | None = None
     if form.is_valid():
-        try:
-            added = services.gov_request_add_persons(
+        added, outside = policy_checked(
+            form,
+            lambda: services.gov_request_add_persons(
                 gov_request=gov_request,
                 persons=form.cleaned_data["persons"],
                 actor=user,
                 policy_reason=form.cleaned_data["policy_reason"],
-            )
-        except OutsidePolicy as exc:
-            outside = exc
-            form.add_error("policy_reason", str(exc))
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if not form.errors:
             messages.success(request, _("%(count)d person(s) added.") % {"count": added})
             return HttpResponseRedirect(detail_url(gov_request))
     covered_ids = {row.person_id for row in gov_request.covered.all()}

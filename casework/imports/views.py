@@ -19,8 +19,8 @@ from casework.camps.models import Facility
 from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.views import permission_required
+from casework.imports import cell_values, services, spreadsheets
 from casework.imports import mapping as m
-from casework.imports import services, spreadsheets
 from casework.imports.choices import BATCH_STATUS_BADGE, MAPPABLE_STATUSES, BatchStatus, Decision, RowAction
 from casework.imports.forms import MappingForm, UploadForm
 from casework.imports.models import ImportBatch
@@ -87,16 +87,16 @@ def _unknown_values(table: Any, mapping: dict[str, str], facilities: dict[str, A
                 continue
             try:
                 if key == "sex":
-                    m.parse_sex(value)
+                    cell_values.parse_sex(value)
                 elif key == "separation_status":
-                    m.parse_separation(value)
+                    cell_values.parse_separation(value)
                 elif key == "claim_status":
-                    m.parse_claim_status(value)
+                    cell_values.parse_claim_status(value)
                 elif key == "document_type":
-                    m.parse_document_type(value)
+                    cell_values.parse_document_type(value)
                 elif normalise_name(value) not in facilities:
-                    raise m.CellError(value)
-            except m.CellError:
+                    raise cell_values.CellError(value)
+            except cell_values.CellError:
                 seen.append(value)
             if len(seen) >= 30:
                 break

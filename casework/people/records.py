@@ -182,17 +182,7 @@ JOURNEY = RecordKind(
     name="journey",
     model=JourneyToSyria,
     title=gettext_lazy("Journey to Syria"),
-    columns=(
-        "travelled_on",
-        "travel_date_precision",
-        "travelled_from",
-        "travelled_with",
-        "age_at_travel_recorded",
-        "minor_indicator",
-        "coercion_indicator",
-        "trafficking_indicator",
-        "indicator_notes",
-    ),
+    columns=tuple(JourneyToSyriaForm._meta.fields),  # every field the form edits
     add_form=JourneyToSyriaForm,
     edit_form=JourneyToSyriaForm,
 )

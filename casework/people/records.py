@@ -117,6 +117,13 @@ def _custody_add(*, person: Person, form: CustodyMoveForm, actor: Any) -> Custod
     )
 
 
+def add_with_recorder(*, person: Person, form: forms.ModelForm, actor: Any) -> Any:
+    """The plain add of a record that keeps who recorded it (`recorded_by`): screenings, legal proceedings."""
+    record = form.instance
+    record.recorded_by = actor
+    return services.person_record_add(person=person, record=record, actor=actor)
+
+
 ALIASES = RecordKind(
     name="alias",
     model=Alias,

@@ -528,6 +528,15 @@ class ReadOnlyInlineMixin:
         return False
 
 
+class RecordedByAdminMixin:
+    """The admin of records that keep who recorded them (`recorded_by`): a record added here is the user's."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+
 def adopt(target: models.Model, source: models.Model) -> None:
     """Make the unsaved admin instance `target` the row that a service created as `source`.
 

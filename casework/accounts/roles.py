@@ -48,6 +48,16 @@ _POLICY_MODELS = ["policies.statepolicy"]
 # Follow-up drafts and the disclosure record: read by every role, written only by services.
 _FOLLOWUP_MODELS = ["govrequests.authorityfollowup", "govrequests.disclosure", "dossiers.dossier"]
 
+# Deciding on cases: what supervisors and organisation admins both may do.
+_CASE_DECISIONS = [
+    "people.transition_person",
+    "people.assign_case",
+    "people.merge_person",
+    "people.approve_family_separation",
+    "accounts.view_organisation_figures",
+    "govrequests.decide_request",
+]
+
 
 def _perms(models: list[str], actions: list[str]) -> list[str]:
     return [f"{m.split('.')[0]}.{a}_{m.split('.')[1]}" for m in models for a in actions]
@@ -76,12 +86,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["merging.personmerge"], ["view"]),
         *_perms(["govrequests.disclosurepolicy", "govrequests.answerperiod"], ["view"]),
         *_perms(_POLICY_MODELS, ["view"]),
-        "people.transition_person",
-        "people.assign_case",
-        "people.merge_person",
-        "people.approve_family_separation",
-        "accounts.view_organisation_figures",
-        "govrequests.decide_request",
+        *_CASE_DECISIONS,
         "govrequests.send_followup",
         "dossiers.generate_dossier",
         "imports.run_import",
@@ -105,12 +110,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms(["merging.personmerge"], ["view"]),
         *_perms(["govrequests.disclosurepolicy", "govrequests.answerperiod"], ["view", "add", "change", "delete"]),
         *_perms(_POLICY_MODELS, ["view", "add", "change", "delete"]),
-        "people.transition_person",
-        "people.assign_case",
-        "people.merge_person",
-        "people.approve_family_separation",
-        "accounts.view_organisation_figures",
-        "govrequests.decide_request",
+        *_CASE_DECISIONS,
         "imports.run_import",
         "accounts.view_user",
         "accounts.add_user",

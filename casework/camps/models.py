@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.core.constraints import dates_in_order
 from casework.core.models import PublicModel
 
 
@@ -123,10 +124,7 @@ class FacilityControlPeriod(PublicModel):
         verbose_name_plural = _("control periods")
         ordering = ["facility", "-start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="control_period_dates_ordered",
-            ),
+            dates_in_order("start_date", "end_date", name="control_period_dates_ordered"),
             models.UniqueConstraint(
                 fields=["facility"], condition=Q(end_date__isnull=True), name="control_period_one_open_per_facility"
             ),

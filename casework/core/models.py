@@ -1,4 +1,5 @@
-"""Abstract bases shared by every app, the audit log and the worker heartbeat."""
+"""Abstract bases shared by every app (time stamps, public ids, append-only rows, status histories), the audit
+log and the worker heartbeat."""
 
 import uuid
 from typing import ClassVar
@@ -64,6 +65,25 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict]:
         raise AppendOnlyError(f"{self._meta.label} is append-only.")
+
+
+class StatusChangeModel(models.Model):
+    """Append-only history of a status: who moved it, when, from what, to what, and why.
+
+    A concrete history names its record (a ForeignKey, related_name "status_changes") and declares
+    `old_status` and `new_status` with the choices of that record's status.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_status} → {self.new_status}"
 
 
 class AuditEvent(AppendOnlyModel):

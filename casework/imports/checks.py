@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from casework.accounts.models import User
 from casework.camps.models import Facility, FacilitySection
+from casework.imports import cell_values
 from casework.imports import mapping as m
 from casework.imports.choices import RowAction
 from casework.imports.duplicates import Candidate, Duplicates, candidate_keys, find_duplicates
@@ -171,26 +172,28 @@ def _parse_row(context: Context, table: Table, columns: dict[str, int], number: 
                 values[f"{part}_{script}"] = _text(raw[f"{part}_{script}"])
         full = _text(raw.get(f"full_name_{script}", ""))
         if full and not any(values.get(f"{part}_{script}") for part in m.NAME_PARTS):
-            for part, text in m.split_full_name(full).items():
+            for part, text in cell_values.split_full_name(full).items():
                 values[f"{part}_{script}"] = text
     parsers: dict[str, Callable[[Any], Any]] = {
-        "sex": lambda v: m.parse_sex(v, value_maps.get("sex")),
-        "separation_status": lambda v: m.parse_separation(v, value_maps.get("separation_status")),
-        "nationality": lambda v: m.parse_country(v, value_maps.get("nationality")) if _text(v) else "",
-        "claim_status": lambda v: m.parse_claim_status(v, value_maps.get("claim_status")) if _text(v) else "",
-        "document_type": lambda v: m.parse_document_type(v, value_maps.get("document_type")) if _text(v) else "",
-        "arrival_date": lambda v: _json(m.parse_day(v)),
+        "sex": lambda v: cell_values.parse_sex(v, value_maps.get("sex")),
+        "separation_status": lambda v: cell_values.parse_separation(v, value_maps.get("separation_status")),
+        "nationality": lambda v: cell_values.parse_country(v, value_maps.get("nationality")) if _text(v) else "",
+        "claim_status": lambda v: cell_values.parse_claim_status(v, value_maps.get("claim_status")) if _text(v) else "",
+        "document_type": lambda v: (
+            cell_values.parse_document_type(v, value_maps.get("document_type")) if _text(v) else ""
+        ),
+        "arrival_date": lambda v: _json(cell_values.parse_day(v)),
     }
     for key, parse in parsers.items():
         if key in raw:
             try:
                 values[key] = parse(raw[key])
-            except m.CellError as exc:
+            except cell_values.CellError as exc:
                 row.error(label(key), str(exc))
     if "birth_date" in raw:
         try:
-            born = m.parse_birth_date(raw["birth_date"])
-        except m.CellError as exc:
+            born = cell_values.parse_birth_date(raw["birth_date"])
+        except cell_values.CellError as exc:
             row.error(label("birth_date"), str(exc))
         else:
             values["birth_date"] = _json(born.value)

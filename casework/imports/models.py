@@ -1,7 +1,6 @@
 """Import batches (one uploaded file), their rows as checked by the dry run, external references, mappings."""
 
 import os
-from typing import Any, Self
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.models import PublicModel, TimeStampedModel
+from casework.core.querysets import OrganisationScopedQuerySet
 from casework.imports.choices import BatchStatus, Decision, RowAction
 
 
@@ -40,16 +40,6 @@ def import_upload_to(instance: "ImportBatch", filename: str) -> str:
     # The stored name carries only the batch's opaque id: file names can carry personal data.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"{instance.organisation_id}/{instance.public_id}.{extension}"
-
-
-class OrganisationScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Records of the user's organisation (superusers: all; users without one: none)."""
-        if user.is_superuser:
-            return self
-        if not user.is_authenticated or not user.organisation_id:
-            return self.none()
-        return self.filter(organisation_id=user.organisation_id)
 
 
 class ImportBatch(PublicModel):

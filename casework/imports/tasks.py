@@ -1,6 +1,8 @@
 """Tasks of the imports app: the dry run, the commit (in the worker, so the web process never blocks),
 and the deletion of uploaded files past their retention period. Arguments are ids only."""
 
+from collections.abc import Callable
+
 from celery import shared_task
 
 from casework.accounts.models import User
@@ -8,6 +10,17 @@ from casework.core.exceptions import DomainError
 from casework.imports import services
 from casework.imports.choices import BatchStatus
 from casework.imports.models import ImportBatch
+
+
+def _run_queued(batch_id: int, user_id: int, service: Callable[..., object], *, queued: str, back: str) -> None:
+    """Run `service` on a batch still in status `queued`, as `user_id`; a refusal puts it `back`, with the reason."""
+    batch = ImportBatch.objects.filter(pk=batch_id, status=queued).first()
+    if batch is None:
+        return
+    try:
+        service(batch=batch, actor=User.objects.get(pk=user_id))
+    except DomainError as exc:
+        ImportBatch.objects.filter(pk=batch_id, status=queued).update(status=back, file_errors=[str(exc)])
 
 
 @shared_task
@@ -24,15 +37,7 @@ def commit_import(batch_id: int, user_id: int) -> None:
     mid-commit leaves nothing written and the redelivered task (acks late) tries again. A refusal puts
     the batch back to `checked` with the reason.
     """
-    batch = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.COMMITTING).first()
-    if batch is None:
-        return
-    try:
-        services.batch_commit(batch=batch, actor=User.objects.get(pk=user_id))
-    except DomainError as exc:
-        ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.COMMITTING).update(
-            status=BatchStatus.CHECKED, file_errors=[str(exc)]
-        )
+    _run_queued(batch_id, user_id, services.batch_commit, queued=BatchStatus.COMMITTING, back=BatchStatus.CHECKED)
 
 
 @shared_task
@@ -44,12 +49,4 @@ def delete_expired_import_files() -> int:
 @shared_task
 def undo_import(batch_id: int, user_id: int) -> None:
     """Undo a batch queued for undo, as `user_id` (one transaction; a refusal puts it back to `committed`)."""
-    batch = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.UNDOING).first()
-    if batch is None:
-        return
-    try:
-        services.batch_undo(batch=batch, actor=User.objects.get(pk=user_id))
-    except DomainError as exc:
-        ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.UNDOING).update(
-            status=BatchStatus.COMMITTED, file_errors=[str(exc)]
-        )
+    _run_queued(batch_id, user_id, services.batch_undo, queued=BatchStatus.UNDOING, back=BatchStatus.COMMITTED)

@@ -5,6 +5,7 @@ exists) and sees only the batches of the user's organisation (another organisati
 The uploaded file itself is never served.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -19,8 +20,8 @@ from casework.camps.models import Facility
 from casework.core import audit
 from casework.core.exceptions import DomainError
 from casework.core.views import permission_required
+from casework.imports import cell_values, services, spreadsheets
 from casework.imports import mapping as m
-from casework.imports import services, spreadsheets
 from casework.imports.choices import BATCH_STATUS_BADGE, MAPPABLE_STATUSES, BatchStatus, Decision, RowAction
 from casework.imports.forms import MappingForm, UploadForm
 from casework.imports.models import ImportBatch
@@ -36,6 +37,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _batch(request: HttpRequest, public_id: UUID) -> ImportBatch:
     return get_object_or_404(ImportBatch.objects.visible_to(request.user), public_id=public_id)
+
+
+def _batch_action(
+    request: HttpRequest, public_id: UUID, service: Callable[..., object], success: str = ""
+) -> HttpResponse:
+    """Run one service on the batch for the user (a refusal becomes an error message), then back to the batch."""
+    batch = _batch(request, public_id)
+    try:
+        service(batch=batch, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(batch)
 
 
 @require_GET
@@ -87,16 +103,16 @@ def _unknown_values(table: Any, mapping: dict[str, str], facilities: dict[str, A
                 continue
             try:
                 if key == "sex":
-                    m.parse_sex(value)
+                    cell_values.parse_sex(value)
                 elif key == "separation_status":
-                    m.parse_separation(value)
+                    cell_values.parse_separation(value)
                 elif key == "claim_status":
-                    m.parse_claim_status(value)
+                    cell_values.parse_claim_status(value)
                 elif key == "document_type":
-                    m.parse_document_type(value)
+                    cell_values.parse_document_type(value)
                 elif normalise_name(value) not in facilities:
-                    raise m.CellError(value)
-            except m.CellError:
+                    raise cell_values.CellError(value)
+            except cell_values.CellError:
                 seen.append(value)
             if len(seen) >= 30:
                 break
@@ -260,12 +276,7 @@ def batch_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 @permission_required(RUN)
 def batch_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    batch = _batch(request, public_id)
-    try:
-        services.batch_cancel(batch=batch, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect(batch)
+    return _batch_action(request, public_id, services.batch_cancel)
 
 
 @require_POST
@@ -292,26 +303,14 @@ def row_decide(request: HttpRequest, public_id: UUID, number: int) -> HttpRespon
 @permission_required(RUN)
 def batch_commit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Hand the checked import to the worker, which writes it in one transaction."""
-    batch = _batch(request, public_id)
-    try:
-        services.batch_queue_commit(batch=batch, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect(batch)
+    return _batch_action(request, public_id, services.batch_queue_commit)
 
 
 @require_POST
 @permission_required(RUN)
 def batch_undo(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Hand the committed import to the worker, which undoes it in one transaction."""
-    batch = _batch(request, public_id)
-    try:
-        services.batch_queue_undo(batch=batch, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The import is being undone."))
-    return redirect(batch)
+    return _batch_action(request, public_id, services.batch_queue_undo, success=_("The import is being undone."))
 
 
 @require_GET

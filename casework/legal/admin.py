@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from casework.core.admin import AuditedHistoryAdmin
+from casework.core.admin import AuditedHistoryAdmin, RecordedByAdminMixin
 from casework.core.sensitivity import can_view_sensitive
 from casework.legal.models import Hearing, LegalProceeding
 
@@ -33,7 +33,7 @@ class SensitiveOnlyAdminMixin:
 
 
 @admin.register(LegalProceeding)
-class LegalProceedingAdmin(SensitiveOnlyAdminMixin, AuditedHistoryAdmin):
+class LegalProceedingAdmin(RecordedByAdminMixin, SensitiveOnlyAdminMixin, AuditedHistoryAdmin):
     list_display = ("person", "kind", "country", "opened_on", "outcome", "outcome_on")
     list_filter = ("kind", "outcome")
     list_select_related = ("person",)
@@ -50,11 +50,6 @@ class LegalProceedingAdmin(SensitiveOnlyAdminMixin, AuditedHistoryAdmin):
         ("public_id", "created_at", "updated_at"),
     )
     readonly_fields = ("recorded_by", "public_id", "created_at", "updated_at")
-
-    def save_model(self, request: HttpRequest, obj: LegalProceeding, form: Any, change: bool) -> None:
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Hearing)

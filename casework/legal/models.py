@@ -12,12 +12,13 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.govrequests.choices import EventKind
@@ -70,9 +71,8 @@ class LegalProceeding(PublicModel):
             models.CheckConstraint(
                 condition=Q(outcome__in=ProceedingOutcome.values), name="legal_proceeding_outcome_valid"
             ),
-            models.CheckConstraint(
-                condition=Q(outcome_on__isnull=True) | Q(opened_on__isnull=True) | Q(outcome_on__gte=F("opened_on")),
-                name="legal_proceeding_outcome_after_opening",
+            dates_in_order(
+                "opened_on", "outcome_on", name="legal_proceeding_outcome_after_opening", earlier_may_be_empty=True
             ),
         ]
 

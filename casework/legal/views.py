@@ -4,22 +4,11 @@ Both are L3 pages: they exist only for users with the sensitive-data permission 
 and each showing is recorded.
 """
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from casework.legal.forms import HearingForm, LegalProceedingForm
 from casework.legal.models import Hearing, LegalProceeding
-from casework.people import services
-from casework.people.models import Person
-from casework.people.records import RecordKind
-
-
-def _proceeding_add(*, person: Person, form: LegalProceedingForm, actor: Any) -> LegalProceeding:
-    proceeding: LegalProceeding = form.instance
-    proceeding.recorded_by = actor
-    return services.person_record_add(person=person, record=proceeding, actor=actor)
-
+from casework.people.records import RecordKind, add_with_recorder
 
 PROCEEDINGS = RecordKind(
     name="proceeding",
@@ -31,7 +20,7 @@ PROCEEDINGS = RecordKind(
     edit_form=LegalProceedingForm,
     l3_page=True,
     rows=lambda person: LegalProceeding.objects.filter(person=person).select_related("request"),
-    add=_proceeding_add,
+    add=add_with_recorder,
 )
 HEARINGS = RecordKind(
     name="hearing",

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -466,3 +467,20 @@ def _alias_conflicts(request: HttpRequest, person: Person, formset: Any) -> tupl
     rebound = AliasRowFormSet(data, prefix="aliases", form_kwargs={"user": request.user})
     rebound.is_valid()
     return rebound, conflicts
+
+
+def record_urls(kind: RecordKind, segment: str) -> list[URLPattern]:
+    """The pages of one kind of record of a person: `<segment>/` (list and add), `<segment>/<id>/` (edit)
+    and `<segment>/<id>/remove/`, named `<kind>_list`, `<kind>_update` and `<kind>_remove`."""
+    return [
+        path(f"<uuid:public_id>/{segment}/", record_list, {"kind": kind}, name=f"{kind.name}_list"),
+        path(
+            f"<uuid:public_id>/{segment}/<uuid:record_id>/", record_update, {"kind": kind}, name=f"{kind.name}_update"
+        ),
+        path(
+            f"<uuid:public_id>/{segment}/<uuid:record_id>/remove/",
+            record_remove,
+            {"kind": kind},
+            name=f"{kind.name}_remove",
+        ),
+    ]

@@ -117,6 +117,13 @@ def _custody_add(*, person: Person, form: CustodyMoveForm, actor: Any) -> Custod
     )
 
 
+def add_with_recorder(*, person: Person, form: forms.ModelForm, actor: Any) -> Any:
+    """The plain add of a record that keeps who recorded it (`recorded_by`): screenings, legal proceedings."""
+    record = form.instance
+    record.recorded_by = actor
+    return services.person_record_add(person=person, record=record, actor=actor)
+
+
 ALIASES = RecordKind(
     name="alias",
     model=Alias,
@@ -182,17 +189,7 @@ JOURNEY = RecordKind(
     name="journey",
     model=JourneyToSyria,
     title=gettext_lazy("Journey to Syria"),
-    columns=(
-        "travelled_on",
-        "travel_date_precision",
-        "travelled_from",
-        "travelled_with",
-        "age_at_travel_recorded",
-        "minor_indicator",
-        "coercion_indicator",
-        "trafficking_indicator",
-        "indicator_notes",
-    ),
+    columns=tuple(JourneyToSyriaForm._meta.fields),  # every field the form edits
     add_form=JourneyToSyriaForm,
     edit_form=JourneyToSyriaForm,
 )

@@ -41,19 +41,4 @@ _SEGMENTS = {
     "return": "return",
 }
 for _kind in records.KINDS:
-    _segment = _SEGMENTS[_kind.name]
-    urlpatterns += [
-        path(f"<uuid:public_id>/{_segment}/", record_views.record_list, {"kind": _kind}, name=f"{_kind.name}_list"),
-        path(
-            f"<uuid:public_id>/{_segment}/<uuid:record_id>/",
-            record_views.record_update,
-            {"kind": _kind},
-            name=f"{_kind.name}_update",
-        ),
-        path(
-            f"<uuid:public_id>/{_segment}/<uuid:record_id>/remove/",
-            record_views.record_remove,
-            {"kind": _kind},
-            name=f"{_kind.name}_remove",
-        ),
-    ]
+    urlpatterns += record_views.record_urls(_kind, _SEGMENTS[_kind.name])

@@ -1,16 +1,13 @@
 """Admin of security screenings. Outcome and findings are L3: hidden without the permission, logged with it."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from casework.core.admin import AuditedHistoryAdmin
+from casework.core.admin import AuditedHistoryAdmin, RecordedByAdminMixin
 from casework.screenings.models import CustodyEntry, Screening
 
 
 @admin.register(Screening)
-class ScreeningAdmin(AuditedHistoryAdmin):
+class ScreeningAdmin(RecordedByAdminMixin, AuditedHistoryAdmin):
     # No outcome column or filter: listing or filtering by outcome would reveal it (see core.admin).
     list_display = ("person", "screened_on", "authority", "screened_by", "facility", "recorded_by")
     list_filter = ("screened_on", "authority", "facility")
@@ -28,11 +25,6 @@ class ScreeningAdmin(AuditedHistoryAdmin):
         ("public_id", "created_at", "updated_at"),
     )
     readonly_fields = ("recorded_by", "public_id", "created_at", "updated_at")
-
-    def save_model(self, request: HttpRequest, obj: Screening, form: Any, change: bool) -> None:
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(CustodyEntry)

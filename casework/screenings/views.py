@@ -1,22 +1,11 @@
 """Screening pages of a person: the generic record pages of `people.record_views`, for screenings (L3) and
 for the entries into custody (how the person came out: escape, surrender; the category the screening assigned)."""
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from casework.people import services
-from casework.people.models import Person
-from casework.people.records import RecordKind
+from casework.people.records import RecordKind, add_with_recorder
 from casework.screenings.forms import CustodyEntryForm, ScreeningForm
 from casework.screenings.models import CustodyEntry, Screening
-
-
-def _screening_add(*, person: Person, form: ScreeningForm, actor: Any) -> Screening:
-    screening: Screening = form.instance
-    screening.recorded_by = actor
-    return services.person_record_add(person=person, record=screening, actor=actor)
-
 
 SCREENINGS = RecordKind(
     name="screening",
@@ -28,7 +17,7 @@ SCREENINGS = RecordKind(
     edit_form=ScreeningForm,
     l3_page=True,
     rows=lambda person: Screening.objects.filter(person=person).select_related("authority", "facility"),
-    add=_screening_add,
+    add=add_with_recorder,
 )
 
 CUSTODY_ENTRIES = RecordKind(

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from casework.imports import cell_values
 from casework.imports import mapping as m
 from casework.people.choices import DatePrecision
 
@@ -27,13 +28,13 @@ def test_headers_in_english_french_and_arabic_are_guessed():
     [("F", "female"), ("أنثى", "female"), ("femme", "female"), ("M", "male"), ("ذكر", "male"), ("", "unknown")],
 )
 def test_sex_codes(value, expected):
-    assert m.parse_sex(value) == expected
+    assert cell_values.parse_sex(value) == expected
 
 
 def test_a_value_map_translates_the_sources_own_code():
-    assert m.parse_sex("2", {"2": "female"}) == "female"
-    with pytest.raises(m.CellError, match="“2” is not a sex"):
-        m.parse_sex("2")
+    assert cell_values.parse_sex("2", {"2": "female"}) == "female"
+    with pytest.raises(cell_values.CellError, match="“2” is not a sex"):
+        cell_values.parse_sex("2")
 
 
 @pytest.mark.parametrize(
@@ -50,12 +51,12 @@ def test_a_value_map_translates_the_sources_own_code():
     ],
 )
 def test_countries_by_code_or_name_in_three_languages(value, code):
-    assert m.parse_country(value) == code
+    assert cell_values.parse_country(value) == code
 
 
 def test_an_unknown_country_is_a_cell_error():
-    with pytest.raises(m.CellError, match="not a country"):
-        m.parse_country("Atlantis")
+    with pytest.raises(cell_values.CellError, match="not a country"):
+        cell_values.parse_country("Atlantis")
 
 
 @pytest.mark.parametrize(
@@ -72,14 +73,14 @@ def test_an_unknown_country_is_a_cell_error():
     ],
 )
 def test_birth_dates_with_their_precision(value, day, precision):
-    parsed = m.parse_birth_date(value)
+    parsed = cell_values.parse_birth_date(value)
 
     assert (parsed.value, parsed.precision) == (day, precision)
 
 
 @pytest.mark.parametrize("value", ["about 1990", "vers 1990", "حوالي 1990", "1988-1992"])
 def test_about_a_year_is_an_estimated_range(value):
-    parsed = m.parse_birth_date(value)
+    parsed = cell_values.parse_birth_date(value)
 
     assert parsed.precision == DatePrecision.RANGE
     assert parsed.earliest.year == 1988 and parsed.latest.year == 1992
@@ -87,15 +88,15 @@ def test_about_a_year_is_an_estimated_range(value):
 
 @pytest.mark.parametrize("value", ["31/02/1990", "yesterday", "13/1990"])
 def test_impossible_or_unreadable_dates_are_cell_errors(value):
-    with pytest.raises(m.CellError):
-        m.parse_birth_date(value)
+    with pytest.raises(cell_values.CellError):
+        cell_values.parse_birth_date(value)
 
 
 def test_a_full_name_is_split_into_parts():
-    assert m.split_full_name("Amina Ahmed Ali Haddad") == {
+    assert cell_values.split_full_name("Amina Ahmed Ali Haddad") == {
         "given_name": "Amina",
         "father_name": "Ahmed",
         "grandfather_name": "Ali",
         "family_name": "Haddad",
     }
-    assert m.split_full_name("Amina Haddad")["family_name"] == "Haddad"
+    assert cell_values.split_full_name("Amina Haddad")["family_name"] == "Haddad"

@@ -66,6 +66,15 @@ def scoped_choices(model: type[models.Model], user: Any) -> QuerySet | None:
     return visible_to(user) if visible_to is not None else None
 
 
+def _with_scoped_choices(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The form field arguments of a relation, its choices narrowed to the rows the user may pick (unless given)."""
+    if "queryset" not in kwargs:
+        narrowed = scoped_choices(db_field.related_model, request.user)
+        if narrowed is not None:
+            kwargs["queryset"] = narrowed
+    return kwargs
+
+
 def owner_organisation_id(obj: models.Model) -> int | None:
     """The organisation a row belongs to, or None for reference data shared by all organisations."""
     if hasattr(obj, "organisation_id"):
@@ -137,18 +146,10 @@ class ScopedAdminMixin:
         return self.scope_queryset(request, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if "queryset" not in kwargs:
-            narrowed = scoped_choices(db_field.related_model, request.user)
-            if narrowed is not None:
-                kwargs["queryset"] = narrowed
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **_with_scoped_choices(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if "queryset" not in kwargs:
-            narrowed = scoped_choices(db_field.related_model, request.user)
-            if narrowed is not None:
-                kwargs["queryset"] = narrowed
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **_with_scoped_choices(db_field, request, kwargs))
 
     # L3 fields: never in a form, a fieldset or a read-only field of a user without the permission.
     def hidden_fields(self, request: HttpRequest) -> frozenset[str]:
@@ -525,6 +526,15 @@ class ReadOnlyInlineMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class RecordedByAdminMixin:
+    """The admin of records that keep who recorded them (`recorded_by`): a record added here is the user's."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
 
 
 def adopt(target: models.Model, source: models.Model) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from casework.core.models import PublicModel
+from casework.core.models import PublicModel, StatusChangeModel
 from casework.core.querysets import OrganisationScopedQuerySet
 from casework.govrequests.choices import (
     ACCEPTED_DECISIONS,
@@ -284,22 +284,15 @@ class RequestEvent(PublicModel):
             raise ValidationError({"due_on": gettext("The due date is before the event.")})
 
 
-class RequestStatusChange(models.Model):
+class RequestStatusChange(StatusChangeModel):
     """Append-only history of a request's status."""
 
     request = models.ForeignKey(GovernmentRequest, on_delete=models.CASCADE, related_name="status_changes")
     old_status = models.CharField(_("from"), max_length=30, choices=RS.choices)
     new_status = models.CharField(_("to"), max_length=30, choices=RS.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     objects = RequestScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StatusChangeModel.Meta):
         verbose_name = _("request status change")
         verbose_name_plural = _("request status changes")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.old_status} → {self.new_status}"

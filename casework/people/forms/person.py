@@ -11,7 +11,7 @@ from django_countries import countries
 
 from casework.accounts.models import Organisation, User
 from casework.core.files import reencode_photo
-from casework.core.forms import ModelErrorsOnFormMixin
+from casework.core.forms import ModelErrorsOnFormMixin, StatusTransitionForm
 from casework.core.sensitivity import can_view_sensitive
 from casework.people.choices import AliasKind, CaseStatus, ClaimBasis, ClosureReason, Script
 from casework.people.forms.common import DATE_WIDGET, UniqueAliasFormSet, crispy_row_helper, parse_version
@@ -283,29 +283,20 @@ NationalityClaimFormSet = forms.formset_factory(
 )
 
 
-class PersonTransitionForm(forms.Form):
+class PersonTransitionForm(StatusTransitionForm):
     """A move of the case to one of the statuses allowed from its current one, and why."""
 
-    to = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when a case is put on hold or closed."),
-    )
-    closure_reason = forms.ChoiceField(
-        label=_("Closure reason"),
-        required=False,
-        choices=[("", "---------"), *ClosureReason.choices],
-        help_text=_("Only when closing the case."),
-    )
-
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
         allowed = person.allowed_transitions()
         labels = dict(CaseStatus.choices)
-        self.fields["to"].choices = [(value, labels[value]) for value in allowed]
-        if CaseStatus.CLOSED not in allowed:
-            del self.fields["closure_reason"]
+        closing = CaseStatus.CLOSED in allowed
+        super().__init__(
+            *args,
+            status_choices=[(value, labels[value]) for value in allowed],
+            closure_reason_choices=ClosureReason.choices if closing else None,
+            **kwargs,
+        )
+        self.fields["note"].widget.attrs.update(cols="40", rows=2)  # the page's smaller box
+        if closing:
+            self.fields["closure_reason"].help_text = _("Only when closing the case.")
         self.helper = crispy_row_helper()

@@ -6,11 +6,11 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import AssessmentKind, AssessmentOutcome
@@ -59,12 +59,7 @@ class Assessment(PublicModel):
                 _("Can plan a handover that separates a child from a parent (after a BID and consent)"),
             )
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("assessed_on")),
-                name="assessment_valid_after_date",
-            )
-        ]
+        constraints = [dates_in_order("assessed_on", "valid_until", name="assessment_valid_after_date")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assessed_on} ({self.person})"

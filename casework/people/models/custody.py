@@ -4,11 +4,12 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedCharField
 from casework.core.models import PublicModel
 from casework.people.choices import TransferReason
@@ -71,10 +72,7 @@ class CustodyPeriod(PublicModel):
         verbose_name_plural = _("custody periods")
         ordering = ["person", "-start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="custody_period_dates_ordered",
-            ),
+            dates_in_order("start_date", "end_date", name="custody_period_dates_ordered"),
             models.UniqueConstraint(
                 fields=["person"], condition=Q(end_date__isnull=True), name="custody_period_one_open_per_person"
             ),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedCharField, EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import ClaimBasis, ClaimStatus, DnaOutcome, DocumentType
@@ -128,10 +129,7 @@ class IdentityDocument(PublicModel):
         verbose_name_plural = _("identity documents")
         ordering = ["person", "document_type"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(issued_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
-                name="document_expiry_after_issue",
-            )
+            dates_in_order("issued_on", "expires_on", name="document_expiry_after_issue", earlier_may_be_empty=True)
         ]
 
     def __str__(self) -> str:
@@ -170,10 +168,7 @@ class DnaTest(PublicModel):
         verbose_name_plural = _("DNA tests")
         ordering = ["person", "-requested_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(sampled_on__isnull=True) | Q(sampled_on__gte=F("requested_on")),
-                name="dna_sampled_after_requested",
-            ),
+            dates_in_order("requested_on", "sampled_on", name="dna_sampled_after_requested"),
             models.CheckConstraint(
                 condition=Q(result_received_on__isnull=True)
                 | (Q(sampled_on__isnull=False) & Q(result_received_on__gte=F("sampled_on"))),

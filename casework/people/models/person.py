@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from casework.core.fields import EncryptedBooleanField, EncryptedTextField
-from casework.core.models import PublicModel
+from casework.core.models import PublicModel, StatusChangeModel
 from casework.govrequests.choices import ACCEPTED_DECISIONS, UNSUBMITTED_STATUSES, Decision, HandoverStatus
 from casework.people.choices import (
     AliasKind,
@@ -377,15 +377,12 @@ class Person(PublicModel):
         return ""
 
 
-class PersonStatusChange(models.Model):
+class PersonStatusChange(StatusChangeModel):
     """Append-only history of a case's status: who moved it, when, from what, to what, and why."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes")
     old_status = models.CharField(_("from"), max_length=30, choices=CaseStatus.choices)
     new_status = models.CharField(_("to"), max_length=30, choices=CaseStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(_("reason"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     # What moved the case when nobody moved it by hand: a request's decision, a handover…
     # Generic, because those records live in higher apps (see `casework.people.case_moves`).
     cause_type = models.ForeignKey(
@@ -396,13 +393,9 @@ class PersonStatusChange(models.Model):
 
     objects = PersonScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StatusChangeModel.Meta):
         verbose_name = _("case status change")
         verbose_name_plural = _("case status changes")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.old_status} → {self.new_status}"
 
 
 class Alias(PublicModel):

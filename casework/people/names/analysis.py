@@ -1,0 +1,174 @@
+"""A name as typed becomes its tokens in the shared key space, and the index keys of a person's names."""
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from casework.people import name_variants
+from casework.people.names.keyspace import EMPTY, NameToken, arabic_elements, latin_elements, shape, skeleton_of
+from casework.people.names.text import ARABIC, LATIN, MAX_NAME_CHARS
+from casework.people.names.tokens import raw_tokens
+
+# --- Known names --------------------------------------------------------------------------------
+
+
+def _table_key(word: str, script: str) -> str:
+    return word.replace("ة", "ه").replace("ى", "ي").replace("ء", "") if script == ARABIC else word
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _known_table() -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
+    """Spelling → line ids, and one-letter-deleted spelling → line ids (for typos)."""
+    exact: dict[str, set[int]] = {}
+    for line, (arabic_forms, latin_forms) in enumerate(name_variants.parse()):
+        for form in arabic_forms:
+            for raw in raw_tokens(form):
+                if raw.kind == "name":
+                    exact.setdefault(_table_key(("abd" if raw.abd else "") + raw.word, raw.script), set()).add(line)
+        for form in latin_forms:
+            for raw in raw_tokens(form.replace("-", " ")):
+                if raw.kind == "name":
+                    exact.setdefault(_table_key(("abd" if raw.abd else "") + raw.word, raw.script), set()).add(line)
+    frozen = {k: frozenset(v) for k, v in exact.items()}
+    deleted: dict[str, set[int]] = {}
+    for spelling, lines in frozen.items():
+        if len(spelling) >= 4:
+            for d in _deletes(spelling):
+                deleted.setdefault(d, set()).update(lines)
+    return frozen, {k: frozenset(v) for k, v in deleted.items()}
+
+
+def osa_distance(a: str, b: str) -> int:
+    from rapidfuzz.distance import OSA
+
+    return OSA.distance(a, b)
+
+
+def known_names(word: str, script: str) -> tuple[frozenset[int], bool]:
+    """Line ids of the known-name table for a word: exact, else the one line one typo away (if only one)."""
+    exact, deleted = _known_table()
+    key = _table_key(word, script)
+    if key in exact:
+        return exact[key], True
+    if len(key) < 5:
+        return frozenset(), True
+    found: set[int] = set()
+    candidates: set[int] = set(deleted.get(key, ()))
+    for d in _deletes(key):
+        candidates |= exact.get(d, frozenset()) | deleted.get(d, frozenset())
+    if not candidates:
+        return frozenset(), True
+    for spelling, lines in exact.items():
+        if lines & candidates and abs(len(spelling) - len(key)) <= 1 and osa_distance(spelling, key) <= 1:
+            found |= lines
+    if len(found) == 1:
+        return frozenset(found), False
+    return frozenset(), True
+
+
+@lru_cache(maxsize=50_000)
+def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False) -> NameToken | None:
+    """One word (already split, article removed) in the shared key space; None if nothing is left."""
+    elements = latin_elements(word) if script == LATIN else arabic_elements(word)
+    consonants, slots = shape(elements, script)
+    if abd:
+        consonants = "BD" + consonants
+        slots = (EMPTY, EMPTY, *slots)  # before the b, between b and d, then the name's own
+    skeleton = skeleton_of(consonants) or consonants  # Aya, Ayah: only glides
+    if not skeleton:
+        return None
+    known, known_exact = known_names(("abd" if abd else "") + word, script)
+    return NameToken(
+        text=("abd " if abd else "") + word,
+        script=script,
+        kind=kind,
+        skeleton=skeleton,
+        consonants=consonants,
+        slots=slots,
+        known=known,
+        known_exact=known_exact,
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _analyse_name(text: str) -> tuple[NameToken, ...]:
+    tokens = []
+    for raw in raw_tokens(text):
+        token = analyse_token(raw.word, raw.script, raw.kind, raw.abd)
+        if token is None:
+            continue
+        if raw.script == ARABIC and raw.word.endswith("ه") and len(raw.word) >= 4 and not raw.word.endswith("له"):
+            # A final ه is most often a ta marbuta written without its dots (فاطمه): read both ways.
+            as_ta = analyse_token(raw.word[:-1] + "ة", raw.script, raw.kind, raw.abd)
+            if as_ta is not None:
+                token = replace(as_ta, alternatives=(token,))
+        if raw.script == LATIN:
+            readings = []
+            joined = re.match(r"^(?:al|el)[aeiou]", raw.word) and len(raw.word) >= 5
+            if joined and not raw.abd and not (token.known and token.known_exact):
+                readings.append(raw.word[2:])
+            if re.search(r"[aeiou]h$", raw.word) and len(raw.word) > 3 and not raw.word.endswith("llah"):
+                readings.append(raw.word[:-1])
+            others = [analyse_token(w, raw.script, raw.kind, raw.abd) for w in readings]
+            others = [other for other in others if other is not None]
+            if others:
+                token = replace(token, alternatives=tuple(others))
+        tokens.append(token)
+    return tuple(tokens)
+
+
+def analyse_name(text: str) -> list[NameToken]:
+    """A full name as typed → its tokens in the shared key space (particles out, kunyas marked)."""
+    if not isinstance(text, str):
+        return []
+    return list(_analyse_name(text[: MAX_NAME_CHARS * 2]))
+
+
+def name_keys(text: str) -> set[tuple[str, str]]:
+    """(kind, key) pairs of every token of a name: coarse, vowel-aware and known-name keys."""
+    keys: set[tuple[str, str]] = set()
+    for token in analyse_name(text):
+        for form in token.forms():
+            keys.add(("coarse", form.coarse_key))
+            keys.add(("vowel", form.vowel_key))
+            for key in form.known_keys:
+                keys.add(("known", key))
+    return keys
+
+
+# --- Keys of a whole record ----------------------------------------------------------------------
+
+NAME_PART_FIELDS = (
+    ("given", "given_name"),
+    ("father", "father_name"),
+    ("grandfather", "grandfather_name"),
+    ("family", "family_name"),
+)
+KUNYA_ALIAS_KIND = "kunya"
+
+
+def record_keys(names: dict[str, str], aliases: list[tuple[str, str]]) -> dict[tuple[str, str, str], str]:
+    """Index rows of one person: (part, kind, key) → script.
+
+    `names` maps the Person name fields (`given_name_ar`, `given_name_lat`, …) to their values;
+    `aliases` are (alias kind, name) pairs. Kunya tokens are filed under "kunya" wherever they occur.
+    """
+    rows: dict[tuple[str, str, str], str] = {}
+    sources = [
+        (part, names.get(f"{field}_{suffix}", "")) for part, field in NAME_PART_FIELDS for suffix in ("lat", "ar")
+    ]
+    sources += [(KUNYA_ALIAS_KIND if kind == KUNYA_ALIAS_KIND else "alias", name) for kind, name in aliases]
+    for part, text in sources:
+        for token in analyse_name(text or ""):
+            token_part = "kunya" if token.kind != "name" else part
+            keys = []
+            for form in token.forms():
+                keys += [("coarse", form.coarse_key), ("vowel", form.vowel_key)]
+                keys += [("known", key) for key in form.known_keys]
+            for kind, key in keys:
+                rows.setdefault((token_part, kind, key[:64]), token.script)
+    return rows

@@ -1,0 +1,140 @@
+"""The tokens of a name: particles (articles, bin/bint, Abu/Umm kunyas, Abd, al-Din) taken out or joined."""
+
+import re
+from dataclasses import dataclass
+
+from casework.people.names.text import ARABIC, LATIN, MAX_TOKENS, script_words
+
+# --- Particles ----------------------------------------------------------------------------------
+
+LATIN_ARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "il",
+        "al-",
+        "an",
+        "ar",
+        "as",
+        "ash",
+        "at",
+        "ath",
+        "az",
+        "ad",
+        "adh",
+        "ed",
+        "en",
+        "er",
+        "es",
+        "et",
+        "ez",
+        "ech",
+        "ac",
+        "ech",
+        "al'",
+    ]
+) - {"al-", "al'"}
+ARABIC_ARTICLE = "ال"
+FILIATION = frozenset({"bin", "ibn", "bint", "ben", "ould", "wuld", "bn", "binti", "bte", "bnt", "بن", "ابن", "بنت"})
+ABU = frozenset({"abu", "abou", "abo", "bou", "ebu", "ابو", "ابي", "ابا"})
+UMM = frozenset({"umm", "um", "oum", "om", "omm", "oumm", "ummu", "ام"})
+ABD_LATIN = frozenset(
+    {"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdu", "abdou", "abdi", "abdil", "abdir"}
+)
+ABD_ARABIC = "عبد"
+DIN = frozenset({"din", "dine", "deen", "dinne", "دين"})  # Nur al-Din, Nour Eddine, Salah ad-Din
+
+
+def _strip_article(word: str, script: str) -> str:
+    """Al-Najjar/Alnajjar/El Najjar/النجار → najjar; short words (Ali, Alam) are left alone."""
+    if script == ARABIC:
+        if word.startswith(ARABIC_ARTICLE) and len(word) > 3:
+            return word[2:]
+        return word
+    match = re.match(r"^(?:al|el)(?=[bcdfghjklmnpqrstvwxz])", word)
+    if match and len(word) >= 5:
+        return word[2:]
+    return word
+
+
+_DIN_LATIN = re.compile(r"^(.{2,}?)(?:[aeiou]?l|[aeiou]d|[aeiou]r|[aeiou]s|[aeiou])?dd?(?:i|ee|ii|y)nn?e?$")
+
+
+def _din_fold(word: str, script: str) -> str:
+    """Nour Eddine, Noureddine, Nur al-Din, Nuruddin, نور الدين → nurdin / نوردين (one name)."""
+    if script == ARABIC:
+        if word.endswith("الدين") and len(word) > 6:
+            return word[:-5] + "دين"
+        return word
+    match = _DIN_LATIN.match(word) if len(word) >= 7 else None
+    return match.group(1) + "din" if match else word
+
+
+def _strip_assimilated(word: str) -> str:
+    """Latin joined assimilated article: Annajjar, Ashshami, Arrashid → najjar, shami, rashid."""
+    match = re.match(r"^[ae]([dnrstz])(h?)\1\2", word)
+    if match and len(word) >= 6:
+        return word[2 + len(match.group(2)) :]
+    return word
+
+
+def _abd_rest(word: str) -> str:
+    """Abdulrahman, Abderrahmane, Abdelkader, Abdullah → the name after "Abd (al-)"."""
+    rest = word[3:]
+    rest = re.sub(r"^(?:ou|[aeiou])", "", rest)
+    if rest.startswith("l") and len(rest) > 3 and rest[1] not in "aeiouy":
+        rest = rest[1:]
+    return rest
+
+
+@dataclass(frozen=True)
+class RawToken:
+    word: str  # letters of one script, article and particles removed
+    script: str
+    kind: str  # "name", "abu" or "umm" (kunya: father/mother of `word`)
+    abd: bool  # a theophoric "Abd X" name: `word` is X
+
+
+def raw_tokens(text: str) -> list[RawToken]:
+    words = script_words(text)
+    tokens: list[RawToken] = []
+    pending_kind = "name"
+    pending_abd = False
+    i = 0
+    while i < len(words) and len(tokens) < MAX_TOKENS:
+        word, script = words[i]
+        i += 1
+        nxt = words[i][0] if i < len(words) else None
+        if word in FILIATION and nxt is not None:
+            continue
+        if word in ABU and nxt is not None:
+            pending_kind = "abu"
+            continue
+        if word in UMM and nxt is not None:
+            pending_kind = "umm"
+            continue
+        if nxt is not None and (
+            (script == LATIN and word in LATIN_ARTICLES) or (script == ARABIC and word == ARABIC_ARTICLE)
+        ):
+            continue
+        is_abd = (script == LATIN and word in ABD_LATIN) or (script == ARABIC and word == ABD_ARABIC)
+        if is_abd and nxt is not None:
+            pending_abd = True
+            continue
+        abd = pending_abd
+        if not abd and script == LATIN and re.match(r"^abd[aeiou]", word) and len(word) >= 6:
+            abd, word = True, _abd_rest(word)
+        elif not abd and script == ARABIC and word.startswith(ABD_ARABIC) and len(word) > 4:
+            abd, word = True, word[3:]
+        word = _din_fold(_strip_article(word, script), script)
+        if script == LATIN:
+            word = _strip_assimilated(word)
+        if word in DIN and tokens and tokens[-1].kind == "name" and tokens[-1].script == script and not abd:
+            last = tokens.pop()
+            joined = last.word + ("دين" if script == ARABIC else "din")
+            tokens.append(RawToken(joined, script, last.kind, last.abd))
+        elif word:
+            tokens.append(RawToken(word, script, pending_kind, abd))
+        pending_kind, pending_abd = "name", False
+    return tokens

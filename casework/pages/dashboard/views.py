@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from casework.core.views import permission_required
-from casework.pages.dashboard.figures import Dashboard, dashboard
 from casework.pages.dashboard.filters import DashboardFilterSet
 from casework.people.models import Person
+from casework.reports.dashboard.figures import Dashboard
+from casework.reports.dashboard.summary import user_dashboard
 from casework.reports.selectors import SUPPRESSION_THRESHOLD
 
 # Supervisors and organisation admins: the figures of their scope (assigned-only users: their cases).
@@ -22,7 +23,14 @@ def _figures(request: HttpRequest) -> tuple[DashboardFilterSet, Dashboard]:
     today = timezone.localdate()
     filterset = DashboardFilterSet(request.GET or None, queryset=Person.objects.visible_to(request.user))
     persons = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    return filterset, dashboard(persons, period=filterset.period(today), today=today)
+    board = user_dashboard(
+        user=request.user,
+        persons=persons,
+        slice_key=filterset.summary_slice(),
+        period=filterset.period(today),
+        today=today,
+    )
+    return filterset, board
 
 
 @permission_required(DASHBOARD_PERMISSION)
@@ -31,8 +39,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "filter": filterset,
         "dashboard": figures,
-        "charts": [f for f in figures.figures if f.kind != "table"],
-        "chart_data": {f"chart-{f.key}": f.chart_data() for f in figures.figures if f.kind != "table"},
+        "chart_data": {f"chart-{f.key}": f.chart_data() for f in figures.charts},
         "query": request.GET.urlencode(),
         "threshold": SUPPRESSION_THRESHOLD,
     }

@@ -282,7 +282,7 @@ def split_families(persons: QuerySet[Person], today: date) -> int:
         .values_list("pk", flat=True)
         .distinct()
     )
-    return len(family_unity.separations_for_requests(list(request_ids), on=today))
+    return len(family_unity.separations_for_requests(list(request_ids), on=today, counting=True))
 
 
 def count_live(persons: QuerySet[Person], *, period: Period, today: date) -> Counts:

@@ -5,11 +5,13 @@ are suppressed when shown (`Figure.shown_rows`) and not drawn (`Figure.chart_dat
 in its CSV downloads and in the weekly e-mail's images alike.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -69,7 +71,13 @@ def month_label(month: date) -> str:
 
 
 def country_label(code: str) -> str:
-    return (countries.name(code) or code) if code else str(_("Unknown"))
+    return _country_name(code, get_language()) if code else str(_("Unknown"))
+
+
+@functools.lru_cache(maxsize=2048)
+def _country_name(code: str, language: str | None) -> str:
+    """A State's name in the language (django-countries translates each time: 0.3 ms a call)."""
+    return countries.name(code) or code
 
 
 def caseload_figure(counts: Counts, period: Period) -> Figure:

@@ -341,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.reminders.tasks.email_daily_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The dashboard's summary (casework.reports.dashboard.summary), before the weekly report's charts.
+    "refresh-dashboard-summary": {
+        "task": "casework.reports.tasks.refresh_dashboard_summary",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Mondays, after the digests: each organisation's supervisors get the weekly report (with XLSX).
     "email-weekly-reports": {
         "task": "casework.reports.tasks.email_weekly_reports",

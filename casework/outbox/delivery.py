@@ -6,12 +6,15 @@ that the tasks module can import them while the services, which enqueue the task
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from contextlib import suppress
+from email.mime.image import MIMEImage
 from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEMultipart
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +38,29 @@ class MailNotSent(smtplib.SMTPException):
     An SMTPException, so the task's `autoretry_for=(SMTPException,)` retries it; its message is
     the error's class and SMTP code only, e.g. "SMTPDataError 451".
     """
+
+
+class EmailWithInlineImages(EmailMultiAlternatives):
+    """An e-mail whose HTML shows images sent with it: multipart/alternative of the text and a
+    multipart/related of the HTML and its images (each with its Content-ID), so that a mail client
+    shows them without fetching anything. Attachments (the XLSX) go around it, in multipart/mixed."""
+
+    def __init__(self, *args: Any, inline_images: Sequence[tuple[str, bytes]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inline_images = list(inline_images)
+
+    def _create_mime_attachment(self, content: Any, mimetype: str) -> Any:
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype != "text/html" or not self.inline_images:
+            return part
+        related = SafeMIMEMultipart(_subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET)
+        related.attach(part)
+        for content_id, png in self.inline_images:
+            image = MIMEImage(png, _subtype="png")
+            image["Content-ID"] = f"<{content_id}>"
+            image["Content-Disposition"] = f'inline; filename="{content_id.partition("@")[0]}.png"'
+            related.attach(image)
+        return related
 
 
 def _move(message_id: int, *, from_status: str, **fields: Any) -> int:
@@ -82,7 +108,8 @@ def outbound_message_deliver(*, message_id: int, final_attempt: bool = False) ->
     message = OutboundMessage.objects.get(pk=message_id)
     if message.status != OutboundStatus.SENDING:
         raise DomainError(_("This message was not claimed for sending."))
-    email = EmailMultiAlternatives(
+    email = EmailWithInlineImages(
+        inline_images=list(message.inline_images.values_list("content_id", "content")),
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -110,3 +110,27 @@ class OutboundMessage(TimeStampedModel):
     def can_resend(self, *, now: datetime | None = None) -> bool:
         """Failed, or stuck in "sending": an admin may queue it again (explicitly, never automatically)."""
         return self.status == OutboundStatus.FAILED or self.is_stuck(now=now)
+
+
+class OutboundInlineImage(models.Model):
+    """An image shown inside a message's HTML body (`<img src="cid:...">`), sent in its multipart/related part.
+
+    The weekly report's charts: aggregates drawn without words or personal data.
+    """
+
+    message = models.ForeignKey(
+        OutboundMessage, verbose_name=_("message"), on_delete=models.CASCADE, related_name="inline_images"
+    )
+    content_id = models.CharField(_("content id"), max_length=100, help_text=_("What the HTML refers to after cid:."))
+    content = models.BinaryField(_("PNG image"))
+
+    class Meta:
+        verbose_name = _("inline image")
+        verbose_name_plural = _("inline images")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "content_id"], name="outbound_inline_image_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.content_id

@@ -29,7 +29,7 @@ from casework.outbox.choices import OutboundStatus
 
 # Delivery lives in `delivery` (the task calls it); these names stay importable from here.
 from casework.outbox.delivery import XLSX_MIME_TYPE, MailNotSent, outbound_message_claim, outbound_message_deliver  # noqa: F401
-from casework.outbox.models import OutboundMessage
+from casework.outbox.models import OutboundInlineImage, OutboundMessage
 from casework.outbox.rendering import render_email
 from casework.outbox.tasks import send_outbound_message
 
@@ -75,12 +75,14 @@ def outbound_message_create(
     language: str = "",
     attachment: bytes | None = None,
     attachment_name: str = "",
+    inline_images: dict[str, bytes] | None = None,
 ) -> tuple[OutboundMessage, bool]:
     """Record (rendered) and enqueue one e-mail; the existing one if `idempotency_key` was used before.
 
     `context` is for the templates only and is not stored; `context_ids` (ids only) is. Returns
     (message, created). Delivery is enqueued after commit, and only for a new message.
-    `attachment` (bytes, named `attachment_name`) is stored with the message and sent with it.
+    `attachment` (bytes, named `attachment_name`) is stored with the message and sent with it;
+    `inline_images` ({content id: PNG bytes}) are stored and sent as parts the HTML shows by `cid:`.
     """
     existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -108,6 +110,10 @@ def outbound_message_create(
         },
     )
     if created:
+        OutboundInlineImage.objects.bulk_create(
+            OutboundInlineImage(message=message, content_id=cid, content=png)
+            for cid, png in (inline_images or {}).items()
+        )
         outbound_message_enqueue_on_commit(message_id=message.pk)
     return message, created
 

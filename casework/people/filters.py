@@ -73,6 +73,19 @@ def _forget_locations(**_kwargs: Any) -> None:
     cache.delete(LOCATION_CACHE_KEY)
 
 
+def with_nationality(queryset: QuerySet, country: str) -> QuerySet:
+    """Persons with a nationality claim (of any status) for the State (the person list's and dashboard's filter)."""
+    return queryset.filter(Exists(NationalityClaim.objects.filter(person=OuterRef("pk"), country=country)))
+
+
+def held_at(queryset: QuerySet, location: str) -> QuerySet:
+    """Persons whose open custody period is at the facility (`f:<public id>`) or section (`s:<public id>`)."""
+    kind, _sep, public_id = location.partition(":")
+    field = "facility__public_id" if kind == "f" else "section__public_id"
+    current = CustodyPeriod.objects.filter(person=OuterRef("pk"), end_date__isnull=True, **{field: public_id})
+    return queryset.filter(Exists(current))
+
+
 def location_choices() -> list[tuple[str, Any]]:
     """Facilities and their sections, grouped by facility (reference data, cached: no query mostly)."""
     rows = _location_rows()
@@ -255,18 +268,13 @@ class PersonFilterSet(django_filters.FilterSet):
         return queryset.filter(case_number_prefix(value) | Q(pk__in=list(self.name_matches)))
 
     def filter_nationality(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Persons with a nationality claim (of any status) for the State."""
-        return queryset.filter(Exists(NationalityClaim.objects.filter(person=OuterRef("pk"), country=value)))
+        return with_nationality(queryset, value)
 
     def filter_age_band(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(age_band_bounds(value, timezone.localdate()))
 
     def filter_location(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Persons whose open custody period is at the facility (`f:`) or section (`s:`)."""
-        kind, _sep, public_id = value.partition(":")
-        field = "facility__public_id" if kind == "f" else "section__public_id"
-        current = CustodyPeriod.objects.filter(person=OuterRef("pk"), end_date__isnull=True, **{field: public_id})
-        return queryset.filter(Exists(current))
+        return held_at(queryset, value)
 
     def filter_open_request(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

@@ -1,8 +1,11 @@
 """The weekly supervisor report e-mail: one outbound message per supervisor, organisation and ISO week.
 
 The figures are `selectors.weekly_summary`; the same figures, always small-count suppressed, go as
-an XLSX attachment (`xlsx.weekly_report_xlsx`). The e-mails are recorded and delivered by
-`casework.outbox`.
+an XLSX attachment (`xlsx.weekly_report_xlsx`). The dashboard's charts of the organisation (the
+last twelve months, from its nightly summary when it serves them) are drawn as PNG images
+(`dashboard.charts`) shown inline in the HTML body, each with its legend and key in the reader's
+language; small counts are not drawn, as on the dashboard. The e-mails are recorded and delivered
+by `casework.outbox`.
 """
 
 from datetime import date
@@ -16,7 +19,11 @@ from casework.accounts.models import Organisation
 from casework.outbox.models import OutboundMessage
 from casework.outbox.rendering import absolute_url
 from casework.outbox.services import outbound_message_create
-from casework.reports.selectors import weekly_report_recipients, weekly_summary
+from casework.reports.dashboard.charts import Chart, render_png
+from casework.reports.dashboard.counts import default_period
+from casework.reports.dashboard.figures import build
+from casework.reports.dashboard.summary import organisation_counts
+from casework.reports.selectors import SUPPRESSION_THRESHOLD, weekly_report_recipients, weekly_summary
 from casework.reports.xlsx import weekly_report_xlsx
 
 WEEKLY_REPORT_TEMPLATE = "weekly_report"
@@ -46,12 +53,19 @@ def weekly_report_build(*, organisation_id: int, today: date) -> list[OutboundMe
         return messages
     summary = weekly_summary(organisation=organisation, today=today)
     year, week = summary.iso_week
+    # The dashboard's charts of the last twelve months, drawn once: the images hold no words.
+    period = default_period(today)
+    counts, refreshed_at = organisation_counts(organisation_id=organisation_id, period=period, today=today)
+    images = {f.key: render_png(f.chart_data()) for f in build(counts, period=period).charts}
+    content_ids = {key: f"chart-{key}.{summary.iso_week_label}@casework" for key in images}
     xlsx_by_language: dict[str, bytes] = {}
     for user in pending:
         language = user.language or settings.LANGUAGE_CODE
         # Exact counts only for a reader inside the organisation (always so for its supervisors).
         external = user.organisation_id != organisation_id
         with translation.override(language):
+            board = build(counts, period=period, refreshed_at=refreshed_at)
+            charts = [Chart(f, content_ids[f.key], images[f.key]).context() for f in board.charts]
             context = {
                 "organisation_code": organisation.code,
                 "week": week,
@@ -61,6 +75,10 @@ def weekly_report_build(*, organisation_id: int, today: date) -> list[OutboundMe
                 "tables": summary.render(external=external),
                 "external": external,
                 "home_url": absolute_url(reverse("home")),
+                "charts": charts,
+                "charts_period": period,
+                "charts_refreshed_at": refreshed_at,
+                "threshold": SUPPRESSION_THRESHOLD,
             }
             if language not in xlsx_by_language:
                 xlsx_by_language[language] = weekly_report_xlsx(summary, external=True)
@@ -75,6 +93,7 @@ def weekly_report_build(*, organisation_id: int, today: date) -> list[OutboundMe
                 language=language,
                 attachment=xlsx_by_language[language],
                 attachment_name=f"casework-weekly-report-{organisation.code}-{summary.iso_week_label}.xlsx",
+                inline_images={content_ids[key]: png for key, png in images.items()},
             )
         messages.append(message)
     return messages

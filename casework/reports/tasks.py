@@ -1,4 +1,4 @@
-"""The weekly report's tasks. Arguments are ids and ISO dates only."""
+"""The weekly report's and the dashboard summary's tasks. Arguments are ids and ISO dates only."""
 
 from datetime import date
 
@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from casework.reports import selectors, services
+from casework.reports.dashboard.summary import summary_refresh
 
 
 @shared_task
@@ -24,3 +25,9 @@ def build_weekly_report(organisation_id: int, iso_date: str) -> list[int]:
     """Create (once per supervisor and ISO week) and enqueue the organisation's weekly report e-mails; their ids."""
     messages = services.weekly_report_build(organisation_id=organisation_id, today=date.fromisoformat(iso_date))
     return [message.pk for message in messages]
+
+
+@shared_task
+def refresh_dashboard_summary() -> str:
+    """Beat, nightly: recount the dashboard's summary as of today (before the weekly report on Mondays)."""
+    return summary_refresh(as_of=timezone.localdate()).as_of.isoformat()

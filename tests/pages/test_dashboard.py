@@ -1,4 +1,7 @@
-"""The dashboard: figures against hand-computed values, scoping, suppression, CSV and query counts."""
+"""The dashboard: figures against hand-computed values, scoping, suppression, CSV and query counts.
+
+Each figure test runs twice: counted live, and read from the nightly summary refreshed as of T.
+"""
 
 import csv
 import io
@@ -11,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
-from casework.pages.dashboard.figures import Period, dashboard
+from casework.people.filters import held_at, with_nationality
 from casework.people.models import Person, PersonStatusChange
 from casework.reminders.models import StateAgeLimit
+from casework.reports.dashboard.counts import Period
+from casework.reports.dashboard.summary import summary_refresh, user_dashboard
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +111,8 @@ def data(org_a, org_b, fieldworker_a):
         request=other_decided, person=other, decision=Decision.REFUSED, decided_on=date(2025, 2, 1)
     )
 
-    # A split family on a request to Iraq still awaiting its answer: p4 accepted, p5 waits.
+    # A household on a request to Iraq still awaiting its answer: p4 accepted, p5 waits (no split by
+    # the family-unity rule: nobody leaves before the request is decided).
     household = factories.HouseholdFactory(organisation=org_a)
     Person.objects.filter(pk__in=[p[4].pk, p[5].pk]).update(household=household)
     split = _request(
@@ -118,6 +124,12 @@ def data(org_a, org_b, fieldworker_a):
     )
     factories.RequestedPersonFactory(request=split, person=p[4], decision=Decision.ACCEPTED)
     factories.RequestedPersonFactory(request=split, person=p[5])
+    # A split family (govrequests.family_unity): Iraq accepted the child p4 and refused its mother p5
+    # on a request not yet handed over (not sent: no delay; no decision dates: no decision counted).
+    factories.FamilyLinkFactory(person=p[4], relative=p[5], relation="mother")
+    family = _request(organisation=org_a, authority=iraq, status=RequestStatus.PARTIALLY_ACCEPTED)
+    factories.RequestedPersonFactory(request=family, person=p[4], decision=Decision.ACCEPTED)
+    factories.RequestedPersonFactory(request=family, person=p[5], decision=Decision.REFUSED)
 
     # A handover in April: p3 handed over, p5 not.
     operation = factories.HandoverOperationFactory(
@@ -139,12 +151,26 @@ def data(org_a, org_b, fieldworker_a):
     return p
 
 
-def _figures(user, **filters):
-    return dashboard(Person.objects.visible_to(user).filter(**filters), period=PERIOD, today=T)
+@pytest.fixture(params=["live", "summary"])
+def source(request):
+    return request.param
 
 
-def test_the_figures_match_the_hand_computed_values(data, supervisor_a):
-    board = _figures(supervisor_a)
+def _figures(user, source="live", nationality="", period=PERIOD):
+    """The user's dashboard: counted live, or read from the summary refreshed as of T (if it serves)."""
+    persons = Person.objects.visible_to(user)
+    if nationality:
+        persons = with_nationality(persons, nationality)
+    if source == "summary":
+        summary_refresh(as_of=T)
+    slice_key = f"n:{nationality}" if nationality else ""
+    return user_dashboard(
+        user=user, persons=persons, slice_key=slice_key if source == "summary" else None, period=period, today=T
+    )
+
+
+def test_the_figures_match_the_hand_computed_values(data, supervisor_a, source):
+    board = _figures(supervisor_a, source)
 
     caseload = dict(board.figure("caseload").rows)
     columns = [str(c) for c in board.figure("caseload").columns]
@@ -182,11 +208,14 @@ def test_the_figures_match_the_hand_computed_values(data, supervisor_a):
     assert departures["2025-05"] == (0, 1)
     assert sum(sum(v) for v in departures.values()) == 2
     assert board.figure("coming_of_age").rows == (("France", (2, 1)),)
-    assert board.split_families == 1
+    # Iraq accepted p4 without its mother p5: on the partially accepted request, and on the accepted
+    # one decided in May (p5 not covered); both still open (no handover yet).
+    assert board.split_families == 2
+    assert (board.refreshed_at is not None) == (source == "summary")
 
 
-def test_another_organisations_persons_are_never_counted(data, supervisor_b):
-    board = _figures(supervisor_b)
+def test_another_organisations_persons_are_never_counted(data, supervisor_b, source):
+    board = _figures(supervisor_b, source)
 
     # Org B's one person: registered in 2024, repatriated in May; its request and decision are org B's.
     caseload = board.figure("caseload")
@@ -199,16 +228,17 @@ def test_another_organisations_persons_are_never_counted(data, supervisor_b):
     assert board.split_families == 0
 
 
-def test_an_assigned_only_user_counts_their_own_cases(data, fieldworker_a):
-    board = _figures(fieldworker_a)
+def test_an_assigned_only_user_counts_their_own_cases(data, fieldworker_a, source):
+    board = _figures(fieldworker_a, source)
 
+    assert board.refreshed_at is None  # an assigned-only user's cases are always counted live
     assert [sum(v) for _m, v in board.figure("caseload").rows] == [1, 1, 1, 1, 1, 1]
     assert board.figure("waiting").rows == (("France", (1, 1, 100)),)
     assert board.figure("delays").rows == ()
 
 
-def test_filters_narrow_the_persons(data, supervisor_a):
-    board = _figures(supervisor_a, nationality_claims__country="FR")
+def test_filters_narrow_the_persons(data, supervisor_a, source):
+    board = _figures(supervisor_a, source, nationality="FR")
 
     assert board.figure("waiting").rows == (("France", (2, 1, 50)),)
 
@@ -259,11 +289,14 @@ def test_counts_from_the_threshold_are_shown(org_a, supervisor_a):
 
 
 def test_the_page_makes_a_constant_number_of_queries(
-    data, org_a, supervisor_a, client_for, django_assert_max_num_queries
+    data, org_a, supervisor_a, client_for, django_assert_max_num_queries, source
 ):
+    if source == "summary":
+        summary_refresh(as_of=timezone.localdate())
     client = client_for(supervisor_a)
     client.get(reverse("dashboard"))  # warm the cached reference data (facility and country choices)
-    with django_assert_max_num_queries(20) as first:
+    # From the summary: two queries for the figures, instead of sixteen counted live.
+    with django_assert_max_num_queries(10 if source == "summary" else 24) as first:
         client.get(reverse("dashboard"))
     france = factories.GovernmentAuthorityFactory(country="DE")
     for i in range(8):
@@ -294,3 +327,99 @@ def test_the_facility_filter_counts_the_persons_held_there_now(data, supervisor_
 def test_the_home_page_links_to_the_dashboard_for_those_who_may_open_it(client_for, supervisor_a, caseworker_a):
     assert reverse("dashboard") in client_for(supervisor_a).get(reverse("home")).content.decode()
     assert reverse("dashboard") not in client_for(caseworker_a).get(reverse("home")).content.decode()
+
+
+# --- The nightly summary ---------------------------------------------------------------------------
+
+
+def _rows(board):
+    return [(f.key, f.rows) for f in board.figures], board.split_families
+
+
+@pytest.mark.parametrize("who", ["supervisor_a", "superuser"])
+def test_the_summary_serves_each_filter_with_the_live_figures(data, who, request):
+    user = request.getfixturevalue(who)
+    roj = factories.FacilityFactory(name="Roj")
+    section = factories.FacilitySectionFactory(facility=roj)
+    factories.CustodyPeriodFactory(person=data[1], facility=roj, section=section)
+    factories.CustodyPeriodFactory(person=data[4], facility=roj)
+    summary_refresh(as_of=T)
+    persons = Person.objects.visible_to(user)
+    slices = {
+        "": persons,
+        "n:FR": with_nationality(persons, "FR"),
+        "n:IQ": with_nationality(persons, "IQ"),
+        f"f:{roj.public_id}": held_at(persons, f"f:{roj.public_id}"),
+        f"s:{section.public_id}": held_at(persons, f"s:{section.public_id}"),
+    }
+    for key, sliced in slices.items():
+        served = user_dashboard(user=user, persons=sliced, slice_key=key, period=PERIOD, today=T)
+        live = user_dashboard(user=user, persons=sliced, slice_key=None, period=PERIOD, today=T)
+
+        assert served.refreshed_at is not None and live.refreshed_at is None
+        assert _rows(served) == _rows(live), key
+    assert dict(_figures(user, "summary").figure("waiting").rows)["France"][0] == (4 if who == "superuser" else 3)
+
+
+def test_a_period_ending_within_an_earlier_month_is_counted_live(data, supervisor_a):
+    summary_refresh(as_of=T)
+
+    mid_march = _figures(supervisor_a, "summary", period=Period(date(2025, 1, 1), date(2025, 3, 15)))
+    end_of_march = _figures(supervisor_a, "summary", period=Period(date(2025, 1, 1), date(2025, 3, 31)))
+
+    assert mid_march.refreshed_at is None
+    assert end_of_march.refreshed_at is not None
+    assert _rows(end_of_march) == _rows(_figures(supervisor_a, period=Period(date(2025, 1, 1), date(2025, 3, 31))))
+    assert dict(end_of_march.figure("decisions").rows) == {
+        "2025-01": (0, 0, 0),
+        "2025-02": (1, 0, 1),
+        "2025-03": (0, 1, 0),
+    }
+
+
+def test_months_after_the_summary_show_the_last_known_caseload(data, supervisor_a):
+    summary_refresh(as_of=T)
+
+    board = _figures(supervisor_a, "summary", period=Period(date(2024, 1, 1), date(2025, 8, 31)))
+
+    caseload = dict(board.figure("caseload").rows)
+    assert board.refreshed_at is not None
+    assert caseload["2025-07"] == caseload["2025-08"] == caseload["2025-06"]
+    assert sum(caseload["2025-06"]) == 6
+    # Nobody before the first registrations (June 2024: p3, p4 and p5), then p1 in December.
+    assert sum(caseload["2024-01"]) == 0 and sum(caseload["2024-06"]) == 3 and sum(caseload["2024-12"]) == 4
+    assert dict(board.figure("decisions").rows)["2025-07"] == (0, 0, 0)
+
+
+@time_machine.travel(datetime(2025, 6, 15, 12, tzinfo=timezone.get_default_timezone()), tick=False)
+def test_the_page_says_where_its_figures_come_from(data, org_a, supervisor_a, client_for):
+    from casework.accounts import roles
+
+    limited = factories.UserFactory(organisation=org_a, role=roles.SUPERVISOR, sees_assigned_only=True)
+    roj = factories.FacilityFactory(name="Roj")
+    summary_refresh(as_of=T)
+    url = reverse("dashboard")
+
+    assert 'data-summary="refreshed"' in client_for(supervisor_a).get(url).content.decode()
+    assert 'data-summary="refreshed"' in client_for(supervisor_a).get(url, {"nationality": "FR"}).content.decode()
+    both = client_for(supervisor_a).get(url, {"nationality": "FR", "location": f"f:{roj.public_id}"})
+    assert 'data-summary="live"' in both.content.decode()
+    assert 'data-summary="live"' in client_for(limited).get(url).content.decode()
+
+
+def test_the_summary_is_refreshed_nightly_by_beat_and_by_a_command(data, settings):
+    from django.core.management import call_command
+
+    from casework.reports import tasks
+    from casework.reports.models import DashboardSummary
+
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard-summary"]
+    assert entry["task"] == tasks.refresh_dashboard_summary.name
+    weekly = settings.CELERY_BEAT_SCHEDULE["email-weekly-reports"]["schedule"]
+    assert entry["schedule"].hour == {4} and min(weekly.hour) > 4  # before the weekly report's charts
+
+    out = io.StringIO()
+    call_command("refresh_dashboard_summary", "--as-of", "2025-06-15", stdout=out)
+    assert "Dashboard summary as of 2025-06-15" in out.getvalue()
+    assert tasks.refresh_dashboard_summary() == timezone.localdate().isoformat()
+    assert DashboardSummary.objects.get().as_of == timezone.localdate()  # replaced, not added

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from casework.pages.dashboard.figures import Period, default_period
 from casework.people.filters import CachedOptionsSelect, PersonFilterSet, location_choices
 from casework.people.models import Person
+from casework.reports.dashboard.counts import Period, default_period
 
 # A period longer than this is cut (the charts have one point per month).
 MAX_MONTHS = 60
@@ -42,6 +42,14 @@ class DashboardFilterSet(django_filters.FilterSet):
 
     def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset
+
+    def summary_slice(self) -> str | None:
+        """The nightly summary's key for the chosen filter ("" for none); None for both (counted live)."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        location, nationality = data.get("location"), data.get("nationality")
+        if location and nationality:
+            return None
+        return location or (f"n:{nationality}" if nationality else "")
 
     def period(self, today: date) -> Period:
         """The chosen months (whole months), by default the last twelve."""

@@ -9,10 +9,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from casework.accounts.models import User
@@ -141,6 +143,8 @@ class Context:
             )
         )
         self.value_maps = batch.value_maps or {}
+        # A file names the same few camps and sections on every row.
+        self.normalised = lru_cache(maxsize=10_000)(normalise_name)
 
 
 def _facility(context: Context, value: Any) -> Facility | None:
@@ -148,21 +152,21 @@ def _facility(context: Context, value: Any) -> Facility | None:
     mapped = (context.value_maps.get("facility") or {}).get(text)
     if mapped:
         return next((f for f in context.facilities.values() if str(f.public_id) == mapped), None)
-    return context.facilities.get(normalise_name(text))
+    return context.facilities.get(context.normalised(text))
 
 
-def _parse_row(context: Context, table: Table, columns: dict[str, int], number: int, cells: list[Any]) -> RowResult:
+def _parse_row(
+    context: Context, columns: dict[str, int], labels: dict[str, str], number: int, cells: list[Any]
+) -> RowResult:
     row = RowResult(number=number)
     value_maps = context.value_maps
     raw: dict[str, Any] = {}
     for key, index in columns.items():
         value = cells[index] if index < len(cells) else ""
-        if _check_text(row, _column_label(table, index), value):
+        if _check_text(row, labels[key], value):
             raw[key] = value
     values = row.values
-
-    def label(key: str) -> str:
-        return _column_label(table, columns[key])
+    label = labels.__getitem__
 
     # Names: parts as given, or a full name split into parts.
     for script in ("lat", "ar"):
@@ -219,7 +223,7 @@ def _parse_row(context: Context, table: Table, columns: dict[str, int], number: 
         else:
             values["facility"] = facility.pk
             if "section" in raw and _text(raw["section"]):
-                section = context.sections.get((facility.pk, normalise_name(_text(raw["section"]))))
+                section = context.sections.get((facility.pk, context.normalised(_text(raw["section"]))))
                 if section is None:
                     row.error(
                         label("section"),
@@ -239,7 +243,7 @@ def _parse_row(context: Context, table: Table, columns: dict[str, int], number: 
     return row
 
 
-def _field_column(table: Table, columns: dict[str, int], field_name: str) -> str:
+def _field_column(labels: dict[str, str], field_name: str) -> str:
     """The column to blame for a model validation error on `field_name`."""
     for key in (
         field_name,
@@ -247,16 +251,18 @@ def _field_column(table: Table, columns: dict[str, int], field_name: str) -> str
         "full_name_lat",
         "full_name_ar",
     ):
-        if key in columns:
-            return _column_label(table, columns[key])
+        if key in labels:
+            return labels[key]
     for key in ("birth_date", "given_name_lat", "given_name_ar", "full_name_lat", "full_name_ar"):
-        if key in columns and field_name.startswith(key.split("_")[0]):
-            return _column_label(table, columns[key])
+        if key in labels and field_name.startswith(key.split("_")[0]):
+            return labels[key]
     return "—"
 
 
-def person_from_values(values: dict[str, Any], organisation_id: int, person: Person | None = None) -> Person:
-    """An unsaved person (or `person` changed) carrying the row's values."""
+def person_from_values(
+    values: dict[str, Any], organisation_id: int, person: Person | None = None, *, derive: bool = True
+) -> Person:
+    """An unsaved person (or `person` changed) carrying the row's values (with `derive`, its derived fields)."""
     person = person or Person(organisation_id=organisation_id)
     for name in PERSON_FIELDS:
         if name in values:
@@ -266,19 +272,58 @@ def person_from_values(values: dict[str, Any], organisation_id: int, person: Per
             setattr(person, name, value)
     if "birth_date_precision" in values and values["birth_date_precision"] != DatePrecision.RANGE:
         person.birth_date_earliest = person.birth_date_latest = None
-    person.refresh_derived_fields()
+    if derive:
+        person.refresh_derived_fields()
     return person
 
 
-def _validate(row: RowResult, table: Table, columns: dict[str, int], person: Person) -> None:
-    """The Person model's own rules (field shapes and `clean`), without a query."""
+# The fields `clean_fields` checks for a row: the model's, less those an import never sets from a cell.
+_NOT_CHECKED = frozenset({"organisation", "case_number", "photo", "assigned_to", "household", "created_by"})
+
+
+@lru_cache(maxsize=1)
+def _checked_fields() -> tuple[tuple[str, str], ...]:
+    """(name, attname) of the Person fields that a row's values set and `clean_fields` would check."""
+    return tuple(
+        (f.name, f.attname)
+        for f in Person._meta.concrete_fields
+        if f.attname in PERSON_FIELDS and f.name not in _NOT_CHECKED and not getattr(f, "generated", False)
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _field_errors(name: str, value: Any, language: str | None) -> tuple[str, ...]:
+    """What `Model.clean_fields` says about one field's value (memoised: a field's rules depend on its value
+    alone, and a file repeats its values: sexes, precisions, years)."""
+    field = Person._meta.get_field(name)
+    if field.blank and value in field.empty_values:
+        return ()
     try:
-        person.clean_fields(exclude=["organisation", "case_number", "photo", "assigned_to", "household", "created_by"])
+        field.clean(value, None)
+    except ValidationError as exc:
+        return tuple(exc.messages)
+    return ()
+
+
+def _validate(row: RowResult, labels: dict[str, str], person: Person) -> None:
+    """The Person model's own rules (field shapes, then `clean` if they pass), without a query.
+
+    The fields a row does not set keep the model's defaults, which pass; each set field is checked
+    as `clean_fields` checks it, memoised by value."""
+    language = translation.get_language()
+    failed = False
+    for name, attname in _checked_fields():
+        for message in _field_errors(name, getattr(person, attname), language):
+            row.error(_field_column(labels, name), message)
+            failed = True
+    if failed:
+        return
+    try:
         person.clean()
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
             for message in messages:
-                row.error(_field_column(table, columns, field_name), message)
+                row.error(_field_column(labels, field_name), message)
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -313,6 +358,7 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
         return CheckResult(table, [], file_errors, table.warnings)
 
     context = Context(batch)
+    labels = {key: _column_label(table, index) for key, index in columns.items()}
     problems: dict[int, list] = {}
     for problem in table.problems:
         problems.setdefault(problem.row, []).append(problem)
@@ -335,14 +381,14 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
     for done, (number, cells) in enumerate(table.rows, start=1):
         # The cells are dropped once parsed: the file and its checked rows are never both whole in memory.
         table.rows[done - 1] = (number, [])
-        row = _parse_row(context, table, columns, number, cells)
+        row = _parse_row(context, columns, labels, number, cells)
         for problem in problems.pop(number, []):
             row.error(problem.column, problem.message)
         if "case_number" in row.values:
             row.person_id = by_case_number.get(row.values["case_number"])
             if row.person_id is None:
                 row.error(
-                    _column_label(table, columns["case_number"]),
+                    labels["case_number"],
                     _("No person with case number %(value)s in your organisation.")
                     % {"value": row.values["case_number"]},
                 )
@@ -356,15 +402,15 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
         for problem in rows:
             file_errors.append(f"{problem.column}{problem.row}: {problem.message}")
 
-    _plan_updates(results, table, columns, batch)
-    _check_links(results, table, columns, context, by_case_number)
+    _plan_updates(results, labels, batch)
+    _check_links(results, labels, context, by_case_number)
     _mark_duplicates(results, batch)
     if progress:
         progress(total, total)
     return CheckResult(table, results, file_errors, table.warnings)
 
 
-def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int], batch: ImportBatch) -> None:
+def _plan_updates(results: list[RowResult], labels: dict[str, str], batch: ImportBatch) -> None:
     """Validate each row against the model; for rows of a known person, work out what changes (set-based reads)."""
     ids = [row.person_id for row in results if row.person_id]
     existing: dict[int, Person] = {}
@@ -391,13 +437,17 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
                     "person_id", "facility_id"
                 )
             )
+    # One scratch person validates every new row (a model instance costs more than its checks):
+    # reset to the model's defaults, then given the row's values.
+    scratch = Person(organisation_id=batch.organisation_id)
+    defaults = {name: getattr(scratch, name) for name in PERSON_FIELDS}
     for row in results:
         current = existing.get(row.person_id) if row.person_id else None
         if row.person_id and current is None:
             row.person_id = None
         if current is None:
-            person = person_from_values(row.values, batch.organisation_id)
-            _validate(row, table, columns, person)
+            scratch.__dict__.update(defaults)
+            _validate(row, labels, person_from_values(row.values, batch.organisation_id, scratch, derive=False))
             row.action = RowAction.CREATE
             continue
         before = _snapshot(current)
@@ -406,7 +456,7 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
             batch.organisation_id,
             Person(**{f.attname: getattr(current, f.attname) for f in Person._meta.concrete_fields}),
         )
-        _validate(row, table, columns, person)
+        _validate(row, labels, person)
         after = _snapshot(person)
         row.changes = {name: [before[name], after[name]] for name in PERSON_FIELDS if before[name] != after[name]}
         row.values["_updated_at"] = current.updated_at.isoformat()
@@ -420,7 +470,7 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
 
 
 def _check_links(
-    results: list[RowResult], table: Table, columns: dict[str, int], context: Context, by_case_number: dict[str, int]
+    results: list[RowResult], labels: dict[str, str], context: Context, by_case_number: dict[str, int]
 ) -> None:
     """Family links must point to another row of the file (by external reference) or an existing case number;
     a child cannot be born before its listed mother was 12."""
@@ -442,11 +492,11 @@ def _check_links(
             if not reference:
                 continue
             if reference == row.values.get("external_ref"):
-                row.error(_column_label(table, columns[key]), _("A person cannot be their own relative."))
+                row.error(labels[key], _("A person cannot be their own relative."))
                 continue
             if reference not in by_ref and reference not in context.external and reference not in by_case_number:
                 row.error(
-                    _column_label(table, columns[key]),
+                    labels[key],
                     _("No row with the reference “%(value)s” and no person with that case number.")
                     % {"value": reference},
                 )
@@ -462,7 +512,7 @@ def _check_links(
                     and born_child < born_mother.replace(year=born_mother.year + MIN_MOTHER_AGE)
                 ):
                     row.error(
-                        _column_label(table, columns.get("birth_date", columns[key])),
+                        labels.get("birth_date", labels[key]),
                         _("This child would have been born before their mother (row %(row)s) was %(age)s.")
                         % {"row": mother.number, "age": MIN_MOTHER_AGE},
                     )

@@ -260,7 +260,10 @@ LINK_FIELDS = {
 VALUE_MAPPED_FIELDS = ("sex", "facility", "separation_status", "nationality", "claim_status", "document_type")
 
 
+@lru_cache(maxsize=20_000)
 def _fold(text: str) -> str:
+    """A header or value as compared (case, accents, Arabic letter variants folded); memoised: a file
+    repeats the same few codes and names on every row."""
     return normalise_name(str(text).replace("_", " ").replace("'", " "))
 
 
@@ -380,12 +383,19 @@ DOCUMENT_TYPE_VALUES = {
 }
 
 
+# Folded source value → our value, per table, built once: the first of our values that lists it wins.
+_INDEXES: dict[int, dict[str, str]] = {}
+
+
 def _lookup(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
-    folded = _fold(value)
-    for ours, theirs in table.items():
-        if folded in {_fold(v) for v in theirs} or folded == _fold(ours):
-            return str(ours)
-    return None
+    index = _INDEXES.get(id(table))
+    if index is None:
+        index = {}
+        for ours, theirs in table.items():
+            for known in (*theirs, ours):
+                index.setdefault(_fold(known), str(ours))
+        _INDEXES[id(table)] = index
+    return index.get(_fold(value))
 
 
 def _mapped(value: Any, value_map: dict[str, str] | None) -> Any:

@@ -53,7 +53,7 @@ class Cancelled(Exception):
     """The user cancelled the dry run."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     number: int
     action: str = RowAction.CREATE
@@ -155,6 +155,13 @@ def _facility(context: Context, value: Any) -> Facility | None:
     return context.facilities.get(context.normalised(text))
 
 
+# Per script: the full-name key and the (part, key) of each name part, e.g. ("given_name", "given_name_lat").
+# Built once: the keys of every row's values are these very strings, not a copy per row.
+_NAME_KEYS = tuple(
+    (f"full_name_{script}", tuple((part, f"{part}_{script}") for part in m.NAME_PARTS)) for script in ("lat", "ar")
+)
+
+
 def _parse_row(
     context: Context, columns: dict[str, int], labels: dict[str, str], number: int, cells: list[Any]
 ) -> RowResult:
@@ -169,14 +176,15 @@ def _parse_row(
     label = labels.__getitem__
 
     # Names: parts as given, or a full name split into parts.
-    for script in ("lat", "ar"):
-        for part in m.NAME_PARTS:
-            if f"{part}_{script}" in raw:
-                values[f"{part}_{script}"] = _text(raw[f"{part}_{script}"])
-        full = _text(raw.get(f"full_name_{script}", ""))
-        if full and not any(values.get(f"{part}_{script}") for part in m.NAME_PARTS):
-            for part, text in m.split_full_name(full).items():
-                values[f"{part}_{script}"] = text
+    for full_key, parts in _NAME_KEYS:
+        for _part, key in parts:
+            if key in raw:
+                values[key] = _text(raw[key])
+        full = _text(raw.get(full_key, ""))
+        if full and not any(values.get(key) for _part, key in parts):
+            split = m.split_full_name(full)
+            for part, key in parts:
+                values[key] = split[part]
     parsers: dict[str, Callable[[Any], Any]] = {
         "sex": lambda v: m.parse_sex(v, value_maps.get("sex")),
         "separation_status": lambda v: m.parse_separation(v, value_maps.get("separation_status")),
@@ -339,6 +347,7 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
             sheet=batch.sheet_name,
             header_row=batch.header_row,
             encoding=batch.encoding,
+            stream=True,
         )
     except FileRefused as exc:
         return CheckResult(None, [], [str(exc)], [])
@@ -362,41 +371,21 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
     problems: dict[int, list] = {}
     for problem in table.problems:
         problems.setdefault(problem.row, []).append(problem)
-    case_numbers = {
-        str(cells[columns["case_number"]]).strip()
-        for _number, cells in table.rows
-        if "case_number" in columns and columns["case_number"] < len(cells) and cells[columns["case_number"]] != ""
-    }
-    by_case_number: dict[str, int] = {}
-    for chunk_start in range(0, len(case_numbers), 1000):
-        chunk = sorted(case_numbers)[chunk_start : chunk_start + 1000]
-        by_case_number.update(
-            Person.objects.filter(organisation_id=batch.organisation_id, case_number__in=chunk).values_list(
-                "case_number", "pk"
-            )
-        )
-
     results: list[RowResult] = []
-    total = len(table.rows)
+    total = table.total
+    done = 0
+    # The rows are converted as they are read and dropped once parsed: the file's cells and its checked
+    # rows are never both whole in memory.
     for done, (number, cells) in enumerate(table.rows, start=1):
-        # The cells are dropped once parsed: the file and its checked rows are never both whole in memory.
-        table.rows[done - 1] = (number, [])
         row = _parse_row(context, columns, labels, number, cells)
         for problem in problems.pop(number, []):
             row.error(problem.column, problem.message)
-        if "case_number" in row.values:
-            row.person_id = by_case_number.get(row.values["case_number"])
-            if row.person_id is None:
-                row.error(
-                    labels["case_number"],
-                    _("No person with case number %(value)s in your organisation.")
-                    % {"value": row.values["case_number"]},
-                )
-        elif "external_ref" in row.values:
+        if "case_number" not in row.values and "external_ref" in row.values:
             row.person_id = context.external.get(row.values["external_ref"])
         results.append(row)
         if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+            progress(done, max(total, done))
+    by_case_number = _resolve_case_numbers(results, labels, batch)
     # Cell problems on rows above the data (e.g. merged header cells) belong to the file.
     for rows in problems.values():
         for problem in rows:
@@ -406,8 +395,31 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
     _check_links(results, labels, context, by_case_number)
     _mark_duplicates(results, batch)
     if progress:
-        progress(total, total)
+        progress(done, done)
     return CheckResult(table, results, file_errors, table.warnings)
+
+
+def _resolve_case_numbers(results: list[RowResult], labels: dict[str, str], batch: ImportBatch) -> dict[str, int]:
+    """The persons the rows name by case number (a thousand case numbers per query); an error on each row
+    whose case number is not one of the organisation's. Returns {case number: person id}."""
+    wanted = sorted({row.values["case_number"] for row in results if "case_number" in row.values})
+    by_case_number: dict[str, int] = {}
+    for start in range(0, len(wanted), 1000):
+        by_case_number.update(
+            Person.objects.filter(
+                organisation_id=batch.organisation_id, case_number__in=wanted[start : start + 1000]
+            ).values_list("case_number", "pk")
+        )
+    for row in results:
+        if "case_number" in row.values:
+            row.person_id = by_case_number.get(row.values["case_number"])
+            if row.person_id is None:
+                row.error(
+                    labels["case_number"],
+                    _("No person with case number %(value)s in your organisation.")
+                    % {"value": row.values["case_number"]},
+                )
+    return by_case_number
 
 
 def _plan_updates(results: list[RowResult], labels: dict[str, str], batch: ImportBatch) -> None:

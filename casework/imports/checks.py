@@ -23,7 +23,7 @@ from casework.imports import mapping as m
 from casework.imports.choices import RowAction
 from casework.imports.duplicates import Candidate, Duplicates, candidate_keys, find_duplicates
 from casework.imports.models import ExternalReference, ImportBatch
-from casework.imports.readers import FileRefused, Table, column_letter, read_table
+from casework.imports.readers import FileRefused, Table, column_letter, read_table, release_freed_memory
 from casework.people.choices import DatePrecision
 from casework.people.models import Person
 from casework.people.names import normalise_name, record_keys
@@ -385,6 +385,8 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
         results.append(row)
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, max(total, done))
+    # The sheet is read: calamine's copy of it is freed, and given back (the checks below build their indexes).
+    release_freed_memory()
     by_case_number = _resolve_case_numbers(results, labels, batch)
     # Cell problems on rows above the data (e.g. merged header cells) belong to the file.
     for rows in problems.values():
@@ -546,26 +548,13 @@ def row_name_keys(values: dict[str, Any]) -> dict[tuple[str, str, str], str]:
     return record_keys(values, aliases)
 
 
-def pack_keys(keys: dict[tuple[str, str, str], str]) -> str:
-    """A row's name keys as one compact text (fields by tabs, keys by newlines) for its stored values."""
-    return "\n".join(f"{part}\t{kind}\t{key}\t{script}" for (part, kind, key), script in keys.items())
-
-
-def unpack_keys(text: str) -> list[list[str]]:
-    """[part, kind, key, script] of each key packed by `pack_keys`."""
-    return [line.split("\t") for line in text.split("\n")] if text else []
-
-
 def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
-    """Possible duplicates from the matcher's keys; the keys of a row that creates a person are kept in its
-    values (`_keys`) so that the commit writes its index rows without analysing the names again."""
+    """Possible duplicates of the rows that create a person, from the matcher's keys of their names."""
     candidates = []
     for row in results:
         if row.action != RowAction.CREATE or row.errors:
             continue
-        keys = row_name_keys(row.values)
-        row.values["_keys"] = pack_keys(keys)
-        given, other = candidate_keys(keys)
+        given, other = candidate_keys(row_name_keys(row.values))
         earliest, latest = _earliest(row.values), _latest(row.values)
         candidates.append(
             Candidate(

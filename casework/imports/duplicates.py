@@ -23,6 +23,8 @@ CHUNK = 1000
 MAX_LISTED = 20
 BIRTH_YEARS_APART = 2
 GIVEN_PARTS = frozenset({"given"})
+# A pair of key numbers as one int: the given key's number shifted above the other key's.
+_PAIR_SHIFT = 32
 OTHER_PARTS = frozenset({"father", "family"})
 
 
@@ -38,9 +40,6 @@ class Candidate:
     born: tuple[int, int] | None = None
     # The person the row will update (not its own duplicate).
     person_id: int | None = None
-
-    def pairs(self) -> set[tuple[str, str]]:
-        return {(g, o) for g in self.given for o in self.other}
 
 
 @dataclass(slots=True)
@@ -86,19 +85,34 @@ def _agree(row: Candidate, other_sex: str, other_born: tuple[int, int] | None) -
 
 def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int, Duplicates]:
     """{row number: its possible duplicates} for the rows that have any."""
-    by_pair: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    # The rows of each (given key, other key) pair: the largest structure of a dry run, so compact: a pair
+    # is one int (the keys numbered), and a pair only one row has (most of them) maps to that row itself.
+    numbered: dict[str, int] = {}
+    by_pair: dict[int, Candidate | list[Candidate]] = {}
     given_keys: set[str] = set()
     other_keys: set[str] = set()
     for row in rows:
-        for pair in row.pairs():
-            by_pair[pair].append(row)
         given_keys.update(row.given)
         other_keys.update(row.other)
+        others = [numbered.setdefault(o, len(numbered)) for o in row.other]
+        for g in row.given:
+            high = numbered.setdefault(g, len(numbered)) << _PAIR_SHIFT
+            for o in others:
+                held = by_pair.setdefault(high | o, row)
+                if held is not row:
+                    if isinstance(held, list):
+                        held.append(row)
+                    else:
+                        by_pair[high | o] = [held, row]
     found: dict[int, Duplicates] = defaultdict(Duplicates)
+
+    def rows_of(g: str, o: str) -> Iterable[Candidate]:
+        held = by_pair.get((numbered[g] << _PAIR_SHIFT) | numbered[o])
+        return () if held is None else held if isinstance(held, list) else (held,)
 
     # Within the file.
     for group in by_pair.values():
-        if len(group) < 2:
+        if not isinstance(group, list):
             continue
         for row in group:
             known = found[row.number].rows
@@ -135,7 +149,7 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
             seen: set[int] = set()
             for g in given_of[pk]:
                 for o in other_of[pk]:
-                    for row in by_pair.get((g, o), ()):
+                    for row in rows_of(g, o):
                         if row.number in seen:
                             continue
                         seen.add(row.number)

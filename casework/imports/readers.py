@@ -5,7 +5,9 @@ file as a whole raise `FileRefused` with a message for the user; problems with s
 cells, formulas) are returned with the table so that the dry run reports them by row and column.
 """
 
+import contextlib
 import csv
+import ctypes
 import io
 import itertools
 import re
@@ -198,6 +200,8 @@ def list_sheets(path: Path, file_name: str) -> list[SheetInfo]:
     ]
 
 
+# Bytes of a sheet's XML read at a time when looking for formula cells.
+XML_BLOCK = 1 << 20
 # A cell (its reference) whose element holds a formula (<f>).
 _FORMULA_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f[\s>/]')
 
@@ -233,7 +237,7 @@ def _xlsx_formula_cells(path: Path, sheet_name: str) -> list[str]:
         found: list[str] = []
         rest = b""
         with archive.open(member) as xml:
-            while block := xml.read(1 << 20):
+            while block := xml.read(XML_BLOCK):
                 text = rest + block
                 cut = text.rfind(b"<c")
                 cut = cut if cut > 0 else 0
@@ -426,6 +430,16 @@ def read_table(
         encoding=encoding,
         total=max(height - header_row, 1),
     )
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed since the sheet was read back to the operating system (glibc's malloc_trim).
+
+    calamine holds its copy of a sheet in many small Rust allocations; once freed, glibc keeps them for
+    later mallocs, which Python's own allocator (its arenas are mapped separately) never asks for: the
+    worker would go on holding a whole sheet's worth of memory while it checks the rows. No-op elsewhere."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def iter_cells(table: Table) -> Iterator[tuple[int, int, Any]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from casework.imports.checks import row_name_keys, unpack_keys
+from casework.imports.checks import row_name_keys
 from casework.imports.models import ImportRow
 from casework.people.models import PersonNameKey
 
@@ -203,14 +203,15 @@ def create_with_history(
 
 
 def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, Any]]) -> int:
-    """The matcher's name-key rows (`PersonNameKey`) of newly created persons (their records): the keys the
-    dry run derived from their row (`values[id]["_keys"]`), else derived now; the rows `person_name_keys_rebuild` writes."""
+    """The matcher's name-key rows (`PersonNameKey`) of newly created persons (their records), derived from
+    their row's names and aliases (`values[id]`): the rows `person_name_keys_rebuild` writes.
+
+    Derived again here rather than kept from the dry run: a whole file's keys would be the dry run's largest
+    structure (and the rows' stored values twice as long), and the name analysis is memoised per name."""
     entries = []
     for person in persons:
         pk, organisation_id = person["id"], person["organisation_id"]
-        row = values.get(pk, {})
-        keys = unpack_keys(row["_keys"]) if "_keys" in row else [[*k, s] for k, s in row_name_keys(row).items()]
-        for part, kind, key, script in keys:
+        for (part, kind, key), script in row_name_keys(values.get(pk, {})).items():
             entries.append((pk, organisation_id, key, kind, part, script))
     if not entries:
         return 0

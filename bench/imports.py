@@ -15,8 +15,9 @@ django-import-export on the same file as the reference.
    its mother's external reference; 2 % exact copies of persons already recorded: possible duplicates).
 3. In a child process (so that its peak RSS is the import's alone): upload, mapping (guessed from the
    headers), reading + dry run (`batch_check_now`, the task's code), every duplicate settled as
-   "new", commit (`batch_commit`, one transaction), and with --undo the undo of the batch. Wall time of each step,
-   rows per second, SQL queries of the dry run and commit, and the peak RSS (`ru_maxrss`).
+   "new", commit (`batch_commit`, one transaction), and with --undo the undo of the batch. Wall time and the
+   process's CPU time of each step, rows per second, SQL queries of the dry run and commit, and the peak
+   RSS (`ru_maxrss`); the headers are read from a sample, as the mapping page reads them.
 4. In another child process: django-import-export 4 (`ModelResource` of Person with the same name,
    sex and birth fields, the organisation and a case number set per row) importing the first
    REFERENCE_ROWS rows of the same file with `dry_run=True` (every row validated and written, then
@@ -167,6 +168,13 @@ def write_file(path: Path, rows: int) -> dict:
     return {"organisation_id": target.pk, "organisation_code": target.code, "organisation_persons": target.n}
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (user + system): on a shared machine, the part of a step's wall time
+    that is the import's own Python work (the rest is PostgreSQL's work and waiting for a core)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure_casework(path: Path, organisation_id: int) -> dict:
     import django
 
@@ -189,7 +197,8 @@ def measure_casework(path: Path, organisation_id: int) -> dict:
         batch = services.batch_upload(
             upload=File(handle, name=path.name), actor=actor, source=f"bench {time.time():.0f}"
         )
-    headers = read_table(Path(batch.file.path), batch.file_name, header_row=1).headers
+    # The headers from a sample, as the mapping page reads them (the whole sheet is read by the dry run).
+    headers = read_table(Path(batch.file.path), batch.file_name, header_row=1, sample=5).headers
     services.batch_set_mapping(
         batch=batch, actor=actor, sheet_name="", header_row=1, mapping=guess_mapping(headers), value_maps={}
     )
@@ -203,9 +212,11 @@ def measure_casework(path: Path, organisation_id: int) -> dict:
         queries[0] += 1
         return execute(sql, params, many, context)
 
+    cpu = cpu_seconds()
     with connection.execute_wrapper(count):
         batch = services.batch_check_now(batch=batch, actor=actor)
     result["dry_run_s"] = time.perf_counter() - started
+    result["dry_run_cpu_s"] = cpu_seconds() - cpu
     result["dry_run_queries"] = queries[0]
     result["counts"] = batch.counts
     if batch.file_errors or batch.counts.get("error"):
@@ -213,10 +224,12 @@ def measure_casework(path: Path, organisation_id: int) -> dict:
         return result
     services.rows_decide_all(batch=batch, decision="new", actor=actor)
     started = time.perf_counter()
+    cpu = cpu_seconds()
     queries[0] = 0
     with connection.execute_wrapper(count):
         batch = services.batch_commit(batch=batch, actor=actor)
     result["commit_s"] = time.perf_counter() - started
+    result["commit_cpu_s"] = cpu_seconds() - cpu
     result["commit_queries"] = queries[0]
     result["created"] = batch.counts["created"]
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -284,19 +297,22 @@ def report(info: dict, casework: dict, reference: dict | None, rows: int) -> str
         f"Import of {rows:,} rows into an organisation of {info['organisation_persons']:,} persons (seed of {info['existing']:,}); {info['machine']}.",
         "",
     ]
-    lines += ["| Step | Time | Rows/s | SQL queries | Target |", "|---|---|---|---|---|"]
+    lines += [
+        "| Step | Time | CPU of the import process | Rows/s | SQL queries | Target |",
+        "|---|---|---|---|---|---|",
+    ]
     if "problems" in casework:
         return "\n".join([*lines, f"Dry run reported problems: {casework['problems']}"])
     dry, commit = casework["dry_run_s"], casework["commit_s"]
     lines.append(
-        f"| Reading + dry run | {dry:.1f} s | {rows / dry:,.0f} | {casework['dry_run_queries']} | ≤ 90 s: {'OK' if dry <= 90 else 'MISSED'} |"
+        f"| Reading + dry run | {dry:.1f} s | {casework['dry_run_cpu_s']:.1f} s | {rows / dry:,.0f} | {casework['dry_run_queries']} | ≤ 90 s: {'OK' if dry <= 90 else 'MISSED'} |"
     )
     rate = casework["created"] / commit
     lines.append(
-        f"| Commit (one transaction) | {commit:.1f} s | {rate:,.0f} | {casework['commit_queries']} | ≥ 10,000 rows/s: {'OK' if rate >= 10000 else 'MISSED'} |"
+        f"| Commit (one transaction) | {commit:.1f} s | {casework['commit_cpu_s']:.1f} s | {rate:,.0f} | {casework['commit_queries']} | ≥ 10,000 rows/s: {'OK' if rate >= 10000 else 'MISSED'} |"
     )
     if "undo_s" in casework:
-        lines.append(f"| Undo | {casework['undo_s']:.1f} s | {casework['created'] / casework['undo_s']:,.0f} | | |")
+        lines.append(f"| Undo | {casework['undo_s']:.1f} s | | {casework['created'] / casework['undo_s']:,.0f} | | |")
     lines.append("")
     rss = casework["peak_rss_mb"]
     lines.append(
@@ -366,6 +382,7 @@ def main() -> int:
             reference = child(
                 "reference", str(path), str(info["organisation_id"]), str(min(options.reference_rows, options.rows))
             )
+    info["machine"] += ", " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + " at the end"
     text = report(info, casework, reference, options.rows)
     print(text)
     if options.write_docs:

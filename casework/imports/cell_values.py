@@ -110,12 +110,19 @@ DOCUMENT_TYPE_VALUES = {
 }
 
 
+# Folded source value → our value, per table, built once: the first of our values that lists it wins.
+_INDEXES: dict[int, dict[str, str]] = {}
+
+
 def _lookup(value: str, table: dict[str, tuple[str, ...]]) -> str | None:
-    folded = fold_header(value)
-    for ours, theirs in table.items():
-        if folded in {fold_header(v) for v in theirs} or folded == fold_header(ours):
-            return str(ours)
-    return None
+    index = _INDEXES.get(id(table))
+    if index is None:
+        index = {}
+        for ours, theirs in table.items():
+            for known in (*theirs, ours):
+                index.setdefault(fold_header(known), str(ours))
+        _INDEXES[id(table)] = index
+    return index.get(fold_header(value))
 
 
 def _mapped(value: Any, value_map: dict[str, str] | None) -> Any:

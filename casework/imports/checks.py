@@ -9,10 +9,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from casework.accounts.models import User
@@ -22,7 +24,7 @@ from casework.imports import mapping as m
 from casework.imports.choices import RowAction
 from casework.imports.duplicates import Candidate, Duplicates, candidate_keys, find_duplicates
 from casework.imports.models import ExternalReference, ImportBatch
-from casework.imports.readers import FileRefused, Table, column_letter, read_table
+from casework.imports.readers import FileRefused, Table, column_letter, read_table, release_freed_memory
 from casework.people.choices import DatePrecision
 from casework.people.models import Person
 from casework.people.names import normalise_name, record_keys
@@ -52,7 +54,7 @@ class Cancelled(Exception):
     """The user cancelled the dry run."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     number: int
     action: str = RowAction.CREATE
@@ -142,6 +144,8 @@ class Context:
             )
         )
         self.value_maps = batch.value_maps or {}
+        # A file names the same few camps and sections on every row.
+        self.normalised = lru_cache(maxsize=10_000)(normalise_name)
 
 
 def _facility(context: Context, value: Any) -> Facility | None:
@@ -149,31 +153,39 @@ def _facility(context: Context, value: Any) -> Facility | None:
     mapped = (context.value_maps.get("facility") or {}).get(text)
     if mapped:
         return next((f for f in context.facilities.values() if str(f.public_id) == mapped), None)
-    return context.facilities.get(normalise_name(text))
+    return context.facilities.get(context.normalised(text))
 
 
-def _parse_row(context: Context, table: Table, columns: dict[str, int], number: int, cells: list[Any]) -> RowResult:
+# Per script: the full-name key and the (part, key) of each name part, e.g. ("given_name", "given_name_lat").
+# Built once: the keys of every row's values are these very strings, not a copy per row.
+_NAME_KEYS = tuple(
+    (f"full_name_{script}", tuple((part, f"{part}_{script}") for part in m.NAME_PARTS)) for script in ("lat", "ar")
+)
+
+
+def _parse_row(
+    context: Context, columns: dict[str, int], labels: dict[str, str], number: int, cells: list[Any]
+) -> RowResult:
     row = RowResult(number=number)
     value_maps = context.value_maps
     raw: dict[str, Any] = {}
     for key, index in columns.items():
         value = cells[index] if index < len(cells) else ""
-        if _check_text(row, _column_label(table, index), value):
+        if _check_text(row, labels[key], value):
             raw[key] = value
     values = row.values
-
-    def label(key: str) -> str:
-        return _column_label(table, columns[key])
+    label = labels.__getitem__
 
     # Names: parts as given, or a full name split into parts.
-    for script in ("lat", "ar"):
-        for part in m.NAME_PARTS:
-            if f"{part}_{script}" in raw:
-                values[f"{part}_{script}"] = _text(raw[f"{part}_{script}"])
-        full = _text(raw.get(f"full_name_{script}", ""))
-        if full and not any(values.get(f"{part}_{script}") for part in m.NAME_PARTS):
-            for part, text in cell_values.split_full_name(full).items():
-                values[f"{part}_{script}"] = text
+    for full_key, parts in _NAME_KEYS:
+        for _part, key in parts:
+            if key in raw:
+                values[key] = _text(raw[key])
+        full = _text(raw.get(full_key, ""))
+        if full and not any(values.get(key) for _part, key in parts):
+            split = cell_values.split_full_name(full)
+            for part, key in parts:
+                values[key] = split[part]
     parsers: dict[str, Callable[[Any], Any]] = {
         "sex": lambda v: cell_values.parse_sex(v, value_maps.get("sex")),
         "separation_status": lambda v: cell_values.parse_separation(v, value_maps.get("separation_status")),
@@ -222,7 +234,7 @@ def _parse_row(context: Context, table: Table, columns: dict[str, int], number: 
         else:
             values["facility"] = facility.pk
             if "section" in raw and _text(raw["section"]):
-                section = context.sections.get((facility.pk, normalise_name(_text(raw["section"]))))
+                section = context.sections.get((facility.pk, context.normalised(_text(raw["section"]))))
                 if section is None:
                     row.error(
                         label("section"),
@@ -242,7 +254,7 @@ def _parse_row(context: Context, table: Table, columns: dict[str, int], number: 
     return row
 
 
-def _field_column(table: Table, columns: dict[str, int], field_name: str) -> str:
+def _field_column(labels: dict[str, str], field_name: str) -> str:
     """The column to blame for a model validation error on `field_name`."""
     for key in (
         field_name,
@@ -250,16 +262,18 @@ def _field_column(table: Table, columns: dict[str, int], field_name: str) -> str
         "full_name_lat",
         "full_name_ar",
     ):
-        if key in columns:
-            return _column_label(table, columns[key])
+        if key in labels:
+            return labels[key]
     for key in ("birth_date", "given_name_lat", "given_name_ar", "full_name_lat", "full_name_ar"):
-        if key in columns and field_name.startswith(key.split("_")[0]):
-            return _column_label(table, columns[key])
+        if key in labels and field_name.startswith(key.split("_")[0]):
+            return labels[key]
     return "—"
 
 
-def person_from_values(values: dict[str, Any], organisation_id: int, person: Person | None = None) -> Person:
-    """An unsaved person (or `person` changed) carrying the row's values."""
+def person_from_values(
+    values: dict[str, Any], organisation_id: int, person: Person | None = None, *, derive: bool = True
+) -> Person:
+    """An unsaved person (or `person` changed) carrying the row's values (with `derive`, its derived fields)."""
     person = person or Person(organisation_id=organisation_id)
     for name in PERSON_FIELDS:
         if name in values:
@@ -269,19 +283,58 @@ def person_from_values(values: dict[str, Any], organisation_id: int, person: Per
             setattr(person, name, value)
     if "birth_date_precision" in values and values["birth_date_precision"] != DatePrecision.RANGE:
         person.birth_date_earliest = person.birth_date_latest = None
-    person.refresh_derived_fields()
+    if derive:
+        person.refresh_derived_fields()
     return person
 
 
-def _validate(row: RowResult, table: Table, columns: dict[str, int], person: Person) -> None:
-    """The Person model's own rules (field shapes and `clean`), without a query."""
+# The fields `clean_fields` checks for a row: the model's, less those an import never sets from a cell.
+_NOT_CHECKED = frozenset({"organisation", "case_number", "photo", "assigned_to", "household", "created_by"})
+
+
+@lru_cache(maxsize=1)
+def _checked_fields() -> tuple[tuple[str, str], ...]:
+    """(name, attname) of the Person fields that a row's values set and `clean_fields` would check."""
+    return tuple(
+        (f.name, f.attname)
+        for f in Person._meta.concrete_fields
+        if f.attname in PERSON_FIELDS and f.name not in _NOT_CHECKED and not getattr(f, "generated", False)
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _field_errors(name: str, value: Any, language: str | None) -> tuple[str, ...]:
+    """What `Model.clean_fields` says about one field's value (memoised: a field's rules depend on its value
+    alone, and a file repeats its values: sexes, precisions, years)."""
+    field = Person._meta.get_field(name)
+    if field.blank and value in field.empty_values:
+        return ()
     try:
-        person.clean_fields(exclude=["organisation", "case_number", "photo", "assigned_to", "household", "created_by"])
+        field.clean(value, None)
+    except ValidationError as exc:
+        return tuple(exc.messages)
+    return ()
+
+
+def _validate(row: RowResult, labels: dict[str, str], person: Person) -> None:
+    """The Person model's own rules (field shapes, then `clean` if they pass), without a query.
+
+    The fields a row does not set keep the model's defaults, which pass; each set field is checked
+    as `clean_fields` checks it, memoised by value."""
+    language = translation.get_language()
+    failed = False
+    for name, attname in _checked_fields():
+        for message in _field_errors(name, getattr(person, attname), language):
+            row.error(_field_column(labels, name), message)
+            failed = True
+    if failed:
+        return
+    try:
         person.clean()
     except ValidationError as exc:
         for field_name, messages in exc.message_dict.items():
             for message in messages:
-                row.error(_field_column(table, columns, field_name), message)
+                row.error(_field_column(labels, field_name), message)
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -297,6 +350,7 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
             sheet=batch.sheet_name,
             header_row=batch.header_row,
             encoding=batch.encoding,
+            stream=True,
         )
     except FileRefused as exc:
         return CheckResult(None, [], [str(exc)], [])
@@ -316,58 +370,64 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
         return CheckResult(table, [], file_errors, table.warnings)
 
     context = Context(batch)
+    labels = {key: _column_label(table, index) for key, index in columns.items()}
     problems: dict[int, list] = {}
     for problem in table.problems:
         problems.setdefault(problem.row, []).append(problem)
-    case_numbers = {
-        str(cells[columns["case_number"]]).strip()
-        for _number, cells in table.rows
-        if "case_number" in columns and columns["case_number"] < len(cells) and cells[columns["case_number"]] != ""
-    }
-    by_case_number: dict[str, int] = {}
-    for chunk_start in range(0, len(case_numbers), 1000):
-        chunk = sorted(case_numbers)[chunk_start : chunk_start + 1000]
-        by_case_number.update(
-            Person.objects.filter(organisation_id=batch.organisation_id, case_number__in=chunk).values_list(
-                "case_number", "pk"
-            )
-        )
-
     results: list[RowResult] = []
-    total = len(table.rows)
+    total = table.total
+    done = 0
+    # The rows are converted as they are read and dropped once parsed: the file's cells and its checked
+    # rows are never both whole in memory.
     for done, (number, cells) in enumerate(table.rows, start=1):
-        # The cells are dropped once parsed: the file and its checked rows are never both whole in memory.
-        table.rows[done - 1] = (number, [])
-        row = _parse_row(context, table, columns, number, cells)
+        row = _parse_row(context, columns, labels, number, cells)
         for problem in problems.pop(number, []):
             row.error(problem.column, problem.message)
-        if "case_number" in row.values:
-            row.person_id = by_case_number.get(row.values["case_number"])
-            if row.person_id is None:
-                row.error(
-                    _column_label(table, columns["case_number"]),
-                    _("No person with case number %(value)s in your organisation.")
-                    % {"value": row.values["case_number"]},
-                )
-        elif "external_ref" in row.values:
+        if "case_number" not in row.values and "external_ref" in row.values:
             row.person_id = context.external.get(row.values["external_ref"])
         results.append(row)
         if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+            progress(done, max(total, done))
+    # The sheet is read: calamine's copy of it is freed, and given back (the checks below build their indexes).
+    release_freed_memory()
+    by_case_number = _resolve_case_numbers(results, labels, batch)
     # Cell problems on rows above the data (e.g. merged header cells) belong to the file.
     for rows in problems.values():
         for problem in rows:
             file_errors.append(f"{problem.column}{problem.row}: {problem.message}")
 
-    _plan_updates(results, table, columns, batch)
-    _check_links(results, table, columns, context, by_case_number)
+    _plan_updates(results, labels, batch)
+    _check_links(results, labels, context, by_case_number)
     _mark_duplicates(results, batch)
     if progress:
-        progress(total, total)
+        progress(done, done)
     return CheckResult(table, results, file_errors, table.warnings)
 
 
-def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int], batch: ImportBatch) -> None:
+def _resolve_case_numbers(results: list[RowResult], labels: dict[str, str], batch: ImportBatch) -> dict[str, int]:
+    """The persons the rows name by case number (a thousand case numbers per query); an error on each row
+    whose case number is not one of the organisation's. Returns {case number: person id}."""
+    wanted = sorted({row.values["case_number"] for row in results if "case_number" in row.values})
+    by_case_number: dict[str, int] = {}
+    for start in range(0, len(wanted), 1000):
+        by_case_number.update(
+            Person.objects.filter(
+                organisation_id=batch.organisation_id, case_number__in=wanted[start : start + 1000]
+            ).values_list("case_number", "pk")
+        )
+    for row in results:
+        if "case_number" in row.values:
+            row.person_id = by_case_number.get(row.values["case_number"])
+            if row.person_id is None:
+                row.error(
+                    labels["case_number"],
+                    _("No person with case number %(value)s in your organisation.")
+                    % {"value": row.values["case_number"]},
+                )
+    return by_case_number
+
+
+def _plan_updates(results: list[RowResult], labels: dict[str, str], batch: ImportBatch) -> None:
     """Validate each row against the model; for rows of a known person, work out what changes (set-based reads)."""
     ids = [row.person_id for row in results if row.person_id]
     existing: dict[int, Person] = {}
@@ -394,13 +454,17 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
                     "person_id", "facility_id"
                 )
             )
+    # One scratch person validates every new row (a model instance costs more than its checks):
+    # reset to the model's defaults, then given the row's values.
+    scratch = Person(organisation_id=batch.organisation_id)
+    defaults = {name: getattr(scratch, name) for name in PERSON_FIELDS}
     for row in results:
         current = existing.get(row.person_id) if row.person_id else None
         if row.person_id and current is None:
             row.person_id = None
         if current is None:
-            person = person_from_values(row.values, batch.organisation_id)
-            _validate(row, table, columns, person)
+            scratch.__dict__.update(defaults)
+            _validate(row, labels, person_from_values(row.values, batch.organisation_id, scratch, derive=False))
             row.action = RowAction.CREATE
             continue
         before = _snapshot(current)
@@ -409,7 +473,7 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
             batch.organisation_id,
             Person(**{f.attname: getattr(current, f.attname) for f in Person._meta.concrete_fields}),
         )
-        _validate(row, table, columns, person)
+        _validate(row, labels, person)
         after = _snapshot(person)
         row.changes = {name: [before[name], after[name]] for name in PERSON_FIELDS if before[name] != after[name]}
         row.values["_updated_at"] = current.updated_at.isoformat()
@@ -423,7 +487,7 @@ def _plan_updates(results: list[RowResult], table: Table, columns: dict[str, int
 
 
 def _check_links(
-    results: list[RowResult], table: Table, columns: dict[str, int], context: Context, by_case_number: dict[str, int]
+    results: list[RowResult], labels: dict[str, str], context: Context, by_case_number: dict[str, int]
 ) -> None:
     """Family links must point to another row of the file (by external reference) or an existing case number;
     a child cannot be born before its listed mother was 12."""
@@ -445,11 +509,11 @@ def _check_links(
             if not reference:
                 continue
             if reference == row.values.get("external_ref"):
-                row.error(_column_label(table, columns[key]), _("A person cannot be their own relative."))
+                row.error(labels[key], _("A person cannot be their own relative."))
                 continue
             if reference not in by_ref and reference not in context.external and reference not in by_case_number:
                 row.error(
-                    _column_label(table, columns[key]),
+                    labels[key],
                     _("No row with the reference “%(value)s” and no person with that case number.")
                     % {"value": reference},
                 )
@@ -465,7 +529,7 @@ def _check_links(
                     and born_child < born_mother.replace(year=born_mother.year + MIN_MOTHER_AGE)
                 ):
                     row.error(
-                        _column_label(table, columns.get("birth_date", columns[key])),
+                        labels.get("birth_date", labels[key]),
                         _("This child would have been born before their mother (row %(row)s) was %(age)s.")
                         % {"row": mother.number, "age": MIN_MOTHER_AGE},
                     )
@@ -487,26 +551,13 @@ def row_name_keys(values: dict[str, Any]) -> dict[tuple[str, str, str], str]:
     return record_keys(values, aliases)
 
 
-def pack_keys(keys: dict[tuple[str, str, str], str]) -> str:
-    """A row's name keys as one compact text (fields by tabs, keys by newlines) for its stored values."""
-    return "\n".join(f"{part}\t{kind}\t{key}\t{script}" for (part, kind, key), script in keys.items())
-
-
-def unpack_keys(text: str) -> list[list[str]]:
-    """[part, kind, key, script] of each key packed by `pack_keys`."""
-    return [line.split("\t") for line in text.split("\n")] if text else []
-
-
 def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
-    """Possible duplicates from the matcher's keys; the keys of a row that creates a person are kept in its
-    values (`_keys`) so that the commit writes its index rows without analysing the names again."""
+    """Possible duplicates of the rows that create a person, from the matcher's keys of their names."""
     candidates = []
     for row in results:
         if row.action != RowAction.CREATE or row.errors:
             continue
-        keys = row_name_keys(row.values)
-        row.values["_keys"] = pack_keys(keys)
-        given, other = candidate_keys(keys)
+        given, other = candidate_keys(row_name_keys(row.values))
         earliest, latest = _earliest(row.values), _latest(row.values)
         candidates.append(
             Candidate(

@@ -7,8 +7,8 @@ any of the usual spellings (the "coarse" consonant-class keys the matcher blocks
 conflict and whose birth year, when both are known, is no more than two years apart (estimated dates
 widened). It is a suggestion for the user to settle, never a merge.
 
-Set-based: the index is read for the file's keys, a thousand keys per query, never one query per row;
-the persons found are read a thousand at a time.
+Set-based: the index is read for the file's keys, a thousand keys per query (streamed), never one
+query per row; the persons found are read and compared with the rows a thousand at a time.
 """
 
 from collections import defaultdict
@@ -23,27 +23,26 @@ CHUNK = 1000
 MAX_LISTED = 20
 BIRTH_YEARS_APART = 2
 GIVEN_PARTS = frozenset({"given"})
+# A pair of key numbers as one int: the given key's number shifted above the other key's.
+_PAIR_SHIFT = 32
 OTHER_PARTS = frozenset({"father", "family"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One row to check: its number, the coarse keys of its given names and of its father's/family names,
     its sex and birth years (earliest, latest) if known."""
 
     number: int
-    given: frozenset[str]
-    other: frozenset[str]
+    given: tuple[str, ...]
+    other: tuple[str, ...]
     sex: str = ""
     born: tuple[int, int] | None = None
     # The person the row will update (not its own duplicate).
     person_id: int | None = None
 
-    def pairs(self) -> set[tuple[str, str]]:
-        return {(g, o) for g in self.given for o in self.other}
 
-
-@dataclass
+@dataclass(slots=True)
 class Duplicates:
     # (pk, case number) pairs: tuples, not dicts, while a whole file's duplicates are in memory.
     persons: list[tuple[int, str]] = field(default_factory=list)
@@ -57,7 +56,7 @@ class Duplicates:
         return {"persons": [{"id": pk, "case_number": case} for pk, case in self.persons], "rows": self.rows}
 
 
-def candidate_keys(keys: Iterable[tuple[str, str, str]]) -> tuple[frozenset[str], frozenset[str]]:
+def candidate_keys(keys: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(given keys, father's/family name keys) among a record's (part, kind, key) index rows."""
     given, other = set(), set()
     for part, kind, key in keys:
@@ -66,7 +65,8 @@ def candidate_keys(keys: Iterable[tuple[str, str, str]]) -> tuple[frozenset[str]
                 given.add(key)
             elif part in OTHER_PARTS:
                 other.add(key)
-    return frozenset(given), frozenset(other)
+    # Tuples, not sets: a whole file's candidates are in memory at once.
+    return tuple(sorted(given)), tuple(sorted(other))
 
 
 def _sex_agrees(a: str, b: str) -> bool:
@@ -85,19 +85,34 @@ def _agree(row: Candidate, other_sex: str, other_born: tuple[int, int] | None) -
 
 def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int, Duplicates]:
     """{row number: its possible duplicates} for the rows that have any."""
-    by_pair: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    # The rows of each (given key, other key) pair: the largest structure of a dry run, so compact: a pair
+    # is one int (the keys numbered), and a pair only one row has (most of them) maps to that row itself.
+    numbered: dict[str, int] = {}
+    by_pair: dict[int, Candidate | list[Candidate]] = {}
     given_keys: set[str] = set()
     other_keys: set[str] = set()
     for row in rows:
-        for pair in row.pairs():
-            by_pair[pair].append(row)
-        given_keys |= row.given
-        other_keys |= row.other
+        given_keys.update(row.given)
+        other_keys.update(row.other)
+        others = [numbered.setdefault(o, len(numbered)) for o in row.other]
+        for g in row.given:
+            high = numbered.setdefault(g, len(numbered)) << _PAIR_SHIFT
+            for o in others:
+                held = by_pair.setdefault(high | o, row)
+                if held is not row:
+                    if isinstance(held, list):
+                        held.append(row)
+                    else:
+                        by_pair[high | o] = [held, row]
     found: dict[int, Duplicates] = defaultdict(Duplicates)
+
+    def rows_of(g: str, o: str) -> Iterable[Candidate]:
+        held = by_pair.get((numbered[g] << _PAIR_SHIFT) | numbered[o])
+        return () if held is None else held if isinstance(held, list) else (held,)
 
     # Within the file.
     for group in by_pair.values():
-        if len(group) < 2:
+        if not isinstance(group, list):
             continue
         for row in group:
             known = found[row.number].rows
@@ -107,27 +122,22 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
                 if other.number != row.number and other.number not in known and _agree(row, other.sex, other.born):
                     known.append(other.number)
 
-    # Against the organisation's persons: their index rows for the file's keys, then the persons sharing a pair.
+    # Against the organisation's persons: their index rows for the file's keys (streamed, a thousand keys
+    # per query), then the persons holding both a given-name and a father's/family-name key of the file,
+    # a thousand at a time, each compared with the rows sharing a pair. Nothing whole-file but the keys.
+    index = PersonNameKey.objects.filter(organisation_id=organisation_id, kind="coarse")
     given_of: dict[int, set[str]] = defaultdict(set)
     other_of: dict[int, set[str]] = defaultdict(set)
-    index = PersonNameKey.objects.filter(organisation_id=organisation_id, kind="coarse")
     for parts, keys, target in ((GIVEN_PARTS, given_keys, given_of), (OTHER_PARTS, other_keys, other_of)):
         ordered = sorted(keys)
         for start in range(0, len(ordered), CHUNK):
-            for person_id, key in index.filter(part__in=parts, key__in=ordered[start : start + CHUNK]).values_list(
+            found_keys = index.filter(part__in=parts, key__in=ordered[start : start + CHUNK]).values_list(
                 "person_id", "key"
-            ):
-                target[person_id].add(key)
-    matches: dict[int, list[Candidate]] = {}
-    for person_id in given_of.keys() & other_of.keys():
-        rows_found: dict[int, Candidate] = {}
-        for g in given_of[person_id]:
-            for o in other_of[person_id]:
-                for row in by_pair.get((g, o), ()):
-                    rows_found[row.number] = row
-        if rows_found:
-            matches[person_id] = list(rows_found.values())
-    ids = sorted(matches)
+            )
+            for person_id, key in found_keys.iterator(chunk_size=10 * CHUNK):
+                if target is given_of or person_id in given_of:
+                    target[person_id].add(key)
+    ids = sorted(other_of)
     for start in range(0, len(ids), CHUNK):
         for pk, case_number, sex, earliest, latest in (
             Person.objects.live()
@@ -135,8 +145,15 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
             .values_list("pk", "case_number", "sex", "birth_date_earliest", "birth_date_latest")
         ):
             born = (earliest.year, (latest or earliest).year) if earliest else None
-            for row in matches[pk]:
-                persons = found[row.number].persons
-                if row.person_id != pk and len(persons) < MAX_LISTED and _agree(row, sex, born):
-                    persons.append((pk, case_number))
+            entry = (pk, case_number)  # one tuple per person, however many rows list it
+            seen: set[int] = set()
+            for g in given_of[pk]:
+                for o in other_of[pk]:
+                    for row in rows_of(g, o):
+                        if row.number in seen:
+                            continue
+                        seen.add(row.number)
+                        persons = found[row.number].persons
+                        if row.person_id != pk and len(persons) < MAX_LISTED and _agree(row, sex, born):
+                            persons.append(entry)
     return {number: dup for number, dup in found.items() if dup}

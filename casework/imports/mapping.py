@@ -251,8 +251,10 @@ LINK_FIELDS = {
 VALUE_MAPPED_FIELDS = ("sex", "facility", "separation_status", "nationality", "claim_status", "document_type")
 
 
+@lru_cache(maxsize=20_000)
 def fold_header(text: str) -> str:
-    """A header or a listed value as compared: normalised, with _ and ' as spaces."""
+    """A header or a listed value as compared: normalised, with _ and ' as spaces; memoised (a file repeats
+    the same few codes and names on every row)."""
     return normalise_name(str(text).replace("_", " ").replace("'", " "))
 
 

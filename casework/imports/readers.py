@@ -5,7 +5,9 @@ file as a whole raise `FileRefused` with a message for the user; problems with s
 cells, formulas) are returned with the table so that the dry run reports them by row and column.
 """
 
+import contextlib
 import csv
+import ctypes
 import io
 import itertools
 import re
@@ -57,10 +59,12 @@ class Table:
     sheet: str
     header_row: int
     headers: list[str]
-    rows: list[tuple[int, list[Any]]]
+    rows: list[tuple[int, list[Any]]] | Iterator[tuple[int, list[Any]]]
     problems: list[CellProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     encoding: str = ""
+    # Rows of the sheet below the header, empty ones included (known before the rows are read).
+    total: int = 0
 
 
 def column_letter(index: int) -> str:
@@ -196,6 +200,12 @@ def list_sheets(path: Path, file_name: str) -> list[SheetInfo]:
     ]
 
 
+# Bytes of a sheet's XML read at a time when looking for formula cells.
+XML_BLOCK = 1 << 20
+# A cell (its reference) whose element holds a formula (<f>).
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f[\s>/]')
+
+
 def _xlsx_formula_cells(path: Path, sheet_name: str) -> list[str]:
     """References (e.g. "B3") of the formula cells of one XLSX sheet, read from its XML."""
     with zipfile.ZipFile(path) as archive:
@@ -220,11 +230,21 @@ def _xlsx_formula_cells(path: Path, sheet_name: str) -> list[str]:
         if not target:
             return []
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        try:
-            xml = archive.read(member).decode("utf-8", "replace")
-        except KeyError:
+        if member not in archive.namelist():
             return []
-    return re.findall(r'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*(?<!/)>(?:(?!</c>).)*?<f[\s>/]', xml)
+        # The sheet's XML a megabyte at a time (it is tens of MB for 100,000 rows), cut before the last
+        # cell that may continue in the next block.
+        found: list[str] = []
+        rest = b""
+        with archive.open(member) as xml:
+            while block := xml.read(XML_BLOCK):
+                text = rest + block
+                cut = text.rfind(b"<c")
+                cut = cut if cut > 0 else 0
+                found += (m.decode() for m in _FORMULA_CELL.findall(text, 0, cut))
+                rest = text[cut:]
+        found += (m.decode() for m in _FORMULA_CELL.findall(rest))
+    return found
 
 
 def _ods_formula_count(path: Path, sheet_name: str) -> int:
@@ -264,7 +284,7 @@ def _sheet_rows(worksheet: Any) -> Iterator[list[Any]]:
 
 def _read_book(
     path: Path, file_name: str, sheet: str, limit: int | None = None
-) -> tuple[Iterable[list[Any]], str, list[CellProblem], list[str]]:
+) -> tuple[Iterable[list[Any]], str, list[CellProblem], list[str], int]:
     sheets = list_sheets(path, file_name)
     visible = [info for info in sheets if not info.hidden]
     hidden = [info.name for info in sheets if info.hidden]
@@ -283,12 +303,15 @@ def _read_book(
         raise FileRefused(_("The file has no sheet named “%(sheet)s”.") % {"sheet": sheet})
     if chosen.hidden:
         raise FileRefused(_("The sheet “%(sheet)s” is hidden: unhide it in your spreadsheet first.") % {"sheet": sheet})
-    worksheet = _workbook(path).get_sheet_by_name(sheet)
     if limit is not None:
         # A sample for the mapping page: formula cells are looked for by the dry run, not here.
-        return list(itertools.islice(_sheet_rows(worksheet), limit)), sheet, [], warnings
-    rows = _sheet_rows(worksheet)
+        worksheet = _workbook(path).get_sheet_by_name(sheet)
+        return list(itertools.islice(_sheet_rows(worksheet), limit)), sheet, [], warnings, worksheet.total_height
     problems = []
+    # Formula cells first, from the sheet's XML, before calamine holds the sheet: the two never add up.
+    formula_cells = _xlsx_formula_cells(path, sheet) if extension_of(file_name) == "xlsx" else []
+    worksheet = _workbook(path).get_sheet_by_name(sheet)
+    rows = _sheet_rows(worksheet)
     for (row0, col0), (row1, col1) in worksheet.merged_cell_ranges or []:
         span = f"{column_letter(col0)}{row0 + 1}:{column_letter(col1)}{row1 + 1}"
         problems.append(
@@ -299,7 +322,7 @@ def _read_book(
             )
         )
     if extension_of(file_name) == "xlsx":
-        for reference in _xlsx_formula_cells(path, sheet):
+        for reference in formula_cells:
             letters = reference.rstrip("0123456789")
             problems.append(
                 CellProblem(
@@ -315,7 +338,7 @@ def _read_book(
                 _("The sheet holds %(count)s formula cells: formulas are not evaluated. Paste them as values.")
                 % {"count": count}
             )
-    return rows, sheet, problems, warnings
+    return rows, sheet, problems, warnings, worksheet.total_height
 
 
 def _cell(value: Any) -> Any:
@@ -331,6 +354,45 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _split_header(rows: Iterator[list[Any]], header_row: int) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """The header row's names and the data rows below it (row number, cells), empty rows left out.
+
+    The data rows are read lazily (the first one is read here, to refuse a file without data)."""
+    seen_any = False
+    header: list[Any] | None = None
+    for number, row in enumerate(rows, start=1):
+        seen_any = seen_any or any(value != "" for value in row)
+        if number == header_row:
+            header = row
+            break
+    if header is None:
+        if not seen_any:
+            raise FileRefused(_("The file is empty."))
+        raise FileRefused(
+            _("Row %(row)s is not in the sheet: choose the row that holds the column names.") % {"row": header_row}
+        )
+    headers = [str(value).strip() for value in header]
+    seen: dict[str, int] = {}
+    for index, name in enumerate(headers):
+        if not name:
+            continue
+        if name.casefold() in seen:
+            raise FileRefused(
+                _("The column “%(name)s” appears twice (columns %(first)s and %(second)s): rename one of them.")
+                % {"name": name, "first": column_letter(seen[name.casefold()]), "second": column_letter(index)}
+            )
+        seen[name.casefold()] = index
+    data = ((number, row) for number, row in enumerate(rows, start=header_row + 1) if any(value != "" for value in row))
+    first = next(data, None)
+    if not seen:
+        if not seen_any and first is None:
+            raise FileRefused(_("The file is empty."))
+        raise FileRefused(_("Row %(row)s holds no column names: choose the header row.") % {"row": header_row})
+    if first is None:
+        raise FileRefused(_("The file has column names but no data rows."))
+    return headers, itertools.chain([first], data)
+
+
 def read_table(
     path: Path,
     file_name: str,
@@ -339,56 +401,45 @@ def read_table(
     header_row: int = 1,
     encoding: str = "",
     sample: int | None = None,
+    stream: bool = False,
 ) -> Table:
     """Read one sheet: headers from `header_row` (1-based), data rows below it, problems and warnings.
 
     With `sample`, only the first `sample` data rows are read (the mapping page: the web process never
-    reads a whole file; the dry run, in the worker, does).
+    reads a whole file; the dry run, in the worker, does). With `stream`, `rows` is an iterator that
+    converts each row when it is read (the dry run: the file's cells are never all in memory as Python
+    values) and `total` the number of rows of the sheet below the header (for the progress bar).
     """
     problems: list[CellProblem] = []
     warnings: list[str] = []
     limit = None if sample is None else header_row + sample
     if extension_of(file_name) in CSV_EXTENSIONS:
         rows, encoding = _read_csv(path, encoding, limit)
+        height = len(rows)
         sheet = ""
     else:
-        rows, sheet, problems, warnings = _read_book(path, file_name, sheet, limit)
-    rows = [[_cell(value) for value in row] for row in rows]
-    if not any(any(value != "" for value in row) for row in rows):
-        raise FileRefused(_("The file is empty."))
-    if header_row < 1 or header_row > len(rows):
-        raise FileRefused(
-            _("Row %(row)s is not in the sheet: choose the row that holds the column names.") % {"row": header_row}
-        )
-    headers = [str(value).strip() for value in rows[header_row - 1]]
-    seen: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        if not header:
-            continue
-        if header.casefold() in seen:
-            raise FileRefused(
-                _("The column “%(name)s” appears twice (columns %(first)s and %(second)s): rename one of them.")
-                % {"name": header, "first": column_letter(seen[header.casefold()]), "second": column_letter(index)}
-            )
-        seen[header.casefold()] = index
-    if not seen:
-        raise FileRefused(_("Row %(row)s holds no column names: choose the header row.") % {"row": header_row})
-    data = [
-        (number, row)
-        for number, row in enumerate(rows[header_row:], start=header_row + 1)
-        if any(value != "" for value in row)
-    ]
-    if not data:
-        raise FileRefused(_("The file has column names but no data rows."))
+        rows, sheet, problems, warnings, height = _read_book(path, file_name, sheet, limit)
+    headers, data = _split_header(([_cell(value) for value in row] for row in rows), header_row)
     return Table(
         sheet=sheet,
         header_row=header_row,
         headers=headers,
-        rows=data,
+        rows=data if stream else list(data),
         problems=problems,
         warnings=warnings,
         encoding=encoding,
+        total=max(height - header_row, 1),
     )
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed since the sheet was read back to the operating system (glibc's malloc_trim).
+
+    calamine holds its copy of a sheet in many small Rust allocations; once freed, glibc keeps them for
+    later mallocs, which Python's own allocator (its arenas are mapped separately) never asks for: the
+    worker would go on holding a whole sheet's worth of memory while it checks the rows. No-op elsewhere."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def iter_cells(table: Table) -> Iterator[tuple[int, int, Any]]:

@@ -169,3 +169,39 @@ def test_a_zip_bomb_is_refused_from_its_directory(tmp_path, settings):
     assert len(data) < 50_000
     with pytest.raises(FileRefused, match="unsafe"):
         check_zip(path)
+
+
+@pytest.mark.parametrize("block", [1 << 20, 7, 64])
+def test_formula_cells_are_found_whatever_the_xml_block_size(tmp_path, monkeypatch, block):
+    """The sheet's XML is searched a block at a time: a formula cell cut by a block's end is still found."""
+    rows = [["Name", "Year"]] + [[f"n{i}", "=1+1" if i % 7 == 0 else i] for i in range(60)]
+    path = write(tmp_path, "list.xlsx", xlsx_bytes({"S": rows}))
+    monkeypatch.setattr("casework.imports.readers.XML_BLOCK", block)
+
+    table = read_table(path, "list.xlsx")
+
+    assert sorted(p.row for p in table.problems) == [i + 2 for i in range(60) if i % 7 == 0]
+
+
+@pytest.mark.parametrize("name", ["list.xlsx", "list.csv"])
+def test_a_streamed_table_reads_the_same_rows_and_refuses_the_same_files(tmp_path, name):
+    rows = [["Given name", "Year"], ["Amina", 1990], ["", ""], ["Omar", 2001]]
+    data = xlsx_bytes({"S": rows}) if name.endswith("xlsx") else csv_bytes(rows)
+    path = write(tmp_path, name, data)
+
+    listed = read_table(path, name)
+    streamed = read_table(path, name, stream=True)
+
+    assert streamed.headers == listed.headers
+    assert not isinstance(streamed.rows, list)
+    assert (
+        list(streamed.rows)
+        == listed.rows
+        == [(2, ["Amina", listed.rows[0][1][1]]), (4, ["Omar", listed.rows[1][1][1]])]
+    )
+    assert streamed.total >= 2
+    headers_only = write(
+        tmp_path, "h" + name, csv_bytes(rows[:1]) if name.endswith("csv") else xlsx_bytes({"S": rows[:1]})
+    )
+    with pytest.raises(FileRefused, match="no data rows"):
+        read_table(headers_only, name, stream=True)

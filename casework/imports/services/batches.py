@@ -157,13 +157,15 @@ def batch_run_dry_run(*, batch_id: int) -> None:
             locked.save(update_fields=["status", "updated_at"])
             return
         locked.rows.all().delete()
-        # In chunks, so that the rows exist twice in memory (checked and to insert) only a chunk at a time.
+        # In chunks, so that the rows exist twice in memory (checked and to insert) only a chunk at a time;
+        # records, not model instances.
+        records = bulk.Defaults(ImportRow, timezone.now())
         for start in range(0, len(result.rows), ROW_CHUNK):
             bulk.insert(
                 ImportRow,
                 [
-                    ImportRow(
-                        batch=locked,
+                    records.new(
+                        batch_id=locked.pk,
                         number=row.number,
                         action=row.action,
                         values=row.values,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from casework.imports.checks import row_name_keys, unpack_keys
+from casework.imports.checks import row_name_keys
 from casework.imports.models import ImportRow
 from casework.people.models import PersonNameKey
 
@@ -75,38 +75,78 @@ def _copy_rows(model: type[models.Model], fields: list[models.Field], rows: Iter
             copy.write_row(row)
 
 
-def _values(objs: Sequence[models.Model], fields: list[models.Field]) -> Iterable[list[Any]]:
+class Defaults:
+    """The column values a new object of `model` gets from its constructor (defaults, auto_now fields set
+    to `now`), as a dict by attribute name, without building the object: `new(**values)` is the record of
+    one object, which `insert` and `create_with_history` write (a model instance costs more than its row)."""
+
+    def __init__(self, model: type[models.Model], now: datetime) -> None:
+        self.constant: dict[str, Any] = {}
+        self.per_row: list[tuple[str, Callable[[], Any]]] = []
+        for f in _writable(model):
+            if f.primary_key:
+                continue
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.constant[f.attname] = now
+            elif f.has_default() and callable(f.default):
+                self.per_row.append((f.attname, f.default))  # e.g. uuid4: one value per object
+            else:
+                self.constant[f.attname] = f.get_default()
+
+    def new(self, **values: Any) -> dict[str, Any]:
+        record = dict(self.constant)
+        for name, default in self.per_row:
+            record[name] = default()
+        record.update(values)
+        return record
+
+
+Record = models.Model | dict[str, Any]
+
+
+def _fields_of(obj: Record) -> dict[str, Any]:
+    """An object's values by attribute name: a record as it is, a model instance's own __dict__."""
+    return obj if isinstance(obj, dict) else obj.__dict__
+
+
+def _values(objs: Sequence[Record], fields: list[models.Field]) -> Iterable[list[Any]]:
     """Each object's values of `fields`, ready for COPY."""
     getters = [(f.attname, _converter(f)) for f in fields]
     for obj in objs:
-        values = obj.__dict__
+        values = _fields_of(obj)
         yield [values[name] if convert is None else convert(values[name]) for name, convert in getters]
 
 
-def insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Insert new objects and set their primary keys (COPY on PostgreSQL, bulk_create elsewhere)."""
+def insert(model: type[models.Model], objs: Sequence[Record]) -> None:
+    """Insert new objects (model instances or `Defaults` records) and set their primary keys
+    (COPY on PostgreSQL, bulk_create elsewhere)."""
     if not objs:
         return
-    if not uses_copy():
-        model._default_manager.bulk_create(objs, batch_size=INSERT_BATCH)
-        return
     pk_name = model._meta.pk.attname
+    if not uses_copy():
+        instances = [model(**obj) if isinstance(obj, dict) else obj for obj in objs]
+        model._default_manager.bulk_create(instances, batch_size=INSERT_BATCH)
+        for obj, instance in zip(objs, instances, strict=True):
+            _fields_of(obj)[pk_name] = instance.pk
+        return
     for obj, pk in zip(objs, _next_ids(model, len(objs)), strict=True):
-        obj.__dict__[pk_name] = pk
-        obj._state.adding = False
+        _fields_of(obj)[pk_name] = pk
+        if not isinstance(obj, dict):
+            obj._state.adding = False
     _copy_rows(model, _writable(model), _values(objs, _writable(model)))
 
 
 def create_with_history(
-    objs: list[models.Model], model: type[models.Model], *, actor: Any, reason: str, now: datetime
+    objs: Sequence[Record], model: type[models.Model], *, actor: Any, reason: str, now: datetime
 ) -> None:
     """Insert new objects and one "+" history row each naming the actor and the reason (the batch)."""
     if not objs:
         return
     for obj in objs:
+        values = _fields_of(obj)
         for name in ("created_at", "updated_at"):
-            if hasattr(obj, name) and getattr(obj, name) is None:
-                setattr(obj, name, now)  # what auto_now(_add) would set, done here because COPY bypasses pre_save
+            if name in values and values[name] is None:
+                values[name] = now  # what auto_now(_add) would set, done here because COPY bypasses pre_save
     insert(model, objs)
     history_model = model.history.model
     tracked = [f.attname for f in history_model.tracked_fields]
@@ -117,7 +157,7 @@ def create_with_history(
                 history_user_id=actor.pk,
                 history_change_reason=reason,
                 history_type="+",
-                **{name: getattr(obj, name) for name in tracked},
+                **{name: _fields_of(obj)[name] for name in tracked},
             )
             for obj in objs
         ]
@@ -147,7 +187,7 @@ def create_with_history(
 
     def rows() -> Iterable[list[Any]]:
         for obj in objs:
-            values = obj.__dict__
+            values = _fields_of(obj)
             row = []
             for kind, spec in plan:
                 if kind == "id":
@@ -162,15 +202,17 @@ def create_with_history(
     _copy_rows(history_model, fields, rows())
 
 
-def write_name_keys(persons: list[Any], values: dict[int, dict[str, Any]]) -> int:
-    """The matcher's name-key rows (`PersonNameKey`) of newly created persons: the keys the dry run derived
-    from their row (`values[person.pk]["_keys"]`), else derived now; the rows `person_name_keys_rebuild` writes."""
+def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, Any]]) -> int:
+    """The matcher's name-key rows (`PersonNameKey`) of newly created persons (their records), derived from
+    their row's names and aliases (`values[id]`): the rows `person_name_keys_rebuild` writes.
+
+    Derived again here rather than kept from the dry run: a whole file's keys would be the dry run's largest
+    structure (and the rows' stored values twice as long), and the name analysis is memoised per name."""
     entries = []
     for person in persons:
-        row = values.get(person.pk, {})
-        keys = unpack_keys(row["_keys"]) if "_keys" in row else [[*k, s] for k, s in row_name_keys(row).items()]
-        for part, kind, key, script in keys:
-            entries.append((person.pk, person.organisation_id, key, kind, part, script))
+        pk, organisation_id = person["id"], person["organisation_id"]
+        for (part, kind, key), script in row_name_keys(values.get(pk, {})).items():
+            entries.append((pk, organisation_id, key, kind, part, script))
     if not entries:
         return 0
     if not uses_copy():

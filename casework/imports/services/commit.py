@@ -33,6 +33,8 @@ from casework.people.namekeys import person_name_keys_rebuild
 # The row fields the commit reads (the report's errors, warnings and duplicates stay in the database).
 UPDATE_BATCH = 200
 _ROW_FIELDS = ("pk", "number", "action", "values", "changes", "decision", "decision_person_id", "person_id")
+# A created person's columns that come from its row (derived ones included).
+_PERSON_COLUMNS = (*checks.PERSON_FIELDS, "name_search")
 
 
 @dataclass
@@ -50,6 +52,25 @@ class CommitRun:
     by_ref: dict[str, int] = field(default_factory=dict)
     # Rows naming relatives: (row number, person id, {link key: reference}, the row's created_records).
     linking: list[tuple[int, int, dict[str, str], dict[str, list[int]], int]] = field(default_factory=list)
+    _defaults: dict[type, bulk.Defaults] = field(default_factory=dict)
+    _scratch: tuple[Person, dict[str, Any]] | None = None
+
+    def new(self, model: type, **values: Any) -> dict[str, Any]:
+        """The record (column values by attribute name) of a new object of `model`: see `bulk.Defaults`."""
+        if model not in self._defaults:
+            self._defaults[model] = bulk.Defaults(model, self.now)
+        return self._defaults[model].new(**values)
+
+    def person_fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A row's person fields with the derived ones (search names, birth range) as the Person model
+        computes them, on one scratch instance reset for each row (no instance per row)."""
+        if self._scratch is None:
+            scratch = Person(organisation_id=self.batch.organisation_id)
+            self._scratch = (scratch, {name: getattr(scratch, name) for name in _PERSON_COLUMNS})
+        scratch, defaults = self._scratch
+        scratch.__dict__.update(defaults)
+        checks.person_from_values(values, self.batch.organisation_id, scratch)
+        return {name: scratch.__dict__[name] for name in _PERSON_COLUMNS}
 
 
 def check_committable(locked: ImportBatch) -> None:
@@ -159,17 +180,21 @@ def _commit_chunk(run: CommitRun, rows: list[ImportRow]) -> None:
     # Created persons. Their values are those the dry run validated with the Person model's rules
     # (`checks._validate`); the rows cannot have changed since, only a new dry run rewrites them.
     numbers = _allocate_case_numbers(batch.organisation_id, len(to_create)) if to_create else []
-    new_persons = []
-    for row, case_number in zip(to_create, numbers, strict=True):
-        person = checks.person_from_values(row.values, batch.organisation_id)
-        person.household_id = households.get(row.values.get("household", ""))
-        person.case_number = case_number
-        person.created_by = actor
-        person.status_changed_at = run.now
-        new_persons.append(person)
+    new_persons = [
+        run.new(
+            Person,
+            organisation_id=batch.organisation_id,
+            household_id=households.get(row.values.get("household", "")),
+            case_number=case_number,
+            created_by_id=actor.pk,
+            status_changed_at=run.now,
+            **run.person_fields(row.values),
+        )
+        for row, case_number in zip(to_create, numbers, strict=True)
+    ]
     bulk.create_with_history(new_persons, Person, actor=actor, reason=run.reason, now=run.now)
     for row, person in zip(to_create, new_persons, strict=True):
-        row.person_id = person.pk
+        row.person_id = person["id"]
         row.committed_as = RowAction.CREATE
 
     # Updated persons: their state before (for undo), then the row's values. Unchanged since the dry run
@@ -186,8 +211,7 @@ def _commit_chunk(run: CommitRun, rows: list[ImportRow]) -> None:
         updated.append(person)
 
     written = [*to_create, *to_update]
-    persons = {p.pk: p for p in (*new_persons, *updated)}
-    write_related(run, written, persons)
+    write_related(run, written, {p.pk: p for p in updated})
     if updated:
         bulk_update_with_history(
             updated,

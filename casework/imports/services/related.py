@@ -29,8 +29,9 @@ def _note(row: ImportRow, kind: str, pk: int) -> None:
     row.created_records.setdefault(kind, []).append(pk)
 
 
-def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Person]) -> None:
-    """External references, custody, nationality claims, aliases and documents of one chunk's rows."""
+def write_related(run: "CommitRun", rows: list[ImportRow], updated: dict[int, Person]) -> None:
+    """External references, custody, nationality claims, aliases and documents of one chunk's rows
+    (records, not model instances; `updated` holds the persons the chunk updates)."""
     batch, actor, reason, now = run.batch, run.actor, run.reason, run.now
     created_ids = {row.person_id for row in rows if row.committed_as == "create"}
     known_ids = [row.person_id for row in rows if row.person_id not in created_ids]
@@ -48,20 +49,19 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
         if reference and reference not in existing:
             existing.add(reference)
             refs.append(
-                ExternalReference(
+                run.new(
+                    ExternalReference,
                     organisation_id=batch.organisation_id,
                     source=batch.source,
                     reference=reference,
                     person_id=row.person_id,
-                    batch=batch,
-                    created_at=now,
-                    updated_at=now,
+                    batch_id=batch.pk,
                 )
             )
             ref_rows.append(row)
     bulk.insert(ExternalReference, refs)
     for row, ref in zip(ref_rows, refs, strict=True):
-        _note(row, "external_reference", ref.pk)
+        _note(row, "external_reference", ref["id"])
 
     # Custody: a new person starts a period; a known person elsewhere moves (through the people service).
     periods, period_rows = [], []
@@ -73,7 +73,8 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
         start = parse_date(row.values.get("arrival_date")) or now.date()
         if row.person_id in created_ids:
             periods.append(
-                CustodyPeriod(
+                run.new(
+                    CustodyPeriod,
                     person_id=row.person_id,
                     facility_id=facility_id,
                     section_id=row.values.get("section"),
@@ -84,7 +85,7 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
             period_rows.append(row)
         elif "facility" in row.changes:
             period = custody_move(
-                person=persons[row.person_id],
+                person=updated[row.person_id],
                 facility=Facility.objects.get(pk=facility_id),
                 section=sections.get(row.values.get("section")),
                 start_date=start,
@@ -93,7 +94,7 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
             _note(row, "custody_moved", period.pk)
     bulk.create_with_history(periods, CustodyPeriod, actor=actor, reason=reason, now=now)
     for row, period in zip(period_rows, periods, strict=True):
-        _note(row, "custody", period.pk)
+        _note(row, "custody", period["id"])
 
     # Nationality claims with the status the source gives (claimed by default); a person's first is its main one.
     claimed: dict[int, set[str]] = {}
@@ -107,7 +108,8 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
         if country and country not in claimed.get(row.person_id, set()):
             status = row.values.get("claim_status") or ClaimStatus.CLAIMED
             claims.append(
-                NationalityClaim(
+                run.new(
+                    NationalityClaim,
                     person_id=row.person_id,
                     country=country,
                     status=status,
@@ -120,7 +122,7 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
             claim_rows.append(row)
     bulk.create_with_history(claims, NationalityClaim, actor=actor, reason=reason, now=now)
     for row, claim in zip(claim_rows, claims, strict=True):
-        _note(row, "claim", claim.pk)
+        _note(row, "claim", claim["id"])
 
     # Aliases and kunyas, identity documents: added when not already recorded.
     known_aliases = set(Alias.objects.filter(person_id__in=known_ids).values_list("person_id", "kind", "name"))
@@ -131,13 +133,20 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
             if name and (row.person_id, kind, name) not in known_aliases:
                 known_aliases.add((row.person_id, kind, name))
                 script = Script.ARABIC if any("\u0600" <= ch <= "\u06ff" for ch in name) else Script.LATIN
-                alias = Alias(person_id=row.person_id, kind=kind, name=name, script=script)
-                alias.name_search = checks.normalise_name(name)
-                aliases.append(alias)
+                aliases.append(
+                    run.new(
+                        Alias,
+                        person_id=row.person_id,
+                        kind=kind,
+                        name=name,
+                        script=script,
+                        name_search=checks.normalise_name(name),  # as Alias.save sets it
+                    )
+                )
                 alias_rows.append(row)
     bulk.create_with_history(aliases, Alias, actor=actor, reason=reason, now=now)
     for row, alias in zip(alias_rows, aliases, strict=True):
-        _note(row, "alias", alias.pk)
+        _note(row, "alias", alias["id"])
     known_documents = set(
         IdentityDocument.objects.filter(person_id__in=known_ids).values_list("person_id", "document_type", "number")
     )
@@ -147,11 +156,11 @@ def write_related(run: "CommitRun", rows: list[ImportRow], persons: dict[int, Pe
         kind = row.values.get("document_type") or DocumentType.PASSPORT
         if number and (row.person_id, kind, number) not in known_documents:
             known_documents.add((row.person_id, kind, number))
-            documents.append(IdentityDocument(person_id=row.person_id, document_type=kind, number=number))
+            documents.append(run.new(IdentityDocument, person_id=row.person_id, document_type=kind, number=number))
             document_rows.append(row)
     bulk.create_with_history(documents, IdentityDocument, actor=actor, reason=reason, now=now)
     for row, document in zip(document_rows, documents, strict=True):
-        _note(row, "document", document.pk)
+        _note(row, "document", document["id"])
 
 
 def write_links(run: "CommitRun") -> None:
@@ -203,12 +212,12 @@ def write_links(run: "CommitRun") -> None:
         for link in ((person_id, relative_id, relation), (relative_id, person_id, inverse)):
             if link not in existing:
                 existing.add(link)
-                links.append(FamilyLink(person_id=link[0], relative_id=link[1], relation=link[2]))
+                links.append(run.new(FamilyLink, person_id=link[0], relative_id=link[1], relation=link[2]))
                 link_records.append(records)
     bulk.create_with_history(links, FamilyLink, actor=run.actor, reason=run.reason, now=run.now)
     touched: dict[int, ImportRow] = {}
     for link, records in zip(links, link_records, strict=True):
-        records.setdefault("family_link", []).append(link.pk)
+        records.setdefault("family_link", []).append(link["id"])
     for _number, _person, _links, records, row_pk in run.linking:
         if records.get("family_link"):
             touched[row_pk] = ImportRow(pk=row_pk, created_records=records)

@@ -130,12 +130,13 @@ def run_once(url: str, *, workers: int, users: int, duration: int, credentials: 
         load_before = load_average()
         # The locustfile logs every user in first (warm-up), resets the statistics, then measures `duration`
         # seconds and stops; -t is only a safety net.
-        subprocess.run(
+        locust = subprocess.run(
             [bin_dir / "locust", "-f", ROOT / "bench/locustfile.py", "--headless", "-u", str(users),
-             "-r", str(max(1, users // 5)), "-t", f"{duration + 300}s", "--host",
+             "-r", str(max(1, users // 5)), "-t", f"{duration + 3600}s", "--host",
              f"https://127.0.0.1:{ports['https']}", "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
             env={**os.environ, "PYTHONWARNINGS": "ignore", "LOAD_CREDENTIALS": ",".join(credentials),
-                 "LOAD_USERS": str(users), "LOAD_MEASURE_SECONDS": str(duration)},
+                 "LOAD_USERS": str(users), "LOAD_MEASURE_SECONDS": str(duration),
+                 "LOAD_LOGIN_CONCURRENCY": str(2 * workers)},
             check=False, cwd=ROOT,
         )  # fmt: skip
         load_after = load_average()
@@ -158,7 +159,8 @@ def run_once(url: str, *, workers: int, users: int, duration: int, credentials: 
         for name, row in rows.items()
         if int(row["Request Count"])  # the warm-up's requests (logins) are reset to zero: left out
     }
-    return {"pages": stats, "load": f"{load_before} before, {load_after} after"}
+    # Non-zero: a failure, or a user not logged in after the warm-up (the locustfile says which).
+    return {"pages": stats, "load": f"{load_before} before, {load_after} after", "exit": locust.returncode}
 
 
 def report(results: dict[int, dict[str, Any]], *, users: int, duration: int, load: str) -> str:
@@ -220,7 +222,7 @@ def main() -> int:
     if args.write_docs:
         write_docs(text, start_marker=START_MARKER, end_marker=END_MARKER)
     errors = sum(int(result["pages"]["Aggregated"]["failures"]) for result in results.values())
-    return 1 if errors else 0
+    return 1 if errors or any(result["exit"] for result in results.values()) else 0
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import gevent
 from gevent.event import Event
+from gevent.lock import Semaphore
 from locust import HttpUser, between, events, task
 
 # "username:backup-code" per simulated user (bench/load.py makes them, one code per user and run).
@@ -23,6 +24,9 @@ CREDENTIALS = [pair.split(":", 1) for pair in os.environ.get("LOAD_CREDENTIALS",
 PASSWORD = os.environ.get("LOAD_PASSWORD", "casework-demo")
 USERS = int(os.environ.get("LOAD_USERS", len(CREDENTIALS)))
 MEASURE_SECONDS = float(os.environ.get("LOAD_MEASURE_SECONDS", "120"))
+# Logins at a time during the warm-up: 50 at once would queue behind one gunicorn worker until nginx gives up
+# (504 after 60 s); a password check is deliberately slow.
+LOGIN_SLOTS = Semaphore(int(os.environ.get("LOAD_LOGIN_CONCURRENCY", "2")))
 PERSON_LINK = re.compile(r'href="/persons/([0-9a-f-]{36})/"')
 REQUEST_LINK = re.compile(r'href="/requests/([0-9a-f-]{36})/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -35,6 +39,7 @@ class WarmUp:
 
     started = 0
     ready = 0
+    failed = 0
     everyone_in = Event()
 
     @classmethod
@@ -48,7 +53,12 @@ class WarmUp:
         cls.ready += 1
         if cls.ready == USERS:
             environment.runner.stats.reset_all()
-            print(f"warm-up done: {USERS} users logged in; measuring for {MEASURE_SECONDS:.0f} s", flush=True)
+            print(
+                f"warm-up done: {USERS - cls.failed} of {USERS} users logged in; measuring for {MEASURE_SECONDS:.0f} s",
+                flush=True,
+            )
+            if cls.failed:  # a user without a session would measure the login page: the run is void
+                environment.process_exit_code = 1
             gevent.spawn_later(MEASURE_SECONDS, environment.runner.quit)
             cls.everyone_in.set()
         cls.everyone_in.wait()
@@ -56,7 +66,7 @@ class WarmUp:
 
 @events.test_start.add_listener
 def _reset_warm_up(environment, **kwargs) -> None:
-    WarmUp.started = WarmUp.ready = 0
+    WarmUp.started = WarmUp.ready = WarmUp.failed = 0
     WarmUp.everyone_in.clear()
 
 
@@ -121,7 +131,10 @@ class Caseworker(HttpUser):
         self.person_ids, self.request_ids = [], []
         self.client.verify = False
         try:
-            self.log_in(*WarmUp.take_credentials())
+            with LOGIN_SLOTS:
+                self.log_in(*WarmUp.take_credentials())
+            if "/accounts/" in self.client.get("/", name="home (after login)").url:
+                WarmUp.failed += 1
             self.person_ids = PERSON_LINK.findall(self.client.get("/persons/", name="person list").text) or []
             self.request_ids = REQUEST_LINK.findall(self.client.get("/requests/", name="request list").text) or []
         finally:

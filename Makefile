@@ -105,7 +105,8 @@ bench-imports: venv
 	$(BIN)/python bench/imports.py --write-docs
 
 ## bench-load: Locust load test (50 caseworkers, 2 minutes per gunicorn worker count) through nginx and
-# gunicorn at 100,000 persons (bench/load.py; needs nginx); the bench database of `make bench`.
+# gunicorn at 100,000 persons (bench/load.py; needs nginx); the bench database of `make bench`. All users log in
+# first (warm-up, not measured); then 2 minutes are measured with 1, 2 and 3 workers.
 bench-load: export DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench-load: venv
 	$(BIN)/pip install -q -r bench/requirements.txt

@@ -1,32 +1,73 @@
 """Locust scenario for bench/load.py: caseworkers doing a realistic mix through nginx and gunicorn.
 
-Each simulated user logs in as a demo caseworker (password login; see bench/load.py for the second
-factor), then, with 0.5–2 s of thinking between actions: opens the home page, the person list with
-filters, searches a name, opens a person, opens and saves the edit form unchanged, and opens a request.
+Warm-up, then measurement: each simulated user logs in as a demo caseworker (password, then a one-time
+backup code as the second factor, so that users never wait for an authenticator step) and opens the
+person and request lists; when the last of LOAD_USERS is in, the statistics are reset and the mix is
+measured for LOAD_MEASURE_SECONDS, after which Locust stops. Logins are thus outside the measured
+window. The mix, with 0.5–2 s of thinking between actions: the home page, the person list with
+filters, a name search, a person page, the edit form opened and saved unchanged, a request page.
 Weights follow what caseworkers do most (reading persons). Every non-2xx/3xx answer is a failure.
 """
 
-import itertools
 import os
 import random
 import re
-import time
 from html.parser import HTMLParser
 
-from django_otp.oath import totp
-from locust import HttpUser, between, task
+import gevent
+from gevent.event import Event
+from gevent.lock import Semaphore
+from locust import HttpUser, between, events, task
 
-USERNAMES = os.environ.get("LOAD_USERNAMES", "caseworker").split(",")
+# "username:backup-code" per simulated user (bench/load.py makes them, one code per user and run).
+CREDENTIALS = [pair.split(":", 1) for pair in os.environ.get("LOAD_CREDENTIALS", "caseworker:").split(",")]
 PASSWORD = os.environ.get("LOAD_PASSWORD", "casework-demo")
-# The demo users' published authenticator key (casework.demo.write.DEMO_TOTP_KEY); bench/load.py gives it to them.
-TOTP_KEY = bytes.fromhex(os.environ.get("LOAD_TOTP_KEY", b"casework-demo-totp!!".hex()))
-# Each simulated user takes the next account, so that no two share an account while enough exist.
-_accounts = itertools.cycle(USERNAMES)
+USERS = int(os.environ.get("LOAD_USERS", len(CREDENTIALS)))
+MEASURE_SECONDS = float(os.environ.get("LOAD_MEASURE_SECONDS", "120"))
+# Logins at a time during the warm-up: 50 at once would queue behind one gunicorn worker until nginx gives up
+# (504 after 60 s); a password check is deliberately slow.
+LOGIN_SLOTS = Semaphore(int(os.environ.get("LOAD_LOGIN_CONCURRENCY", "2")))
 PERSON_LINK = re.compile(r'href="/persons/([0-9a-f-]{36})/"')
 REQUEST_LINK = re.compile(r'href="/requests/([0-9a-f-]{36})/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SEARCHES = ["Fatima", "Mohammed", "Aisha", "Yusuf", "Khadija", "Maryam", "Omar", "Umm", "Hassan", "Amina"]
 STATUSES = ["", "registered", "identity_in_progress", "request_pending", "accepted"]
+
+
+class WarmUp:
+    """Counts the users that finished logging in; the last one starts the measured window."""
+
+    started = 0
+    ready = 0
+    failed = 0
+    everyone_in = Event()
+
+    @classmethod
+    def take_credentials(cls) -> tuple[str, str]:
+        username, code = CREDENTIALS[cls.started % len(CREDENTIALS)]
+        cls.started += 1
+        return username, code
+
+    @classmethod
+    def logged_in(cls, environment) -> None:
+        cls.ready += 1
+        if cls.ready == USERS:
+            environment.runner.stats.reset_all()
+            print(
+                f"warm-up done: {USERS - cls.failed} of {USERS} users logged in; measuring for {MEASURE_SECONDS:.0f} s",
+                flush=True,
+            )
+            if cls.failed:  # a user without a session would measure the login page: the run is void
+                environment.process_exit_code = 1
+            gevent.spawn_later(MEASURE_SECONDS, environment.runner.quit)
+            cls.everyone_in.set()
+        cls.everyone_in.wait()
+
+
+@events.test_start.add_listener
+def _reset_warm_up(environment, **kwargs) -> None:
+    WarmUp.started = WarmUp.ready = WarmUp.failed = 0
+    WarmUp.everyone_in.clear()
 
 
 class FormFields(HTMLParser):
@@ -89,40 +130,38 @@ class Caseworker(HttpUser):
     def on_start(self) -> None:
         self.person_ids, self.request_ids = [], []
         self.client.verify = False
+        try:
+            with LOGIN_SLOTS:
+                self.log_in(*WarmUp.take_credentials())
+            if "/accounts/" in self.client.get("/", name="home (after login)").url:
+                WarmUp.failed += 1
+            self.person_ids = PERSON_LINK.findall(self.client.get("/persons/", name="person list").text) or []
+            self.request_ids = REQUEST_LINK.findall(self.client.get("/requests/", name="request list").text) or []
+        finally:
+            WarmUp.logged_in(self.environment)
+
+    def log_in(self, username: str, code: str) -> None:
         page = self.client.get("/accounts/login/", name="login form").text
-        token = CSRF.search(page).group(1)
-        username = next(_accounts)
         with self.client.post(
             "/accounts/login/",
-            data={"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD, "next": "/"},
+            data={"csrfmiddlewaretoken": CSRF.search(page).group(1), "username": username, "password": PASSWORD,
+                  "next": "/"},
             headers={"Referer": self.host + "/accounts/login/"},
             name="login",
             catch_response=True,
-        ) as response:
-            if "/accounts/login/" in response.url:
+        ) as response:  # fmt: skip
+            if "/accounts/second-factor/" not in response.url:
                 response.failure("login refused")
                 return
-        self.second_factor()
-        self.person_ids = PERSON_LINK.findall(self.client.get("/persons/", name="person list").text) or []
-        self.request_ids = REQUEST_LINK.findall(self.client.get("/requests/", name="request list").text) or []
-
-    def second_factor(self) -> None:
-        """The authenticator code after the password; a code is used once per account, so a second session of the
-        same account waits for the next 30-second step."""
-        for _attempt in range(3):
-            page = self.client.get("/accounts/second-factor/", name="second factor form")
-            if "/accounts/second-factor/" not in page.url:
-                return
-            code = totp(TOTP_KEY, step=30, t0=0, digits=6)
-            response = self.client.post(
-                "/accounts/second-factor/",
-                data={"csrfmiddlewaretoken": CSRF.search(page.text).group(1), "token": f"{code:06d}"},
-                headers={"Referer": self.host + "/accounts/second-factor/"},
-                name="second factor",
-            )
-            if "/accounts/second-factor/" not in response.url:
-                return
-            time.sleep(31 - time.time() % 30)
+        with self.client.post(
+            "/accounts/second-factor/",
+            data={"csrfmiddlewaretoken": CSRF.search(response.text).group(1), "token": code},
+            headers={"Referer": self.host + "/accounts/second-factor/"},
+            name="second factor",
+            catch_response=True,
+        ) as response:
+            if "/accounts/second-factor/" in response.url:
+                response.failure("backup code refused")
 
     @task(2)
     def home(self) -> None:

@@ -7,12 +7,22 @@ from datetime import date
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from casework.reminders import selectors, services
 
 
-@shared_task
+@shared_task(
+    # The database unreachable (restarted, failed over): the sweep is retried with backoff instead of being
+    # dropped until tomorrow's run. Safe, as it runs in one transaction and a second run raises nothing new.
+    # The longest countdown stays well below the broker's visibility timeout (docs/operations.md).
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=10,
+)
 def sweep_reminders() -> dict[str, int]:
     """Raise the reminders due today (local date); safe to run twice: the second run raises nothing."""
     result = services.reminders_sweep(today=timezone.localdate())

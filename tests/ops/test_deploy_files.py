@@ -26,6 +26,13 @@ def test_environment_template_lists_every_setting_of_env_example():
     assert not missing, f"deploy/casework.env lacks {sorted(missing)}"
 
 
+def test_environment_template_lists_every_variable_of_the_gunicorn_config():
+    read = set(re.findall(r'os\.environ\.get\("(GUNICORN_[A-Z_]+)"', (DEPLOY / "gunicorn.conf.py").read_text()))
+    assert read, "no GUNICORN_* variable found: the pattern is out of date"
+    missing = read - _variables(DEPLOY / "casework.env")
+    assert not missing, f"deploy/casework.env lacks {sorted(missing)}"
+
+
 def test_environment_template_never_turns_debug_on():
     assert not re.search(r"^DJANGO_DEBUG=\S", (DEPLOY / "casework.env").read_text(), flags=re.MULTILINE)
 

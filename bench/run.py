@@ -123,12 +123,16 @@ def ensure_seeded(url: str, *, reseed: bool) -> None:
         print(f"{name} already holds {persons:,} persons: not seeding (--reseed forces it).", flush=True)
 
 
+# A fixed field-encryption key: the seeded databases are reused across runs and by every bench script
+# (bench only, not a secret); bench/seed_100k.py seeds with it too.
+BENCH_FIELD_KEY = "YmVuY2gtb25seS1maWVsZC1rZXktbm90LWEtc2VjcmU="
+
+
 def configure_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-a-secret-" + "b" * 32)
-    # A fixed field-encryption key: the seeded database is reused across runs (bench only, not a secret).
-    os.environ.setdefault("CASEWORK_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LWEtc2VjcmU=")
+    os.environ.setdefault("CASEWORK_FIELD_KEYS", BENCH_FIELD_KEY)
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 

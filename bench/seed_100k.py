@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
+from run import BENCH_FIELD_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/casework_bench"
@@ -48,7 +49,13 @@ def main() -> int:
     options = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
+    # The other bench scripts read the data with the bench key (not the development key DEBUG would derive).
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "1",
+        "CASEWORK_FIELD_KEYS": os.environ.get("CASEWORK_FIELD_KEYS") or BENCH_FIELD_KEY,
+    }
     print(f"Re-creating {urlsplit(url).path.lstrip('/')} and migrating…", flush=True)
     recreate_database(url)
     manage("migrate", "--noinput", "-v", "0", env=env)

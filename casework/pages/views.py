@@ -282,9 +282,9 @@ def _render_request_detail(
         ),
         "separations": family_unity.described(family_unity.request_separations(gov_request), user=request.user),
     }
-    access.note(
-        request, kind=access.Kind.LIST, persons=[row.person_id for row, visible in context["covered"] if visible]
-    )
+    shown = [row.person_id for row, visible in context["covered"] if visible]
+    if shown:  # a request page is about the request: without persons shown, it reads nobody
+        access.note(request, kind=access.Kind.LIST, persons=shown)
     return render(request, "pages/request_detail.html", context, status=status)
 
 

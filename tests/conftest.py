@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
+from django.conf import global_settings
 from django.conf import settings as django_settings
+from django.contrib.auth import hashers
 
 from casework.accounts import roles
 from tests import factories
@@ -12,9 +14,17 @@ pytest_plugins = ["tests.celery_worker"]
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 
 
+# Production's PBKDF2 costs about 0.25 s of CPU per password checked (every login form post, a wrong password
+# too); tests hash with MD5, and still read PBKDF2 hashes made outside the run (seed_demo in a subprocess).
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+
+
 def pytest_configure(config) -> None:
     # WhiteNoise warns on every request when STATIC_ROOT does not exist.
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    django_settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
 
 
 def pytest_runtest_setup(item) -> None:

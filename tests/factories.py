@@ -1,5 +1,6 @@
 """factory_boy factories for every domain model. Synthetic data only."""
 
+import functools
 from datetime import date, timedelta
 
 import factory
@@ -40,7 +41,12 @@ from casework.reminders.models import Reminder, subject_key_for
 from casework.screenings.models import Screening
 
 PASSWORD = "test-password-123"
-_PASSWORD_HASH = make_password(PASSWORD)
+
+
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD hashed once, at the first user, with the first of PASSWORD_HASHERS (the test run's: tests/conftest.py)."""
+    return make_password(PASSWORD)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -61,7 +67,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = _PASSWORD_HASH
+    password = factory.LazyFunction(_password_hash)
     organisation = factory.SubFactory(OrganisationFactory)
     is_staff = True
 

@@ -667,3 +667,37 @@ def test_every_page_labels_every_control_and_declares_its_language(request, clie
         page = parse(response)
         assert page.html_attrs.get("lang") == "en" and page.html_attrs.get("dir") == "ltr"
         assert unlabelled_controls(page) == []
+
+
+# --- The organisation's second-factor setting ---------------------------------------------------------
+
+SECOND_FACTOR_STEP = {"second_factor", "second_factor_setup", "logout"}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_password_alone_opens_a_page_only_where_the_organisation_allows_it(request, client, org_a, name):
+    """A caseworker without admin access logged in with the password only: every page sends them to the
+    second factor while their organisation requires it for everyone (the default); once it does not,
+    the same session gets what a caseworker gets."""
+    from tests.security.test_second_factor import password_step
+
+    page = PAGES[name]
+    url, data = page.target(request.getfixturevalue)
+    user = factories.UserFactory(username="plain_caseworker", organisation=org_a, role=roles.CASEWORKER, is_staff=False)
+    password_step(client, user)
+
+    strict = getattr(client, page.method)(url, data)
+    org_a.require_second_factor_for_all = False
+    org_a.save(update_fields=["require_second_factor_for_all"])
+    relaxed = getattr(client, page.method)(url, data)
+
+    to_step = (reverse("second_factor"), reverse("second_factor_setup"))
+    if not page.public and name not in SECOND_FACTOR_STEP:
+        assert strict.status_code == 302 and strict["Location"].startswith(to_step), strict.status_code
+        # Not sent to give a code (a user without a factor may be offered to enrol one: new backup codes).
+        assert relaxed.get("Location", "").split("?")[0] != reverse("second_factor")
+        want = expected(page, "caseworker_a")
+        if want == OK:
+            assert relaxed.status_code < 400, relaxed.status_code
+        elif isinstance(want, int):
+            assert relaxed.status_code == want, relaxed.status_code

@@ -39,12 +39,23 @@ from casework.core.exceptions import DomainError
 class OrganisationAdmin(AuditedModelAdmin):
     """Superusers manage all organisations; an organisation admin changes their own (not its case-number prefix)."""
 
-    list_display = ("name", "code", "kind", "email", "language", "last_case_number")
-    list_filter = ("kind",)
+    list_display = ("name", "code", "kind", "email", "language", "require_second_factor_for_all", "last_case_number")
+    list_filter = ("kind", "require_second_factor_for_all")
     list_select_related = ()
     search_fields = ("name", "code")
     ordering = ("name",)
-    fields = ("name", "code", "kind", "email", "language", "last_case_number", "public_id", "created_at", "updated_at")
+    fields = (
+        "name",
+        "code",
+        "kind",
+        "email",
+        "language",
+        "require_second_factor_for_all",
+        "last_case_number",
+        "public_id",
+        "created_at",
+        "updated_at",
+    )
     readonly_fields = ("last_case_number", "public_id", "created_at", "updated_at")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Sequence[str]:
@@ -57,6 +68,11 @@ class OrganisationAdmin(AuditedModelAdmin):
     def assert_in_scope(self, request: HttpRequest, obj: Organisation) -> None:
         if not request.user.is_superuser and obj.pk != request.user.organisation_id:
             raise PermissionDenied
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "require_second_factor_for_all" in form.changed_data:
+            services.organisation_record_second_factor_policy(actor=request.user, organisation=obj)
 
 
 class CaseworkUserChangeForm(UserChangeForm):

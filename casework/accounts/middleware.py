@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
-from casework.accounts import sessions
+from casework.accounts import sessions, twofactor
 
 
 class UserLanguageMiddleware:
@@ -72,7 +72,9 @@ class SecondFactorMiddleware:
     """Send a logged-in user whose session has no second factor yet to give it (or to enrol one).
 
     Views open without login (`login_not_required`) and those marked `second_factor_not_required`
-    stay open. No query: the verification is a session key (`sessions.is_verified`).
+    stay open. No query for a verified session (a session key: `sessions.is_verified`); a session
+    without one asks on each request whether the user needs it (`twofactor.is_required`: their rights
+    and their organisation's setting), so a change of either applies to sessions already open.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -88,6 +90,8 @@ class SecondFactorMiddleware:
         if not getattr(view_func, "login_required", True) or getattr(view_func, "second_factor_not_required", False):
             return None
         if view_class is not None and getattr(view_class, "second_factor_not_required", False):
+            return None
+        if not twofactor.is_required(request.user):
             return None
         target = reverse("second_factor")
         if request.method == "GET":

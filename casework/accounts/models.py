@@ -38,6 +38,16 @@ class Organisation(PublicModel):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.NGO)
     email = models.EmailField(_("organisation mailbox"), blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
+    require_second_factor_for_all = models.BooleanField(
+        _("second factor for every user"),
+        default=True,
+        help_text=_(
+            "When unticked, users with no rights beyond their caseload (no admin access, not an organisation "
+            "admin, no access to highly sensitive data, no second factor of their own) log in with their "
+            "password alone. Staff, organisation admins and holders of the highly sensitive data permission "
+            "always give a second factor."
+        ),
+    )
     # Last case number handed out; incremented under a row lock by people.services.
     last_case_number = models.PositiveIntegerField(_("last case number"), default=0, editable=False)
 

@@ -144,3 +144,17 @@ def user_record_rights_change(
         sessions.user_end_sessions(user=user, actor=actor, reason="roles")
     elif sensitive_before and not sensitive_after:
         sessions.user_end_sessions(user=user, actor=actor, reason="sensitive_access")
+
+
+def organisation_record_second_factor_policy(*, actor: Any, organisation: Any) -> None:
+    """Audit a change of whether every user of `organisation` gives a second factor.
+
+    Turned on, it applies at once to sessions opened without one (`SecondFactorMiddleware` asks on
+    each of their requests); turned off, it spares only users with no rights beyond their caseload.
+    """
+    audit.record(
+        actor=actor,
+        action="accounts.organisation.second_factor_policy_changed",
+        target=organisation,
+        data={"required_for_all": organisation.require_second_factor_for_all},
+    )

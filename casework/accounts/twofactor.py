@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django_otp import devices_for_user, user_has_device
 from django_otp import verify_token as otp_verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,11 +21,36 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.accounts import services, sessions
 from casework.accounts.models import User
+from casework.accounts.roles import ORGANISATION_ADMIN
 from casework.core import audit
 from casework.core.exceptions import DomainError
 
 APP_DEVICE_NAME = "app"
 BACKUP_DEVICE_NAME = "backup"
+
+
+def is_required(user: User) -> bool:
+    """Whether `user` must give a second factor after the password (one query, none for staff).
+
+    Always for staff, superusers, users without an organisation, organisation admins, holders of the
+    L3 permission and users who enrolled a factor of their own; for the others, when their
+    organisation requires it for everyone (`Organisation.require_second_factor_for_all`, the default).
+    Read on every request of a session without a second factor, so that a change of the
+    organisation's setting or of the user's rights applies to sessions already open.
+    """
+    if user.is_staff or user.is_superuser or user.organisation_id is None:
+        return True
+    sensitive = Q(user_permissions__codename=services.SENSITIVE_PERMISSION) | Q(
+        groups__permissions__codename=services.SENSITIVE_PERMISSION
+    )
+    exempt = (
+        User.objects.filter(pk=user.pk, is_active=True, organisation__require_second_factor_for_all=False)
+        .exclude(groups__name=ORGANISATION_ADMIN)
+        .exclude(pk__in=User.objects.filter(sensitive).values("pk"))
+        .exclude(pk__in=TOTPDevice.objects.filter(confirmed=True).values("user_id"))
+        .exclude(pk__in=StaticDevice.objects.filter(confirmed=True).values("user_id"))
+    )
+    return not exempt.exists()
 
 
 def is_enrolled(user: User) -> bool:

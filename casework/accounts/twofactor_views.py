@@ -87,7 +87,10 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def backup_codes_renew(request: HttpRequest) -> HttpResponse:
-    """New backup codes, shown once (the old ones stop working)."""
+    """New backup codes, shown once (the old ones stop working); without a second factor, enrolment first
+    (a user whose organisation does not require one may have none)."""
+    if not twofactor.is_enrolled(request.user):
+        return redirect("second_factor_setup")
     codes = twofactor.backup_codes_renew(user=request.user)
     return render(request, "registration/backup_codes.html", {"codes": codes, "next": "/accounts/profile/"})
 

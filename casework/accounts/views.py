@@ -50,6 +50,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "login_sessions": sessions.sessions_of(user),
         "current_session_key": request.session.session_key,
         "backup_codes_left": twofactor.backup_codes_left(user),
+        "second_factor_enrolled": twofactor.is_enrolled(user),
     }
     return render(request, "accounts/profile.html", context)
 

@@ -21,6 +21,7 @@ from casework.core.models import AccessEvent
 from casework.core.sensitivity import sensitive_fields
 
 Kind = AccessEvent.Kind
+Purpose = AccessEvent.Purpose
 _ATTRIBUTE = "_casework_access_log"
 
 
@@ -102,6 +103,18 @@ class AccessLogMiddleware:
         if response.status_code < 400:
             flush(request)
         return response
+
+
+def asked_purpose(request: HttpRequest) -> str:
+    """The purpose the reader chose (`purpose`, a code of `Purpose`), or "" when none or an unknown one."""
+    value = (request.POST if request.method == "POST" else request.GET).get("purpose", "")
+    return value if value in Purpose.values else ""
+
+
+def note_search(request: HttpRequest, *, persons: Iterable[Any], search: str) -> None:
+    """A person picker or duplicate check: the persons a typed text found (nothing when nothing was typed)."""
+    if search.strip():
+        note(request, kind=Kind.SEARCH, persons=persons, search=search)
 
 
 def sensitive_filters(model: type[models.Model], params: Any) -> list[str]:

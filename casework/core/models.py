@@ -181,6 +181,15 @@ class AccessEvent(AppendOnlyModel):
         ADMIN_CHANGE = "admin_change", _("Admin change page")
         SENSITIVE_FILTER = "sensitive_filter", _("Filter on a highly sensitive field")
 
+    class Purpose(models.TextChoices):
+        """Why, where a page asks before showing highly sensitive data (an export with L3 columns)."""
+
+        CASEWORK = "casework", _("Work on these cases")
+        REQUEST = "request", _("A request to a government")
+        REFERRAL = "referral", _("A medical or child-protection referral")
+        SUPERVISION = "supervision", _("Supervision or quality review")
+        AUDIT = "audit", _("Audit or investigation")
+
     at = models.DateTimeField(_("at"), db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
@@ -207,3 +216,8 @@ class AccessEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.person_id or ''}"
+
+    @property
+    def purpose_label(self) -> str:
+        """The purpose in the reader's language (a code outside the list is shown as stored)."""
+        return str(dict(self.Purpose.choices).get(self.purpose, self.purpose))

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.core import access
 from casework.core.files import private_file_response
 from casework.core.views import permission_required
 from casework.dossiers import services
 from casework.dossiers.forms import DossierForm
 from casework.dossiers.models import Dossier, DossierStatus
 from casework.dossiers.selectors import dossier_language, dossiers_of_request
-from casework.govrequests.models import GovernmentRequest
+from casework.govrequests.models import DisclosedPerson, GovernmentRequest
 from casework.govrequests.selectors import persons_all_visible
 
 VIEW_PERMISSION = "dossiers.view_dossier"
@@ -35,6 +36,10 @@ def _request_for(request: HttpRequest, public_id: UUID) -> GovernmentRequest:
 
 def _detail(gov_request: GovernmentRequest) -> str:
     return reverse("govrequests:request_detail", args=[gov_request.public_id]) + "#dossiers"
+
+
+def _covered_ids(gov_request: GovernmentRequest) -> list[int]:
+    return list(gov_request.covered.values_list("person_id", flat=True))
 
 
 def _sees_everyone(request: HttpRequest, gov_request: GovernmentRequest) -> bool:
@@ -73,6 +78,7 @@ def dossier_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if language not in dict(DossierForm.base_fields["language"].choices):
         raise Http404
     pdf = services.dossier_preview(gov_request=gov_request, language=language)
+    access.note(request, kind=access.Kind.EXPORT, persons=_covered_ids(gov_request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="draft-{gov_request.public_id}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -105,4 +111,12 @@ def dossier_file(request: HttpRequest, public_id: UUID, dossier_id: UUID) -> Htt
         Dossier.objects.visible_to(request.user).filter(request=gov_request, status=DossierStatus.READY),
         public_id=dossier_id,
     )
+    # The persons in the file are those of its disclosure (the request may cover others by now).
+    if dossier.disclosure_id is not None:
+        persons = list(
+            DisclosedPerson.objects.filter(disclosure_id=dossier.disclosure_id).values_list("person_id", flat=True)
+        )
+    else:
+        persons = _covered_ids(gov_request)
+    access.note(request, kind=access.Kind.EXPORT, persons=persons)
     return private_file_response(dossier.file, content_type="application/pdf")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.camps.models import Facility
-from casework.core import audit
+from casework.core import access, audit
 from casework.core.exceptions import DomainError
 from casework.core.views import permission_required
 from casework.imports import cell_values, services, spreadsheets
@@ -329,6 +329,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     """The user's persons in the template's columns (export → import of unchanged data changes nothing)."""
     persons = Person.objects.visible_to(request.user)
     audit.record(actor=request.user, action="imports.persons.exported", data={"count": persons.count()})
+    access.note(request, kind=access.Kind.EXPORT, persons=persons.values_list("pk", flat=True))
     response = HttpResponse(spreadsheets.person_export(persons), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="casework-persons.xlsx"'
     response["Cache-Control"] = "private, no-store"

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.core import access
 from casework.core.exceptions import DomainError
 from casework.core.views import permission_required
 from casework.matching import queue, services
@@ -38,6 +39,9 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         case_number=filters.get("q") or "",
     )
     page = Paginator(pairs, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    shown = [person_id for pair in page.object_list for person_id in (pair.person_a_id, pair.person_b_id)]
+    access.note(request, kind=access.Kind.LIST, persons=shown, search=filters.get("q") or "")
     return render(
         request,
         "matching/duplicate_list.html",

@@ -222,7 +222,8 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
 def duplicate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Both records side by side with everything attached, why they look alike, and the decision form.
 
-    No highly sensitive field is shown (the comparison is about identity), so nothing is logged as read.
+    No highly sensitive field is shown (the comparison is about identity), so no L3 reading is audited; the
+    read log has both persons.
     """
     user = request.user
     pair = get_object_or_404(DuplicatePair.objects.visible_to(user).select_related("decided_by"), public_id=public_id)
@@ -248,6 +249,7 @@ def duplicate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             }
         )
     pair.person_a, pair.person_b = sides[0]["person"], sides[1]["person"]
+    access.note(request, kind=access.Kind.PERSON_PAGE, persons=[pair.person_a, pair.person_b])
     context = {
         "pair": pair,
         "sides": sides,
@@ -278,6 +280,9 @@ def _render_request_detail(
         ),
         "separations": family_unity.described(family_unity.request_separations(gov_request), user=request.user),
     }
+    shown = [row.person_id for row, visible in context["covered"] if visible]
+    if shown:  # a request page is about the request: without persons shown, it reads nobody
+        access.note(request, kind=access.Kind.LIST, persons=shown)
     return render(request, "pages/request_detail.html", context, status=status)
 
 

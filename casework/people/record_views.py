@@ -79,6 +79,7 @@ def _picker(request: HttpRequest, person: Person | None, data: Any) -> dict[str,
         organisation_id=person.organisation_id if person is not None else None,
         exclude_pks=[person.pk] if person is not None else (),
     )
+    access.note_search(request, persons=results, search=query)
     chosen = data.get("relative")
     if chosen and not any(str(p.public_id) == chosen for p in results):
         with contextlib.suppress(ValueError):

@@ -209,12 +209,20 @@ def _export_columns(sensitive: bool) -> list[tuple[str, Any]]:
 
 @require_GET
 @permission_required("people.view_person")
-def person_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV (streamed), in the list's order, with only the fields the user may see."""
+def person_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The filtered list as CSV (streamed), in the list's order, with only the fields the user may see.
+
+    With the L3 columns (for holders of the permission) the reader first says why (`purpose`, one of a
+    fixed list): the page asks, and the read log and the audit event keep the answer.
+    """
     if not request.user.has_perm(VIEW_PERSON_PERMISSION):
         raise PermissionDenied
-    filterset, queryset = _filtered_persons(request)
     sensitive = can_view_sensitive(request.user)
+    purpose = access.asked_purpose(request)
+    if sensitive and not purpose:
+        kept = [(key, value) for key, values in request.GET.lists() if key != "purpose" for value in values]
+        return render(request, "people/export_purpose.html", {"kept": kept, "purposes": access.Purpose.choices})
+    filterset, queryset = _filtered_persons(request)
     sort = _sort_from(request)
     rows = selectors.person_list_rows(queryset).order_by(*selectors.PERSON_SORTS[sort])
     if sensitive:
@@ -229,6 +237,7 @@ def person_export(request: HttpRequest) -> StreamingHttpResponse:
         persons=queryset.values_list("pk", flat=True),
         search=request.GET.get("q", ""),
         filters=access.sensitive_filters(Person, request.GET),
+        purpose=purpose,
     )
     audit.record(
         actor=request.user,
@@ -241,6 +250,7 @@ def person_export(request: HttpRequest) -> StreamingHttpResponse:
             action="sensitive.read",
             data={
                 "context": "person_export",
+                "purpose": purpose,
                 "fields": SENSITIVE_EXPORT_FIELDS,
                 "persons": [str(public_id) for public_id in queryset.values_list("public_id", flat=True)],
             },
@@ -290,6 +300,7 @@ class PersonCreateView(PermissionRequiredMixin, View):
         """Family links to existing persons; each row offers the persons found by the family search."""
         query = ((data or {}).get("family_q") or "").strip()
         candidates = picker_candidates(user=self.request.user, query=query)
+        access.note_search(self.request, persons=candidates, search=query)
         chosen = uuids_in(
             value for key, value in (data or {}).items() if key.startswith("family-") and key.endswith("-relative")
         )
@@ -332,6 +343,8 @@ class PersonCreateView(PermissionRequiredMixin, View):
         candidate_ids = {str(candidate.person.public_id) for candidate in candidates}
         confirmed = form.cleaned_data["confirm_new"] and candidate_ids <= form.cleaned_data["seen_candidates"]
         if candidates and not confirmed:
+            # The duplicate check is a search by the names typed (the read log keeps no text of it).
+            access.note(request, kind=access.Kind.SEARCH, persons=[candidate.person for candidate in candidates])
             # Shown again with the candidates it is now confirmed against, and the box unticked.
             data = request.POST.copy()
             data["seen_candidates"] = ",".join(sorted(candidate_ids))

@@ -82,6 +82,18 @@ def test_beat_scheduler_records_its_heartbeat_on_tick(tmp_path):
     assert interval <= beat.HEARTBEAT_EVERY_SECONDS
 
 
+def test_beat_sends_the_worker_heartbeat_as_it_starts_then_every_period(tmp_path):
+    from casework.celery import app
+
+    scheduler = beat.HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"), lazy=True)
+    scheduler.setup_schedule()
+
+    entry = scheduler.schedule[beat.WORKER_HEARTBEAT_ENTRY]
+    assert entry.task == "casework.core.tasks.record_worker_heartbeat"
+    assert entry.is_due().is_due
+    assert not scheduler.reserve(entry).is_due().is_due  # once sent, the next one is a period later
+
+
 def test_home_redirects_anonymous_user_to_login(client):
     response = client.get("/")
 

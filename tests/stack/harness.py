@@ -123,6 +123,12 @@ class Stack:
     def manage(self, *args: str) -> str:
         return self._run(sys.executable, ROOT / "manage.py", *args, cwd=ROOT, env=self.env).stdout
 
+    def _manage_in_background(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
     def sql(self, query: str) -> str:
         return self._run("psql", self.env["DATABASE_URL"], "-Atc", query).stdout.strip()
 
@@ -236,9 +242,16 @@ class Stack:
         self.smtp_controller, self.smtp = smtp.start(self.ports["smtp"])
         self._run("psql", f"postgres://postgres@127.0.0.1:{self.ports['postgres']}/postgres", "-qc",
                   "CREATE DATABASE casework ENCODING 'UTF8' TEMPLATE template0")  # fmt: skip
+        # collectstatic and the deploy checks need no database: they run while migrate does (the CI machine has 2 cores).
+        beside = [
+            self._manage_in_background("collectstatic", "--noinput"),
+            self._manage_in_background("check", "--deploy", "--fail-level", "WARNING"),
+        ]
         self.manage("migrate", "--noinput")
-        self.manage("collectstatic", "--noinput")
-        self.manage("check", "--deploy", "--fail-level", "WARNING")
+        for process in beside:
+            stdout, stderr = process.communicate(timeout=600)
+            if process.returncode:
+                raise subprocess.CalledProcessError(process.returncode, process.args, stdout, stderr)
         self.seed = json.loads(
             self._run(sys.executable, "-m", "tests.stack.seed", cwd=ROOT, env=self.env).stdout.strip().splitlines()[-1]
         )

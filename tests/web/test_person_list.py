@@ -364,7 +364,13 @@ def test_csv_export_is_audited_with_filter_keys_not_values(client_for, caseworke
 def test_csv_export_has_l3_columns_with_the_permission_and_logs_the_reading(
     client_for, sensitive_supervisor_a, caseload
 ):
-    response = client_for(sensitive_supervisor_a).get(EXPORT_URL, {"q": "yusuf petrov"})
+    client = client_for(sensitive_supervisor_a)
+    # First the reader says why (the page asks, keeping the filters); nothing is exported or logged yet.
+    asked = client.get(EXPORT_URL, {"q": "yusuf petrov"})
+    assert asked.status_code == 200 and 'id="export-purpose-form"' in asked.content.decode()
+    assert ("q", "yusuf petrov") in asked.context["kept"]
+    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    response = client.get(EXPORT_URL, {"q": "yusuf petrov", "purpose": "referral"})
 
     rows = csv_rows(response)
     header, body = rows[0], rows[1:]
@@ -373,6 +379,7 @@ def test_csv_export_has_l3_columns_with_the_permission_and_logs_the_reading(
     event = AuditEvent.objects.get(action="sensitive.read")
     assert event.data["context"] == "person_export"
     assert event.data["persons"] == [str(caseload["yusuf"].public_id)]
+    assert event.data["purpose"] == "referral"
 
 
 def test_csv_export_of_other_organisation_rows_is_impossible(client_for, caseworker_b, caseload, person_b):

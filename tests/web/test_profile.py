@@ -171,9 +171,9 @@ def test_user_language_costs_no_extra_query(client_for, caseworker_a, django_ass
     client = client_for(caseworker_a)
 
     # session, user, the user's organisation (its name is shown), the user's sessions, their backup codes left,
-    # session save (in a savepoint: 3), and the user's and their groups' permissions for the navigation's
-    # Imports link (once per request)
-    with django_assert_max_num_queries(10):
+    # whether they have a second factor (app and backup devices: 2), session save (in a savepoint: 3), and
+    # the user's and their groups' permissions for the navigation's Imports link (once per request)
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("profile"))
 
     assert '<html lang="fr" dir="ltr">' in response.content.decode()

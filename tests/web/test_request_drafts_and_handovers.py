@@ -648,8 +648,8 @@ def test_detail_with_handovers_has_a_constant_query_count(
 
     # The detail page's reads (see test_requests.DETAIL_READS) plus handover operations, their persons
     # and which of those persons the user sees; then the State's policy and the family-unity check (the
-    # covered persons' decisions, and their family links since someone is accepted).
-    with django_assert_max_num_queries(19) as captured:
+    # covered persons' decisions, and their family links since someone is accepted); the read log's INSERT.
+    with django_assert_max_num_queries(20) as captured:
         response = client.get(url("request_detail", gov_request))
 
     assert len(response.context["handovers"]) == size
@@ -712,8 +712,8 @@ def test_add_page_query_count_does_not_grow_with_the_family_or_the_results(
 
     # session, user, 2 permissions, the request, its covered persons, the family, the search
     # (case-number prefix, then the matcher: key counts, blocking, persons, aliases); the session
-    # save (in a savepoint: 3).
-    with django_assert_max_num_queries(15) as captured:
+    # save (in a savepoint: 3); the read log's INSERT of the persons the search found.
+    with django_assert_max_num_queries(16) as captured:
         response = client.post(url("request_add_persons", draft), {"action": "search", "q": "haddad"})
 
     assert len(response.context["household"]) == size - 1

@@ -86,6 +86,11 @@ def owner_organisation_id(obj: models.Model) -> int | None:
     return None
 
 
+def _about_persons(model: type[models.Model]) -> bool:
+    """Whether each row of `model` is a person or a record of one (its changelist is logged as a reading)."""
+    return hasattr(model, "accessed_person_id") or _has_field(model, "person")
+
+
 def _has_field(model: type[models.Model], name: str) -> bool:
     try:
         model._meta.get_field(name)
@@ -232,6 +237,15 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if can_view_sensitive(request.user):
             return fields
         return [f for f in fields if not _is_sensitive_path(self.model, f)]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """The changelist; one of rows about persons is a reading of the persons listed (read log)."""
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if getattr(response, "status_code", None) == 200 and changelist is not None and _about_persons(self.model):
+            # The page's rows (the template reuses them: no second query).
+            access.note_list(request, model=self.model, persons=list(changelist.result_list), search=changelist.query)
+        return response
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         """The changelist; filter values the database cannot compare are an invalid filter (`?e=1`), not a 500.
@@ -399,6 +413,8 @@ class AuditedHistoryAdmin(AuditedModelAdmin, SimpleHistoryAdmin):
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         obj = self._visible_object_or_404(request, object_id)
         response = super().history_view(request, object_id, extra_context)
+        # Old values of a person's record are a reading of the person (read log), L3 or not.
+        access.note(request, kind=access.Kind.ADMIN_CHANGE, persons=[obj])
         if sensitive_fields(self.model):
             log_sensitive_read(user=request.user, objects=[obj], context=f"admin:{self.opts.label_lower}.history")
         return response
@@ -412,6 +428,7 @@ class AuditedHistoryAdmin(AuditedModelAdmin, SimpleHistoryAdmin):
         if not version_id.isdigit() or int(version_id) >= 2**63:
             raise Http404  # not a version number (Django would answer a ValueError with a 500)
         response = super().history_form_view(request, object_id, version_id, extra_context)
+        access.note(request, kind=access.Kind.ADMIN_CHANGE, persons=[obj])
         if sensitive_fields(self.model):
             log_sensitive_read(user=request.user, objects=[obj], context=f"admin:{self.opts.label_lower}.history")
         return response

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
-from casework.core import audit
+from casework.core import access, audit
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.forms import uuids_in
@@ -146,6 +146,7 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
         ]
     query = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
     results = picker_candidates(user=user, query=query, exclude_pks={person.pk for person in chosen})
+    access.note_search(request, persons=results, search=query)
     return {"chosen": chosen, "results": results, "query": query, "picker_limit": PICKER_LIMIT}
 
 
@@ -350,6 +351,7 @@ def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
         target=gov_request,
         data={"persons": [str(row.person.public_id) for row in rows]},
     )
+    access.note(request, kind=access.Kind.EXPORT, persons=[row.person_id for row in rows])
     context = {"gov_request": gov_request, "rows": rows, "hidden_count": hidden, "today": timezone.localdate()}
     return render(request, "govrequests/request_summary.html", context)
 
@@ -423,6 +425,7 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
         organisation_id=gov_request.organisation_id,
         exclude_pks=covered_ids | {person.pk for person in household},
     )
+    access.note_search(request, persons=results, search=query)
     # Nothing is ticked in advance: a person is added only when the user ticks them.
     ticked = set(request.POST.getlist("persons")) if request.method == "POST" else set()
     # Persons ticked from an earlier search stay ticked (and listed) when the user searches again.

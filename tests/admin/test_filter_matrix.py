@@ -1,0 +1,55 @@
+"""The access matrix of the admin's changelists, filter by filter: every choice of every filter and a search, for
+each role of organisation A, shows nothing of organisation B (nor, to an assigned-only user, of a case of A
+outside their caseload), in the rows, the filter choices or the counts' labels."""
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# Marks of organisation B's records in tests/admin/conftest.py, and of a case of A assigned to nobody.
+FOREIGN = ("ORGB-900001", "ORGB-900002", "ORGB-REQ-1", "ORGB-event", "caseworker_b", "Relief Org B")
+UNASSIGNED = "ORGA-900777"
+
+
+def _changelists(user) -> list[tuple[str, type]]:
+    request = RequestFactory().get("/")
+    request.user = user
+    return sorted(
+        (f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist", model)
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.has_view_permission(request)
+    )
+
+
+def _leaks(html: str, marks: tuple[str, ...]) -> list[str]:
+    return [mark for mark in marks if mark in html]
+
+
+@pytest.mark.parametrize("role", ["supervisor_a", "auditor_a", "fieldworker_a"])
+def test_no_filter_choice_or_search_of_any_changelist_shows_another_scope(role, request, world, client, org_a):
+    user = request.getfixturevalue(role)
+    factories.PersonFactory(organisation=org_a, case_number=UNASSIGNED)
+    marks = FOREIGN + ((UNASSIGNED,) if user.sees_assigned_only else ())
+    client.force_login(user)
+    failures: list[str] = []
+    for url_name, _model in _changelists(user):
+        url = reverse(url_name)
+        response = client.get(url)
+        assert response.status_code == 200, (url_name, response.status_code)
+        failures += [f"{url_name}: {mark}" for mark in _leaks(response.content.decode(), marks)]
+        changelist = response.context["cl"]
+        queries = {choice["query_string"] for spec in changelist.filter_specs for choice in spec.choices(changelist)}
+        if changelist.search_fields:
+            # Not the whole mark: the search box shows the text searched.
+            queries |= {"?q=ORGB", "?q=900777", "?q=900001"}
+        for query in sorted(queries):
+            page = client.get(url + query)
+            assert page.status_code < 500, (url_name, query)
+            if page.status_code == 200:
+                failures += [f"{url_name}{query}: {mark}" for mark in _leaks(page.content.decode(), marks)]
+    assert not failures, "\n".join(failures)

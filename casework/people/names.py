@@ -456,7 +456,8 @@ def _latin_elements(word: str) -> list[tuple[str, str]]:
             if ch == "c":
                 elements.append(("C", "J" if nxt in ("e", "i") else "K"))  # Turkish Cemal, Hatice
             elif ch in "wy":
-                if nxt and nxt in "aeiou" and not (ch == "y" and prev_is_vowel and nxt == "e"):
+                doubled = nxt == ch and after and after in "aeiou"  # Khayyat, Sayyid, Tawwab: a doubled glide
+                if doubled or (nxt and nxt in "aeiou" and not (ch == "y" and prev_is_vowel and nxt == "e")):
                     elements.append(("C", "W" if ch == "w" else "Y"))
                 else:
                     elements.append(("V", "u" if ch == "w" else "y"))
@@ -687,6 +688,26 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
     )
 
 
+_SPLIT_DIGRAPH = re.compile(r"(?<=[aeiou])([tdz])h(?=[aeiou])")
+
+
+def _latin_readings(word: str) -> list[str]:
+    """Other readings of an unlisted Latin spelling, by published conventions that collide.
+
+    - French c before e/i is s (Yacine ياسين, Kacemi قاسمي); Turkish c is dj (Cemal): both readings.
+    - A final -at is a ta marbuta in Turkish, Persian and Central Asian usage (Hayat حياة, Rahmat).
+    - th, dh, zh between vowels may be two letters, t/d/z then h (Fathi فتحي, Adham أدهم, Azhar أزهر).
+    """
+    readings = []
+    if re.search(r"c[eiy]", word) and "ch" not in word:
+        readings.append(re.sub(r"c(?=[eiy])", "s", word))
+    if word.endswith("at") and len(word) >= 5:
+        readings.append(word[:-1])
+    if _SPLIT_DIGRAPH.search(word):
+        readings.append(_SPLIT_DIGRAPH.sub(r"\1'h", word, count=1))
+    return readings
+
+
 @lru_cache(maxsize=50_000)
 def _analyse_name(text: str) -> tuple[NameToken, ...]:
     tokens = []
@@ -706,6 +727,8 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
                 readings.append(raw.word[2:])
             if re.search(r"[aeiou]h$", raw.word) and len(raw.word) > 3 and not raw.word.endswith("llah"):
                 readings.append(raw.word[:-1])
+            if not (token.known and token.known_exact):
+                readings += _latin_readings(raw.word)
             others = [analyse_token(w, raw.script, raw.kind, raw.abd) for w in readings]
             others = [other for other in others if other is not None]
             if others:
@@ -764,6 +787,60 @@ def vowel_penalty(a: NameToken, b: NameToken) -> float | None:
     return total
 
 
+def _unglided(token: NameToken) -> tuple[str, list[tuple[set[str], bool | None, list[tuple[str, frozenset[str]]]]]]:
+    """The token's consonants without glides, each glide folded into its vowel slot as I (y) or U (w).
+
+    Each slot is (qualities, long, glides folded in: (I or U, the qualities of the vowel after it)).
+    """
+    consonants = []
+    slots = [(set(token.slots[0].qualities), token.slots[0].long, [])]
+    for i, consonant in enumerate(token.consonants):
+        after = token.slots[i + 1]
+        if consonant in GLIDES:
+            qualities, long, glides = slots[-1]
+            quality = "I" if consonant == "Y" else "U"
+            glides.append((quality, after.qualities))
+            slots[-1] = (qualities | {quality} | set(after.qualities), bool(long or after.long), glides)
+        else:
+            consonants.append(consonant)
+            slots.append((set(after.qualities), after.long, []))
+    return "".join(consonants), slots
+
+
+def glide_penalty(a: NameToken, b: NameToken) -> float | None:
+    """Vowel conflicts between two tokens whose consonants differ only by a glide written in one of them.
+
+    Latin writes a consonantal y as i before a vowel (Riahi رياحي, Ziani زياني, Bouziane بوزيان) and
+    Arabic writes ي/و for long vowels that Latin may spell with y/w (Maryam مريم): a glide on one side
+    matches the same vowel on the other, and, where the other side writes its vowels (Latin), the
+    vowel after the glide too (Huda is not Huwayda, Rida is not Riyad). None when they do not match.
+    Not between two Arabic spellings: there a glide written in one and not the other is a different name.
+    """
+    if a.script == b.script == ARABIC:
+        return None
+    consonants_a, slots_a = _unglided(a)
+    consonants_b, slots_b = _unglided(b)
+    if consonants_a != consonants_b or len(slots_a) != len(slots_b):
+        return None
+    total = 0.0
+    last = len(slots_a) - 1
+    for i, (x, y) in enumerate(zip(slots_a, slots_b, strict=True)):
+        for (own, _own_script), (other, other_script) in (
+            ((x, a.script), (y, b.script)),
+            ((y, b.script), (x, a.script)),
+        ):
+            for quality, after in own[2]:
+                if not other[0] and other[1] is None:
+                    continue  # next to an ʿayn: anything goes
+                if quality not in other[0]:
+                    return None
+                if other_script == LATIN and after and not other[2] and not (after & other[0] - {quality}):
+                    return None
+        penalty = _slot_penalty(Slot(frozenset(x[0]), x[1]), Slot(frozenset(y[0]), y[1]))
+        total += penalty * (0.3 if i in (0, last) else 1.0)
+    return total + 0.2
+
+
 @lru_cache(maxsize=200_000)
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """How alike two names are (0–1), and why: "same", "known", "transliteration", "typo" or "different"."""
@@ -785,13 +862,17 @@ def _form_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
                 # The very same spelling is a little more telling than another spelling of the name.
                 return (1.0, "same") if a.text == b.text else (0.985, "known")
             return 0.88, "typo"
-        # Two different listed names: a conflict, however alike they look.
-        return 0.2, "different"
+        if a.known_exact and b.known_exact:
+            # Two different listed names: a conflict, however alike they look.
+            return 0.2, "different"
+        # One of them only looks like a listed name (a letter away from it): compare the letters.
     if a.script == b.script and a.text == b.text:
         return 1.0, "same"
     best, why = 0.0, "different"
     if a.skeleton == b.skeleton:
         penalty = vowel_penalty(a, b)
+        if penalty is None:
+            penalty = glide_penalty(a, b)
         if penalty is None:
             penalty = 0.6  # glides differ (w/y written or not)
         phonetic = max(0.0, 0.98 - 0.5 * min(penalty, 2.0))

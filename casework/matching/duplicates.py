@@ -95,10 +95,22 @@ class _Facts:
         return self._views[pk]
 
     def queries(self, pk: int) -> list[Any]:
+        """The person's name as queries: in each script that writes every recorded part, else both mixed.
+
+        A rendering that leaves a part out (a Turkish surname has no Arabic form) would match another
+        record's different family name as "missing in the query" and hide the conflict.
+        """
         if pk not in self._queries:
             person = self.persons[pk]
-            texts = (person.full_name_lat, person.full_name_ar)
-            self._queries[pk] = [tokens for tokens in (analyse_name(text) for text in texts if text) if tokens]
+            parts = [
+                (getattr(person, f"{part}_name_lat"), getattr(person, f"{part}_name_ar"))
+                for part in ("given", "father", "grandfather", "family")
+            ]
+            parts = [(lat, ar) for lat, ar in parts if lat or ar]
+            texts = [" ".join(names) for names in zip(*parts, strict=True) if all(names)] if parts else []
+            if not texts and parts:
+                texts = [" ".join(lat or ar for lat, ar in parts)]
+            self._queries[pk] = [tokens for tokens in (analyse_name(text) for text in texts) if tokens]
         return self._queries[pk]
 
 

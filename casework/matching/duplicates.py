@@ -8,9 +8,10 @@ Run nightly by Celery beat (`casework.matching.tasks.find_duplicate_pairs`) and 
    A block shared by many persons (a common name) is compared in birth-year order, each person
    with its next `WINDOW` neighbours born at most `MAX_YEAR_GAP` years apart.
 2. *Scoring* with the matcher of `selectors` (the same slots, one-to-one assignment, conflicts,
-   sex and birth year), in both directions and both scripts, plus what the records share:
-   a relative, the facility they are held in, a claimed nationality. Two persons linked to each
-   other as family are different people and never a pair.
+   sex and birth year), in both directions and in each script that writes the whole name (else
+   the scripts mixed), plus what the records share: a relative, the facility they are held in, a
+   claimed nationality. Two persons linked to each other as family are different people and never
+   a pair.
 3. *Storing* each pair once (`DuplicatePair`, lower id first). An open pair is updated; an open
    pair no longer found is removed; a decided pair keeps its decision while the fingerprint of
    both records' names and birth dates is unchanged, and is opened again when it changes.

@@ -129,6 +129,8 @@ def main() -> None:
     for text in texts[: options.warmup * len(texts)]:
         client.get(url, {"q": text})
     timings = []
+    if not options.repeat:
+        return
     for _round in range(options.repeat):
         for text in texts:
             started = time.perf_counter()

@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.namesakes import Namesakes  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/casework_matching_bench"
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -84,6 +85,7 @@ class Target:
     stored: str  # "latn", "arab" or "both"
     latin: dict[str, str]  # the Latin spelling recorded (or that would have been)
     kunya: tuple[str, tuple[str, str], str] | None  # (Umm/Abu, (Arabic, Latin) name, script recorded)
+    birth_year: int
 
 
 @dataclass
@@ -91,6 +93,8 @@ class Query:
     kind: str
     text: str
     target: Target
+    named: dict[str, str]  # the parts the query names → their Arabic name (for bench/namesakes.py)
+    kunya: str | None = None  # the Arabic name after Umm/Abu the query gives
 
 
 def _edit(rng: random.Random, word: str, arabic: bool) -> str:
@@ -215,7 +219,7 @@ def build(rng: random.Random, organisation, count: int) -> list[Target]:
             )
             alias.name_search = text.lower()
             aliases.append(alias)
-        targets.append(Target(person.pk, person.sex, parts, stored, latin, kunya))
+        targets.append(Target(person.pk, person.sex, parts, stored, latin, kunya, person.birth_date.year))
     Alias.objects.bulk_create(aliases, batch_size=1000)
     person_name_keys_rebuild(person_ids=[p.pk for p in persons])
     return targets
@@ -233,6 +237,7 @@ def queries_for(rng: random.Random, target: Target) -> list[Query]:
     from casework.demo import names
 
     parts, out = target.parts, []
+    full = {part: name[0] for part, name in parts.items()}
     has_latin = target.stored in ("latn", "both")
     recorded_text = _latin_text(parts, target.latin) if has_latin else _arabic_text(parts)
 
@@ -248,23 +253,25 @@ def queries_for(rng: random.Random, target: Target) -> list[Query]:
             other[part] = rng.choice(alternatives) if alternatives else target.latin[part]
             changed |= bool(alternatives)
         if changed:
-            out.append(Query("transliteration", _latin_text(parts, other), target))
+            out.append(Query("transliteration", _latin_text(parts, other), target, full))
     # Script swap: the other script than the one recorded.
     if target.stored == "latn":
-        out.append(Query("script_swap", _arabic_text(parts), target))
+        out.append(Query("script_swap", _arabic_text(parts), target, full))
     elif target.stored == "arab":
-        out.append(Query("script_swap", _latin_text(parts, {k: rng.choice(v[1]) for k, v in parts.items()}), target))
+        out.append(
+            Query("script_swap", _latin_text(parts, {k: rng.choice(v[1]) for k, v in parts.items()}), target, full)
+        )
     # Reorder: family name first, with a comma.
     if has_latin:
         rest = _latin_text(parts, target.latin, ("given", "father", "grandfather"))
-        out.append(Query("reorder", f"{target.latin['family'].upper()}, {rest}", target))
+        out.append(Query("reorder", f"{target.latin['family'].upper()}, {rest}", target, full))
     else:
         rest = _arabic_text(parts, ("given", "father", "grandfather"))
-        out.append(Query("reorder", f"{parts['family'][0]} {rest}", target))
+        out.append(Query("reorder", f"{parts['family'][0]} {rest}", target, full))
     # Dropped middle name(s).
     keep = ("given", "family") if rng.random() < 0.5 else ("given", "father", "family")
     text = _latin_text(parts, target.latin, keep) if has_latin else _arabic_text(parts, keep)
-    out.append(Query("dropped_middle", text, target))
+    out.append(Query("dropped_middle", text, target, {p: full[p] for p in keep if p in parts}))
     # Kunya: the kunya in the other script or another spelling, with the given name.
     if target.kunya:
         prefix, name, script = target.kunya
@@ -274,39 +281,44 @@ def queries_for(rng: random.Random, target: Target) -> list[Query]:
         else:
             kunya = f"{'أم' if prefix == 'umm' else 'أبو'} {name[0]}"
             given = parts["given"][0]
-        out.append(Query("kunya", f"{kunya} {given}" if rng.random() < 0.5 else f"{given} {kunya}", target))
+        text = f"{kunya} {given}" if rng.random() < 0.5 else f"{given} {kunya}"
+        out.append(Query("kunya", text, target, {"given": full["given"]}, kunya=name[0]))
     # A typing error in one part.
     part = rng.choice([p for p in parts if p != "grandfather"])
     if has_latin:
         typo = dict(target.latin)
         typo[part] = _edit(rng, typo[part], arabic=False)
-        out.append(Query("typo", _latin_text(parts, typo), target))
+        out.append(Query("typo", _latin_text(parts, typo), target, full))
     else:
         words = {p: parts[p][0] for p in parts}
         words[part] = _edit(rng, words[part], arabic=True)
         out.append(
             Query(
-                "typo", " ".join(words[p] for p in ("given", "father", "grandfather", "family") if p in words), target
+                "typo",
+                " ".join(words[p] for p in ("given", "father", "grandfather", "family") if p in words),
+                target,
+                full,
             )
         )
     # Orthographic variants (hamza seats, ta marbuta, tatweel, diacritics, the article).
     if target.stored in ("arab", "both") and (target.stored == "arab" or rng.random() < 0.5):
-        out.append(Query("orthographic", _orthographic_arabic(rng, _arabic_text(parts)), target))
+        out.append(Query("orthographic", _orthographic_arabic(rng, _arabic_text(parts)), target, full))
     else:
         spelling = dict(target.latin)
         spelling["family"] = _orthographic_latin(rng, spelling["family"])
-        out.append(Query("orthographic", _latin_text(parts, spelling), target))
+        out.append(Query("orthographic", _latin_text(parts, spelling), target, full))
     # Confusers: the given or the father's name replaced by the most similar different name.
     for kind, part in (("confuser_given", "given"), ("confuser_father", "father")):
         pool = names.FEMALE_ARABIC if (part == "given" and target.sex == "female") else names.MALE_ARABIC
         changed_parts = dict(parts)
         changed_parts[part] = _nearest_other(parts[part], pool)
+        changed = {p: name[0] for p, name in changed_parts.items()}
         if has_latin:
             spelling = dict(target.latin)
             spelling[part] = changed_parts[part][1][0]
-            out.append(Query(kind, _latin_text(changed_parts, spelling), target))
+            out.append(Query(kind, _latin_text(changed_parts, spelling), target, changed))
         else:
-            out.append(Query(kind, _arabic_text(changed_parts), target))
+            out.append(Query(kind, _arabic_text(changed_parts), target, changed))
     del recorded_text
     return out
 
@@ -314,6 +326,51 @@ def queries_for(rng: random.Random, target: Target) -> list[Query]:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _share(values: list[bool]) -> str:
+    return f"{sum(values) / len(values):.3f}" if values else "—"
+
+
+def _table(stats: dict[str, dict[str, list]]) -> tuple[str, dict[str, int]]:
+    """The markdown table: each figure strictly (only the target counts), then with namesakes as right answers."""
+    rows = [
+        "| Kind | Queries | with a namesake | recall@1 | recall@10 | on top and suggested "
+        "| recall@1, namesakes | recall@10, namesakes | on top and suggested, namesakes "
+        "| confusers: top suggested | confusers: top suggested, not a namesake |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    positive_keys = ("r1", "r10", "top_suggested", "r1_ns", "r10_ns", "top_suggested_ns")
+    pos: dict[str, list] = defaultdict(list)
+    for kind in POSITIVE_KINDS:
+        s = stats[kind]
+        for key in (*positive_keys, "namesake", "namesake_born_near"):
+            pos[key] += s[key]
+        figures = " | ".join(_share(s[key]) for key in positive_keys)
+        rows.append(f"| {kind} | {len(s['r1'])} | {sum(s['namesake'])} | {figures} | | |")
+    figures = " | ".join(f"**{_share(pos[key])}**" for key in positive_keys)
+    rows.append(f"| **all positives** | {len(pos['r1'])} | {sum(pos['namesake'])} | {figures} | | |")
+    conf: dict[str, list] = defaultdict(list)
+    for kind in CONFUSER_KINDS:
+        s = stats[kind]
+        for key in ("suggested", "suggested_not_namesake", "target_suggested", "namesake", "namesake_born_near"):
+            conf[key] += s[key]
+        rows.append(
+            f"| {kind} | {len(s['suggested'])} | {sum(s['namesake'])} | | | | | | "
+            f"| {_share(s['suggested'])} | {_share(s['suggested_not_namesake'])} |"
+        )
+    rows.append(
+        f"| **all confusers** | {len(conf['suggested'])} | {sum(conf['namesake'])} | | | | | | "
+        f"| **{_share(conf['suggested'])}** | **{_share(conf['suggested_not_namesake'])}** |"
+    )
+    totals = {
+        "positives": len(pos["r1"]),
+        "confusers": len(conf["suggested"]),
+        "born_near_pos": sum(pos["namesake_born_near"]),
+        "born_near_conf": sum(conf["namesake_born_near"]),
+        "target_suggested": sum(conf["target_suggested"]),
+    }
+    return "\n".join(rows), totals
 
 
 def main() -> None:
@@ -346,6 +403,7 @@ def main() -> None:
     for q in queries[:20]:  # warm-up: caches, connection
         rank_candidates(user=user, text=q.text)
 
+    namesakes = Namesakes(organisation)
     stats: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     timings: list[float] = []
     failures: list[str] = []
@@ -355,20 +413,35 @@ def main() -> None:
         found = rank_candidates(user=user, text=q.text, limit=10)
         timings.append((time.perf_counter() - started) * 1000)
         ids = [c.person.pk for c in found]
+        twins = namesakes.of(target_id=q.target.person_id, sex=q.target.sex, named=q.named, kunya=q.kunya)
+        born_near = namesakes.of(
+            target_id=q.target.person_id,
+            sex=q.target.sex,
+            named=q.named,
+            kunya=q.kunya,
+            birth_year=q.target.birth_year,
+        )
         s = stats[q.kind]
+        s["namesake"].append(bool(twins))
+        s["namesake_born_near"].append(bool(born_near))
+        top_suggested = bool(found) and found[0].suggested
         if q.kind in CONFUSER_KINDS:
-            wrong = bool(found) and found[0].suggested
-            s["suggested"].append(wrong)
-            # The record the confuser was made from, suggested on top (the others are namesakes whose
-            # recorded names agree with the query: a correct answer for a different person).
-            s["target_suggested"].append(wrong and found[0].person.pk == q.target.person_id)
-            if wrong and len(failures) < args.show_failures:
+            s["suggested"].append(top_suggested)
+            # A namesake of the altered name suggested on top is a right answer for a different person.
+            s["suggested_not_namesake"].append(top_suggested and ids[0] not in twins)
+            # The record the confuser was made from, suggested on top.
+            s["target_suggested"].append(top_suggested and ids[0] == q.target.person_id)
+            if top_suggested and ids[0] not in twins and len(failures) < args.show_failures:
                 failures.append(f"{q.kind}: {q.text!r} → top {found[0].score} {found[0].reasons}")
         else:
+            right = {q.target.person_id} | twins
             s["r1"].append(bool(ids) and ids[0] == q.target.person_id)
             s["r10"].append(q.target.person_id in ids)
-            s["top_suggested"].append(bool(ids) and ids[0] == q.target.person_id and found[0].suggested)
-            if not (ids and ids[0] == q.target.person_id and found[0].suggested) and len(failures) < args.show_failures:
+            s["top_suggested"].append(bool(ids) and ids[0] == q.target.person_id and top_suggested)
+            s["r1_ns"].append(bool(ids) and ids[0] in right)
+            s["r10_ns"].append(bool(right & set(ids)))
+            s["top_suggested_ns"].append(bool(ids) and ids[0] in right and top_suggested)
+            if not (ids and ids[0] in right and top_suggested) and len(failures) < args.show_failures:
                 mine = next((c for c in found if c.person.pk == q.target.person_id), None)
                 failures.append(
                     f"{q.kind}: {q.text!r} → rank {ids.index(q.target.person_id) + 1 if mine else '-'}"
@@ -376,47 +449,20 @@ def main() -> None:
                     f" {mine.reasons if mine else ''}"
                 )
     load_after = os.getloadavg()
-
-    def share(values: list[bool]) -> str:
-        return f"{sum(values) / len(values):.3f}" if values else "—"
-
-    rows = []
-    header = (
-        "| Kind | Queries | recall@1 | recall@10 | on top and suggested | confusers: top suggested"
-        " | confusers: the altered record suggested |"
-    )
-    rows += [header, "|---|---:|---:|---:|---:|---:|---:|"]
-    all_pos: dict[str, list] = defaultdict(list)
-    for kind in POSITIVE_KINDS:
-        s = stats[kind]
-        for key in ("r1", "r10", "top_suggested"):
-            all_pos[key] += s[key]
-        rows.append(
-            f"| {kind} | {len(s['r1'])} | {share(s['r1'])} | {share(s['r10'])} | {share(s['top_suggested'])} | | |"
-        )
-    rows.append(
-        f"| **all positives** | {len(all_pos['r1'])} | **{share(all_pos['r1'])}** | **{share(all_pos['r10'])}** "
-        f"| **{share(all_pos['top_suggested'])}** | | |"
-    )
-    all_conf: list[bool] = []
-    all_target: list[bool] = []
-    for kind in CONFUSER_KINDS:
-        s = stats[kind]
-        all_conf += s["suggested"]
-        all_target += s["target_suggested"]
-        rows.append(
-            f"| {kind} | {len(s['suggested'])} | | | | {share(s['suggested'])} | {share(s['target_suggested'])} |"
-        )
-    rows.append(f"| **all confusers** | {len(all_conf)} | | | | **{share(all_conf)}** | **{share(all_target)}** |")
+    table, totals = _table(stats)
     summary = (
         f"`rank_candidates` latency over {len(timings)} calls: p50 {statistics.median(timings):.1f} ms, "
         f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms. "
         f"{persons:,} persons in the organisation searched ({Person.objects.count():,} in the database), "
         f"{args.targets} evaluation persons, seed {args.seed}, threshold {SUGGESTION_THRESHOLD}; "
         f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
-        f"({os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL)."
+        f"({os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL). "
+        f"Queries whose target has a namesake of the same sex born within two years of it (indistinguishable "
+        f"even with sex and birth year in the query): {totals['born_near_pos']} of {totals['positives']} "
+        f"positives, {totals['born_near_conf']} of {totals['confusers']} confusers. "
+        f"The record a confuser was altered from suggested on top: {totals['target_suggested']} of "
+        f"{totals['confusers']}."
     )
-    table = "\n".join(rows)
     print(table)
     print()
     print(summary)

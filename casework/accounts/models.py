@@ -41,6 +41,9 @@ class Organisation(PublicModel):
     require_second_factor_for_all = models.BooleanField(
         _("second factor for every user"),
         default=True,
+        # Also a database default: rows written by code that predates the column (a migration test's historical
+        # models, an old release still running during an online upgrade) get the safe value.
+        db_default=True,
         help_text=_(
             "When unticked, users with no rights beyond their caseload (no admin access, not an organisation "
             "admin, no access to highly sensitive data, no second factor of their own) log in with their "

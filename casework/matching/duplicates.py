@@ -8,9 +8,10 @@ Run nightly by Celery beat (`casework.matching.tasks.find_duplicate_pairs`) and 
    A block shared by many persons (a common name) is compared in birth-year order, each person
    with its next `WINDOW` neighbours born at most `MAX_YEAR_GAP` years apart.
 2. *Scoring* with the matcher of `selectors` (the same slots, one-to-one assignment, conflicts,
-   sex and birth year), in both directions and both scripts, plus what the records share:
-   a relative, the facility they are held in, a claimed nationality. Two persons linked to each
-   other as family are different people and never a pair.
+   sex and birth year), in both directions and in each script that writes the whole name (else
+   the scripts mixed), plus what the records share: a relative, the facility they are held in, a
+   claimed nationality. Two persons linked to each other as family are different people and never
+   a pair.
 3. *Storing* each pair once (`DuplicatePair`, lower id first). An open pair is updated; an open
    pair no longer found is removed; a decided pair keeps its decision while the fingerprint of
    both records' names and birth dates is unchanged, and is opened again when it changes.
@@ -95,10 +96,22 @@ class _Facts:
         return self._views[pk]
 
     def queries(self, pk: int) -> list[Any]:
+        """The person's name as queries: in each script that writes every recorded part, else both mixed.
+
+        A rendering that leaves a part out (a Turkish surname has no Arabic form) would match another
+        record's different family name as "missing in the query" and hide the conflict.
+        """
         if pk not in self._queries:
             person = self.persons[pk]
-            texts = (person.full_name_lat, person.full_name_ar)
-            self._queries[pk] = [tokens for tokens in (analyse_name(text) for text in texts if text) if tokens]
+            parts = [
+                (getattr(person, f"{part}_name_lat"), getattr(person, f"{part}_name_ar"))
+                for part in ("given", "father", "grandfather", "family")
+            ]
+            parts = [(lat, ar) for lat, ar in parts if lat or ar]
+            texts = [" ".join(names) for names in zip(*parts, strict=True) if all(names)] if parts else []
+            if not texts and parts:
+                texts = [" ".join(lat or ar for lat, ar in parts)]
+            self._queries[pk] = [tokens for tokens in (analyse_name(text) for text in texts) if tokens]
         return self._queries[pk]
 
 

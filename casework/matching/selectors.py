@@ -156,8 +156,19 @@ def _chain_shifted(slots: list[_Slot], matched: list[tuple[Any, ...]]) -> bool:
     return has_given and "given" not in used and bool(good & {"father", "grandfather"})
 
 
+def _named_before_given(query: list[NameToken], matched: list[tuple[Any, ...]], used_q: set[int]) -> bool:
+    """True when the query begins with a name the record lacks, and the record's given name comes after it.
+
+    "Rasha Yusuf Mohammad al-Hayali" names Rasha, daughter of Yusuf: not Yusuf Mohammed al-Hayali himself.
+    """
+    given_at = [qi for slot, sim, _why, qi, _alt in matched if slot.part == "given" and sim >= GOOD_MATCH]
+    if not given_at:
+        return False
+    return any(qi not in used_q and query[qi].kind == "name" for qi in range(given_at[0]))
+
+
 def _score_view(
-    query: list[NameToken], slots: list[_Slot], extra_cost: float = EXTRA_COST
+    query: list[NameToken], slots: list[_Slot], extra_cost: float = EXTRA_COST, family_first: bool = False
 ) -> tuple[float, list[tuple[Any, ...]]]:
     """Score of one way of naming the record, and what matched: one-to-one, greedy on similarity."""
     if not slots:
@@ -207,7 +218,8 @@ def _score_view(
     score = max(0.0, numerator / denominator)
     if good < 2:
         score *= 0.75  # one matching name is not enough to say "the same person"
-    if _chain_inverted(query, matched) or _chain_shifted(slots, matched):
+    prefixed = not family_first and _named_before_given(query, matched, used_q)
+    if _chain_inverted(query, matched) or _chain_shifted(slots, matched) or prefixed:
         score *= CHAIN_INVERTED
     conflicts = sum(1 for slot, sim, *_rest in matched if sim < GOOD_MATCH and not slot.optional)
     score *= CONFLICT_FACTOR**conflicts
@@ -420,7 +432,8 @@ def rank_candidates(
             continue
         best_score, best_details = 0.0, []
         for view, slots in enumerate(_record_views(person, aliases.get(person.pk, []))):
-            score, details = _score_view(query, slots, EXTRA_COST if view == 0 else ALIAS_EXTRA_COST)
+            extra_cost = EXTRA_COST if view == 0 else ALIAS_EXTRA_COST
+            score, details = _score_view(query, slots, extra_cost, family_first=family_first)
             if score > best_score:
                 best_score, best_details = score, details
         if best_score <= 0:

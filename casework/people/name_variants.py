@@ -163,7 +163,7 @@ VARIANTS = """
 عوض | awad
 غسان | ghassan
 قاسم | qasim kassem kasim qassim gassim
-كامل | kamil kamel
+كامل | kamil
 لؤي | luay louay
 لطفي | lutfi lotfi lutfi
 مؤمن | mumin moumen momin mu'min
@@ -180,7 +180,7 @@ VARIANTS = """
 وائل | wail wael
 وليد | walid waleed oualid velid
 ياسر | yasir yasser yaser
-ياسين | yasin yassin yassine yaseen
+ياسين | yasin yassin yassine yaseen yacine
 يزيد | yazid yazeed
 أسامة | usama osama oussama usame
 أنس | anas

@@ -44,18 +44,17 @@ def person_name_keys_rebuild(*, person_ids: Iterable[int] | None = None, batch_s
     Called by the services that write names (register, update, aliases) and after bulk inserts.
     """
     if person_ids is None:
-        PersonNameKey.objects.all().delete()
         ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-        deleted_already = True
     else:
         ids = sorted({int(pk) for pk in person_ids if pk is not None})
-        deleted_already = False
     written = 0
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        if not deleted_already:
+        # One transaction per batch: a person is never left without keys while the site is in use (a full
+        # rebuild after an upgrade runs online), and an interrupted rebuild is simply run again.
+        with transaction.atomic():
             PersonNameKey.objects.filter(person_id__in=batch).delete()
-        rows = _rows_for(batch)
-        PersonNameKey.objects.bulk_create(rows, batch_size=batch_size)
+            rows = _rows_for(batch)
+            PersonNameKey.objects.bulk_create(rows, batch_size=batch_size)
         written += len(rows)
     return written

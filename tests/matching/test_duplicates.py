@@ -114,6 +114,21 @@ def test_shared_relative_facility_and_nationality_count_and_are_reasons(org_a):
     assert "both claim the nationality of France" in pair.reasons
 
 
+def test_a_family_name_written_in_one_script_only_still_conflicts(org_a):
+    """A Turkish surname has no Arabic form: the Arabic rendering leaves it out, but it is still a different name."""
+    make(org_a, given_name_lat="Muadh", father_name_lat="Aziz", family_name_lat="al-Daghestani",
+         given_name_ar="معاذ", father_name_ar="عزيز", family_name_ar="الداغستاني", sex=Sex.MALE)  # fmt: skip
+    make(org_a, given_name_lat="Muadh", father_name_lat="Aziz", family_name_lat="Ozdemir",
+         given_name_ar="معاذ", father_name_ar="عزيز", sex=Sex.MALE)  # fmt: skip
+    same_a = make(org_a, given_name_lat="Hajar", father_name_lat="Yasser", family_name_lat="Roberts",
+                  given_name_ar="هاجر", father_name_ar="ياسر")  # fmt: skip
+    same_b = make(org_a, given_name_lat="Hadjer", father_name_lat="Yasir", family_name_lat="Roberts")
+
+    duplicates_scan()
+
+    assert pairs() == {pair_of(same_a, same_b)}
+
+
 def test_persons_linked_to_each_other_are_never_a_pair(org_a):
     a = make(org_a, given_name_lat="Aisha", father_name_lat="Omar", family_name_lat="Haddad")
     b = make(org_a, given_name_lat="Aicha", father_name_lat="Omar", family_name_lat="Haddad")

@@ -141,6 +141,14 @@ def test_son_and_father_are_not_the_same_person(caseworker_a, org_a):
     assert found and not found[0].suggested
 
 
+def test_a_childs_full_name_does_not_suggest_the_father(caseworker_a, org_a):
+    father = make(org_a, given_name_lat="Yusuf", father_name_lat="Mohammed", family_name_lat="al-Hayali", sex=Sex.MALE)
+    found = rank_candidates(user=caseworker_a, text="Rasha Yusuf Mohammad al-Hayali")
+    assert found[0].person == father and not found[0].suggested
+    # The family name first, with a comma, is another matter: the record's own name in another order.
+    assert rank_candidates(user=caseworker_a, text="AL-HAYALI, Yusuf Mohammed")[0].suggested
+
+
 def test_sex_conflict_rules_a_candidate_out(caseworker_a, org_a, fatima):
     assert fatima not in [
         c.person for c in rank_candidates(user=caseworker_a, text="Fatima Hussein al-Ali", sex=Sex.MALE)

@@ -145,6 +145,40 @@ def test_unlisted_names_compare_by_consonant_classes_and_long_vowels(a, b):
     assert similarity(a, b) >= GOOD_SIMILARITY
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Riahi", "الرياحي"),  # i before a vowel: a consonantal y (French and English usage)
+        ("Ziani", "الزياني"),
+        ("Bouziane", "بوزيان"),
+        ("Khayyat", "الخياط"),  # a doubled y is one consonant
+        ("Kayyali", "الكيالي"),
+        ("Kacemi", "قاسمي"),  # French c before e/i is s
+        ("Hayat", "حياة"),  # final -at for a ta marbuta (Turkish, Central Asian usage)
+        ("Fathi", "فتحي"),  # th as two letters
+        ("Adham", "أدهم"),
+        ("Azhar", "أزهر"),
+        ("Kamel", "كمال"),  # Kamel is كمال in the Maghreb and كامل in Egypt: both
+        ("Kamel", "كامل"),
+    ],
+)
+def test_colliding_latin_conventions_are_read_both_ways(a, b):
+    assert similarity(a, b) >= GOOD_SIMILARITY
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Huda", "هويدا"),  # the vowel after the glide differs
+        ("Rida", "Riyad"),
+        ("Rida", "رياض"),
+        ("زيد", "زياد"),  # two Arabic spellings: a glide written in one only is another name
+    ],
+)
+def test_a_glide_does_not_join_different_names(a, b):
+    assert similarity(a, b) < GOOD_SIMILARITY
+
+
 # --- Different names that look alike ----------------------------------------------------------------
 
 

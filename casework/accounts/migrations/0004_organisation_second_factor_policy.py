@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='require_second_factor_for_all',
-            field=models.BooleanField(default=True, help_text='When unticked, users with no rights beyond their caseload (no admin access, not an organisation admin, no access to highly sensitive data, no second factor of their own) log in with their password alone. Staff, organisation admins and holders of the highly sensitive data permission always give a second factor.', verbose_name='second factor for every user'),
+            field=models.BooleanField(db_default=True, default=True, help_text='When unticked, users with no rights beyond their caseload (no admin access, not an organisation admin, no access to highly sensitive data, no second factor of their own) log in with their password alone. Staff, organisation admins and holders of the highly sensitive data permission always give a second factor.', verbose_name='second factor for every user'),
         ),
     ]

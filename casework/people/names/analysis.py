@@ -94,6 +94,26 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
     )
 
 
+_SPLIT_DIGRAPH = re.compile(r"(?<=[aeiou])([tdz])h(?=[aeiou])")
+
+
+def _latin_readings(word: str) -> list[str]:
+    """Other readings of an unlisted Latin spelling, by published conventions that collide.
+
+    - French c before e/i is s (Yacine ياسين, Kacemi قاسمي); Turkish c is dj (Cemal): both readings.
+    - A final -at is a ta marbuta in Turkish, Persian and Central Asian usage (Hayat حياة, Rahmat).
+    - th, dh, zh between vowels may be two letters, t/d/z then h (Fathi فتحي, Adham أدهم, Azhar أزهر).
+    """
+    readings = []
+    if re.search(r"c[eiy]", word) and "ch" not in word:
+        readings.append(re.sub(r"c(?=[eiy])", "s", word))
+    if word.endswith("at") and len(word) >= 5:
+        readings.append(word[:-1])
+    if _SPLIT_DIGRAPH.search(word):
+        readings.append(_SPLIT_DIGRAPH.sub(r"\1'h", word, count=1))
+    return readings
+
+
 @lru_cache(maxsize=50_000)
 def _analyse_name(text: str) -> tuple[NameToken, ...]:
     tokens = []
@@ -113,6 +133,8 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
                 readings.append(raw.word[2:])
             if re.search(r"[aeiou]h$", raw.word) and len(raw.word) > 3 and not raw.word.endswith("llah"):
                 readings.append(raw.word[:-1])
+            if not (token.known and token.known_exact):
+                readings += _latin_readings(raw.word)
             others = [analyse_token(w, raw.script, raw.kind, raw.abd) for w in readings]
             others = [other for other in others if other is not None]
             if others:

@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from casework.people.names.analysis import osa_distance
-from casework.people.names.keyspace import SOFT_CLASSES, NameToken, Slot
+from casework.people.names.keyspace import GLIDES, SOFT_CLASSES, NameToken, Slot
 from casework.people.names.text import ARABIC, LATIN
 
 GOOD_SIMILARITY = 0.8  # two tokens at or above this are the same name (the matcher uses it too)
@@ -39,6 +39,60 @@ def vowel_penalty(a: NameToken, b: NameToken) -> float | None:
     return total
 
 
+def _unglided(token: NameToken) -> tuple[str, list[tuple[set[str], bool | None, list[tuple[str, frozenset[str]]]]]]:
+    """The token's consonants without glides, each glide folded into its vowel slot as I (y) or U (w).
+
+    Each slot is (qualities, long, glides folded in: (I or U, the qualities of the vowel after it)).
+    """
+    consonants = []
+    slots = [(set(token.slots[0].qualities), token.slots[0].long, [])]
+    for i, consonant in enumerate(token.consonants):
+        after = token.slots[i + 1]
+        if consonant in GLIDES:
+            qualities, long, glides = slots[-1]
+            quality = "I" if consonant == "Y" else "U"
+            glides.append((quality, after.qualities))
+            slots[-1] = (qualities | {quality} | set(after.qualities), bool(long or after.long), glides)
+        else:
+            consonants.append(consonant)
+            slots.append((set(after.qualities), after.long, []))
+    return "".join(consonants), slots
+
+
+def glide_penalty(a: NameToken, b: NameToken) -> float | None:
+    """Vowel conflicts between two tokens whose consonants differ only by a glide written in one of them.
+
+    Latin writes a consonantal y as i before a vowel (Riahi رياحي, Ziani زياني, Bouziane بوزيان) and
+    Arabic writes ي/و for long vowels that Latin may spell with y/w (Maryam مريم): a glide on one side
+    matches the same vowel on the other, and, where the other side writes its vowels (Latin), the
+    vowel after the glide too (Huda is not Huwayda, Rida is not Riyad). None when they do not match.
+    Not between two Arabic spellings: there a glide written in one and not the other is a different name.
+    """
+    if a.script == b.script == ARABIC:
+        return None
+    consonants_a, slots_a = _unglided(a)
+    consonants_b, slots_b = _unglided(b)
+    if consonants_a != consonants_b or len(slots_a) != len(slots_b):
+        return None
+    total = 0.0
+    last = len(slots_a) - 1
+    for i, (x, y) in enumerate(zip(slots_a, slots_b, strict=True)):
+        for (own, _own_script), (other, other_script) in (
+            ((x, a.script), (y, b.script)),
+            ((y, b.script), (x, a.script)),
+        ):
+            for quality, after in own[2]:
+                if not other[0] and other[1] is None:
+                    continue  # next to an ʿayn: anything goes
+                if quality not in other[0]:
+                    return None
+                if other_script == LATIN and after and not other[2] and not (after & other[0] - {quality}):
+                    return None
+        penalty = _slot_penalty(Slot(frozenset(x[0]), x[1]), Slot(frozenset(y[0]), y[1]))
+        total += penalty * (0.3 if i in (0, last) else 1.0)
+    return total + 0.2
+
+
 @lru_cache(maxsize=200_000)
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """How alike two names are (0–1), and why: "same", "known", "transliteration", "typo" or "different"."""
@@ -60,13 +114,17 @@ def _form_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
                 # The very same spelling is a little more telling than another spelling of the name.
                 return (1.0, "same") if a.text == b.text else (0.985, "known")
             return 0.88, "typo"
-        # Two different listed names: a conflict, however alike they look.
-        return 0.2, "different"
+        if a.known_exact and b.known_exact:
+            # Two different listed names: a conflict, however alike they look.
+            return 0.2, "different"
+        # One of them only looks like a listed name (a letter away from it): compare the letters.
     if a.script == b.script and a.text == b.text:
         return 1.0, "same"
     best, why = 0.0, "different"
     if a.skeleton == b.skeleton:
         penalty = vowel_penalty(a, b)
+        if penalty is None:
+            penalty = glide_penalty(a, b)
         if penalty is None:
             penalty = 0.6  # glides differ (w/y written or not)
         phonetic = max(0.0, 0.98 - 0.5 * min(penalty, 2.0))

@@ -42,7 +42,7 @@ _REFERENCE_MODELS = [
     "govrequests.governmentauthority",
 ]
 _HISTORY_MODELS = ["people.personstatuschange", "govrequests.requeststatuschange"]
-_REMINDER_SETTINGS = ["reminders.reminderrule", "reminders.stateagelimit"]
+_REMINDER_SETTINGS = ["reminders.reminderrule"]
 # State policies: read by every role, written by organisation admins (their organisation's own).
 _POLICY_MODELS = ["policies.statepolicy"]
 # Follow-up drafts and the disclosure record: read by every role, written only by services.

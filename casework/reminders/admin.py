@@ -1,4 +1,4 @@
-"""Admin for reminder rules, State age limits and reminders, scoped like the rest of the admin.
+"""Admin for reminder rules and reminders, scoped like the rest of the admin.
 
 Reminders are raised by the sweep only (no add); their status moves through admin actions that
 call the services, so every change is recorded. Rule defaults (no organisation) are changed by
@@ -13,10 +13,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.admin import AuditedModelAdmin, OrganisationFilter, ReferenceDataScopeMixin, ScopedModelAdmin
+from casework.core.admin import AuditedModelAdmin, OrganisationFilter, ScopedModelAdmin
 from casework.core.exceptions import DomainError
 from casework.reminders import services
-from casework.reminders.models import Reminder, ReminderRule, StateAgeLimit
+from casework.reminders.models import Reminder, ReminderRule
 
 
 @admin.register(ReminderRule)
@@ -43,14 +43,6 @@ class ReminderRuleAdmin(AuditedModelAdmin):
         if not request.user.is_superuser and obj.organisation_id != request.user.organisation_id:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-
-
-@admin.register(StateAgeLimit)
-class StateAgeLimitAdmin(ReferenceDataScopeMixin, AuditedModelAdmin):
-    list_display = ("country", "age_limit", "note")
-    list_select_related = ()  # no relation to follow
-    search_fields = ("country", "note")
-    ordering = ("country",)
 
 
 @admin.register(Reminder)

@@ -1,4 +1,6 @@
-"""Reminder rules (data, editable in the admin), per-State age limits, and the reminders raised from them.
+"""Reminder rules (data, editable in the admin) and the reminders raised from them.
+
+A State's age limit (the `state_age_limit` rule) is its policy's: `policies.selectors.age_limits`.
 
 A *rule* says what to watch (its kind), when (offsets in days, whose meaning depends on the kind;
 see `casework.reminders.rules`) and who is told. Rules without an organisation and without a
@@ -122,27 +124,6 @@ class ReminderRule(TimeStampedModel):
             errors["threshold"] = gettext("This kind of rule needs a threshold.")
         if errors:
             raise ValidationError(errors)
-
-
-class StateAgeLimit(TimeStampedModel):
-    """The age under which a State takes children back, for the `state_age_limit` reminder."""
-
-    country = CountryField(_("State"), unique=True)
-    age_limit = models.PositiveSmallIntegerField(_("age limit (years)"))
-    note = models.TextField(_("note"), blank=True, help_text=_("Source and date of the policy."))
-
-    class Meta:
-        verbose_name = _("State age limit")
-        verbose_name_plural = _("State age limits")
-        ordering = ["country"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(age_limit__gte=1) & Q(age_limit__lte=25), name="state_age_limit_plausible"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.country.code}: {self.age_limit}"
 
 
 class ReminderQuerySet(OrganisationScopedQuerySet):

@@ -45,9 +45,10 @@ from casework.legal.choices import ProceedingOutcome
 from casework.legal.models import Hearing
 from casework.people.choices import TRAVEL_DOCUMENT_TYPES, AssessmentKind, SeparationStatus, Sex
 from casework.people.models import Assessment, DnaTest, IdentityDocument, NationalityClaim, Person
+from casework.policies.selectors import age_limits
 from casework.reminders.choices import RuleKind
 from casework.reminders.holding import ACTIVE_PERSON, INACTIVE_CASE_STATUSES, REQUEST_HOLDS
-from casework.reminders.models import ReminderRule, StateAgeLimit
+from casework.reminders.models import ReminderRule
 
 # How far back "after a start date" rules look beyond their largest offset (missed sweeps).
 CATCH_UP_DAYS = 7
@@ -346,10 +347,13 @@ def _born_to_reach(age: int, today: date, setting: RuleSetting) -> Q:
 
 
 def _age_candidates(rows: Iterable[tuple], setting: RuleSetting, today: date, age_of: Callable) -> list[Candidate]:
-    """Candidates from (person id, organisation id, earliest birth date, assignee id, country) rows."""
+    """Candidates from (person id, organisation id, earliest birth date, assignee id, country) rows.
+
+    `age_of(organisation id, country)` is the age to reach, None for none.
+    """
     found = []
     for pk, organisation_id, born, assignee_id, country in rows:
-        age = age_of(country)
+        age = age_of(organisation_id, country)
         if age is None:
             continue
         birthday = anniversary(born, age)
@@ -374,33 +378,31 @@ def boy_approaching_11(*, today: date, setting: RuleSetting) -> list[Candidate]:
         .filter(_born_to_reach(age, today, setting))
         .values_list(*_AGE_COLUMNS)
     )
-    return _age_candidates(rows, setting, today, lambda _country: age)
+    return _age_candidates(rows, setting, today, lambda _org, _country: age)
 
 
 def minor_turning_18(*, today: date, setting: RuleSetting) -> list[Candidate]:
     """Minors `offsets` days before they turn `threshold` (18): status and consent change."""
     age = setting.threshold or ADULT_AGE
     rows = _active_persons(setting).filter(_born_to_reach(age, today, setting)).values_list(*_AGE_COLUMNS)
-    return _age_candidates(rows, setting, today, lambda _country: age)
+    return _age_candidates(rows, setting, today, lambda _org, _country: age)
 
 
 def state_age_limit(*, today: date, setting: RuleSetting) -> list[Candidate]:
-    """Children `offsets` days before they reach the age limit of the State of their main nationality claim."""
-    limits = {str(country): age for country, age in StateAgeLimit.objects.values_list("country", "age_limit")}
+    """Children `offsets` days before they reach the age limit of the State of their main nationality claim.
+
+    The limit is that of the State's current policy on `today` for the person's organisation
+    (`policies.selectors.age_limits`: its own policy, else the shared default), when that policy
+    is "children under an age limit".
+    """
+    limits = age_limits(on=today)
     if not limits:
         return []
-    by_age: dict[int, list[str]] = defaultdict(list)
-    for country, age in limits.items():
-        by_age[age].append(country)
-    reaching = reduce(
-        or_,
-        (
-            Q(rule_country__in=sorted(countries)) & _born_to_reach(age, today, setting)
-            for age, countries in by_age.items()
-        ),
+    reaching = limits.as_filter(
+        organisation="rule_org", country="rule_country", reaching=lambda age: _born_to_reach(age, today, setting)
     )
     rows = _active_persons(setting).filter(reaching).values_list(*_AGE_COLUMNS)
-    return _age_candidates(rows, setting, today, limits.get)
+    return _age_candidates(rows, setting, today, limits.of)
 
 
 # --- Other person rules -----------------------------------------------------------------------

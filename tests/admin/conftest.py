@@ -127,7 +127,6 @@ def world(org_a, org_b, caseworker_a, fieldworker_a, caseworker_b):
     sees them), the same for organisation B, and the shared reference data."""
     from casework.camps.models import ControllingAuthority, Facility, FacilitySection
     from casework.govrequests.models import GovernmentAuthority
-    from casework.reminders.models import StateAgeLimit
 
     facility = factories.FacilityFactory(name="Roj")
     section = factories.FacilitySectionFactory(facility=facility, name="Phase 1")
@@ -139,7 +138,6 @@ def world(org_a, org_b, caseworker_a, fieldworker_a, caseworker_b):
         ControllingAuthority: authority,
         GovernmentAuthority: factories.GovernmentAuthorityFactory(),
         WorkerHeartbeat: WorkerHeartbeat.objects.create(worker="worker@host", last_seen_at=timezone.now()),
-        StateAgeLimit: StateAgeLimit.objects.get_or_create(country="FR", defaults={"age_limit": 18})[0],
     }
     common = {"facility": facility, "section": section, "authority": authority}
     return {

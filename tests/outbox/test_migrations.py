@@ -1,23 +1,12 @@
 """Moving OutboundMessage from reminders to outbox keeps every row, and the link to the disclosure changes sides."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import leaves, migrate
 
 # Before the move: the message lives in reminders and points to its disclosure.
 BEFORE = [("reminders", "0005_outbound_message_disclosure"), ("govrequests", "0002_followups_and_disclosures")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-def _leaves():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def _old_rows(apps):
@@ -57,10 +46,10 @@ def _old_rows(apps):
 @pytest.mark.django_db(transaction=True)
 def test_messages_and_their_disclosure_links_survive_the_move_forwards_and_backwards():
     try:
-        old_apps = _migrate(BEFORE)
+        old_apps = migrate(BEFORE)
         disclosure_id, letter_id, digest_id = _old_rows(old_apps)
 
-        new_apps = _migrate(_leaves())
+        new_apps = migrate(leaves())
         message = new_apps.get_model("outbox", "OutboundMessage")
         assert message._meta.db_table == "outbox_outboundmessage"
         assert set(message.objects.values_list("pk", "idempotency_key", "status", "attempts")) == {
@@ -71,11 +60,11 @@ def test_messages_and_their_disclosure_links_survive_the_move_forwards_and_backw
         assert disclosure.outbound_message_id == letter_id
         assert message.objects.get(pk=letter_id).body_html == "<p>html</p>"
 
-        back_apps = _migrate(BEFORE)
+        back_apps = migrate(BEFORE)
         old_message = back_apps.get_model("reminders", "OutboundMessage")
         assert dict(old_message.objects.values_list("pk", "disclosure_id")) == {
             letter_id: disclosure_id,
             digest_id: None,
         }
     finally:
-        _migrate(_leaves())
+        migrate(leaves())

@@ -16,7 +16,7 @@ from django.utils import timezone
 from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
 from casework.people.filters import held_at, with_nationality
 from casework.people.models import Person, PersonStatusChange
-from casework.reminders.models import StateAgeLimit
+from casework.policies.choices import TakesBack
 from casework.reports.dashboard.counts import Period
 from casework.reports.dashboard.summary import summary_refresh, user_dashboard
 from tests import factories
@@ -142,7 +142,7 @@ def data(org_a, org_b, fieldworker_a):
     factories.HandoverPersonFactory(operation=operation, person=p[5], handed_over=False)
 
     # Coming of age (French age limit 16): p1 and p2 turn 18 within a year, p4 turns 16; p5 turned 18 today.
-    StateAgeLimit.objects.create(country="FR", age_limit=16)
+    factories.StatePolicyFactory(country="FR", takes_back=TakesBack.CHILDREN_UNDER_AGE, age_limit=16)
     _born(p[1], date(2007, 9, 1))
     _born(p[2], date(2008, 6, 10))
     _born(p[4], date(2009, 12, 1))

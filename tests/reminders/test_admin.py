@@ -72,11 +72,6 @@ def test_rule_admin_lists_defaults_and_own_overrides_only(client_for, supervisor
     assert len(shown) == len(RuleKind.values) + 1
 
 
-def test_superuser_sees_state_age_limits(client_for, superuser):
-    response = client_for(superuser).get(reverse("admin:reminders_stateagelimit_add"))
-    assert response.status_code == 200
-
-
 # --- Another organisation's name never shows (issue 9, minor leaks) ----------------------------
 
 

@@ -10,8 +10,9 @@ from casework.core.dates import anniversary
 from casework.govrequests.choices import EventKind, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, RequestStatusChange
 from casework.people.choices import DatePrecision, SeparationStatus, Sex
+from casework.policies.choices import TakesBack
 from casework.reminders.choices import Recipient, RuleKind
-from casework.reminders.models import Reminder, StateAgeLimit
+from casework.reminders.models import Reminder
 from casework.reminders.services.sweep import SYSTEM_USERNAME
 from tests import factories
 from tests.reminders.conftest import D, sweep
@@ -175,8 +176,28 @@ def test_boy_approaching_11_is_raised_180_days_before_his_birthday(org_a, casewo
     assert reminder.notify_supervisors is True
 
 
+def _age_limit(age: int | None, *, organisation=None, valid_from=date(2019, 3, 1), country="FR"):
+    """A State policy: "children under an age limit" of `age`, or "children only" (no limit) if None."""
+    return factories.StatePolicyFactory(
+        organisation=organisation,
+        country=country,
+        valid_from=valid_from,
+        takes_back=TakesBack.CHILDREN_UNDER_AGE if age else TakesBack.CHILDREN_ONLY,
+        age_limit=age,
+    )
+
+
+def _child_of(org, country: str, *, age: int, on: date):
+    """A child of `org` whose main nationality is `country`, turning `age` on `on`."""
+    child = factories.PersonFactory(
+        organisation=org, birth_date=_born(on, age), birth_date_precision=DatePrecision.EXACT
+    )
+    factories.NationalityClaimFactory(person=child, country=country)
+    return child
+
+
 def test_child_reaching_the_age_limit_of_the_state_of_the_main_nationality_claim(org_a):
-    StateAgeLimit.objects.create(country="FR", age_limit=10)
+    _age_limit(10)
     birthday = D + timedelta(days=180)
     child = factories.PersonFactory(
         organisation=org_a, birth_date=_born(birthday, 10), birth_date_precision=DatePrecision.EXACT
@@ -192,14 +213,48 @@ def test_child_reaching_the_age_limit_of_the_state_of_the_main_nationality_claim
     assert (reminder.person, reminder.deadline_on) == (child, birthday)
 
 
-def test_state_age_limit_follows_the_table(org_a):
-    StateAgeLimit.objects.create(country="FR", age_limit=12)
-    child = factories.PersonFactory(
-        organisation=org_a, birth_date=_born(D + timedelta(days=180), 10), birth_date_precision=DatePrecision.EXACT
-    )
-    factories.NationalityClaimFactory(person=child, country="FR")
+def test_state_age_limit_follows_the_policy(org_a):
+    _age_limit(12)
+    _child_of(org_a, "FR", age=10, on=D + timedelta(days=180))
     assert sweep(D)[K.STATE_AGE_LIMIT] == 0
     assert sweep(anniversary(D, 2))[K.STATE_AGE_LIMIT] == 1
+
+
+def test_state_age_limit_is_that_of_the_policy_current_on_the_day(org_a):
+    # Children under 12 until the end of 2025; from 2026 the State takes back children only (no lower limit).
+    _age_limit(12, valid_from=date(2019, 3, 1))
+    _age_limit(None, valid_from=date(2026, 1, 1))
+    _age_limit(14, valid_from=D + timedelta(days=1), country="BE")
+    _child_of(org_a, "FR", age=12, on=D + timedelta(days=30))
+    _child_of(org_a, "BE", age=14, on=D + timedelta(days=30))
+    assert sweep(D)[K.STATE_AGE_LIMIT] == 1  # the Belgian limit applies only from tomorrow
+    assert sweep(D + ONE_DAY)[K.STATE_AGE_LIMIT] == 2
+    assert sorted(Reminder.objects.values_list("person__nationality_claims__country", flat=True)) == ["BE", "FR"]
+    _child_of(org_a, "FR", age=12, on=date(2026, 3, 1))  # under the 2026 policy: no age limit, no reminder
+    assert sweep(date(2026, 2, 1))[K.STATE_AGE_LIMIT] == 2
+
+
+def test_an_organisations_own_policy_replaces_the_shared_age_limit_for_it_only(org_a, org_b):
+    _age_limit(12)
+    _age_limit(16, organisation=org_b)
+    child_a = _child_of(org_a, "FR", age=12, on=D + timedelta(days=30))
+    _child_of(org_b, "FR", age=12, on=D + timedelta(days=30))  # org B's limit is 16: nothing at 12
+    child_b = _child_of(org_b, "FR", age=16, on=D + timedelta(days=30))
+    _child_of(org_a, "FR", age=16, on=D + timedelta(days=30))  # org A's limit is the shared 12
+    assert sweep(D)[K.STATE_AGE_LIMIT] == 2
+    assert set(Reminder.objects.values_list("person", "organisation")) == {
+        (child_a.pk, org_a.pk),
+        (child_b.pk, org_b.pk),
+    }
+
+
+def test_an_organisations_own_policy_without_age_limit_raises_nothing_for_it(org_a, org_b):
+    _age_limit(12)
+    _age_limit(None, organisation=org_b)
+    child_a = _child_of(org_a, "FR", age=12, on=D + timedelta(days=30))
+    _child_of(org_b, "FR", age=12, on=D + timedelta(days=30))
+    assert sweep(D)[K.STATE_AGE_LIMIT] == 1
+    assert Reminder.objects.get().person == child_a
 
 
 def test_minor_turning_18_counts_from_the_earliest_plausible_birth_date(org_a):

@@ -28,9 +28,9 @@ from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, Decision, Han
 from casework.govrequests.family_unity import ADULT_AGE
 from casework.govrequests.models import GovernmentRequest, HandoverPerson, RequestedPerson
 from casework.govrequests.selectors import overdue_condition
-from casework.people.age_limits import state_age_limits
 from casework.people.choices import CaseStatus
 from casework.people.models import NationalityClaim, Person, PersonStatusChange
+from casework.policies.selectors import age_limits
 
 DECIDED = (Decision.ACCEPTED, Decision.PARTIALLY_ACCEPTED, Decision.REFUSED)
 CLOSED_CASES = (CaseStatus.CLOSED, CaseStatus.HANDED_OVER, CaseStatus.REPATRIATED)
@@ -235,9 +235,10 @@ def departures_by_month(persons: QuerySet[Person], period: Period) -> tuple[dict
 def coming_of_age(persons: QuerySet[Person], today: date) -> dict[str, tuple[int, int]]:
     """Per main nationality: children turning 18, and reaching their State's age limit, in the next 12 months.
 
-    Ages by the earliest plausible birth date (as the reminders do); open cases only. Three queries:
-    the age limits, the counts over the main nationality claims (a join, no per-person subquery),
-    and the children without a main nationality turning 18 (under "").
+    Ages by the earliest plausible birth date (as the reminders do); open cases only. The age limit
+    of a person's State is that of its current policy for the person's organisation on `today`
+    (`policies.selectors.age_limits`, as the reminders read it). Three queries: the age limits, the
+    counts over the main nationality claims (a join, no per-person subquery), and the children without a main nationality turning 18 (under "").
     """
     in_a_year = anniversary(today, 1)
 
@@ -249,9 +250,9 @@ def coming_of_age(persons: QuerySet[Person], today: date) -> dict[str, tuple[int
             }
         )
 
-    reaching_limit = Q(pk__in=[])
-    for country, age in state_age_limits().items():
-        reaching_limit |= Q(country=country) & turning(age, "person__")
+    reaching_limit = age_limits(on=today).as_filter(
+        organisation="person__organisation_id", country="country", reaching=lambda age: turning(age, "person__")
+    )
     children = persons.exclude(status__in=CLOSED_CASES).filter(date_of_death__isnull=True)
     counts = (
         NationalityClaim.objects.filter(is_primary=True, person__in=children.values("pk"))

@@ -17,6 +17,10 @@ determination that allows it, and the consent of the parent who is present in th
 siblings is flagged but not blocked.
 
 Every function reads in a constant number of queries, whatever the number of requests, persons and links.
+Which requests split a family, and the children concerned, are found in SQL (`splitting`, `_split_links`:
+ids and dates only, no person loaded); the persons are loaded, without their encrypted fields, only for
+the requests whose separations are named (`separations_for_requests`). Both forms of the rule live here and
+must say the same: `_split_links` is `_separations` seen from the links of the persons who leave.
 """
 
 from collections import defaultdict
@@ -25,9 +29,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.core.dates import anniversary
+from casework.core.fields import EncryptedTextField
 from casework.govrequests.choices import ACCEPTED_DECISIONS, Decision, RequestStatus
 from casework.govrequests.models import GovernmentRequest, RequestedPerson
 from casework.people.choices import AssessmentKind, CaseStatus, Relation, Sex
@@ -97,19 +104,20 @@ def _parent_relation(parent: Person) -> str:
     return "parent"
 
 
-# What the rule itself reads of a person: enough to count separations (`separations_for_requests(...,
-# counting=True)`, for the dashboard and the weekly report), not to describe them.
-RULE_FIELDS = ("id", "case_number", "birth_date_earliest", "birth_date_latest", "date_of_death", "status", "sex")
+# Never read by the rule nor by its sentences: not loaded (nor decrypted) with the persons it names.
+ENCRYPTED_FIELDS = tuple(f.name for f in Person._meta.concrete_fields if isinstance(f, EncryptedTextField))
 
 
-def _links_of(person_ids: Iterable[int], *, counting: bool = False) -> dict[int, list[FamilyLink]]:
+def _links_of(person_ids: Iterable[int]) -> dict[int, list[FamilyLink]]:
     """Parent, child and sibling links of the persons, with each relative, in one query."""
     links: dict[int, list[FamilyLink]] = defaultdict(list)
-    rows = FamilyLink.objects.filter(
-        person_id__in=list(person_ids), relation__in=[*PARENT_RELATIONS, Relation.CHILD, Relation.SIBLING]
-    ).select_related("relative")
-    if counting:
-        rows = rows.only("person_id", "relation", *(f"relative__{f}" for f in RULE_FIELDS))
+    rows = (
+        FamilyLink.objects.filter(
+            person_id__in=list(person_ids), relation__in=[*PARENT_RELATIONS, Relation.CHILD, Relation.SIBLING]
+        )
+        .select_related("relative")
+        .defer(*(f"relative__{f}" for f in ENCRYPTED_FIELDS))
+    )
     for link in rows.order_by("pk"):
         links[link.person_id].append(link)
     return links
@@ -156,24 +164,20 @@ def _separations(
     return sorted(found.values(), key=lambda s: (not s.is_parent, s.child.case_number, s.relative.case_number))
 
 
-def _covered_rows(request_ids: Iterable[int], *, counting: bool = False) -> list[RequestedPerson]:
+def _covered_rows(request_ids: Iterable[int]) -> list[RequestedPerson]:
     rows = RequestedPerson.objects.filter(request_id__in=list(request_ids)).select_related("person")
-    if counting:
-        rows = rows.only("request_id", "decision", *(f"person__{f}" for f in RULE_FIELDS))
-    return list(rows)
+    return list(rows.defer(*(f"person__{f}" for f in ENCRYPTED_FIELDS)))
 
 
-def separations_for_requests(
-    request_ids: Iterable[int], *, on: date | None = None, counting: bool = False
-) -> dict[int, list[Separation]]:
-    """For each request, the separations its decisions would cause (persons accepted leave); two queries
-    (one while no one is accepted). `counting`: the persons are loaded with `RULE_FIELDS` only (several
-    times faster over thousands of requests), for callers that count and never name them."""
+def separations_for_requests(request_ids: Iterable[int], *, on: date | None = None) -> dict[int, list[Separation]]:
+    """For each request, the separations its decisions would cause (persons accepted leave), with the
+    persons to name them; two queries (one while no one is accepted). For a few requests: to find or count
+    the splitting ones among many, `splitting` and `_split_links` ask the database."""
     on = on or timezone.localdate()
-    rows = _covered_rows(request_ids, counting=counting)
+    rows = _covered_rows(request_ids)
     if not any(row.decision in ACCEPTED_DECISIONS for row in rows):
         return {}
-    links = _links_of({row.person_id for row in rows}, counting=counting)
+    links = _links_of({row.person_id for row in rows})
     by_request: dict[int, list[RequestedPerson]] = defaultdict(list)
     for row in rows:
         by_request[row.request_id].append(row)
@@ -216,37 +220,96 @@ def handover_separations(
     )
 
 
-def split_requests_for(*, user: Any, limit: int = 20) -> list[tuple[GovernmentRequest, list[tuple[Separation, str]]]]:
-    """The user's requests whose decisions would split a family (home page), newest decision first,
-    each separation with its sentence for the user; four queries whatever the numbers."""
-    requests = list(
-        GovernmentRequest.objects.visible_to(user)
-        .filter(status__in=DECIDED_OPEN_STATUSES)
-        .select_related("authority")
-        .order_by("-decided_on", "-pk")
+# --- The rule in SQL: which requests split a family, and the children concerned ---------------------
+
+
+def _child(on: date, prefix: str) -> Q:
+    """`is_child` in SQL: born after the day 18 years before `on` on the youngest reading, or age unknown."""
+    cutoff = anniversary(on, -ADULT_AGE)
+    latest, earliest = f"{prefix}birth_date_latest", f"{prefix}birth_date_earliest"
+    return Q(**{f"{latest}__gt": cutoff}) | Q(**{f"{latest}__isnull": True}) & (
+        Q(**{f"{earliest}__isnull": True}) | Q(**{f"{earliest}__gt": cutoff})
     )
-    found = separations_for_requests([r.pk for r in requests])
-    split = [(r, found[r.pk]) for r in requests if r.pk in found][:limit]
+
+
+def _in_camps(prefix: str) -> Q:
+    """`in_camps` in SQL."""
+    return Q(**{f"{prefix}date_of_death__isnull": True}) & ~Q(**{f"{prefix}status__in": LEFT_CAMPS_STATUSES})
+
+
+def _split_links(on: date) -> QuerySet[FamilyLink]:
+    """The links from a person a request's decisions let leave to a relative who stays, that separate a
+    child (`_separations`), annotated with the `request_id` and the `child_id` (the one `_separations`
+    names as the child). Links are stored both ways: the one from the person who leaves is enough.
+
+    From the leaver's side: the relative is their child (the relative must be a child), their parent (the
+    leaver must be), or their sibling (one of the two must be; the child is the relative if a child).
+    """
+    rule = (
+        Q(person__request_memberships__decision__in=ACCEPTED_DECISIONS)
+        & _in_camps("person__")
+        & _in_camps("relative__")
+        & (
+            Q(relation=Relation.CHILD) & _child(on, "relative__")
+            | Q(relation__in=PARENT_RELATIONS) & _child(on, "person__")
+            | Q(relation=Relation.SIBLING) & (_child(on, "person__") | _child(on, "relative__"))
+        )
+    )
+    relative_leaves = RequestedPerson.objects.filter(
+        request_id=OuterRef("request_id"), person_id=OuterRef("relative_id"), decision__in=ACCEPTED_DECISIONS
+    )
+    return (
+        FamilyLink.objects.filter(rule)
+        .annotate(
+            request_id=F("person__request_memberships__request_id"),
+            child_id=Case(
+                When(relation=Relation.CHILD, then=F("relative_id")),
+                When(relation__in=PARENT_RELATIONS, then=F("person_id")),
+                When(_child(on, "relative__"), then=F("relative_id")),
+                default=F("person_id"),
+            ),
+        )
+        .filter(~Exists(relative_leaves))
+        .order_by()
+    )
+
+
+def splitting(requests: QuerySet[GovernmentRequest], *, on: date | None = None) -> QuerySet[GovernmentRequest]:
+    """The `requests` whose decisions would split a family (those `separations_for_requests` finds
+    separations for), as a query: to count them or take the first few, no person loaded."""
+    on = on or timezone.localdate()
+    return requests.filter(Exists(_split_links(on).filter(request_id=OuterRef("pk"))))
+
+
+def split_requests_for(*, user: Any, limit: int = 20) -> list[tuple[GovernmentRequest, list[tuple[Separation, str]]]]:
+    """The user's requests whose decisions would split a family (home page), newest decision first, at
+    most `limit`, each separation with its sentence for the user; four queries whatever the numbers."""
+    on = timezone.localdate()
+    decided = GovernmentRequest.objects.visible_to(user).filter(status__in=DECIDED_OPEN_STATUSES)
+    requests = list(splitting(decided, on=on).select_related("authority").order_by("-decided_on", "-pk")[:limit])
+    found = separations_for_requests([r.pk for r in requests], on=on)
+    split = [(r, found[r.pk]) for r in requests if r.pk in found]
     sentences = iter(described([s for _r, separations in split for s in separations], user=user))
     return [(r, [next(sentences) for _s in separations]) for r, separations in split]
 
 
 def split_families_by_state(*, organisation_id: int, on: date | None = None) -> dict[str, tuple[int, int]]:
     """Per State, the organisation's open decided requests that would split a family and the children
-    concerned (weekly report); three queries at most."""
-    countries = dict(
-        GovernmentRequest.objects.filter(organisation_id=organisation_id, status__in=DECIDED_OPEN_STATUSES)
-        .order_by()
-        .values_list("pk", "authority__country")
+    concerned (weekly report); one query, no person loaded."""
+    on = on or timezone.localdate()
+    decided = GovernmentRequest.objects.filter(organisation_id=organisation_id, status__in=DECIDED_OPEN_STATUSES)
+    rows = (
+        _split_links(on)
+        .filter(request_id__in=decided.values("pk"))
+        .values_list("person__request_memberships__request__authority__country", "request_id", "child_id")
+        .distinct()
     )
-    found = separations_for_requests(list(countries), on=on, counting=True)
-    requests: dict[str, int] = defaultdict(int)
+    requests: dict[str, set[int]] = defaultdict(set)
     children: dict[str, set[int]] = defaultdict(set)
-    for request_id, separations in found.items():
-        country = str(countries[request_id])
-        requests[country] += 1
-        children[country] |= {separation.child.pk for separation in separations}
-    return {country: (requests[country], len(children[country])) for country in requests}
+    for country, request_id, child_id in rows:
+        requests[str(country)].add(request_id)
+        children[str(country)].add(child_id)
+    return {country: (len(requests[country]), len(children[country])) for country in requests}
 
 
 # --- Approval of a separation from a parent ----------------------------------------------------------

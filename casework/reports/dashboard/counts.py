@@ -270,20 +270,16 @@ def coming_of_age(persons: QuerySet[Person], today: date) -> dict[str, tuple[int
 
 
 def split_families(persons: QuerySet[Person], today: date) -> int:
-    """Requests covering a person in scope whose decisions would split a family (`family_unity`): three queries.
+    """Requests covering a person in scope whose decisions would split a family (`family_unity`): one query.
 
     The requests the home page and the weekly report check (decided, still open: a handover may
     follow), counted once each.
     """
-    request_ids = (
-        GovernmentRequest.objects.filter(
-            status__in=family_unity.DECIDED_OPEN_STATUSES, covered__person__in=persons.values("pk")
-        )
-        .order_by()
-        .values_list("pk", flat=True)
-        .distinct()
+    requests = GovernmentRequest.objects.filter(
+        status__in=family_unity.DECIDED_OPEN_STATUSES,
+        pk__in=RequestedPerson.objects.filter(person__in=persons.values("pk")).values("request_id"),
     )
-    return len(family_unity.separations_for_requests(list(request_ids), on=today, counting=True))
+    return family_unity.splitting(requests, on=today).order_by().count()
 
 
 def count_live(persons: QuerySet[Person], *, period: Period, today: date) -> Counts:

@@ -10,7 +10,7 @@ from django.contrib.auth import hashers
 from casework.accounts import roles
 from tests import factories
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.celery_worker", "tests.fast_flush"]
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 
 

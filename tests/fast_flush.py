@@ -57,18 +57,21 @@ def sql_flush(style: Any, connection: Any, reset_sequences: bool = True, allow_c
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     snapshot = _snapshots.get(connection.alias)
     with connection.cursor() as cursor:
-        full = _tables_with_rows(cursor, connection, tables)
+        skip_triggers = not (reset_sequences or allow_cascade) and _may_skip_triggers(cursor, connection)
+        if connection.vendor == "postgresql" and not skip_triggers:
+            full = list(tables)  # a TRUNCATE must name every table whose foreign keys point to one it names
+        else:
+            full = _tables_with_rows(cursor, connection, tables)
+            if snapshot is not None:
+                unchanged = {t for t in snapshot if t in full and _rows(cursor, connection, t) == snapshot[t]}
+                full = [table for table in full if table not in unchanged]
         if snapshot is not None:
-            unchanged = {
-                table for table in snapshot if table in full and _rows(cursor, connection, table) == snapshot[table]
-            }
-            full = [table for table in full if table not in unchanged]
             _to_restore[connection.alias] = [table for table in snapshot if table in full]
-        if reset_sequences or allow_cascade or not _may_skip_triggers(cursor, connection):
-            return connection.ops.sql_flush(style, full, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-    quote = connection.ops.quote_name
+    if not skip_triggers:
+        return connection.ops.sql_flush(style, full, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
     if not full:
         return []
+    quote = connection.ops.quote_name
     return ["SET LOCAL session_replication_role = replica", *(f"DELETE FROM {quote(table)}" for table in full)]
 
 

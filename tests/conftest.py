@@ -10,7 +10,7 @@ from django.contrib.auth import hashers
 from casework.accounts import roles
 from tests import factories
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.celery_worker", "tests.fast_flush"]
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 
 
@@ -20,6 +20,13 @@ TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *globa
 
 
 def pytest_configure(config) -> None:
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == POSTGRES_ENGINE:
+        # The test databases are thrown away: a commit need not wait for its WAL to reach the disk (creating a
+        # test database commits once per migration; transactional tests commit every write). Crash safety of
+        # the server is unchanged, only the last commits of this session could be lost in a crash.
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     # WhiteNoise warns on every request when STATIC_ROOT does not exist.
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     django_settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS

@@ -1,5 +1,6 @@
 """Shared fixtures: two organisations, a user of every role in each, logged-in clients."""
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,22 @@ def send_in_process():
         tasks.send_outbound_message, "delay", side_effect=lambda pk: tasks.send_outbound_message(pk)
     ) as delay:
         yield delay
+
+
+# The default reminder rules as the data migration loads them (its module name starts with a digit).
+DEFAULT_REMINDER_RULES = importlib.import_module("casework.reminders.migrations.0002_default_rules").DEFAULT_RULES
+
+
+@pytest.fixture
+def default_rules(db):
+    """The default reminder rules. A transactional test flushes the rows the data migration loaded, so a test that
+    runs a sweep after one (in the same process) would find no rule: re-create them."""
+    from casework.reminders.models import ReminderRule
+
+    for kind, (offsets, recipients, threshold) in DEFAULT_REMINDER_RULES.items():
+        ReminderRule.objects.get_or_create(
+            kind=kind,
+            organisation=None,
+            country="",
+            defaults={"offsets": offsets, "recipients": recipients, "threshold": threshold},
+        )

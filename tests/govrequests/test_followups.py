@@ -846,7 +846,7 @@ def test_a_refresh_during_a_sweep_waits_and_never_makes_a_second_open_draft(seco
 # --- Automatic drafting by the reminder sweep ---------------------------------------------------
 
 
-def test_the_sweep_drafts_one_follow_up_per_unresponsive_authority(org_a, authority):
+def test_the_sweep_drafts_one_follow_up_per_unresponsive_authority(org_a, authority, default_rules):
     late = factories.GovernmentRequestFactory(
         organisation=org_a, authority=authority, status=RequestStatus.SUBMITTED, submitted_on=D - timedelta(days=14)
     )
@@ -864,7 +864,7 @@ def test_the_sweep_drafts_one_follow_up_per_unresponsive_authority(org_a, author
     assert listed_persons(draft_obj) == {first.pk, second.pk}
 
 
-def test_the_sweep_drafts_nothing_before_a_rule_fires(org_a, authority):
+def test_the_sweep_drafts_nothing_before_a_rule_fires(org_a, authority, default_rules):
     recent = factories.GovernmentRequestFactory(
         organisation=org_a, authority=authority, status=RequestStatus.SUBMITTED, submitted_on=D - timedelta(days=3)
     )

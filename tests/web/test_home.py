@@ -157,7 +157,9 @@ def test_overdue_request_links_to_its_page(client_for, caseworker_a, requests_a)
     assert f'href="/requests/{requests_a["unacknowledged"].public_id}/"' in html
 
 
-def test_home_shows_court_deadlines_and_age_milestones_raised_by_the_sweep(client_for, caseworker_a, org_a, org_b):
+def test_home_shows_court_deadlines_and_age_milestones_raised_by_the_sweep(
+    client_for, caseworker_a, org_a, org_b, default_rules
+):
     from casework.govrequests.choices import EventKind
     from casework.people.choices import DatePrecision, Sex
     from casework.reminders.services import reminders_sweep

@@ -7,22 +7,13 @@ from datetime import date
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from casework.core.tasks import DATABASE_RETRY
 from casework.reminders import selectors, services
 
 
-@shared_task(
-    # The database unreachable (restarted, failed over): the sweep is retried with backoff instead of being
-    # dropped until tomorrow's run. Safe, as it runs in one transaction and a second run raises nothing new.
-    # The longest countdown stays well below the broker's visibility timeout (docs/operations.md).
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=10,
-)
+@shared_task(**DATABASE_RETRY)  # safe: one transaction; a second run raises nothing new
 def sweep_reminders() -> dict[str, int]:
     """Raise the reminders due today (local date); safe to run twice: the second run raises nothing."""
     result = services.reminders_sweep(today=timezone.localdate())
@@ -34,7 +25,7 @@ def sweep_reminders() -> dict[str, int]:
     }
 
 
-@shared_task
+@shared_task(**DATABASE_RETRY)  # safe: build_digest twice is one message
 def email_daily_digests() -> int:
     """Beat, daily: fan out one `build_digest` per user who gets a digest today; returns how many."""
     today = timezone.localdate()
@@ -44,7 +35,7 @@ def email_daily_digests() -> int:
     return len(user_ids)
 
 
-@shared_task
+@shared_task(**DATABASE_RETRY)  # safe: the digest's key is unique; a retry finds or creates it once
 def build_digest(user_id: int, iso_date: str) -> int | None:
     """Create (once) and enqueue the user's digest for the day; the message's id, or None if nothing is due."""
     user = get_user_model().objects.filter(pk=user_id).first()

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from casework.reminders.choices import ReminderStatus, RuleKind
 from casework.reminders.models import Reminder
 from casework.reminders.services import digest
 from tests import factories
+from tests.dbfaults import database_error_at
 from tests.reminders.conftest import D
 
 pytestmark = pytest.mark.django_db
@@ -413,3 +414,30 @@ def test_a_digest_with_more_reminders_than_the_cap_keeps_its_query_count(org_a, 
     assert few == many
     assert message.body_text.count("\n- ") == services.DIGEST_GROUP_LIMIT
     assert "and 12 more — open Casework" in message.body_text
+
+
+def test_build_digest_retried_after_a_database_error_before_commit_sends_one_email(
+    caseworker_a, three_reminders, django_capture_on_commit_callbacks, send_in_process
+):
+    assert tasks.build_digest.autoretry_for == (OperationalError, InterfaceError)
+    # The message's insert fails (its transaction rolls back); the retry creates it: one message, one e-mail.
+    with (
+        database_error_at('INSERT INTO "outbox_outboundmessage"') as failed,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = tasks.build_digest.apply(args=[caseworker_a.pk, D.isoformat()])
+
+    assert len(failed) == 1
+    assert result.successful(), result.traceback
+    assert result.get() == OutboundMessage.objects.get(idempotency_key=f"digest:{caseworker_a.pk}:{D}").pk
+    assert OutboundMessage.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert send_in_process.call_count == 1
+    # Retried once more (a redelivery): still the one message.
+    assert tasks.build_digest.apply(args=[caseworker_a.pk, D.isoformat()]).get() == result.get()
+    assert OutboundMessage.objects.count() == 1
+
+
+def test_daily_digests_fan_out_is_retried_on_database_errors():
+    assert tasks.email_daily_digests.autoretry_for == (OperationalError, InterfaceError)
+    assert tasks.email_daily_digests.max_retries == 10

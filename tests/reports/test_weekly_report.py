@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from casework.reports import selectors, services, tasks
 from casework.reports.selectors import suppress_small, weekly_summary
 from casework.reports.xlsx import weekly_report_xlsx
 from tests import factories
+from tests.dbfaults import database_error_at
 
 pytestmark = pytest.mark.django_db
 
@@ -367,3 +368,24 @@ def test_split_families_appear_in_the_weekly_report_by_state(org_a, org_b, super
 
     assert summary.counts("split_families") == {"FR": (1, 2)}
     assert summary.table("split_families").render(external=True)["rows"] == [["France", "<5", "<5"]]
+
+
+def test_weekly_report_retried_after_a_database_error_part_way_sends_one_email_per_supervisor(
+    org_a, supervisor_a, sensitive_supervisor_a, figures, django_capture_on_commit_callbacks, send_in_process
+):
+    assert tasks.build_weekly_report.autoretry_for == tasks.email_weekly_reports.autoretry_for
+    assert tasks.build_weekly_report.autoretry_for == (OperationalError, InterfaceError)
+    # The first supervisor's message is committed; the second's insert fails and its transaction rolls back.
+    # The retry finds the first by its key and creates only the second.
+    with (
+        database_error_at('INSERT INTO "outbox_outboundmessage"', nth=2) as failed,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = tasks.build_weekly_report.apply(args=[org_a.pk, D.isoformat()])
+
+    assert len(failed) == 1
+    assert result.successful(), result.traceback
+    assert sorted(result.get()) == sorted(OutboundMessage.objects.values_list("pk", flat=True))
+    assert OutboundMessage.objects.count() == 2
+    assert sorted(e.to[0] for e in mail.outbox) == sorted([supervisor_a.email, sensitive_supervisor_a.email])
+    assert send_in_process.call_count == 2

@@ -49,14 +49,20 @@ def browser():
         playwright.stop()
 
 
-@pytest.fixture
-def page(browser, stack):
-    context = browser.new_context(base_url=stack.url, ignore_https_errors=True, locale="en-GB")
+def new_page(browser, url: str):
+    """A page in a fresh browser context (its own cookies) on `url`; close its `.context` when done."""
+    context = browser.new_context(base_url=url, ignore_https_errors=True, locale="en-GB")
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+@pytest.fixture
+def page(browser, stack):
+    page = new_page(browser, stack.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def log_in(page, stack):
@@ -71,3 +77,17 @@ def log_in(page, stack):
     page.locator("#second-factor-form button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
     expect(page.locator("#current-user")).to_have_text(stack.seed["username"])
+
+
+def upload_scan(page, person_id: str, number: str, scan: bytes):
+    """Add a passport with a scanned copy on the person's documents page; the POST's response."""
+    page.goto(f"/persons/{person_id}/documents/")
+    page.get_by_label("Type").select_option("passport")
+    page.get_by_label("Number").fill(number)
+    page.get_by_label("Issuing State").select_option("FR")
+    page.get_by_label("Copy (scan)").set_input_files(
+        files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": scan}]
+    )
+    with page.expect_response(lambda r: r.request.method == "POST") as response:
+        page.locator("#record-form").get_by_role("button", name="Add").click()
+    return response.value

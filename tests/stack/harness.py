@@ -28,6 +28,7 @@ from tests.stack import smtp
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 AS_ROOT = os.geteuid() == 0
+RESULTS = ROOT / "test-artifacts" / "drills.json"
 
 
 def free_port() -> int:
@@ -67,6 +68,15 @@ def wait_for(check: Callable[[], Any], *, timeout: float, what: str, every: floa
             return value
         time.sleep(every)
     raise TimeoutError(f"{what} not within {timeout:.0f} s (last error: {last_error!r})")
+
+
+def record(name: str, seconds: float, **details: Any) -> None:
+    """Add a drill's outcome to test-artifacts/drills.json (docs/operations.md quotes a CI run's figures)."""
+    RESULTS.parent.mkdir(exist_ok=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[name] = {"recovery_seconds": round(seconds, 1), **details}
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True))
+    print(f"drill {name}: recovered in {seconds:.1f} s {details}")
 
 
 class Stack:
@@ -204,26 +214,55 @@ class Stack:
     def start_beat(self) -> None:
         self._spawn("beat", [VENV_BIN / "celery", "-A", "casework", "beat", "-l", "INFO"], cwd=ROOT, env=self.env)
 
-    def start_nginx(self) -> None:
+    def start_nginx(self, name: str = "nginx", *, https_port: int = 0, upstream_port: int = 0) -> None:
+        directory = self.base / name
+        directory.mkdir(exist_ok=True)
         conf = nginx.render(
-            self.base / "nginx",
-            http_port=self.ports["http"],
-            https_port=self.ports["https"],
-            upstream_port=self.ports["web"],
+            directory,
+            http_port=self.ports["http"] if name == "nginx" else free_port(),
+            https_port=https_port or self.ports["https"],
+            upstream_port=upstream_port or self.ports["web"],
             static_root=self.var / "staticfiles",
         )
-        self._spawn("nginx", ["nginx", "-c", conf, "-p", self.base / "nginx", "-g", "daemon off;"])
+        self._spawn(name, ["nginx", "-c", conf, "-p", directory, "-g", "daemon off;"])
+
+    def start_copy(self, *, database: str, media: Path) -> str:
+        """The web server (gunicorn behind nginx, one worker) on another database and media directory, as an
+        operator starts it on a restored copy; its URL. `stop_copy` stops it."""
+        https_port, web_port = free_port(), free_port()
+        url = f"https://127.0.0.1:{https_port}"
+        env = {
+            **self.env,
+            "DATABASE_URL": self.env["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}",
+            "CASEWORK_MEDIA_ROOT": str(media),
+            "DJANGO_CSRF_TRUSTED_ORIGINS": url,
+            "CASEWORK_SITE_URL": url,
+            "GUNICORN_BIND": f"127.0.0.1:{web_port}",
+            "GUNICORN_WORKERS": "1",
+            "GUNICORN_ACCESS_LOG": str(self.logs / "copy-access.log"),
+        }
+        self._spawn("copy-web", [VENV_BIN / "gunicorn", "--config", ROOT / "deploy/gunicorn.conf.py",
+                                 "casework.wsgi:application"], cwd=ROOT, env=env)  # fmt: skip
+        self.start_nginx("copy-nginx", https_port=https_port, upstream_port=web_port)
+        wait_for(lambda: self.get("/accounts/login/", base=url)[0] == 200, timeout=60, what="the restored copy's web")
+        return url
+
+    def stop_copy(self) -> None:
+        for name in ("copy-nginx", "copy-web"):
+            self.stop_process(name)
 
     def health(self) -> dict[str, Any]:
         return json.loads(self.get("/health/", ok_statuses=(200, 503))[1])
 
-    def get(self, path: str, *, ok_statuses: tuple[int, ...] = (200,)) -> tuple[int, bytes, dict[str, str]]:
+    def get(
+        self, path: str, *, ok_statuses: tuple[int, ...] = (200,), base: str = ""
+    ) -> tuple[int, bytes, dict[str, str]]:
         import ssl
 
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        request = urllib.request.Request(self.url + path)
+        request = urllib.request.Request((base or self.url) + path)
         try:
             with urllib.request.urlopen(request, context=context, timeout=10) as response:
                 status, body, headers = response.status, response.read(), dict(response.headers)
@@ -234,7 +273,6 @@ class Stack:
         return status, body, headers
 
     def start(self) -> None:
-        (self.base / "nginx").mkdir()
         self.var.mkdir()
         self.media.mkdir(mode=0o750)
         self.start_postgres()
@@ -262,7 +300,7 @@ class Stack:
         wait_for(lambda: self.health()["status"] == "ok", timeout=120, what="a healthy stack (web, worker, beat)")
 
     def stop(self) -> None:
-        for name in ("nginx", "beat", "worker", "web", "redis"):
+        for name in ("copy-nginx", "copy-web", "nginx", "beat", "worker", "web", "redis"):
             self.stop_process(name)
         if self.smtp_controller is not None:
             self.smtp_controller.stop()

@@ -8,7 +8,6 @@ refused as a conflict, never lost silently and never a server error. Recovery ti
 test-artifacts/drills.json; docs/operations.md records them from a CI run.
 """
 
-import json
 import signal
 import subprocess
 import sys
@@ -17,21 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import log_in
-from tests.stack.harness import AS_ROOT, ROOT, wait_for
+from tests.stack.conftest import log_in, upload_scan
+from tests.stack.harness import AS_ROOT, ROOT, record, wait_for
 from tests.stack.inflight import OpenEdit, SweepDue
 
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").expect
-
-RESULTS = ROOT / "test-artifacts" / "drills.json"
-
-
-def record(name: str, seconds: float, **details) -> None:
-    RESULTS.parent.mkdir(exist_ok=True)
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results[name] = {"recovery_seconds": round(seconds, 1), **details}
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True))
-    print(f"drill {name}: recovered in {seconds:.1f} s {details}")
 
 
 def queue_mail(stack, to: str, key: str) -> int:
@@ -199,25 +188,13 @@ def test_drill_6_upload_disk_full(stack, page):
         before = stack.sql(count)
         scan = b"%PDF-1.4\n" + b"0" * (200 * 1024) + b"\n%%EOF\n"
 
-        def upload(number: str):
-            page.goto(f"/persons/{person}/documents/")
-            page.get_by_label("Type").select_option("passport")
-            page.get_by_label("Number").fill(number)
-            page.get_by_label("Issuing State").select_option("FR")
-            page.get_by_label("Copy (scan)").set_input_files(
-                files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": scan}]
-            )
-            with page.expect_response(lambda r: r.request.method == "POST") as response:
-                page.locator("#record-form").get_by_role("button", name="Add").click()
-            return response.value
-
-        assert upload("P0000001").status == 503
+        assert upload_scan(page, person, "P0000001", scan).status == 503
         expect(page.locator("#error-message")).to_contain_text("The storage for uploaded files is full")
         assert stack.sql(count) == before  # nothing half-saved
         edit.assert_saved()  # an edit without a file does not need the full disk
         filler.unlink()
         freed_at = time.monotonic()
-        assert upload("P0000002").status in (200, 302)
+        assert upload_scan(page, person, "P0000002", scan).status in (200, 302)
         recovered = time.monotonic() - freed_at
         assert int(stack.sql(count)) == int(before) + 1
         record(

@@ -39,9 +39,13 @@ class SweepDue:
         """Send the sweep task to the stack's broker as beat does; from here, without Django or the database."""
         from celery import Celery
 
-        app = Celery("drill", broker=self.stack.env["CELERY_BROKER_URL"], set_as_current=False)
+        url = self.stack.env["CELERY_BROKER_URL"]
+        app = Celery("drill", broker=url, set_as_current=False)
         try:
-            app.send_task("casework.reminders.tasks.sweep_reminders", queue="casework")
+            # An explicit connection: Celery prefers a CELERY_BROKER_URL of the environment (CI sets one for the
+            # suite) to the broker given to the app, and the message would go to that Redis, not the stack's.
+            with app.connection_for_write(url) as connection:
+                app.send_task("casework.reminders.tasks.sweep_reminders", queue="casework", connection=connection)
         finally:
             app.close()
 

@@ -127,19 +127,11 @@ def main() -> None:
 
 
 def _logged_in(client: "Client", user: "User") -> "Client":  # noqa: F821
-    """Log `user` in with the second factor given, as the real step leaves the session (a backup-code device
-    without codes, named "bench", only makes the user enrolled)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    from casework.accounts.sessions import VERIFIED_USER_KEY
+    """Log `user` in with the second factor given, as the real step leaves the session (tests' helper)."""
+    from tests.conftest import verify_second_factor
 
     client.force_login(user)
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[VERIFIED_USER_KEY] = user.pk
-    session.save()
+    verify_second_factor(client, user)
     return client
 
 

@@ -100,18 +100,10 @@ def main() -> None:
     )[0]
     client = Client()
     client.force_login(user)
-    # The second factor, given as the real step gives it (casework.accounts.sessions.session_verified):
-    # a confirmed backup-code device without codes, in the bench database only.
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_static.models import StaticDevice
+    # The second factor, given as the real step gives it (a code-less backup device, in the bench database only).
+    from tests.conftest import verify_second_factor
 
-    from casework.accounts.sessions import VERIFIED_USER_KEY
-
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[VERIFIED_USER_KEY] = user.pk
-    session.save()
+    verify_second_factor(client, user)
     url = reverse("people:person_list")
     rng = random.Random(1)
     persons = list(

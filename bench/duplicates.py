@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.run import BENCH_FIELD_KEY  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/casework_duplicates_bench"
 SEED_SIZE = 100_000
@@ -46,7 +47,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
     # The fixed field-encryption key of the other benches (bench/matching.py): a database seeded by one
     # can be read by the other (bench only, not a secret).
-    os.environ.setdefault("CASEWORK_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LWEtc2VjcmU=")
+    os.environ.setdefault("CASEWORK_FIELD_KEYS", BENCH_FIELD_KEY)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
     import psycopg

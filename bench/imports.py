@@ -40,6 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.run import BENCH_FIELD_KEY  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/casework_imports_bench"
 DOCS = ROOT / "docs" / "benchmarks.md"
 START_MARKER = "<!-- bench:imports:start -->"
@@ -65,7 +67,7 @@ def configure_django(url: str) -> None:
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-a-secret-" + "b" * 32)
     # A fixed field-encryption key: the seeded database is reused across runs (bench only, not a secret).
-    os.environ.setdefault("CASEWORK_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LWEtc2VjcmU=")
+    os.environ.setdefault("CASEWORK_FIELD_KEYS", BENCH_FIELD_KEY)
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
     os.environ.setdefault("CASEWORK_IMPORTS_ROOT", str(ROOT / "var" / "bench-imports"))

@@ -25,9 +25,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Min, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connection, transaction
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, RequestedPerson
@@ -99,6 +98,11 @@ def summary_refresh(*, as_of: date | None = None) -> DashboardSummary:
                     DashboardSummaryRow.objects.bulk_create(batch, batch_size=BATCH)
                     batch = []
             DashboardSummaryRow.objects.bulk_create(batch, batch_size=BATCH)
+        if connection.vendor == "postgresql":
+            # Statistics of the new rows, committed with them: else the first readers' plans sort
+            # thousands of rows by their text columns instead of hashing them (60 ms against 13 ms).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {DashboardSummaryRow._meta.db_table}")
         DashboardSummary.objects.all().delete()
         return DashboardSummary.objects.create(as_of=as_of, first_month=first_month, refreshed_at=refreshed_at)
 
@@ -117,23 +121,22 @@ def summary_counts(
     rows = DashboardSummaryRow.objects.filter(slice=slice_key)
     if organisation_ids is not None:
         rows = rows.filter(organisation_id__in=organisation_ids)
-    rows = (
-        rows.filter(
-            Q(date__isnull=True)
-            | Q(figure="caseload", date__gte=start)  # every later month's flow: walked back from now
-            | Q(figure__in=BY_DAY, date__gte=start, date__lte=period.end)
-        )
-        .order_by()
-        .annotate(month=TruncMonth("date"))
-        .values_list("figure", "month", "country", "code", "days")
-        .annotate(total=Sum("n"))
-    )
+    rows = rows.filter(
+        Q(date__isnull=True)
+        | Q(figure="caseload", date__gte=start)  # every later month's flow: walked back from now
+        | Q(figure__in=BY_DAY, date__gte=start, date__lte=period.end)
+    ).values_list("figure", "date", "country", "code", "days", "n")
+    # Summed by month here, not in SQL: a few thousand plain rows load faster than PostgreSQL's
+    # date_trunc (a timestamp with time zone per row) and its grouping on text columns.
+    totals: Counter = Counter()
+    for figure, day, country, code, days, n in rows.order_by():
+        totals[figure, day and day.replace(day=1), country, code, days] += n
     now: dict[str, int] = {}
     flows: dict[date, dict[str, int]] = defaultdict(dict)
     waiting: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     ages: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     counts = Counts()
-    for figure, month, country, code, days, n in rows:
+    for (figure, month, country, code, days), n in totals.items():
         if figure == "caseload" and month is None:
             now[code] = n
         elif figure == "caseload":

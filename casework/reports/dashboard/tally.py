@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, Decision, HandoverStatus
 from casework.govrequests.models import GovernmentRequest, HandoverPerson, RequestedPerson
@@ -32,7 +32,6 @@ from casework.people.models import CustodyPeriod, NationalityClaim, Person, Pers
 from casework.reports.dashboard.counts import (
     DECIDED,
     coming_of_age_conditions,
-    month_of,
     open_children,
     splitting_requests,
 )
@@ -117,30 +116,34 @@ def _stream(rows: QuerySet) -> Iterator[tuple]:
 
 
 def _caseload(slices: Slices, persons: QuerySet[Person]) -> None:
-    """Statuses now and each month's flow (`counts.caseload_flows`, for every month): two queries."""
+    """Statuses now and each month's flow (`counts.caseload_flows`, for every month): two queries.
+
+    Local days (`TruncDate`, in the current time zone as `TruncMonth` is) load as plain dates; their
+    month is taken here, and each person's month of registration kept from the first query.
+    """
     now: Counter = Counter()
     flows: Counter = Counter()
-    registered = persons.annotate(month=TruncMonth("created_at")).values_list("pk", "status", "month")
-    for person_id, status, month in _stream(registered):
+    registered_in: dict[int, date] = {}
+    for person_id, status, day in _stream(
+        persons.annotate(day=TruncDate("created_at")).values_list("pk", "status", "day")
+    ):
         group = slices.of(person_id)
+        registered_in[person_id] = day.replace(day=1)
         now[group, status] += 1
-        flows[group, (month_of(month), status)] += 1
+        flows[group, (registered_in[person_id], status)] += 1
     changes = (
         PersonStatusChange.objects.filter(person__in=persons.values("pk"))
         .order_by()
-        .annotate(
-            month=TruncMonth("created_at"), registered=TruncMonth("person__created_at"), day=TruncDate("created_at")
-        )
-        .values_list("person_id", "old_status", "new_status", "month", "registered", "day")
+        .annotate(day=TruncDate("created_at"))
+        .values_list("person_id", "old_status", "new_status", "day")
     )
     repatriated: Counter = Counter()
-    for person_id, old, new, month, registered_in, day in _stream(changes):
-        group = slices.of(person_id)
-        month, registered_in = month_of(month), month_of(registered_in)
+    for person_id, old, new, day in _stream(changes):
+        group, month, registered = slices.of(person_id), day.replace(day=1), registered_in[person_id]
         flows[group, (month, old)] -= 1
         flows[group, (month, new)] += 1
-        flows[group, (registered_in, old)] += 1
-        flows[group, (registered_in, new)] -= 1
+        flows[group, (registered, old)] += 1
+        flows[group, (registered, new)] -= 1
         if new == CaseStatus.REPATRIATED:
             repatriated[group, day] += 1
     slices.add(now, "now")

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -158,16 +158,19 @@ def caseload_stock(persons: QuerySet[Person], period: Period) -> dict[date, dict
 
 
 def waiting_by_state(persons: QuerySet[Person], today: date) -> dict[str, tuple[int, int]]:
-    """Persons waiting on each State's answer, and how many of them on an overdue request (one query)."""
-    waiting = Q(covered__decision=Decision.PENDING, covered__person__in=persons.values("pk"))
+    """Persons waiting on each State's answer, and how many of them on an overdue request (one query).
+
+    Read from the persons' pending places on awaiting requests (not from every awaiting request):
+    a small scope, such as an assigned-only user's cases, reads only its own.
+    """
+    overdue = GovernmentRequest.objects.filter(overdue_condition(today=today), pk=OuterRef("request_id"))
     counts = (
-        GovernmentRequest.objects.filter(status__in=AWAITING_ANSWER_STATUSES)
-        .order_by()
-        .values_list("authority__country")
-        .annotate(
-            n=Count("covered__person", filter=waiting, distinct=True),
-            late=Count("covered__person", filter=waiting & overdue_condition(today=today), distinct=True),
+        RequestedPerson.objects.filter(
+            person__in=persons.values("pk"), decision=Decision.PENDING, request__status__in=AWAITING_ANSWER_STATUSES
         )
+        .order_by()
+        .values_list("request__authority__country")
+        .annotate(n=Count("person", distinct=True), late=Count("person", filter=Q(Exists(overdue)), distinct=True))
     )
     return {str(country): (n, late) for country, n, late in counts if n}
 
@@ -302,13 +305,21 @@ def splitting_requests(today: date) -> QuerySet[GovernmentRequest]:
 
 
 def split_families(persons: QuerySet[Person], today: date) -> int:
-    """Requests covering a person in scope whose decisions would split a family (`family_unity`): one query.
+    """Requests covering a person in scope whose decisions would split a family (`family_unity`): two queries.
 
     The requests the home page and the weekly report check (decided, still open: a handover may
-    follow), counted once each.
+    follow), counted once each. The scope's requests are read first, so that the family-unity rule
+    is checked for them only, not for every decided request of the database.
     """
-    covering = RequestedPerson.objects.filter(person__in=persons.values("pk")).values("request_id")
-    return splitting_requests(today).filter(pk__in=covering).order_by().count()
+    covering = (
+        RequestedPerson.objects.filter(
+            person__in=persons.values("pk"), request__status__in=family_unity.DECIDED_OPEN_STATUSES
+        )
+        .order_by()
+        .values_list("request_id", flat=True)
+        .distinct()
+    )
+    return splitting_requests(today).filter(pk__in=list(covering)).order_by().count()
 
 
 def count_live(persons: QuerySet[Person], *, period: Period, today: date) -> Counts:

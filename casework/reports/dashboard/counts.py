@@ -305,21 +305,17 @@ def splitting_requests(today: date) -> QuerySet[GovernmentRequest]:
 
 
 def split_families(persons: QuerySet[Person], today: date) -> int:
-    """Requests covering a person in scope whose decisions would split a family (`family_unity`): two queries.
+    """Requests covering a person in scope whose decisions would split a family (`family_unity`): one query.
 
     The requests the home page and the weekly report check (decided, still open: a handover may
-    follow), counted once each. The scope's requests are read first, so that the family-unity rule
-    is checked for them only, not for every decided request of the database.
+    follow), counted once each.
     """
-    covering = (
-        RequestedPerson.objects.filter(
-            person__in=persons.values("pk"), request__status__in=family_unity.DECIDED_OPEN_STATUSES
-        )
-        .order_by()
-        .values_list("request_id", flat=True)
-        .distinct()
+    requests = GovernmentRequest.objects.filter(
+        status__in=family_unity.DECIDED_OPEN_STATUSES,
+        pk__in=RequestedPerson.objects.filter(person__in=persons.values("pk")).values("request_id"),
     )
-    return splitting_requests(today).filter(pk__in=list(covering)).order_by().count()
+    # The scope's requests first, then the rule: PostgreSQL planned the other order several times slower.
+    return family_unity.splitting(requests, on=today).order_by().count()
 
 
 def count_live(persons: QuerySet[Person], *, period: Period, today: date) -> Counts:

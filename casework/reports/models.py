@@ -27,17 +27,20 @@ class DashboardSummary(models.Model):
 class DashboardSummaryRow(models.Model):
     """One count of the summary, for one organisation's persons narrowed by one filter (`slice`).
 
-    `slice` is the dashboard filter's value: "" for all the organisation's persons, "f:<facility
-    public id>" or "s:<section public id>" for those held there now, "n:<country>" for those with a
-    nationality claim for the State. `figure` says what is counted (see `dashboard.summary.FIGURES`).
+    `slice` is the dashboard filter's value (`dashboard.tally.slice_key`): "" for all the
+    organisation's persons, "f:<facility public id>" or "s:<section public id>" for those held there
+    now, "n:<country>" for those with a nationality claim for the State, "<place> n:<country>" for
+    both. `figure` says what is counted (see `dashboard.summary.FIGURES`), `date` when: the day of
+    a decision, handover or repatriation; the first of the month of the caseload's flow in that
+    month (none for the caseload now, and for the figures of the summary's day).
     """
 
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
-    slice = models.CharField(_("filter"), max_length=40, blank=True)
+    slice = models.CharField(_("filter"), max_length=100, blank=True)
     figure = models.CharField(_("figure"), max_length=20)
-    month = models.DateField(_("month"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
     country = models.CharField(_("State"), max_length=2, blank=True)
     code = models.CharField(_("code"), max_length=30, blank=True)
     days = models.IntegerField(_("days"), default=0)
@@ -46,7 +49,7 @@ class DashboardSummaryRow(models.Model):
     class Meta:
         verbose_name = _("dashboard summary row")
         verbose_name_plural = _("dashboard summary rows")
-        indexes = [models.Index(fields=["slice", "organisation", "figure", "month"], name="dashboard_summary_idx")]
+        indexes = [models.Index(fields=["slice", "organisation", "figure", "date"], name="dashboard_summary_idx")]
 
     def __str__(self) -> str:
-        return f"{self.figure} {self.month or ''} {self.country} {self.code}: {self.n}"
+        return f"{self.figure} {self.date or ''} {self.country} {self.code}: {self.n}"

@@ -12,6 +12,7 @@ from django_countries import countries
 from casework.people.filters import CachedOptionsSelect, PersonFilterSet, location_choices
 from casework.people.models import Person
 from casework.reports.dashboard.counts import Period, default_period
+from casework.reports.dashboard.tally import slice_key
 
 # A period longer than this is cut (the charts have one point per month).
 MAX_MONTHS = 60
@@ -43,13 +44,10 @@ class DashboardFilterSet(django_filters.FilterSet):
     def keep(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset
 
-    def summary_slice(self) -> str | None:
-        """The nightly summary's key for the chosen filter ("" for none); None for both (counted live)."""
+    def summary_slice(self) -> str:
+        """The nightly summary's key for the chosen filters ("" for none; a place, a State or both)."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        location, nationality = data.get("location"), data.get("nationality")
-        if location and nationality:
-            return None
-        return location or (f"n:{nationality}" if nationality else "")
+        return slice_key(data.get("location") or "", data.get("nationality") or "")
 
     def period(self, today: date) -> Period:
         """The chosen months (whole months), by default the last twelve."""

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -91,20 +91,19 @@ class Counts:
     split_families: int = 0
 
 
-def caseload_stock(persons: QuerySet[Person], period: Period) -> dict[date, dict[str, int]]:
-    """Persons per status at the end of each month of the period (four queries, none per person).
+def caseload_flows(persons: QuerySet[Person], since: date) -> tuple[dict[str, int], dict[date, dict[str, int]]]:
+    """The persons per status now, and what each month from `since` brought to them (four queries).
 
-    Walked back from the statuses now: the stock at the end of a month is today's, less what every
-    later month brought (its status changes, and its registrations by first status). A person's
-    first status is their status now undone by their changes, so a month's registrations by first
-    status are its registered persons by status now, less what their changes brought in and plus
-    what they took out. Only the months from the period's start are read.
+    A month's flow is its status changes (out of the old status, into the new), and its
+    registrations by first status. A person's first status is their status now undone by their
+    changes, so a month's registrations by first status are its registered persons by status now,
+    less what their changes brought in and plus what they took out. No query per person.
     """
-    since = timezone.make_aware(datetime.combine(period.start, datetime.min.time()))
-    stock: dict[str, int] = defaultdict(int, persons.values_list("status").annotate(n=Count("pk")))
+    start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
+    now: dict[str, int] = dict(persons.values_list("status").annotate(n=Count("pk")))
     flows: dict[date, dict[str, int]] = defaultdict(_nested)
     registered = (
-        persons.filter(created_at__gte=since)
+        persons.filter(created_at__gte=start)
         .annotate(month=TruncMonth("created_at"))
         .values_list("month", "status")
         .annotate(n=Count("pk"))
@@ -113,7 +112,7 @@ def caseload_stock(persons: QuerySet[Person], period: Period) -> dict[date, dict
         flows[month_of(month)][status] += n
     in_scope = PersonStatusChange.objects.filter(person__in=persons.values("pk")).order_by()
     changes = (
-        in_scope.filter(created_at__gte=since)
+        in_scope.filter(created_at__gte=start)
         .annotate(month=TruncMonth("created_at"))
         .values_list("month", "old_status", "new_status")
         .annotate(n=Count("pk"))
@@ -122,7 +121,7 @@ def caseload_stock(persons: QuerySet[Person], period: Period) -> dict[date, dict
         flows[month_of(month)][old] -= n
         flows[month_of(month)][new] += n
     undone = (
-        in_scope.filter(person__created_at__gte=since)
+        in_scope.filter(person__created_at__gte=start)
         .annotate(month=TruncMonth("person__created_at"))
         .values_list("month", "old_status", "new_status")
         .annotate(n=Count("pk"))
@@ -130,7 +129,17 @@ def caseload_stock(persons: QuerySet[Person], period: Period) -> dict[date, dict
     for month, old, new, n in undone:
         flows[month_of(month)][old] += n
         flows[month_of(month)][new] -= n
+    return now, {month: dict(by_status) for month, by_status in flows.items()}
 
+
+def walk_back(now: dict[str, int], flows: dict[date, dict[str, int]], period: Period) -> dict[date, dict[str, int]]:
+    """Persons per status at the end of each month of the period, walked back from the statuses now.
+
+    The stock at the end of a month is today's, less what every later month brought. `flows` must
+    hold every month from the period's start on (earlier ones are not read); a month after the
+    last flow keeps the stock of now.
+    """
+    stock: dict[str, int] = defaultdict(int, now)
     months = period.months()
     for month in sorted((m for m in flows if m > months[-1]), reverse=True):
         for status, n in flows[month].items():
@@ -143,17 +152,25 @@ def caseload_stock(persons: QuerySet[Person], period: Period) -> dict[date, dict
     return dict(sorted(result.items()))
 
 
+def caseload_stock(persons: QuerySet[Person], period: Period) -> dict[date, dict[str, int]]:
+    """Persons per status at the end of each month of the period (four queries, none per person)."""
+    return walk_back(*caseload_flows(persons, period.start), period)
+
+
 def waiting_by_state(persons: QuerySet[Person], today: date) -> dict[str, tuple[int, int]]:
-    """Persons waiting on each State's answer, and how many of them on an overdue request (one query)."""
-    waiting = Q(covered__decision=Decision.PENDING, covered__person__in=persons.values("pk"))
+    """Persons waiting on each State's answer, and how many of them on an overdue request (one query).
+
+    Read from the persons' pending places on awaiting requests (not from every awaiting request):
+    a small scope, such as an assigned-only user's cases, reads only its own.
+    """
+    overdue = GovernmentRequest.objects.filter(overdue_condition(today=today), pk=OuterRef("request_id"))
     counts = (
-        GovernmentRequest.objects.filter(status__in=AWAITING_ANSWER_STATUSES)
-        .order_by()
-        .values_list("authority__country")
-        .annotate(
-            n=Count("covered__person", filter=waiting, distinct=True),
-            late=Count("covered__person", filter=waiting & overdue_condition(today=today), distinct=True),
+        RequestedPerson.objects.filter(
+            person__in=persons.values("pk"), decision=Decision.PENDING, request__status__in=AWAITING_ANSWER_STATUSES
         )
+        .order_by()
+        .values_list("request__authority__country")
+        .annotate(n=Count("person", distinct=True), late=Count("person", filter=Q(Exists(overdue)), distinct=True))
     )
     return {str(country): (n, late) for country, n, late in counts if n}
 
@@ -232,14 +249,9 @@ def departures_by_month(persons: QuerySet[Person], period: Period) -> tuple[dict
     return {month_of(m): n for m, n in handed}, {month_of(m): n for m, n in repatriated}
 
 
-def coming_of_age(persons: QuerySet[Person], today: date) -> dict[str, tuple[int, int]]:
-    """Per main nationality: children turning 18, and reaching their State's age limit, in the next 12 months.
-
-    Ages by the earliest plausible birth date (as the reminders do); open cases only. The age limit
-    of a person's State is that of its current policy for the person's organisation on `today`
-    (`policies.selectors.age_limits`, as the reminders read it). Three queries: the age limits, the
-    counts over the main nationality claims (a join, no per-person subquery), and the children without a main nationality turning 18 (under "").
-    """
+def coming_of_age_conditions(today: date) -> tuple[Q, Q, Q]:
+    """On nationality claims: the person turns 18, or reaches the claim's State's age limit, in the
+    next 12 months; and on persons: the person turns 18 then (one query: the age limits)."""
     in_a_year = anniversary(today, 1)
 
     def turning(age: int, prefix: str = "") -> Q:
@@ -253,20 +265,43 @@ def coming_of_age(persons: QuerySet[Person], today: date) -> dict[str, tuple[int
     reaching_limit = age_limits(on=today).as_filter(
         organisation="person__organisation_id", country="country", reaching=lambda age: turning(age, "person__")
     )
-    children = persons.exclude(status__in=CLOSED_CASES).filter(date_of_death__isnull=True)
+    return turning(ADULT_AGE, "person__"), reaching_limit, turning(ADULT_AGE)
+
+
+def open_children(persons: QuerySet[Person]) -> QuerySet[Person]:
+    """The persons whose coming of age is counted: alive, with an open case."""
+    return persons.exclude(status__in=CLOSED_CASES).filter(date_of_death__isnull=True)
+
+
+def coming_of_age(persons: QuerySet[Person], today: date) -> dict[str, tuple[int, int]]:
+    """Per main nationality: children turning 18, and reaching their State's age limit, in the next 12 months.
+
+    Ages by the earliest plausible birth date (as the reminders do); open cases only. The age limit
+    of a person's State is that of its current policy for the person's organisation on `today`
+    (`policies.selectors.age_limits`, as the reminders read it). Three queries: the age limits, the
+    counts over the main nationality claims (a join, no per-person subquery), and the children without a main nationality turning 18 (under "").
+    """
+    adult, reaching_limit, adult_person = coming_of_age_conditions(today)
+    children = open_children(persons)
     counts = (
         NationalityClaim.objects.filter(is_primary=True, person__in=children.values("pk"))
-        .filter(turning(ADULT_AGE, "person__") | reaching_limit)
+        .filter(adult | reaching_limit)
         .order_by()
         .values_list("country")
-        .annotate(adults=Count("pk", filter=turning(ADULT_AGE, "person__")), limit=Count("pk", filter=reaching_limit))
+        .annotate(adults=Count("pk", filter=adult), limit=Count("pk", filter=reaching_limit))
     )
     result = {str(c): (a, lim) for c, a, lim in counts if a or lim}
-    stateless = children.filter(turning(ADULT_AGE)).exclude(nationality_claims__is_primary=True).count()
+    stateless = children.filter(adult_person).exclude(nationality_claims__is_primary=True).count()
     if stateless:
         adults, limit = result.get("", (0, 0))
         result[""] = (adults + stateless, limit)
     return result
+
+
+def splitting_requests(today: date) -> QuerySet[GovernmentRequest]:
+    """The decided, still open requests (a handover may follow) whose decisions would split a family."""
+    decided = GovernmentRequest.objects.filter(status__in=family_unity.DECIDED_OPEN_STATUSES)
+    return family_unity.splitting(decided, on=today)
 
 
 def split_families(persons: QuerySet[Person], today: date) -> int:
@@ -279,6 +314,7 @@ def split_families(persons: QuerySet[Person], today: date) -> int:
         status__in=family_unity.DECIDED_OPEN_STATUSES,
         pk__in=RequestedPerson.objects.filter(person__in=persons.values("pk")).values("request_id"),
     )
+    # The scope's requests first, then the rule: PostgreSQL planned the other order several times slower.
     return family_unity.splitting(requests, on=today).order_by().count()
 
 

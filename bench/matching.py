@@ -15,6 +15,8 @@ postgres://postgres@127.0.0.1:5432/casework_matching_bench.)
 3. Builds queries of each kind: other transliteration, script swap, reorder, dropped middle
    name, kunya, typo, orthographic variants (positives), and confusers: the same name with the
    given or the father's name replaced by the most similar *different* name of the material.
+   A typo query whose error makes another real name, and a confuser that is another spelling of the
+   same name, are indistinguishable: counted like namesakes (`another_real_name`).
 4. Calls `rank_candidates` as a full-scope caseworker of that organisation (name only: no sex,
    no birth year) and reports per kind recall@1, recall@10, the share of positives on top *and*
    suggested, the share of confusers whose top candidate is suggested, and latency p50/p95.

@@ -119,8 +119,9 @@ def _spells(latin: NameToken, arabic: NameToken) -> bool:
     Stricter than the comparison that finds candidates: the same consonant classes (glides too),
     every vowel Arabic writes written with its quality in Latin (the first and last too), a vowel
     written where Arabic has an ʿayn or an initial alif, no vowel at the start where Arabic starts
-    with a consonant, no long vowel or final vowel (but French -e) where Arabic writes none. So a typing error is rarely taken for another name (Kalil is not جليل,
-    Mmin not أمين, Ysir not إسراء), while the usual spellings are (Saja سجى, Sara سارة).
+    with a consonant, no long vowel or final vowel (but French -e) where Arabic writes none. So a
+    typing error is rarely taken for another name (Kalil is not جليل, Mmin not أمين, Ysir not إسراء),
+    while the usual spellings are (Saja سجى, Sara سارة).
     """
     starts_with_vowel = arabic.text[:1] in ("ا", "ع")
     if starts_with_vowel != bool(latin.slots[0].qualities):
@@ -170,7 +171,9 @@ def canonical_names(token: NameToken) -> frozenset[str]:
             if key:
                 keys.add(key)
             continue
-        skeletons = {form.skeleton, form.skeleton.replace("T", "D") if "th" in form.text else form.skeleton}
+        skeletons = {form.skeleton}
+        if "th" in form.text:
+            skeletons.add(form.skeleton.replace("T", "D"))  # th for ذ (Munther منذر)
         for arabic, key in (pair for skeleton in skeletons for pair in by_skeleton.get(skeleton, ())):
             if _spells(form, arabic):
                 keys.add(key)

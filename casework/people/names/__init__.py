@@ -20,7 +20,9 @@ Names are stored as written; everything here is derived. Two families of helpers
 
 The modules, in the order they build on each other: `text` (normalised text, cleaned words),
 `tokens` (particles), `keyspace` (consonant classes, vowel slots, `NameToken`), `analysis` (a name's
-tokens and index keys, known names), `similarity` (two tokens compared). Import from this package.
+tokens and index keys, known names), `lexicon` (the known given names and their canonical keys),
+`similarity` (two tokens compared; two known names one letter apart are a conflict). Import from
+this package.
 """
 
 from casework.people.names.analysis import (

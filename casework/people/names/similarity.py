@@ -4,9 +4,13 @@ from functools import lru_cache
 
 from casework.people.names.analysis import osa_distance
 from casework.people.names.keyspace import GLIDES, SOFT_CLASSES, NameToken, Slot
+from casework.people.names.lexicon import arabic_key, arabic_lexicon, line_keys
 from casework.people.names.text import ARABIC, LATIN
 
 GOOD_SIMILARITY = 0.8  # two tokens at or above this are the same name (the matcher uses it too)
+# Two different known names one typing error apart (Sara/Saja, Salem/Saleh): a conflict, but a little
+# less sure than two names that look nothing alike.
+DIFFERENT_LOOKALIKE = 0.4
 
 # --- Comparing two tokens -----------------------------------------------------------------------
 
@@ -95,10 +99,92 @@ def glide_penalty(a: NameToken, b: NameToken) -> float | None:
 
 @lru_cache(maxsize=200_000)
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
-    """How alike two names are (0–1), and why: "same", "known", "transliteration", "typo" or "different"."""
+    """How alike two names are (0–1), and why: "same", "known", "transliteration", "typo" or "different".
+
+    Two known names of different canonical keys (both in the lexicon: Sara/Saja, Salem/Saleh, مريم/مرام,
+    زهرة/زهراء) are two different names, however alike: not a typing error, not another spelling.
+    """
     if not a.alternatives and not b.alternatives:
-        return _form_similarity(a, b)
-    return max(_form_similarity(x, y) for x in a.forms() for y in b.forms())
+        result = _form_similarity(a, b)
+    else:
+        result = max(_form_similarity(x, y) for x in a.forms() for y in b.forms())
+    if result[1] in ("typo", "transliteration") and different_known_names(a, b):
+        return DIFFERENT_LOOKALIKE, "different"
+    return result
+
+
+def _spells(latin: NameToken, arabic: NameToken) -> bool:
+    """True when a Latin form writes an Arabic name letter for letter, by the strictest reading.
+
+    Stricter than the comparison that finds candidates: the same consonant classes (glides too),
+    every vowel Arabic writes written with its quality in Latin (the first and last too), a vowel
+    written where Arabic has an ʿayn or an initial alif, no vowel at the start where Arabic starts
+    with a consonant, no long vowel or final vowel (but French -e) where Arabic writes none. So a
+    typing error is rarely taken for another name (Kalil is not جليل, Mmin not أمين, Ysir not إسراء),
+    while the usual spellings are (Saja سجى, Sara سارة).
+    """
+    starts_with_vowel = arabic.text[:1] in ("ا", "ع")
+    if starts_with_vowel != bool(latin.slots[0].qualities):
+        return False
+    consonants = arabic.consonants
+    if "ذ" in arabic.text and "th" in latin.text:
+        consonants = consonants.replace("D", "T")  # th for ذ in Levantine and Iraqi usage (Munther منذر)
+    if latin.consonants not in (arabic.consonants, consonants) or len(latin.slots) != len(arabic.slots):
+        # Latin i/u for a glide (Dhiaa ضياء, Aliaa علياء): the glide agrees with the vowels around it.
+        penalty = glide_penalty(latin, arabic)
+        return penalty is not None and penalty <= 0.2
+    last = len(latin.slots) - 1
+    for i, (latin_slot, arabic_slot) in enumerate(zip(latin.slots, arabic.slots, strict=True)):
+        if not arabic_slot.qualities and arabic_slot.long is None and not latin_slot.qualities:
+            return False  # an ʿayn that the Latin spelling does not write at all
+        if arabic_slot.qualities and not latin_slot.qualities:
+            return False  # a vowel Arabic writes (ا و ي ة, a hamza seat) left out
+        if latin_slot.long and not arabic_slot.long:
+            return False  # a long vowel (ee, ai, oo) where Arabic writes none
+        if i == last and latin_slot.qualities - {"E"} and not arabic_slot.qualities:
+            return False  # a final vowel where Arabic ends on a consonant (French -e aside)
+        penalty = _slot_penalty(latin_slot, arabic_slot)
+        if penalty and not (penalty < 1 and "E" in latin_slot.qualities):
+            return False  # a vowel of another quality (e stands for a short or, with imala, a long a/i: Kamel كمال)
+    return True
+
+
+@lru_cache(maxsize=50_000)
+def canonical_names(token: NameToken) -> frozenset[str]:
+    """The canonical keys of the known given names a token may be (empty: not a known name).
+
+    A spelling the table of known names lists: the names of its lines. Another Arabic spelling: its
+    entry in the lexicon. Another Latin spelling: every Arabic name of the lexicon it spells letter
+    for letter (`_spells`).
+    """
+    by_skeleton = arabic_lexicon()[1]
+    keys: set[str] = set()
+    for form in token.forms():
+        if form.kind != "name":
+            continue
+        if form.known and form.known_exact:
+            # The table is the authority on the spellings it lists (Abdullah is not Abd al-Ilah).
+            keys.update(line_keys()[line] for line in form.known)
+            continue
+        if form.script == ARABIC:
+            key = arabic_key(form)
+            if key:
+                keys.add(key)
+            continue
+        skeletons = {form.skeleton}
+        if "th" in form.text:
+            skeletons.add(form.skeleton.replace("T", "D"))  # th for ذ (Munther منذر)
+        for arabic, key in (pair for skeleton in skeletons for pair in by_skeleton.get(skeleton, ())):
+            if _spells(form, arabic):
+                keys.add(key)
+    return frozenset(keys)
+
+
+def different_known_names(a: NameToken, b: NameToken) -> bool:
+    """True when both tokens are known given names and share no canonical name."""
+    keys_a = canonical_names(a)
+    keys_b = canonical_names(b)
+    return bool(keys_a) and bool(keys_b) and not (keys_a & keys_b)
 
 
 def _form_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:

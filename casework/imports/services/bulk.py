@@ -224,10 +224,10 @@ def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, A
             batch_size=INSERT_BATCH,
         )
         return len(entries)
+    # No primary keys drawn first: nothing refers to a name key, so the table's identity default numbers them.
     meta = PersonNameKey._meta
-    fields = [meta.pk, *(meta.get_field(name) for name in ("person", "organisation", "key", "kind", "part", "script"))]
-    ids = _next_ids(PersonNameKey, len(entries))
-    _copy_rows(PersonNameKey, fields, ((pk, *entry) for pk, entry in zip(ids, entries, strict=True)))
+    fields = [meta.get_field(name) for name in ("person", "organisation", "key", "kind", "part", "script")]
+    _copy_rows(PersonNameKey, fields, entries)
     return len(entries)
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from casework.accounts.models import Organisation
 from casework.core import audit
@@ -274,10 +274,11 @@ def _households(run: CommitRun, rows: list[ImportRow]) -> dict[str, int]:
         )
     )
     new = [
-        Household(organisation_id=run.batch.organisation_id, reference=ref) for ref in sorted(wanted - set(households))
+        run.new(Household, organisation_id=run.batch.organisation_id, reference=ref)
+        for ref in sorted(wanted - set(households))
     ]
-    bulk_create_with_history(new, Household, default_user=run.actor, default_change_reason=run.reason)
-    created = {h.reference: h.pk for h in new}
+    bulk.create_with_history(new, Household, actor=run.actor, reason=run.reason, now=run.now)
+    created = {h["reference"]: h["id"] for h in new}
     households.update(created)
     for row in rows:
         pk = created.pop(row.values.get("household", ""), None)

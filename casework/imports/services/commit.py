@@ -227,12 +227,14 @@ def _commit_chunk(run: CommitRun, rows: list[ImportRow]) -> None:
     bulk.write_name_keys(new_persons, {row.person_id: row.values for row in to_create})
     if updated:
         person_name_keys_rebuild(person_ids=[p.pk for p in updated])
+    linking = []
     for row in written:
         if row.values.get("external_ref"):
             run.by_ref[row.values["external_ref"]] = row.person_id
         links = {key: row.values[key] for key in m.LINK_FIELDS if row.values.get(key)}
         if links:
-            run.linking.append((row.number, row.person_id, links, row.created_records, row.pk))
+            linking.append((row.number, row.person_id, links, row.created_records, row.pk))
+    write_links(run, linking)
     bulk.save_outcomes(written)
     run.created += len(to_create)
     run.updated += len(to_update)

@@ -59,19 +59,16 @@ def _writable(model: type[models.Model]) -> list[models.Field]:
 def _next_ids(model: type[models.Model], count: int) -> list[int]:
     """`count` primary keys drawn from the model's sequence (PostgreSQL).
 
-    The sequence's name is looked up first: `nextval(pg_get_serial_sequence(…))` would look it up again
-    for every id (20× slower: 10,000 ids in 190 ms instead of 9 ms)."""
+    The sequence's name is looked up once, in a materialised CTE: `nextval(pg_get_serial_sequence(…))`
+    looks it up again for every id (10,000 ids: 190 ms instead of 8 ms, EXPLAIN ANALYZE)."""
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
-        if table not in _SEQUENCES:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
-            _SEQUENCES[table] = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_SEQUENCES[table], count])
+        cursor.execute(
+            "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS s)"
+            " SELECT nextval(q.s) FROM q, generate_series(1, %s)",
+            [table, column, count],
+        )
         return [row[0] for row in cursor.fetchall()]
-
-
-# Sequence name by table (named after the table and its key column: the same in every database).
-_SEQUENCES: dict[str, str] = {}
 
 
 def _copy_rows(model: type[models.Model], fields: list[models.Field], rows: Iterable[Sequence[Any]]) -> None:

@@ -45,6 +45,8 @@ def person_name_keys_rebuild(*, person_ids: Iterable[int] | None = None, batch_s
     """
     if person_ids is None:
         ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        # Rows of persons that no longer exist (the person key is no database constraint: see the model).
+        PersonNameKey.objects.exclude(person_id__in=Person.objects.values("pk")).delete()
     else:
         ids = sorted({int(pk) for pk in person_ids if pk is not None})
     written = 0

@@ -57,11 +57,16 @@ def _writable(model: type[models.Model]) -> list[models.Field]:
 
 
 def _next_ids(model: type[models.Model], count: int) -> list[int]:
-    """`count` primary keys drawn from the model's sequence (PostgreSQL)."""
+    """`count` primary keys drawn from the model's sequence (PostgreSQL).
+
+    The sequence's name is looked up once, in a materialised CTE: `nextval(pg_get_serial_sequence(…))`
+    looks it up again for every id (10,000 ids: 190 ms instead of 8 ms, EXPLAIN ANALYZE)."""
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+            "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS s)"
+            " SELECT nextval(q.s) FROM q, generate_series(1, %s)",
+            [table, column, count],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -117,23 +122,32 @@ def _values(objs: Sequence[Record], fields: list[models.Field]) -> Iterable[list
         yield [values[name] if convert is None else convert(values[name]) for name, convert in getters]
 
 
-def insert(model: type[models.Model], objs: Sequence[Record]) -> None:
-    """Insert new objects (model instances or `Defaults` records) and set their primary keys
-    (COPY on PostgreSQL, bulk_create elsewhere)."""
-    if not objs:
-        return
+def _assign_ids(model: type[models.Model], objs: Sequence[Record]) -> None:
+    """Give new objects their primary keys from the model's sequence (PostgreSQL)."""
     pk_name = model._meta.pk.attname
-    if not uses_copy():
-        instances = [model(**obj) if isinstance(obj, dict) else obj for obj in objs]
-        model._default_manager.bulk_create(instances, batch_size=INSERT_BATCH)
-        for obj, instance in zip(objs, instances, strict=True):
-            _fields_of(obj)[pk_name] = instance.pk
-        return
     for obj, pk in zip(objs, _next_ids(model, len(objs)), strict=True):
         _fields_of(obj)[pk_name] = pk
         if not isinstance(obj, dict):
             obj._state.adding = False
-    _copy_rows(model, _writable(model), _values(objs, _writable(model)))
+
+
+def insert(model: type[models.Model], objs: Sequence[Record]) -> list[list[Any]] | None:
+    """Insert new objects (model instances or `Defaults` records) and set their primary keys
+    (COPY on PostgreSQL, bulk_create elsewhere). On PostgreSQL, returns the rows written (database-ready
+    values in the order of the model's writable fields)."""
+    if not objs:
+        return None
+    if not uses_copy():
+        pk_name = model._meta.pk.attname
+        instances = [model(**obj) if isinstance(obj, dict) else obj for obj in objs]
+        model._default_manager.bulk_create(instances, batch_size=INSERT_BATCH)
+        for obj, instance in zip(objs, instances, strict=True):
+            _fields_of(obj)[pk_name] = instance.pk
+        return None
+    _assign_ids(model, objs)
+    rows = list(_values(objs, _writable(model)))
+    _copy_rows(model, _writable(model), rows)
+    return rows
 
 
 def create_with_history(
@@ -147,10 +161,10 @@ def create_with_history(
         for name in ("created_at", "updated_at"):
             if name in values and values[name] is None:
                 values[name] = now  # what auto_now(_add) would set, done here because COPY bypasses pre_save
-    insert(model, objs)
+    written = insert(model, objs)
     history_model = model.history.model
     tracked = [f.attname for f in history_model.tracked_fields]
-    if not uses_copy():
+    if written is None:
         history = [
             history_model(
                 history_date=now,
@@ -163,43 +177,35 @@ def create_with_history(
         ]
         history_model.objects.bulk_create(history, batch_size=INSERT_BATCH)
         return
-    # The history rows straight from the objects' values: no historical instance is built.
+    # The history rows from the rows just written (values already prepared for the database: an
+    # encrypted field is encrypted once, not again for its history row); no historical instance is built.
     fields = _writable(history_model)
-    own = {f.attname: f for f in _writable(model)}
+    position = {f.attname: index for index, f in enumerate(_writable(model))}
     fixed = {
         "history_date": now,
         "history_user_id": actor.pk,
         "history_change_reason": reason,
         "history_type": "+",
     }
-    ids = iter(_next_ids(history_model, len(objs)))
     history_pk = history_model._meta.pk.attname
-    plan: list[tuple[str, Any]] = []
+    # Per history column: None for its own id, else (index in the written row, or -1 and a fixed value).
+    plan: list[tuple[int, Any] | None] = []
     for f in fields:
         if f.attname == history_pk:
-            plan.append(("id", None))
+            plan.append(None)
         elif f.attname in fixed:
-            plan.append(("fixed", fixed[f.attname]))
-        elif f.attname in own:
-            plan.append(("own", (f.attname, _converter(own[f.attname]))))
+            plan.append((-1, fixed[f.attname]))
         else:
-            plan.append(("fixed", None))
-
-    def rows() -> Iterable[list[Any]]:
-        for obj in objs:
-            values = _fields_of(obj)
-            row = []
-            for kind, spec in plan:
-                if kind == "id":
-                    row.append(next(ids))
-                elif kind == "fixed":
-                    row.append(spec)
-                else:
-                    name, convert = spec
-                    row.append(values[name] if convert is None else convert(values[name]))
-            yield row
-
-    _copy_rows(history_model, fields, rows())
+            plan.append((position.get(f.attname, -1), None))
+    ids = iter(_next_ids(history_model, len(objs)))
+    _copy_rows(
+        history_model,
+        fields,
+        (
+            [next(ids) if step is None else (row[step[0]] if step[0] >= 0 else step[1]) for step in plan]
+            for row in written
+        ),
+    )
 
 
 def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, Any]]) -> int:
@@ -224,10 +230,10 @@ def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, A
             batch_size=INSERT_BATCH,
         )
         return len(entries)
+    # No primary keys drawn first: nothing refers to a name key, so the table's identity default numbers them.
     meta = PersonNameKey._meta
-    fields = [meta.pk, *(meta.get_field(name) for name in ("person", "organisation", "key", "kind", "part", "script"))]
-    ids = _next_ids(PersonNameKey, len(entries))
-    _copy_rows(PersonNameKey, fields, ((pk, *entry) for pk, entry in zip(ids, entries, strict=True)))
+    fields = [meta.get_field(name) for name in ("person", "organisation", "key", "kind", "part", "script")]
+    _copy_rows(PersonNameKey, fields, entries)
     return len(entries)
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from casework.accounts.models import Organisation
 from casework.core import audit
@@ -227,12 +227,14 @@ def _commit_chunk(run: CommitRun, rows: list[ImportRow]) -> None:
     bulk.write_name_keys(new_persons, {row.person_id: row.values for row in to_create})
     if updated:
         person_name_keys_rebuild(person_ids=[p.pk for p in updated])
+    linking = []
     for row in written:
         if row.values.get("external_ref"):
             run.by_ref[row.values["external_ref"]] = row.person_id
         links = {key: row.values[key] for key in m.LINK_FIELDS if row.values.get(key)}
         if links:
-            run.linking.append((row.number, row.person_id, links, row.created_records, row.pk))
+            linking.append((row.number, row.person_id, links, row.created_records, row.pk))
+    write_links(run, linking)
     bulk.save_outcomes(written)
     run.created += len(to_create)
     run.updated += len(to_update)
@@ -274,10 +276,11 @@ def _households(run: CommitRun, rows: list[ImportRow]) -> dict[str, int]:
         )
     )
     new = [
-        Household(organisation_id=run.batch.organisation_id, reference=ref) for ref in sorted(wanted - set(households))
+        run.new(Household, organisation_id=run.batch.organisation_id, reference=ref)
+        for ref in sorted(wanted - set(households))
     ]
-    bulk_create_with_history(new, Household, default_user=run.actor, default_change_reason=run.reason)
-    created = {h.reference: h.pk for h in new}
+    bulk.create_with_history(new, Household, actor=run.actor, reason=run.reason, now=run.now)
+    created = {h["reference"]: h["id"] for h in new}
     households.update(created)
     for row in rows:
         pk = created.pop(row.values.get("household", ""), None)

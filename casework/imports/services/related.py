@@ -163,12 +163,24 @@ def write_related(run: "CommitRun", rows: list[ImportRow], updated: dict[int, Pe
         _note(row, "document", document["id"])
 
 
-def write_links(run: "CommitRun") -> None:
-    """Family links of the batch, both directions, by the other row's external reference (this file, then
-    this source) or a case number; the link records are added to their rows' `created_records`."""
+def write_links(run: "CommitRun", entries: list | None = None) -> None:
+    """Family links, both directions, by the other row's external reference (this file, then this source)
+    or a case number; the link records are added to their rows' `created_records`.
+
+    With `entries` (a chunk's rows naming relatives), only those whose relatives are all rows of the file
+    written so far are linked now, before the chunk's rows store their outcome (a mother usually comes
+    before her children): they need no second write. The others wait in `run.linking` for the final call
+    (no `entries`), which resolves the rest and stores the outcome of their rows again."""
     batch = run.batch
     by_ref = run.by_ref
-    wanted = {reference for _n, _p, links, _c, _pk in run.linking for reference in links.values()}
+    final = entries is None
+    if final:
+        entries, run.linking = run.linking, []
+    else:
+        ready = [entry for entry in entries if all(ref in by_ref for ref in entry[2].values())]
+        run.linking += [entry for entry in entries if not all(ref in by_ref for ref in entry[2].values())]
+        entries = ready
+    wanted = {reference for _n, _p, links, _c, _pk in entries for reference in links.values()}
     missing = sorted(wanted - set(by_ref))
     for start in range(0, len(missing), bulk.INSERT_BATCH):
         chunk = missing[start : start + bulk.INSERT_BATCH]
@@ -183,7 +195,7 @@ def write_links(run: "CommitRun") -> None:
             ).values_list("case_number", "pk")
         )
     pairs = []
-    for number, person_id, links, records, row_pk in run.linking:
+    for number, person_id, links, records, row_pk in entries:
         for key, reference in links.items():
             relative_id = by_ref.get(reference)
             if relative_id is None or relative_id == person_id:
@@ -215,10 +227,12 @@ def write_links(run: "CommitRun") -> None:
                 links.append(run.new(FamilyLink, person_id=link[0], relative_id=link[1], relation=link[2]))
                 link_records.append(records)
     bulk.create_with_history(links, FamilyLink, actor=run.actor, reason=run.reason, now=run.now)
-    touched: dict[int, ImportRow] = {}
     for link, records in zip(links, link_records, strict=True):
         records.setdefault("family_link", []).append(link["id"])
-    for _number, _person, _links, records, row_pk in run.linking:
+    if not final:
+        return  # the chunk's rows store their outcome next, links included
+    touched: dict[int, ImportRow] = {}
+    for _number, _person, _links, records, row_pk in entries:
         if records.get("family_link"):
             touched[row_pk] = ImportRow(pk=row_pk, created_records=records)
     rows = list(touched.values())

@@ -26,9 +26,18 @@ class PersonNameKey(models.Model):
         ALIAS = "alias", _("alias")
         KUNYA = "kunya", _("kunya")
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="name_keys")
+    # Neither key is a database constraint (`db_constraint=False`). The rows are derived data, about ten per
+    # person, written in bulk (a spreadsheet import writes a million), and each constraint was one deferred
+    # check per row at COMMIT: 19 of an imported person's 35 (docs/benchmarks.md). The ORM still deletes
+    # a person's keys with the person (CASCADE is emulated by Django's collector, constraint or not); the
+    # merge, undo of an import and anonymisation rebuild or delete them explicitly; and `rebuild_name_keys`
+    # removes any row left pointing to no person. No index on `person` alone: the unique constraint's
+    # index starts with it and serves the deletions by person.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="name_keys", db_constraint=False, db_index=False
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     key = models.CharField(max_length=64)
     kind = models.CharField(max_length=10, choices=Kind.choices)

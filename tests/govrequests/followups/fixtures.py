@@ -1,10 +1,11 @@
-"""Fixtures of the follow-up tests: a French authority and requests of both organisations to it."""
+"""Fixtures of the follow-up tests: a French authority, requests of both organisations to it, a draft follow-up.
+
+The conftest next to this module makes them fixtures of every module here; other packages import them by name.
+"""
 
 import pytest
 
-from casework.govrequests.choices import (
-    Decision,
-)
+from casework.govrequests.choices import Decision
 from tests import factories
 from tests.govrequests.followups.helpers import draft_for, pending_person
 

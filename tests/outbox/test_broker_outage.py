@@ -22,7 +22,8 @@ from casework.outbox.choices import OutboundStatus
 from casework.outbox.models import OutboundMessage
 from casework.reminders import services as reminder_services
 from tests import factories
-from tests.govrequests.test_followups import authority, draft, send_post, world  # noqa: F401 (fixtures)
+from tests.govrequests.followups.fixtures import authority, draft, world  # noqa: F401 (fixtures)
+from tests.govrequests.followups.helpers import send_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from casework.core.models import AccessEvent, AuditEvent
 from tests import factories
+from tests.page_access_pages import PNG_1PX
 from tests.security.test_access_log import _access_inserts
-from tests.test_page_access import PNG_1PX
 from tests.web.test_person_intake import CREATE_URL, intake_data
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.utils import formats, timezone
 
 from casework.people.models import Person
-from tests.govrequests.test_followups import authority, draft, page_url, world  # noqa: F401  (fixtures)
+from tests.govrequests.followups.fixtures import authority, draft, world  # noqa: F401  (fixtures)
+from tests.govrequests.followups.helpers import page_url
 
 pytestmark = pytest.mark.django_db
 

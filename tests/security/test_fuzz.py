@@ -21,9 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.admin.conftest import world  # noqa: F401  (one row of every admin model in two organisations)
-from tests.test_page_access import (  # noqa: F401  (fixtures: one record of every kind the pages show)
-    GET_PAGES,
-    PAGES,
+from tests.page_access_pages import GET_PAGES, PAGES
+from tests.page_access_records import (  # noqa: F401  (fixtures: one record of every kind the pages show)
     accepted,
     authority,
     claim,

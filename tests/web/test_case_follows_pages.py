@@ -11,7 +11,7 @@ from casework.govrequests.models import GovernmentRequest
 from casework.people.choices import CaseStatus
 from casework.people.models import Person
 from tests import factories
-from tests.web.test_requests import reads_of
+from tests.web.request_pages.helpers import reads_of
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 - `base`: scoped, audited admins and inlines (`ScopedModelAdmin`, `AuditedModelAdmin`, `AuditedHistoryAdmin`, …);
 - `filters`: list filters offering only what the user may see (`OrganisationFilter`, `ActorFilter`, …);
 - `actions`: admin actions with an intermediate form (`run_form_action`, `run_status_action`);
+- `status_changes`: the read-only list and inline of a status history (`StatusChangeAdmin`, `StatusChangeInline`);
 - `registrations`: the admins of `AuditEvent` and `WorkerHeartbeat`.
 
 Every model admin in `casework/` derives from `ScopedModelAdmin` (tests/admin/test_admin_bases.py).
@@ -40,6 +41,7 @@ from casework.core.admin.filters import (
     country_filter,
 )
 from casework.core.admin.registrations import AuditEventAdmin, WorkerHeartbeatAdmin
+from casework.core.admin.status_changes import StatusChangeAdmin, StatusChangeInline
 
 __all__ = [
     "ACTION_FORM_TEMPLATE",
@@ -58,6 +60,8 @@ __all__ = [
     "ScopedInlineMixin",
     "ScopedModelAdmin",
     "ScopedUserFilter",
+    "StatusChangeAdmin",
+    "StatusChangeInline",
     "WorkerHeartbeatAdmin",
     "admin_action",
     "adopt",

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django_countries import countries
 
 register = template.Library()
@@ -24,3 +25,17 @@ def field_anchor(bound_field: Any) -> str:
     if subwidgets:
         return subwidgets[0].id_for_label or bound_field.auto_id
     return bound_field.auto_id or ""
+
+
+@register.inclusion_tag("includes/_manage_link.html")
+def manage_link(url_name: str, record: Any, label: str = "") -> dict[str, Any]:
+    """The button of a panel heading to the page where its records are edited ("Manage", or `label`).
+
+    `url_name` (e.g. "people:alias_list") is reversed with the public id of `record` (the person); the
+    button's id is "manage-" and the URL name without its namespace ("manage-alias_list").
+    """
+    return {
+        "url": reverse(url_name, args=[record.public_id]),
+        "link_id": url_name.rpartition(":")[2],
+        "label": label,
+    }

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from casework.core.admin import ReadOnlyInlineMixin, ScopedInlineMixin, adopt
+from casework.core.admin import ReadOnlyInlineMixin, ScopedInlineMixin, StatusChangeInline, adopt
 from casework.govrequests import services
 from casework.govrequests.admin.common import record_event
 from casework.govrequests.choices import RequestStatus
@@ -60,11 +60,8 @@ class RequestEventInline(ScopedInlineMixin, admin.TabularInline):
         adopt(obj, record_event(request, gov_request=parent, obj=obj, form=form))
 
 
-class RequestStatusChangeInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
+class RequestStatusChangeInline(StatusChangeInline):
     model = RequestStatusChange
-    fields = ("created_at", "old_status", "new_status", "actor", "note")
-    readonly_fields = fields
-    inline_select_related = ("actor",)
 
 
 class HandoverPersonInline(ScopedInlineMixin, admin.TabularInline):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.admin import (
     AuditedHistoryAdmin,
-    ReadOnlyModelAdmin,
+    StatusChangeAdmin,
     adopt,
     country_filter,
     run_form_action,
@@ -246,14 +246,9 @@ class RequestEventAdmin(AuditedHistoryAdmin):
 
 
 @admin.register(RequestStatusChange)
-class RequestStatusChangeAdmin(ReadOnlyModelAdmin):
-    list_display = ("created_at", "request", "old_status", "new_status", "actor")
-    list_filter = ("new_status", "old_status", "created_at")
-    list_select_related = ("request", "actor")
-    search_fields = ("^request__reference",)
-    date_hierarchy = "created_at"
-    fields = ("created_at", "request", "old_status", "new_status", "actor", "note")
-    readonly_fields = fields
+class RequestStatusChangeAdmin(StatusChangeAdmin):
+    record_field = "request"
+    record_key = "reference"
 
 
 @admin.register(HandoverOperation)

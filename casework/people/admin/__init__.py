@@ -14,7 +14,7 @@ Modules: `filters`, `forms` (forms and formsets; the rules they pre-check are as
 this app does not reach the apps above it (style guide §2).
 """
 
-from casework.people.admin import filters, forms, inlines, records  # noqa: F401  (records registers its admins)
+from casework.people.admin import records  # noqa: F401  (it registers its admins)
 from casework.people.admin.inlines import PersonStatusChangeInline
 from casework.people.admin.persons import PersonAdmin
 

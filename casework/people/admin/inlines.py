@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from casework.core.admin import ReadOnlyInlineMixin, ScopedInlineMixin, adopt
+from casework.core.admin import ScopedInlineMixin, StatusChangeInline, adopt
 from casework.core.history import save_with_history
 from casework.people import services
 from casework.people.admin.forms import (
@@ -167,8 +167,5 @@ class ReturnAssessmentInline(PersonChildInline):
     fields = ("country", "assessed_on", "wish", "wish_expressed_by", "risk", "risk_grounds", "assessed_by")
 
 
-class PersonStatusChangeInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
+class PersonStatusChangeInline(StatusChangeInline):
     model = PersonStatusChange
-    fields = ("created_at", "old_status", "new_status", "actor", "note")
-    readonly_fields = fields
-    inline_select_related = ("actor",)

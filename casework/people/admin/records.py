@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.core.admin import (
     AuditedHistoryAdmin,
-    ReadOnlyModelAdmin,
+    StatusChangeAdmin,
     allowed_status_choices,
     country_filter,
     related_count,
@@ -201,11 +201,6 @@ class AssessmentAdmin(PersonRecordAdmin):
 
 
 @admin.register(PersonStatusChange)
-class PersonStatusChangeAdmin(ReadOnlyModelAdmin):
-    list_display = ("created_at", "person", "old_status", "new_status", "actor")
-    list_filter = ("new_status", "old_status", "created_at")
-    list_select_related = ("person", "actor")
-    search_fields = ("^person__case_number",)
-    date_hierarchy = "created_at"
-    fields = ("created_at", "person", "old_status", "new_status", "actor", "note")
-    readonly_fields = fields
+class PersonStatusChangeAdmin(StatusChangeAdmin):
+    record_field = "person"
+    record_key = "case_number"

@@ -79,6 +79,14 @@ def _delete_replaced_files_on_commit(before: dict[str, tuple[Any, str]], after: 
     _delete_files_on_commit([stored for field, stored in before.items() if now.get(field) != stored[1]])
 
 
+def _create_and_audit(*rows: models.Model, actor: Any, action: str, person: Person, data: dict[str, Any]) -> None:
+    """Validate and save new records about `person` (history rows name `actor`), then audit it once."""
+    for row in rows:
+        row.full_clean()
+        save_with_history(row, actor)
+    audit.record(actor=actor, action=action, target=person, data=data)
+
+
 def _next_case_number(organisation_id: int) -> str:
     """Hand out the organisation's next case number under a row lock (no gaps from races)."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
@@ -246,10 +254,9 @@ def family_link_create(
         is_verified=is_verified,
         notes=notes,
     )
-    for row in (link, inverse):
-        row.full_clean()
-        save_with_history(row, actor)
-    audit.record(actor=actor, action="people.family_link.created", target=locked, data={"relation": relation})
+    _create_and_audit(
+        link, inverse, actor=actor, action="people.family_link.created", person=locked, data={"relation": relation}
+    )
     return link
 
 
@@ -321,10 +328,8 @@ def alias_add(*, person: Person, kind: str, name: str, script: str, actor: Any) 
     """Record another name the person is known by."""
     locked = _lock_visible_person(person, actor)
     alias = Alias(person=locked, kind=kind, name=name, script=script)
-    alias.full_clean()
-    save_with_history(alias, actor)
+    _create_and_audit(alias, actor=actor, action="people.alias.added", person=locked, data={"kind": kind})
     person_name_keys_rebuild(person_ids=[locked.pk])
-    audit.record(actor=actor, action="people.alias.added", target=locked, data={"kind": kind})
     return alias
 
 
@@ -358,9 +363,9 @@ def nationality_claim_add(
         claimed_on=claimed_on or timezone.localdate(),
         notes=notes,
     )
-    claim.full_clean()
-    save_with_history(claim, actor)
-    audit.record(actor=actor, action="people.nationality_claim.added", target=locked, data={"country": str(country)})
+    _create_and_audit(
+        claim, actor=actor, action="people.nationality_claim.added", person=locked, data={"country": str(country)}
+    )
     return claim
 
 

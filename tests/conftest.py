@@ -7,6 +7,7 @@ import pytest
 from django.conf import global_settings
 from django.conf import settings as django_settings
 from django.contrib.auth import hashers
+from django.utils import translation
 
 from casework.accounts import roles
 from tests import factories
@@ -39,6 +40,14 @@ def pytest_runtest_setup(item) -> None:
     """Tests marked `postgres` skip, with the reason, where the database is not PostgreSQL (`make test` on SQLite)."""
     if item.get_closest_marker("postgres") and django_settings.DATABASES["default"]["ENGINE"] != POSTGRES_ENGINE:
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A page in Arabic or French leaves its language active in the thread: reset it, so that the next
+    test does not read Arabic labels (tests/web/test_i18n.py before tests/pages/test_dashboard.py)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

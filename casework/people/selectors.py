@@ -105,7 +105,7 @@ class _PositionIn(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         if not self.ranked:
-            return "%s", [0]
+            return "0", []
         sql, params = compiler.compile(self.source)
         whens = " ".join(["WHEN %s THEN %s"] * len(self.ranked))
         values = [value for position, pk in enumerate(self.ranked) for value in (pk, position)]

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from casework.people.filters import case_number_prefix, name_matches
 from casework.people.models import Person
+from casework.people.selectors import with_match_rank
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,17 @@ def test_the_pages_of_a_name_search_are_the_matchers_order(client_for, caseworke
     assert [p.pk for p in last.context["page"].object_list] == expected[-25:]
     scores = [p.match.score for p in first.context["page"].object_list]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_the_match_rank_is_the_position_among_the_candidates_others_last(org_a):
+    first, second, other = (factories.PersonFactory(organisation=org_a) for _ in range(3))
+    persons = Person.objects.filter(pk__in=[first.pk, second.pk, other.pk])
+
+    ranked = dict(with_match_rank(persons, [second.pk, first.pk]).values_list("pk", "match_rank"))
+    unranked = set(with_match_rank(persons, []).values_list("match_rank", flat=True))
+
+    assert ranked == {second.pk: 0, first.pk: 1, other.pk: 2}
+    assert unranked == {0}
 
 
 def test_a_case_number_prefix_still_finds_its_person_with_the_names(client_for, caseworker_a, org_a):

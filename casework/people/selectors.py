@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Expression,
     F,
     IntegerField,
     OuterRef,
@@ -81,17 +82,42 @@ def person_list_base(*, user: Any) -> QuerySet[Person]:
 MATCH_SORT = "match"
 
 
+class _PositionIn(Expression):
+    """`CASE <pk> WHEN ranked[0] THEN 0 WHEN ranked[1] THEN 1 … ELSE len(ranked) END`, compiled directly.
+
+    The same SQL as `Case(*(When(pk=pk, then=position) …))`, but that resolves one filter per
+    `When` (about 0.2 ms each: 10 ms of CPU for the list's two querysets of 100 candidates), this
+    one column only. A simple CASE, which PostgreSQL and SQLite both read.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, ranked: list[int]) -> None:
+        super().__init__(output_field=IntegerField())
+        self.source = expression
+        self.ranked = [int(value) for value in ranked]
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.source]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.source,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not self.ranked:
+            return "0", []
+        sql, params = compiler.compile(self.source)
+        whens = " ".join(["WHEN %s THEN %s"] * len(self.ranked))
+        values = [value for position, pk in enumerate(self.ranked) for value in (pk, position)]
+        return f"CASE {sql} {whens} ELSE %s END", [*params, *values, len(self.ranked)]
+
+
 def with_match_rank(queryset: QuerySet[Person], ranked_pks: list[int]) -> QuerySet[Person]:
     """`queryset` annotated with `match_rank`: the position of each person among `ranked_pks` (others last).
 
     The list sorts a name search by it (the matcher's order, best first), with keyset pagination.
     """
-    rank = Case(
-        *(When(pk=pk, then=Value(position)) for position, pk in enumerate(ranked_pks)),
-        default=Value(len(ranked_pks)),
-        output_field=IntegerField(),
-    )
-    return queryset.annotate(match_rank=rank)
+    return queryset.annotate(match_rank=_PositionIn(F("pk"), ranked_pks))
 
 
 def person_list_rows(queryset: QuerySet[Person]) -> QuerySet[Person]:

@@ -51,8 +51,11 @@ class PersonNameKey(models.Model):
             models.UniqueConstraint(fields=["person", "part", "kind", "key"], name="person_name_key_unique"),
         ]
         indexes = [
-            # Lookups: the keys of a query inside one organisation, giving persons.
-            models.Index(fields=["organisation", "key", "person"], name="person_name_key_org_key_idx"),
+            # Lookups: the keys of a query inside one organisation, giving persons. Every lookup also
+            # filters on the kind (and the duplicate scans on the part): with both in the index, PostgreSQL
+            # answers from the index alone instead of visiting a table row per key found (the matcher's
+            # blocking read 3,400 pages for 5,000 rows at 100,000 persons, 65 with this one; issue #10).
+            models.Index(fields=["organisation", "key", "kind", "part", "person"], name="person_name_key_lookup_idx"),
         ]
 
     def __str__(self) -> str:

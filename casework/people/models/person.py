@@ -246,6 +246,13 @@ class Person(PublicModel):
             models.Index(fields=["organisation", "assigned_to"], name="person_org_assignee_idx"),
             models.Index(fields=["organisation", "family_name_lat", "given_name_lat"], name="person_org_name_lat_idx"),
             models.Index(fields=["organisation", "updated_at"], name="person_org_updated_idx"),
+            # The list's search box takes a case-number prefix or a name (`case_number LIKE 'x%' OR id IN
+            # (the matcher's candidates)`). With the pattern operator class PostgreSQL answers the prefix
+            # from this index and ORs it with the primary key, instead of reading every person of the
+            # organisation: a btree in the database's collation cannot serve LIKE (docs/benchmarks.md,
+            # issue #10). Case numbers start with the organisation's code, so no organisation column is
+            # needed, and superusers' searches use it too. The operator class is ignored on SQLite.
+            models.Index(fields=["case_number"], opclasses=["varchar_pattern_ops"], name="person_case_number_like_idx"),
         ]
 
     def accessed_person_id(self) -> int:

@@ -18,7 +18,7 @@ from casework.imports.models import ImportBatch, ImportRow, MappingTemplate
 from casework.imports.readers import check_upload, check_zip, extension_of
 from casework.imports.services import bulk
 from casework.imports.services.commit import check_committable
-from casework.imports.services.common import ROW_CHUNK, lock_batch, require
+from casework.imports.services.common import lock_batch, require
 from casework.people.models import Person
 
 
@@ -157,31 +157,7 @@ def batch_run_dry_run(*, batch_id: int) -> None:
             locked.save(update_fields=["status", "updated_at"])
             return
         locked.rows.all().delete()
-        # In chunks, so that the rows exist twice in memory (checked and to insert) only a chunk at a time;
-        # records, not model instances.
-        records = bulk.Defaults(ImportRow, timezone.now())
-        for start in range(0, len(result.rows), ROW_CHUNK):
-            bulk.insert(
-                ImportRow,
-                [
-                    records.new(
-                        batch_id=locked.pk,
-                        number=row.number,
-                        action=row.action,
-                        values=row.values,
-                        errors=row.errors,
-                        warnings=row.warnings,
-                        changes=row.changes,
-                        duplicates=row.duplicates.as_json() if row.duplicates else {},
-                        person_id=row.person_id,
-                    )
-                    for row in result.rows[start : start + ROW_CHUNK]
-                ],
-            )
-        counts = {action: 0 for action in RowAction.values}
-        for row in result.rows:
-            counts[row.action] += 1
-        counts["duplicates"] = sum(1 for row in result.rows if row.duplicates and row.action != RowAction.ERROR)
+        counts = _store_rows(locked, result)
         elapsed = max(time.monotonic() - started, 0.001)
         locked.counts = counts
         locked.file_errors = result.file_errors
@@ -195,6 +171,41 @@ def batch_run_dry_run(*, batch_id: int) -> None:
                 locked.encoding = result.table.encoding
         locked.status = BatchStatus.CHECKED if not result.file_errors else BatchStatus.FAILED
         locked.save()
+
+
+def _store_rows(batch: ImportBatch, result: checks.CheckResult) -> dict[str, int]:
+    """Write the checked rows, a chunk at a time as they were kept, with what the whole-file checks found
+    (family-link errors, possible duplicates); their counts by action. Records, not model instances."""
+    counts = {action: 0 for action in RowAction.values}
+    counts["duplicates"] = 0
+    records = bulk.Defaults(ImportRow, timezone.now())
+    for chunk in result.rows.chunks():
+        for row in chunk:
+            row.errors.extend(result.link_errors.get(row.number, ()))
+            if row.errors:
+                row.action = RowAction.ERROR
+            else:
+                row.duplicates = result.duplicates.pop(row.number, None)
+            counts[row.action] += 1
+            counts["duplicates"] += bool(row.duplicates)
+        bulk.insert(
+            ImportRow,
+            [
+                records.new(
+                    batch_id=batch.pk,
+                    number=row.number,
+                    action=row.action,
+                    values=row.values,
+                    errors=row.errors,
+                    warnings=row.warnings,
+                    changes=row.changes,
+                    duplicates=row.duplicates.as_json() if row.duplicates else {},
+                    person_id=row.person_id,
+                )
+                for row in chunk
+            ],
+        )
+    return counts
 
 
 def batch_check_now(*, batch: ImportBatch, actor: Any) -> ImportBatch:

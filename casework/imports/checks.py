@@ -22,7 +22,7 @@ from casework.camps.models import Facility, FacilitySection
 from casework.imports import cell_values
 from casework.imports import mapping as m
 from casework.imports.choices import RowAction
-from casework.imports.duplicates import Candidate, Duplicates, candidate_keys, find_duplicates
+from casework.imports.duplicates import Candidate, Duplicates, find_duplicates, row_candidate_keys
 from casework.imports.links import LinkIndex, birth_earliest, birth_latest
 from casework.imports.models import ExternalReference, ImportBatch
 from casework.imports.readers import FileRefused, Table, column_letter, read_table, release_freed_memory
@@ -513,7 +513,7 @@ class CandidateIndex:
         self._keys: dict[str, str] = {}
 
     def add(self, row: RowResult) -> None:
-        given, other = candidate_keys(row_name_keys(row.values))
+        given, other = row_candidate_keys(row.values)
         keys = self._keys
         earliest, latest = birth_earliest(row.values), birth_latest(row.values)
         self.rows.append(

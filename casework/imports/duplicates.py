@@ -147,9 +147,9 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
                 if other.number != row.number and other.number not in known and _agree(row, other.sex, other.born):
                     known.append(other.number)
 
-    # Against the organisation's persons: their index rows for the file's keys (streamed, a thousand keys
-    # per query), then the persons holding both a given-name and a father's/family-name key of the file,
-    # a thousand at a time, each compared with the rows sharing a pair. Nothing whole-file but the keys.
+    # Against the organisation's persons: their index rows for the file's keys (streamed, many keys per
+    # query), then the persons holding both a given-name and a father's/family-name key of the file, a
+    # chunk at a time, each compared with the rows sharing a pair. Nothing whole-file but the keys.
     index = PersonNameKey.objects.filter(organisation_id=organisation_id, kind="coarse")
     given_of: dict[int, set[str]] = defaultdict(set)
     other_of: dict[int, set[str]] = defaultdict(set)

@@ -22,9 +22,11 @@ from casework.camps.models import Facility, FacilitySection
 from casework.imports import cell_values
 from casework.imports import mapping as m
 from casework.imports.choices import RowAction
-from casework.imports.duplicates import Candidate, Duplicates, candidate_keys, find_duplicates
+from casework.imports.duplicates import Candidate, Duplicates, find_duplicates, row_candidate_keys
+from casework.imports.links import LinkIndex, birth_earliest, birth_latest
 from casework.imports.models import ExternalReference, ImportBatch
 from casework.imports.readers import FileRefused, Table, column_letter, read_table, release_freed_memory
+from casework.imports.rows import RowResult, RowStore
 from casework.people.choices import DatePrecision
 from casework.people.models import Person
 from casework.people.names import normalise_name, record_keys
@@ -45,36 +47,26 @@ PERSON_FIELDS = (
     "separation_status",
     "assigned_to_id",
 )
-# Minimum age of a mother at a child's birth below which the dates are impossible.
-MIN_MOTHER_AGE = 12
 PROGRESS_EVERY = 500
+# Rows read, checked and planned at a time (their persons read in batches of a thousand).
+SCAN_CHUNK = 2000
 
 
 class Cancelled(Exception):
     """The user cancelled the dry run."""
 
 
-@dataclass(slots=True)
-class RowResult:
-    number: int
-    action: str = RowAction.CREATE
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: list[dict[str, str]] = field(default_factory=list)
-    warnings: list[dict[str, str]] = field(default_factory=list)
-    changes: dict[str, list[Any]] = field(default_factory=dict)
-    duplicates: Duplicates | None = None
-    person_id: int | None = None
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append({"column": column, "message": str(message)})
-
-
 @dataclass
 class CheckResult:
+    """The checked rows (compressed, to be read once), what the whole-file checks add to them (family-link
+    errors and possible duplicates, by row number), and the file's own errors and warnings."""
+
     table: Table | None
-    rows: list[RowResult]
+    rows: RowStore
     file_errors: list[str]
     warnings: list[str]
+    link_errors: dict[int, list[dict[str, str]]] = field(default_factory=dict)
+    duplicates: dict[int, Duplicates] = field(default_factory=dict)
 
 
 def _json(value: Any) -> Any:
@@ -342,7 +334,12 @@ def _snapshot(person: Person) -> dict[str, Any]:
 
 
 def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | None = None) -> CheckResult:
-    """Read and check the whole file; `progress(done, total)` is called every few hundred rows (it may raise Cancelled)."""
+    """Read and check the whole file; `progress(done, total)` is called every few hundred rows (it may raise Cancelled).
+
+    A chunk at a time: each chunk of rows is read, parsed, validated and planned (its persons read in
+    batches), then kept compressed (`RowStore`); only what the whole-file checks need (references,
+    links, duplicate-search keys) is kept per row. The family links and duplicates are checked once
+    every row is read, and merged into the rows as they are stored."""
     try:
         table = read_table(
             Path(batch.file.path),
@@ -353,7 +350,7 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
             stream=True,
         )
     except FileRefused as exc:
-        return CheckResult(None, [], [str(exc)], [])
+        return CheckResult(None, RowStore(), [str(exc)], [])
     columns: dict[str, int] = {}
     for header, key in (batch.mapping or {}).items():
         if key and key in m.FIELD_BY_KEY and header in table.headers:
@@ -367,41 +364,56 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
     if not (m.NAME_FIELDS & set(columns)):
         file_errors.append(_("Map at least one name column (Latin or Arabic script)."))
     if file_errors:
-        return CheckResult(table, [], file_errors, table.warnings)
+        return CheckResult(table, RowStore(), file_errors, table.warnings)
 
     context = Context(batch)
     labels = {key: _column_label(table, index) for key, index in columns.items()}
     problems: dict[int, list] = {}
     for problem in table.problems:
         problems.setdefault(problem.row, []).append(problem)
-    results: list[RowResult] = []
+    store = RowStore()
+    links = LinkIndex()
+    candidates = CandidateIndex()
     total = table.total
     done = 0
-    # The rows are converted as they are read and dropped once parsed: the file's cells and its checked
-    # rows are never both whole in memory.
+    chunk: list[RowResult] = []
+
+    def finish(chunk: list[RowResult]) -> None:
+        _resolve_case_numbers(chunk, labels, batch)
+        _plan_updates(chunk, labels, batch)
+        for row in chunk:
+            links.add(row.number, row.values)
+            if row.errors:
+                row.action = RowAction.ERROR
+            elif row.action == RowAction.CREATE:
+                candidates.add(row)
+        store.add(chunk)
+
     for done, (number, cells) in enumerate(table.rows, start=1):
         row = _parse_row(context, columns, labels, number, cells)
         for problem in problems.pop(number, []):
             row.error(problem.column, problem.message)
         if "case_number" not in row.values and "external_ref" in row.values:
             row.person_id = context.external.get(row.values["external_ref"])
-        results.append(row)
+        chunk.append(row)
+        if len(chunk) == SCAN_CHUNK:
+            finish(chunk)
+            chunk = []
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, max(total, done))
+    finish(chunk)
+    del chunk
     # The sheet is read: calamine's copy of it is freed, and given back (the checks below build their indexes).
     release_freed_memory()
-    by_case_number = _resolve_case_numbers(results, labels, batch)
     # Cell problems on rows above the data (e.g. merged header cells) belong to the file.
     for rows in problems.values():
         for problem in rows:
             file_errors.append(f"{problem.column}{problem.row}: {problem.message}")
-
-    _plan_updates(results, labels, batch)
-    _check_links(results, labels, context, by_case_number)
-    _mark_duplicates(results, batch)
+    link_errors = links.errors(labels, context.organisation_id, context.external)
+    duplicates = find_duplicates(candidates.without(link_errors), batch.organisation_id)
     if progress:
         progress(done, done)
-    return CheckResult(table, results, file_errors, table.warnings)
+    return CheckResult(table, store, file_errors, table.warnings, link_errors, duplicates)
 
 
 def _resolve_case_numbers(results: list[RowResult], labels: dict[str, str], batch: ImportBatch) -> dict[str, int]:
@@ -486,93 +498,36 @@ def _plan_updates(results: list[RowResult], labels: dict[str, str], batch: Impor
         row.action = RowAction.UPDATE if row.changes else RowAction.UNCHANGED
 
 
-def _check_links(
-    results: list[RowResult], labels: dict[str, str], context: Context, by_case_number: dict[str, int]
-) -> None:
-    """Family links must point to another row of the file (by external reference) or an existing case number;
-    a child cannot be born before its listed mother was 12."""
-    by_ref = {row.values["external_ref"]: row for row in results if row.values.get("external_ref")}
-    wanted = {row.values[key] for row in results for key in m.LINK_FIELDS if row.values.get(key)}
-    unknown = wanted - set(by_ref) - set(context.external) - set(by_case_number)
-    if unknown:
-        for chunk_start in range(0, len(unknown), 1000):
-            chunk = sorted(unknown)[chunk_start : chunk_start + 1000]
-            by_case_number.update(
-                Person.objects.filter(organisation_id=context.organisation_id, case_number__in=chunk).values_list(
-                    "case_number", "pk"
-                )
-            )
-    mothers_birth: dict[str, date | None] = {}
-    for key in m.LINK_FIELDS:
-        for row in results:
-            reference = row.values.get(key)
-            if not reference:
-                continue
-            if reference == row.values.get("external_ref"):
-                row.error(labels[key], _("A person cannot be their own relative."))
-                continue
-            if reference not in by_ref and reference not in context.external and reference not in by_case_number:
-                row.error(
-                    labels[key],
-                    _("No row with the reference “%(value)s” and no person with that case number.")
-                    % {"value": reference},
-                )
-                continue
-            if key == "mother" and reference in by_ref:
-                mother = by_ref[reference]
-                if reference not in mothers_birth:
-                    mothers_birth[reference] = _earliest(mother.values)
-                born_mother, born_child = mothers_birth[reference], _latest(row.values)
-                if (
-                    born_mother
-                    and born_child
-                    and born_child < born_mother.replace(year=born_mother.year + MIN_MOTHER_AGE)
-                ):
-                    row.error(
-                        labels.get("birth_date", labels[key]),
-                        _("This child would have been born before their mother (row %(row)s) was %(age)s.")
-                        % {"row": mother.number, "age": MIN_MOTHER_AGE},
-                    )
-
-
-def _earliest(values: dict[str, Any]) -> date | None:
-    text = values.get("birth_date_earliest") or values.get("birth_date")
-    return date.fromisoformat(text) if text else None
-
-
-def _latest(values: dict[str, Any]) -> date | None:
-    text = values.get("birth_date_latest") or values.get("birth_date")
-    return date.fromisoformat(text) if text else None
-
-
 def row_name_keys(values: dict[str, Any]) -> dict[tuple[str, str, str], str]:
     """The matcher's index rows of a row's names and aliases: (part, kind, key) → script, as for a person."""
     aliases = [(kind, values[kind]) for kind in ("alias", "kunya") if values.get(kind)]
     return record_keys(values, aliases)
 
 
-def _mark_duplicates(results: list[RowResult], batch: ImportBatch) -> None:
-    """Possible duplicates of the rows that create a person, from the matcher's keys of their names."""
-    candidates = []
-    for row in results:
-        if row.action != RowAction.CREATE or row.errors:
-            continue
-        given, other = candidate_keys(row_name_keys(row.values))
-        earliest, latest = _earliest(row.values), _latest(row.values)
-        candidates.append(
+class CandidateIndex:
+    """The duplicate-search candidates of the rows that create a person, gathered row by row: the matcher's
+    coarse keys of their names (each key string held once for the whole file), sex and birth years."""
+
+    def __init__(self) -> None:
+        self.rows: list[Candidate] = []
+        self._keys: dict[str, str] = {}
+
+    def add(self, row: RowResult) -> None:
+        given, other = row_candidate_keys(row.values)
+        keys = self._keys
+        earliest, latest = birth_earliest(row.values), birth_latest(row.values)
+        self.rows.append(
             Candidate(
                 number=row.number,
-                given=given,
-                other=other,
+                given=tuple(keys.setdefault(key, key) for key in given),
+                other=tuple(keys.setdefault(key, key) for key in other),
                 sex=row.values.get("sex", ""),
                 born=(earliest.year, latest.year) if earliest and latest else None,
                 person_id=row.person_id,
             )
         )
-    found = find_duplicates(candidates, batch.organisation_id)
-    for row in results:
-        if row.number in found:
-            row.duplicates = found[row.number]  # stored as JSON a chunk at a time
-    for row in results:
-        if row.errors:
-            row.action = RowAction.ERROR
+
+    def without(self, numbers: dict[int, Any]) -> list[Candidate]:
+        """The candidates, less the rows in `numbers` (rows with an error found later: no duplicate search)."""
+        rows, self.rows, self._keys = self.rows, [], {}
+        return [row for row in rows if row.number not in numbers] if numbers else rows

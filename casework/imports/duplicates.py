@@ -7,17 +7,19 @@ any of the usual spellings (the "coarse" consonant-class keys the matcher blocks
 conflict and whose birth year, when both are known, is no more than two years apart (estimated dates
 widened). It is a suggestion for the user to settle, never a merge.
 
-Set-based: the index is read for the file's keys, a thousand keys per query (streamed), never one
-query per row; the persons found are read and compared with the rows a thousand at a time.
+Set-based: the index is read for the file's keys, many keys per query (an array on PostgreSQL, streamed),
+never one query per row; the persons found are read and compared with the rows a chunk at a time.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from casework.imports import sql
 from casework.people.models import Person, PersonNameKey
+from casework.people.names import NAME_PART_FIELDS, analyse_name
 
-# Keys per query of the index and persons per query.
+# Keys per query of the index and persons per query (with an IN list: an array takes `sql.ARRAY_CHUNK`).
 CHUNK = 1000
 # Persons and other rows listed per row: a name shared by hundreds of rows would otherwise cost the square of that.
 MAX_LISTED = 20
@@ -66,6 +68,29 @@ def candidate_keys(keys: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, ...
             elif part in OTHER_PARTS:
                 other.add(key)
     # Tuples, not sets: a whole file's candidates are in memory at once.
+    return tuple(sorted(given)), tuple(sorted(other))
+
+
+# (key set, name fields of that part in both scripts) for the parts a duplicate search compares.
+_CANDIDATE_FIELDS = tuple(
+    (part in GIVEN_PARTS, tuple(f"{name}_{script}" for script in ("lat", "ar")))
+    for part, name in NAME_PART_FIELDS
+    if part in GIVEN_PARTS or part in OTHER_PARTS
+)
+
+
+def row_candidate_keys(values: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`candidate_keys(record_keys(values, aliases))` of a row's names, computed directly: only the coarse
+    keys of the given, father's and family names (those a duplicate search compares), not every index
+    key of every part and alias."""
+    given: set[str] = set()
+    other: set[str] = set()
+    for is_given, fields in _CANDIDATE_FIELDS:
+        target = given if is_given else other
+        for name in fields:
+            for token in analyse_name(values.get(name, "") or ""):
+                if token.kind == "name":  # other tokens (kunyas) are filed under their own part
+                    target.update(form.coarse_key[:64] for form in token.forms())
     return tuple(sorted(given)), tuple(sorted(other))
 
 
@@ -122,26 +147,22 @@ def find_duplicates(rows: Iterable[Candidate], organisation_id: int) -> dict[int
                 if other.number != row.number and other.number not in known and _agree(row, other.sex, other.born):
                     known.append(other.number)
 
-    # Against the organisation's persons: their index rows for the file's keys (streamed, a thousand keys
-    # per query), then the persons holding both a given-name and a father's/family-name key of the file,
-    # a thousand at a time, each compared with the rows sharing a pair. Nothing whole-file but the keys.
+    # Against the organisation's persons: their index rows for the file's keys (streamed, many keys per
+    # query), then the persons holding both a given-name and a father's/family-name key of the file, a
+    # chunk at a time, each compared with the rows sharing a pair. Nothing whole-file but the keys.
     index = PersonNameKey.objects.filter(organisation_id=organisation_id, kind="coarse")
     given_of: dict[int, set[str]] = defaultdict(set)
     other_of: dict[int, set[str]] = defaultdict(set)
     for parts, keys, target in ((GIVEN_PARTS, given_keys, given_of), (OTHER_PARTS, other_keys, other_of)):
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), CHUNK):
-            found_keys = index.filter(part__in=parts, key__in=ordered[start : start + CHUNK]).values_list(
-                "person_id", "key"
-            )
+        for chunk in sql.chunks(sorted(keys), CHUNK):
+            found_keys = index.filter(sql.any_of("key", chunk), part__in=parts).values_list("person_id", "key")
             for person_id, key in found_keys.iterator(chunk_size=10 * CHUNK):
                 if target is given_of or person_id in given_of:
                     target[person_id].add(key)
-    ids = sorted(other_of)
-    for start in range(0, len(ids), CHUNK):
+    for chunk in sql.chunks(sorted(other_of), CHUNK):
         for pk, case_number, sex, earliest, latest in (
             Person.objects.live()
-            .filter(pk__in=ids[start : start + CHUNK])
+            .filter(sql.any_of("pk", chunk))
             .values_list("pk", "case_number", "sex", "birth_date_earliest", "birth_date_latest")
         ):
             born = (earliest.year, (latest or earliest).year) if earliest else None

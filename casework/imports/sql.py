@@ -1,0 +1,46 @@
+"""`column = ANY(array)` filters for the dry run's set-based reads.
+
+On PostgreSQL a long `IN (%s, %s, …)` list costs more in the client than in the server: psycopg builds
+and parses a statement with a thousand placeholders for every query (too long for its statement cache).
+An array is one parameter, so the reads can also take many more values per query. Other databases
+(SQLite in development and tests) keep `IN` lists of `SMALL_CHUNK` values.
+"""
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, Lookup, Q
+
+# Values per query: with an array (PostgreSQL), and with an IN list (elsewhere).
+ARRAY_CHUNK = 20_000
+SMALL_CHUNK = 1000
+
+
+class _AnyOf(Lookup):
+    """`lhs = ANY(%s)` with the values as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def uses_arrays() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def chunks(values: Sequence[Any], small: int = SMALL_CHUNK) -> Iterator[Sequence[Any]]:
+    """`values` in slices of as many as one query takes."""
+    size = ARRAY_CHUNK if uses_arrays() else small
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def any_of(field: str, values: Sequence[Any]) -> Any:
+    """A filter: `field` is one of `values` (an array parameter on PostgreSQL, an IN list elsewhere)."""
+    if uses_arrays():
+        return _AnyOf(F(field), list(values))
+    return Q(**{f"{field}__in": values})

@@ -2,7 +2,8 @@
 
 Views say what they showed with `note(request, ...)`; `AccessLogMiddleware` writes everything a
 request noted in one INSERT after the view ran (one query per page, however many persons a list
-shows), and only when the answer was a success. Search terms are never stored: only a keyed hash,
+shows), and only when the answer showed the page: a success, or a form redrawn with its errors (400) or
+with a conflicting edit (409); never a refusal or a missing record. Search terms are never stored: only a keyed hash,
 which tells an investigator that two searches were the same without revealing either.
 """
 
@@ -92,15 +93,19 @@ def flush(request: HttpRequest) -> list[AccessEvent]:
     return AccessEvent.objects.bulk_create(rows)
 
 
+# Answers that redraw the page they were posted from, persons included: an invalid form, a conflicting edit.
+SHOWN_ERRORS = frozenset({400, 409})
+
+
 class AccessLogMiddleware:
-    """Writes the read log of each request after its view ran, if the answer was not an error."""
+    """Writes the read log of each request after its view ran, if the answer showed what the view noted."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code < 400:
+        if response.status_code < 400 or response.status_code in SHOWN_ERRORS:
             flush(request)
         return response
 

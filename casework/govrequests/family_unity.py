@@ -386,10 +386,21 @@ def describe(separation: Separation, visible_ids: set[int]) -> str:
     return _("%(child)s (%(staying)s) would stay in the camp while their %(relation)s %(relative)s leaves.") % context
 
 
-def described(separations: list[Separation], *, user: Any) -> list[tuple[Separation, str]]:
-    """Each separation with its sentence for `user` (one query to know whom the user may see)."""
+def named_person_ids(separations: Iterable[Separation], *, user: Any) -> set[int]:
+    """The persons the sentences of `described` name for `user`: those of `separations` the user may see
+    (for the read log; one query, none without separations)."""
+    ids = {s.child.pk for s in separations} | {s.relative.pk for s in separations}
+    if not ids:
+        return set()
+    return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def described(
+    separations: list[Separation], *, user: Any, named: set[int] | None = None
+) -> list[tuple[Separation, str]]:
+    """Each separation with its sentence for `user` (one query to know whom the user may see, unless the
+    caller read it already with `named_person_ids` and passes it as `named`)."""
     if not separations:
         return []
-    ids = {s.child.pk for s in separations} | {s.relative.pk for s in separations}
-    visible = set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = named if named is not None else named_person_ids(separations, user=user)
     return [(separation, describe(separation, visible)) for separation in separations]

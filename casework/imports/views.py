@@ -211,6 +211,13 @@ def batch_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         context.update(_report(batch))
     if batch.status == BatchStatus.COMMITTED:
         context["undo_blockers"] = services.undo_blockers(batch)
+    # The recorded persons the report shows: duplicate candidates, and the persons rows would update.
+    shown = [
+        *(person for row in context.get("duplicate_rows", ()) for person in row.candidates),
+        *(row.person_id for row in context.get("update_rows", ()) if row.person_id),
+    ]
+    if shown:
+        access.note(request, kind=access.Kind.LIST, persons=shown)
     return render(request, "imports/batch_detail.html", context)
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.core import access
 from casework.core.editing import display_value
 from casework.core.sensitivity import log_sensitive_read, sensitive_fields
 from casework.core.views import permission_required
@@ -75,6 +76,7 @@ def person_merge(request: HttpRequest) -> HttpResponse:
             preview = services.person_merge(actor=request.user, dry_run=True, **arguments)
         except services.MergeRefused as refused:
             refusals = refused.reasons
+    access.note(request, kind=access.Kind.PERSON_PAGE, persons=[first, second])
     shown = {field.name for field in form.differing}
     if shown & sensitive_fields(Person):
         log_sensitive_read(user=request.user, objects=[first, second], context="person_merge")
@@ -104,6 +106,8 @@ def _merge_record(request: HttpRequest, public_id: UUID) -> PersonMerge:
 def merge_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A merge: what it did, and whether it can still be undone (and if not, why)."""
     record = _merge_record(request, public_id)
+    # The page names both records (and the aliases the merge added to the survivor).
+    access.note(request, kind=access.Kind.LIST, persons=[record.survivor_id, record.merged_id])
     context = {
         "record": record,
         "moved": _labelled(record.summary.get("moved", {})),

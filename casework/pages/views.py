@@ -52,7 +52,7 @@ from casework.people.models import Person
 from casework.people.views import transition_context
 from casework.policies import selectors as policy_selectors
 from casework.policies.services import check_person
-from casework.reminders.context import reminder_list_context
+from casework.reminders.context import reminder_list_context, reminder_person_ids
 
 # Supervisors (and organisation admins) see their organisation's figures.
 ORGANISATION_FIGURES_PERMISSION = "accounts.view_organisation_figures"
@@ -84,6 +84,15 @@ def home(request: HttpRequest) -> HttpResponse:
         context["organisation_status_counts"] = people_selectors.organisation_status_counts(user=user)
         context["organisation_nationality_counts"] = people_selectors.organisation_nationality_counts(user=user)
     context.update(reminder_list_context(request))
+    # The persons the page names: in reminders, recent changes and split families (counts name nobody).
+    separations = [separation for _r, described in context["split_families"] for separation, _s in described]
+    shown = [
+        *reminder_person_ids(context),
+        *(change.person_id for change in context["recent_changes"]),
+        *family_unity.named_person_ids(separations, user=user),
+    ]
+    if shown:
+        access.note(request, kind=access.Kind.LIST, persons=shown)
     return render(request, "pages/home.html", context)
 
 
@@ -272,15 +281,17 @@ def _render_request_detail(
     decisions_form: RequestDecisionsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    separations = family_unity.request_separations(gov_request)
+    named = family_unity.named_person_ids(separations, user=request.user)  # relatives not covered included
     context = {
         **request_detail_context(request, gov_request, event_form=event_form, decisions_form=decisions_form),
         **reminder_list_context(request, gov_request=gov_request),
         "state_policy": policy_selectors.current_policy(
             organisation_id=gov_request.organisation_id, country=str(gov_request.authority.country)
         ),
-        "separations": family_unity.described(family_unity.request_separations(gov_request), user=request.user),
+        "separations": family_unity.described(separations, user=request.user, named=named),
     }
-    shown = [row.person_id for row, visible in context["covered"] if visible]
+    shown = [*(row.person_id for row, visible in context["covered"] if visible), *named]
     if shown:  # a request page is about the request: without persons shown, it reads nobody
         access.note(request, kind=access.Kind.LIST, persons=shown)
     return render(request, "pages/request_detail.html", context, status=status)

@@ -272,6 +272,9 @@ def _render_edit(
     status: int = 200,
     **context: Any,
 ) -> HttpResponse:
+    # A family link names its relative too (whom the user may see: `_require_visible_relative`).
+    relatives = [record.relative_id] if kind is FAMILY else []
+    access.note(request, kind=access.Kind.PERSON_PAGE, persons=[person, *relatives])
     if can_view_sensitive(request.user) and sensitive_fields(kind.model):
         log_sensitive_read(user=request.user, objects=[record], context=f"{kind.name}_update")
     context = {

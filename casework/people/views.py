@@ -436,6 +436,7 @@ class PersonUpdateView(PermissionRequiredMixin, View):
         return self.render(person=current, form=form, conflicts=conflicts, conflict=True, status=409)
 
     def render(self, *, person: Person, form: PersonUpdateForm, status: int = 200, **context: Any) -> HttpResponse:
+        access.note(self.request, kind=access.Kind.PERSON_PAGE, persons=[person])
         if form.sensitive:
             log_sensitive_read(user=self.request.user, objects=[person], context="person_update")
         context = {"is_create": False, "person": person, "form": form, **context}

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from casework.core import access
 from casework.core.exceptions import DomainError
 from casework.core.views import permission_required
 from casework.reminders import services
@@ -26,6 +27,7 @@ from casework.reminders.context import (
     SCOPE_PERSON,
     SCOPE_REQUEST,
     reminder_list_context,
+    reminder_person_ids,
 )
 from casework.reminders.forms import ReminderDismissForm, ReminderSnoozeForm
 from casework.reminders.models import Reminder
@@ -60,6 +62,8 @@ def _respond(request: HttpRequest, reminder: Reminder, *, error: str, done: str)
         elif scope == SCOPE_REQUEST and reminder.gov_request_id:
             subject["gov_request"] = reminder.gov_request
         context = reminder_list_context(request, error=error, next_url=next_url, **subject)
+        if shown := reminder_person_ids(context):
+            access.note(request, kind=access.Kind.LIST, persons=shown)
         return render(request, "reminders/_reminder_list.html", context)
     if error:
         messages.error(request, error)

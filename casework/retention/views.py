@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.core import access
 from casework.core.exceptions import DomainError
 from casework.core.views import permission_required
 from casework.retention import services
@@ -26,9 +27,12 @@ DONE_SHOWN = 50
 def review_list(request: HttpRequest) -> HttpResponse:
     """Open reviews of the user's organisation, and the latest decided ones."""
     reviews = RetentionReview.objects.visible_to(request.user).select_related("person", "approved_by", "decided_by")
+    open_reviews = list(reviews.open())
+    done_reviews = list(reviews.exclude(status__in=RetentionReview.OPEN).order_by("-decided_at")[:DONE_SHOWN])
+    access.note(request, kind=access.Kind.LIST, persons=[*open_reviews, *done_reviews])
     context = {
-        "open_reviews": list(reviews.open()),
-        "done_reviews": list(reviews.exclude(status__in=RetentionReview.OPEN).order_by("-decided_at")[:DONE_SHOWN]),
+        "open_reviews": open_reviews,
+        "done_reviews": done_reviews,
         "can_decide": request.user.has_perm(services.APPROVE_PERMISSION),
         "approved": ReviewStatus.APPROVED,
     }

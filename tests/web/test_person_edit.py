@@ -236,8 +236,8 @@ def test_edit_link_is_shown_only_to_users_who_may_edit(client_for, caseworker_a,
 
 
 # 1 session, 2 user, 3-4 permissions, 5 person (with assigned caseworker); then the session save
-# (UPDATE + 2 transaction statements).
-EDIT_GET_QUERIES = 8
+# (UPDATE + 2 transaction statements) and the read log's INSERT.
+EDIT_GET_QUERIES = 9
 
 
 @pytest.mark.parametrize("aliases", [0, 10])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from casework.core import access
 from casework.core.exceptions import DomainError
 from casework.core.views import permission_required
 from casework.govrequests import selectors, services
@@ -68,6 +69,8 @@ def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
         visible = set(Person.objects.visible_to(user).filter(pk__in=letter.person_ids).values_list("pk", flat=True))
         persons = [entry for pk, entry in zip(letter.person_ids, letter.persons, strict=True) if pk in visible]
         hidden_count = len(letter.person_ids) - len(persons)
+        # The persons listed (and, when the letter is shown, named in it): those the user sees.
+        access.note(request, kind=access.Kind.LIST, persons=[pk for pk in letter.person_ids if pk in visible])
         if not hidden_count:
             rendered = selectors.followup_render(letter)
     can_act = user.has_perm(SEND_FOLLOWUP_PERMISSION)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.core import audit
+from casework.core import access, audit
 from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.views import permission_required
@@ -57,7 +57,11 @@ def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse
     else:
         form = HandoverPlanForm(rows=rows, initial={"persons": [row.person.public_id.hex for row in rows]})
     # Who this plan (the accepted persons, or those ticked) would separate from family in the camps.
-    separations = family_unity.described(family_unity.handover_separations(gov_request, leaving), user=request.user)
+    found = family_unity.handover_separations(gov_request, leaving)
+    named = family_unity.named_person_ids(found, user=request.user)
+    separations = family_unity.described(found, user=request.user, named=named)
+    # The form lists every accepted person the user sees; the warning names relatives too.
+    access.note(request, kind=access.Kind.LIST, persons=[*(row.person_id for row in rows), *named])
     context = {
         "gov_request": gov_request,
         "form": form,
@@ -107,6 +111,7 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
                 return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
     else:
         form = HandoverCompleteForm(persons=persons, initial={"signed_on": operation.planned_on})
+    access.note(request, kind=access.Kind.LIST, persons=persons)
     context = {"gov_request": gov_request, "operation": operation, "form": form}
     return render(request, "govrequests/handover_complete.html", context)
 
@@ -123,6 +128,11 @@ def request_handover_document(request: HttpRequest, public_id: UUID, operation_i
     if not selectors.handover_seen_whole(operation=operation, user=request.user):
         raise PermissionDenied
     audit.record(actor=request.user, action="govrequests.handover.document_downloaded", target=operation)
+    access.note(
+        request,
+        kind=access.Kind.DOCUMENT,
+        persons=operation.handed_persons.values_list("person_id", flat=True),
+    )
     return private_file_response(operation.handover_document)
 
 

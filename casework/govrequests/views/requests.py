@@ -325,6 +325,8 @@ def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID
         target=event.request,
         data={"event": str(event.public_id)},
     )
+    # An answer or a letter is about the persons the request covers: those the user sees are logged.
+    access.note(request, kind=access.Kind.DOCUMENT, persons=visible_person_ids(event.request, request.user))
     return private_file_response(event.document)
 
 
@@ -436,6 +438,8 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if kept_ids
         else []
     )
+    if household or kept:  # the page names no covered person: only those it offers to add
+        access.note(request, kind=access.Kind.LIST, persons=[*household, *kept])
     context = {
         "gov_request": gov_request,
         "form": form,

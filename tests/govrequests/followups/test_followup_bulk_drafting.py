@@ -298,7 +298,7 @@ def test_follow_up_page_with_every_field_disclosed_reads_claims_and_facilities_o
     draft_for(org_a, authority, caseworker_a)
     client = client_for(caseworker_a)
 
-    with django_assert_max_num_queries(FOLLOWUP_READS + 2 + 3) as captured:
+    with django_assert_max_num_queries(FOLLOWUP_READS + 2 + 4) as captured:  # + the read log's INSERT
         response = client.get(page_url("request_followup", gov_request))
 
     assert response.status_code == 200

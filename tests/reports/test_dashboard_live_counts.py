@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from casework.govrequests.choices import Decision, RequestStatus
 from casework.people.models import Person, PersonStatusChange
-from casework.reports.dashboard.counts import Period, count_live
+from casework.reports.dashboard.counts import Period, count_live, split_families
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,4 @@ def test_requests_are_counted_once_and_persons_once_per_state(org_a, persons, dj
     assert counts.waiting == {"FR": (2, 1)}
     assert counts.delays == {("FR", date(2025, 3, 1)): [60]}
     assert counts.decisions == {("FR", date(2025, 3, 1)): {Decision.ACCEPTED: 1, Decision.REFUSED: 1}}
+    assert counts.split_families == split_families(persons, T) == 0

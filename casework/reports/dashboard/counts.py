@@ -174,6 +174,7 @@ class RequestCounts:
     waiting: dict[str, tuple[int, int]]
     delays: dict[tuple[str, date], list[int]]
     decisions: dict[tuple[str, date], dict[str, int]]
+    decided_open: set[int]  # the requests covering a person in scope decided and still open
 
 
 def request_counts(persons: QuerySet[Person], period: Period, today: date) -> RequestCounts:
@@ -183,7 +184,8 @@ def request_counts(persons: QuerySet[Person], period: Period, today: date) -> Re
       how many of them on an overdue request;
     - *delays*: days from a request's sending to its decision, per State and month of decision, for
       the requests decided in the period that cover a person in scope (each request once);
-    - *decisions*: decisions on persons in scope per State, month and decision.
+    - *decisions*: decisions on persons in scope per State, month and decision;
+    - the decided, still open requests covering a person in scope (for `split_families_among`).
 
     One read of the scope's own places on requests (a few rows per person), counted here, then which
     of their awaited requests are overdue: not three scans of every place on a request each joined to
@@ -197,7 +199,10 @@ def request_counts(persons: QuerySet[Person], period: Period, today: date) -> Re
     )
     decided = Q(decision__in=DECIDED, decided_on__gte=period.start, decided_on__lte=period.end)
     rows = (
-        RequestedPerson.objects.filter(waits | sent | decided, person__in=persons.values("pk"))
+        RequestedPerson.objects.filter(
+            waits | sent | decided | Q(request__status__in=family_unity.DECIDED_OPEN_STATUSES),
+            person__in=persons.values("pk"),
+        )
         .order_by()
         .values_list(
             "person_id",
@@ -214,6 +219,7 @@ def request_counts(persons: QuerySet[Person], period: Period, today: date) -> Re
     awaited: dict[str, set[tuple[int, int]]] = defaultdict(set)  # State: (request, person)
     requests: dict[int, tuple[str, date, date]] = {}
     decisions: dict[tuple[str, date], dict[str, int]] = defaultdict(_nested)
+    decided_open: set[int] = set()
     for person_id, request_id, decision, decided_on, status, country, submitted_on, request_decided in rows:
         country = str(country)
         if decision == Decision.PENDING and status in AWAITING_ANSWER_STATUSES:
@@ -223,6 +229,8 @@ def request_counts(persons: QuerySet[Person], period: Period, today: date) -> Re
             requests[request_id] = (country, submitted_on, request_decided)
         if decision in DECIDED and decided_on is not None and period.start <= decided_on <= period.end:
             decisions[(country, decided_on.replace(day=1))][decision] += 1
+        if status in family_unity.DECIDED_OPEN_STATUSES:
+            decided_open.add(request_id)
     # Which of the awaited requests are overdue (`overdue_condition`): one query by primary key, not
     # a check of every awaiting request (PostgreSQL hashed them all for a subquery per row).
     overdue: set[int] = set()
@@ -239,6 +247,7 @@ def request_counts(persons: QuerySet[Person], period: Period, today: date) -> Re
         waiting={c: (len(ids), len(late.get(c, ()))) for c, ids in waiting.items()},
         delays={key: sorted(days) for key, days in delays.items()},
         decisions={key: dict(value) for key, value in decisions.items()},
+        decided_open=decided_open,
     )
 
 
@@ -330,6 +339,19 @@ def split_families(persons: QuerySet[Person], today: date) -> int:
     return family_unity.splitting(requests, on=today).order_by().count()
 
 
+def split_families_among(request_ids: set[int], today: date) -> int:
+    """Of these decided, still open requests (`RequestCounts.decided_open`), those whose decisions
+    would split a family: one query by primary key (none without requests).
+
+    The same count as `split_families`, from the requests the scope's read already found: for a
+    few thousand persons, 3 ms against 35 ms in EXPLAIN ANALYZE (their requests joined again).
+    """
+    if not request_ids:
+        return 0
+    requests = GovernmentRequest.objects.filter(pk__in=request_ids, status__in=family_unity.DECIDED_OPEN_STATUSES)
+    return family_unity.splitting(requests, on=today).order_by().count()
+
+
 def count_live(persons: QuerySet[Person], *, period: Period, today: date) -> Counts:
     """All aggregates over `persons` (already scoped and filtered): a constant number of queries."""
     persons = persons.order_by()
@@ -343,7 +365,7 @@ def count_live(persons: QuerySet[Person], *, period: Period, today: date) -> Cou
         handed=handed_by_month(persons, period),
         repatriated=repatriated,
         coming_of_age=coming_of_age(persons, today),
-        split_families=split_families(persons, today),
+        split_families=split_families_among(on_requests.decided_open, today),
     )
 
 

@@ -1,6 +1,5 @@
 """What every write of the imports app shares: the permission check, the batch lock, the chunk size."""
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,8 +23,3 @@ def lock_batch(batch: ImportBatch, actor: Any) -> ImportBatch:
     if locked is None:
         raise PermissionDenied
     return locked
-
-
-def parse_date(value: str | None) -> date | None:
-    """A date stored in a row's JSON values (ISO text) or None."""
-    return date.fromisoformat(value) if value else None

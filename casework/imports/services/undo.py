@@ -16,7 +16,7 @@ from casework.core.history import delete_with_history
 from casework.imports import checks
 from casework.imports.choices import BatchStatus, RowAction
 from casework.imports.models import ExternalReference, ImportBatch
-from casework.imports.services.common import ROW_CHUNK, lock_batch, require
+from casework.imports.services.common import ROW_CHUNK, hand_to_worker, lock_batch, require
 from casework.people.models import (
     Alias,
     CustodyPeriod,
@@ -118,13 +118,9 @@ def batch_queue_undo(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     blockers = undo_blockers(locked)
     if blockers:
         raise DomainError(_("This import cannot be undone: %(reasons)s") % {"reasons": " ".join(blockers)})
-    locked.status = BatchStatus.UNDOING
-    locked.file_errors = []
-    locked.save(update_fields=["status", "file_errors", "updated_at"])
     from casework.imports.tasks import undo_import
 
-    transaction.on_commit(lambda: undo_import.delay(locked.pk, actor.pk))
-    return locked
+    return hand_to_worker(locked, BatchStatus.UNDOING, undo_import, actor)
 
 
 @transaction.atomic(durable=True)

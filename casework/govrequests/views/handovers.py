@@ -40,9 +40,11 @@ def _handover_change(
     gov_request: GovernmentRequest,
     service: Callable[..., HandoverOperation],
     success: str,
+    /,
     **target: Any,
 ) -> HttpResponseRedirect | None:
-    """Call the handover `service` with the valid `form`'s data; back to the request's handovers when it is done.
+    """Call the handover `service` with `target` (its operation or request) and the valid `form`'s data; back to
+    the request's handovers when it is done.
 
     None when the service refused: its reason is then the form's error.
     """

@@ -47,6 +47,8 @@ PERSON_FIELDS = (
     "separation_status",
     "assigned_to_id",
 )
+# What a commit writes to the persons it updates, and what their undo writes back.
+PERSON_UPDATE_FIELDS = (*PERSON_FIELDS, "name_search", "household", "updated_at")
 PROGRESS_EVERY = 500
 # Rows read, checked and planned at a time (their persons read in batches of a thousand).
 SCAN_CHUNK = 2000
@@ -71,6 +73,18 @@ class CheckResult:
 
 def _json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def parse_date(value: str | None) -> date | None:
+    """A date stored in a row's JSON values (ISO text) or None."""
+    return date.fromisoformat(value) if value else None
+
+
+def _from_json(name: str, value: Any) -> Any:
+    """A value of `PERSON_FIELDS` as the model holds it, from its JSON form (dates as ISO text)."""
+    if name.startswith("birth_date") and name != "birth_date_precision":
+        return parse_date(value)
+    return value
 
 
 def _column_label(table: Table, index: int) -> str:
@@ -269,10 +283,7 @@ def person_from_values(
     person = person or Person(organisation_id=organisation_id)
     for name in PERSON_FIELDS:
         if name in values:
-            value = values[name]
-            if name.startswith("birth_date") and name != "birth_date_precision":
-                value = date.fromisoformat(value) if value else None
-            setattr(person, name, value)
+            setattr(person, name, _from_json(name, values[name]))
     if "birth_date_precision" in values and values["birth_date_precision"] != DatePrecision.RANGE:
         person.birth_date_earliest = person.birth_date_latest = None
     if derive:
@@ -331,6 +342,18 @@ def _validate(row: RowResult, labels: dict[str, str], person: Person) -> None:
 
 def _snapshot(person: Person) -> dict[str, Any]:
     return {name: _json(getattr(person, name)) for name in PERSON_FIELDS}
+
+
+def person_before(person: Person) -> dict[str, Any]:
+    """An updated person's state before the commit, as JSON: what its undo restores (`restore_person`)."""
+    return {**_snapshot(person), "household_id": person.household_id}
+
+
+def restore_person(person: Person, before: dict[str, Any]) -> None:
+    """Put back on `person` the state `person_before` kept (its derived fields too); unsaved."""
+    for name, value in before.items():
+        setattr(person, name, _from_json(name, value))
+    person.refresh_derived_fields()
 
 
 def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | None = None) -> CheckResult:

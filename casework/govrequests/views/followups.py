@@ -126,8 +126,11 @@ def request_followup_refresh(request: HttpRequest, public_id: UUID) -> HttpRespo
     return HttpResponseRedirect(_followup_url(gov_request))
 
 
-def _followup_from_post(request: HttpRequest, gov_request: GovernmentRequest) -> tuple[AuthorityFollowUp, str]:
-    """The draft named in the POST, of this request's organisation and authority, in the user's scope; else 404."""
+def _followup_from_post(request: HttpRequest, public_id: UUID) -> tuple[GovernmentRequest, AuthorityFollowUp, str]:
+    """The request, the draft named in the POST (of the request's organisation and authority, in the user's
+    scope; else 404) and the digest the user reviewed; 403 without the permission to send follow-ups."""
+    require(request, SEND_FOLLOWUP_PERMISSION)
+    gov_request = _request_for_followup(request, public_id)
     form = FollowUpActionForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -137,16 +140,14 @@ def _followup_from_post(request: HttpRequest, gov_request: GovernmentRequest) ->
         organisation_id=gov_request.organisation_id,
         authority_id=gov_request.authority_id,
     )
-    return followup, form.cleaned_data["digest"]
+    return gov_request, followup, form.cleaned_data["digest"]
 
 
 @require_POST
 @permission_required("govrequests.send_followup")
 def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Send the reviewed follow-up and record the disclosure; a second POST sends nothing more."""
-    require(request, SEND_FOLLOWUP_PERMISSION)
-    gov_request = _request_for_followup(request, public_id)
-    followup, digest = _followup_from_post(request, gov_request)
+    gov_request, followup, digest = _followup_from_post(request, public_id)
     try:
         disclosure, sent_now = services.followup_send(followup=followup, actor=request.user, reviewed_digest=digest)
     except DomainError as exc:
@@ -167,9 +168,7 @@ def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse
 @permission_required("govrequests.send_followup")
 def request_followup_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Drop the follow-up draft without sending it."""
-    require(request, SEND_FOLLOWUP_PERMISSION)
-    gov_request = _request_for_followup(request, public_id)
-    followup, _digest = _followup_from_post(request, gov_request)
+    gov_request, followup, _digest = _followup_from_post(request, public_id)
     try:
         services.followup_discard(followup=followup, actor=request.user)
     except DomainError as exc:

@@ -1,9 +1,12 @@
 """Handover operations of a request: plan, complete with the signed document, download it, cancel."""
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -31,6 +34,28 @@ from casework.govrequests.views.common import (
 )
 
 
+def _handover_change(
+    request: HttpRequest,
+    form: Form,
+    gov_request: GovernmentRequest,
+    service: Callable[..., HandoverOperation],
+    success: str,
+    /,
+    **target: Any,
+) -> HttpResponseRedirect | None:
+    """Call the handover `service` with `target` (its operation or request) and the valid `form`'s data; back to
+    the request's handovers when it is done.
+
+    None when the service refused: its reason is then the form's error.
+    """
+    result = form_change(form, lambda: service(actor=request.user, **target, **form.cleaned_data))
+    if form.errors:
+        return None
+    messages.success(request, success)
+    warn_refused_case_moves(request, result)
+    return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("govrequests.add_handoveroperation")
 def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -46,14 +71,11 @@ def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse
         form = HandoverPlanForm(request.POST, rows=rows)
         if form.is_valid():
             leaving = form.cleaned_data["persons"]
-            data = form.cleaned_data
-            operation = form_change(
-                form, lambda: services.handover_plan(gov_request=gov_request, actor=request.user, **data)
+            done = _handover_change(
+                request, form, gov_request, services.handover_plan, _("Handover planned."), gov_request=gov_request
             )
-            if not form.errors:
-                messages.success(request, _("Handover planned."))
-                warn_refused_case_moves(request, operation)
-                return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
+            if done:
+                return done
     else:
         form = HandoverPlanForm(rows=rows, initial={"persons": [row.person.public_id.hex for row in rows]})
     # Who this plan (the accepted persons, or those ticked) would separate from family in the camps.
@@ -101,14 +123,16 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
     if request.method == "POST":
         form = HandoverCompleteForm(request.POST, request.FILES, persons=persons)
         if form.is_valid():
-            data = form.cleaned_data
-            completed = form_change(
-                form, lambda: services.handover_complete(operation=operation, actor=request.user, **data)
+            done = _handover_change(
+                request,
+                form,
+                gov_request,
+                services.handover_complete,
+                _("Handover recorded as completed."),
+                operation=operation,
             )
-            if not form.errors:
-                messages.success(request, _("Handover recorded as completed."))
-                warn_refused_case_moves(request, completed)
-                return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
+            if done:
+                return done
     else:
         form = HandoverCompleteForm(persons=persons, initial={"signed_on": operation.planned_on})
     access.note(request, kind=access.Kind.LIST, persons=persons)

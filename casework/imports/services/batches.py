@@ -19,7 +19,7 @@ from casework.imports.models import ImportBatch, ImportRow, MappingTemplate
 from casework.imports.readers import check_upload, check_zip, extension_of
 from casework.imports.services import bulk
 from casework.imports.services.commit import check_committable
-from casework.imports.services.common import lock_batch, require
+from casework.imports.services.common import hand_to_worker, lock_batch, require
 from casework.people.models import Person
 
 
@@ -306,10 +306,6 @@ def batch_queue_commit(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     if locked.status != BatchStatus.CHECKED:
         raise DomainError(_("Only a checked import can be committed."))
     check_committable(locked)
-    locked.status = BatchStatus.COMMITTING
-    locked.file_errors = []
-    locked.save(update_fields=["status", "file_errors", "updated_at"])
     from casework.imports.tasks import commit_import
 
-    transaction.on_commit(lambda: commit_import.delay(locked.pk, actor.pk))
-    return locked
+    return hand_to_worker(locked, BatchStatus.COMMITTING, commit_import, actor)

@@ -203,8 +203,7 @@ def _commit_chunk(run: CommitRun, rows: list[ImportRow]) -> None:
     for row in to_update:
         person = current[row.person_id]
         row.committed_as = RowAction.UPDATE
-        row.before = {name: checks._json(getattr(person, name)) for name in checks.PERSON_FIELDS}
-        row.before["household_id"] = person.household_id
+        row.before = checks.person_before(person)
         checks.person_from_values(row.values, batch.organisation_id, person)
         if row.values.get("household"):
             person.household_id = households[row.values["household"]]
@@ -216,7 +215,7 @@ def _commit_chunk(run: CommitRun, rows: list[ImportRow]) -> None:
         bulk_update_with_history(
             updated,
             Person,
-            [*checks.PERSON_FIELDS, "name_search", "household", "updated_at"],
+            checks.PERSON_UPDATE_FIELDS,
             # An UPDATE … CASE per field: its cost grows with the square of the batch.
             batch_size=UPDATE_BATCH,
             default_user=actor,

@@ -1,9 +1,10 @@
-"""What every write of the imports app shares: the permission check, the batch lock, the chunk size."""
+"""What every write of the imports app shares: the permission check, the batch lock, the chunk size, the
+hand-over to the worker."""
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 from casework.imports.models import ImportBatch
 
@@ -26,6 +27,11 @@ def lock_batch(batch: ImportBatch, actor: Any) -> ImportBatch:
     return locked
 
 
-def parse_date(value: str | None) -> date | None:
-    """A date stored in a row's JSON values (ISO text) or None."""
-    return date.fromisoformat(value) if value else None
+def hand_to_worker(locked: ImportBatch, status: str, task: Any, actor: Any) -> ImportBatch:
+    """Put the locked batch in the worker's `status` (its file errors cleared) and queue the worker's `task`
+    (with the batch and the actor) once this transaction commits."""
+    locked.status = status
+    locked.file_errors = []
+    locked.save(update_fields=["status", "file_errors", "updated_at"])
+    transaction.on_commit(lambda: task.delay(locked.pk, actor.pk))
+    return locked

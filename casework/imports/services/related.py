@@ -15,7 +15,6 @@ from casework.imports import checks
 from casework.imports import mapping as m
 from casework.imports.models import ExternalReference, ImportRow
 from casework.imports.services import bulk
-from casework.imports.services.common import parse_date
 from casework.people.choices import AliasKind, ClaimStatus, DocumentType, Relation, Script, TransferReason
 from casework.people.models import Alias, CustodyPeriod, FamilyLink, IdentityDocument, NationalityClaim, Person
 from casework.people.models.family import INVERSE_RELATION
@@ -70,7 +69,7 @@ def write_related(run: "CommitRun", rows: list[ImportRow], updated: dict[int, Pe
         facility_id = row.values.get("facility")
         if not facility_id:
             continue
-        start = parse_date(row.values.get("arrival_date")) or now.date()
+        start = checks.parse_date(row.values.get("arrival_date")) or now.date()
         if row.person_id in created_ids:
             periods.append(
                 run.new(

@@ -16,7 +16,7 @@ from casework.core.history import delete_with_history
 from casework.imports import checks
 from casework.imports.choices import BatchStatus, RowAction
 from casework.imports.models import ExternalReference, ImportBatch
-from casework.imports.services.common import ROW_CHUNK, lock_batch, parse_date, require
+from casework.imports.services.common import ROW_CHUNK, hand_to_worker, lock_batch, require
 from casework.people.models import (
     Alias,
     CustodyPeriod,
@@ -118,13 +118,9 @@ def batch_queue_undo(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     blockers = undo_blockers(locked)
     if blockers:
         raise DomainError(_("This import cannot be undone: %(reasons)s") % {"reasons": " ".join(blockers)})
-    locked.status = BatchStatus.UNDOING
-    locked.file_errors = []
-    locked.save(update_fields=["status", "file_errors", "updated_at"])
     from casework.imports.tasks import undo_import
 
-    transaction.on_commit(lambda: undo_import.delay(locked.pk, actor.pk))
-    return locked
+    return hand_to_worker(locked, BatchStatus.UNDOING, undo_import, actor)
 
 
 @transaction.atomic(durable=True)
@@ -167,17 +163,13 @@ def batch_undo(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     restored = []
     for person_id, row in updated.items():
         person = persons[person_id]
-        for name, value in row.before.items():
-            if name.startswith("birth_date") and name != "birth_date_precision":
-                value = parse_date(value)
-            setattr(person, name, value)
-        person.refresh_derived_fields()
+        checks.restore_person(person, row.before)
         restored.append(person)
     if restored:
         bulk_update_with_history(
             restored,
             Person,
-            [*checks.PERSON_FIELDS, "name_search", "household", "updated_at"],
+            checks.PERSON_UPDATE_FIELDS,
             default_user=actor,
             default_change_reason=reason,
         )

@@ -124,6 +124,12 @@ def _rebuild_name_keys(person: Person, create: bool, *_args, **_kwargs) -> None:
         person_name_keys_rebuild(person_ids=[person.pk])
 
 
+# Every name field empty: tests of name matching give a person only the parts they are about.
+NO_NAMES = {
+    f"{part}_name_{script}": "" for part in ("given", "father", "grandfather", "family") for script in ("lat", "ar")
+}
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person

@@ -21,14 +21,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 BLANK = {
-    "given_name_lat": "",
-    "father_name_lat": "",
-    "grandfather_name_lat": "",
-    "family_name_lat": "",
-    "given_name_ar": "",
-    "father_name_ar": "",
-    "grandfather_name_ar": "",
-    "family_name_ar": "",
+    **factories.NO_NAMES,
     "sex": Sex.FEMALE,
     "birth_date": date(1987, 1, 1),
     "birth_date_precision": DatePrecision.YEAR,

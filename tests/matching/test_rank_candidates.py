@@ -15,14 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def make(org, *, alias: tuple[str, str] | None = None, **fields) -> Person:
     defaults = {
-        "given_name_lat": "",
-        "father_name_lat": "",
-        "grandfather_name_lat": "",
-        "family_name_lat": "",
-        "given_name_ar": "",
-        "father_name_ar": "",
-        "grandfather_name_ar": "",
-        "family_name_ar": "",
+        **factories.NO_NAMES,
         "sex": Sex.FEMALE,
         "birth_date": date(1990, 1, 1),
         "birth_date_precision": DatePrecision.YEAR,

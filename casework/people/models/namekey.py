@@ -15,7 +15,6 @@ class PersonNameKey(models.Model):
 
     class Kind(models.TextChoices):
         COARSE = "coarse", _("consonant classes")
-        VOWEL = "vowel", _("consonants and long vowels")
         KNOWN = "known", _("known name")
 
     class Part(models.TextChoices):
@@ -26,8 +25,8 @@ class PersonNameKey(models.Model):
         ALIAS = "alias", _("alias")
         KUNYA = "kunya", _("kunya")
 
-    # Neither key is a database constraint (`db_constraint=False`). The rows are derived data, about ten per
-    # person, written in bulk (a spreadsheet import writes a million), and each constraint was one deferred
+    # Neither key is a database constraint (`db_constraint=False`). The rows are derived data, about six per
+    # person, written in bulk (an import of 100,000 rows writes over half a million), and each constraint was one deferred
     # check per row at COMMIT: 19 of an imported person's 35 (docs/benchmarks.md). The ORM still deletes
     # a person's keys with the person (CASCADE is emulated by Django's collector, constraint or not); the
     # merge, undo of an import and anonymisation rebuild or delete them explicitly; and `rebuild_name_keys`

@@ -189,7 +189,9 @@ def record_keys(names: dict[str, str], aliases: list[tuple[str, str]]) -> dict[t
             token_part = "kunya" if token.kind != "name" else part
             keys = []
             for form in token.forms():
-                keys += [("coarse", form.coarse_key), ("vowel", form.vowel_key)]
+                # No vowel-aware key: lookups block on coarse and known keys only, and the vowels are
+                # compared when scoring (`similarity`); stored, it was 46 % of the index's rows, read by nothing.
+                keys.append(("coarse", form.coarse_key))
                 keys += [("known", key) for key in form.known_keys]
             for kind, key in keys:
                 rows.setdefault((token_part, kind, key[:64]), token.script)

@@ -9,7 +9,6 @@ refusal names the government request it is about: the court-ordered deadlines re
 from datetime import date
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -21,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
+from casework.core.userfields import recorded_by_fk
 from casework.govrequests.choices import EventKind
 from casework.legal.choices import ProceedingKind, ProceedingOutcome
 from casework.people.models import PersonScopedQuerySet
@@ -55,9 +55,7 @@ class LegalProceeding(PublicModel):
         help_text=_("For an appeal against a refusal: the request whose decision is challenged."),
     )
     notes = EncryptedTextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    recorded_by = recorded_by_fk()
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()

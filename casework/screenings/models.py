@@ -3,7 +3,6 @@
 from datetime import date
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -12,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from casework.core.fields import EncryptedCharField, EncryptedTextField
 from casework.core.models import PublicModel
+from casework.core.userfields import recorded_by_fk
 from casework.people.models import PersonScopedQuerySet
 
 
@@ -46,9 +46,7 @@ class Screening(PublicModel):
     location = models.CharField(_("place (other)"), max_length=200, blank=True)
     outcome = EncryptedCharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     findings = EncryptedTextField(_("findings"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    recorded_by = recorded_by_fk()
 
     objects = PersonScopedQuerySet.as_manager()
     history = HistoricalRecords()

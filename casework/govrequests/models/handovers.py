@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
 from casework.govrequests.choices import (
@@ -30,9 +31,7 @@ class HandoverOperationQuerySet(OrganisationScopedQuerySet):
 class HandoverOperation(PublicModel):
     """The day persons are handed to a home State's delegation, against a signed handover document."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="handovers"
-    )
+    organisation = organisation_fk("handovers")
     request = models.ForeignKey(
         GovernmentRequest,
         verbose_name=_("request"),

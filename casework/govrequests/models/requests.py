@@ -6,7 +6,6 @@ each covered person gets their own decision. The request's status is moved only 
 
 from typing import Any, ClassVar, Self
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -17,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel, StatusChangeModel
 from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.userfields import recorded_by_fk
 from casework.govrequests.choices import (
     ACCEPTED_DECISIONS,
     DECISION_STATUSES,
@@ -102,9 +103,7 @@ class GovernmentRequest(PublicModel):
         RS.OPERATION_PLANNED: frozenset({RS.COMPLETED, RS.PARTIALLY_COMPLETED, RS.ACCEPTED}),
     }
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="gov_requests"
-    )
+    organisation = organisation_fk("gov_requests")
     reference = models.CharField(_("reference"), max_length=60)
     authority = models.ForeignKey(
         GovernmentAuthority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="requests"
@@ -130,9 +129,7 @@ class GovernmentRequest(PublicModel):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     persons = models.ManyToManyField(Person, through="RequestedPerson", related_name="gov_requests")
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    created_by = recorded_by_fk()
 
     objects = GovernmentRequestQuerySet.as_manager()
     history = HistoricalRecords()
@@ -259,9 +256,7 @@ class RequestEvent(PublicModel):
     document = models.FileField(
         _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    created_by = recorded_by_fk()
 
     objects = RequestScopedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
 from casework.people.choices import Relation
@@ -41,9 +42,7 @@ class HouseholdQuerySet(OrganisationScopedQuerySet):
 class Household(PublicModel):
     """People who live together in the camp (e.g. a mother and her children), under one reference."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="households"
-    )
+    organisation = organisation_fk("households")
     reference = models.CharField(_("reference"), max_length=40)
     notes = models.TextField(_("notes"), blank=True)
 

@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from casework.core.fields import EncryptedCharField, EncryptedTextField
 from casework.core.models import PublicModel
 from casework.core.userfields import recorded_by_fk
-from casework.people.models import PersonScopedQuerySet
+from casework.people.models import PersonRecord
 
 
-class Screening(PublicModel):
+class Screening(PublicModel, PersonRecord):
     """One screening of a person by a security authority: when, where, by whom, with what result."""
 
     class Outcome(models.TextChoices):
@@ -48,9 +47,6 @@ class Screening(PublicModel):
     findings = EncryptedTextField(_("findings"), blank=True)
     recorded_by = recorded_by_fk()
 
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
@@ -64,7 +60,7 @@ class Screening(PublicModel):
             raise ValidationError({"screened_on": gettext("The screening date is in the future.")})
 
 
-class CustodyEntry(PublicModel):
+class CustodyEntry(PublicModel, PersonRecord):
     """How the person came into custody: the escape or surrender event, and the screening that followed.
 
     The population category is the one the screening assigned (foreign national, Iraqi, Syrian); it
@@ -112,9 +108,6 @@ class CustodyEntry(PublicModel):
         help_text=_("The screening record of this event, if recorded."),
     )
     notes = EncryptedTextField(_("notes"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("entry into custody")

@@ -18,7 +18,7 @@ from casework.govrequests.choices import (
     HandoverStatus,
 )
 from casework.govrequests.models.requests import GovernmentRequest
-from casework.people.models import Person, PersonScopedQuerySet
+from casework.people.models import Person, PersonRecord
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
 
 
@@ -85,15 +85,12 @@ class HandoverOperation(PublicModel):
             )
 
 
-class HandoverPerson(models.Model):
+class HandoverPerson(PersonRecord):
     """A person on a handover operation."""
 
     operation = models.ForeignKey(HandoverOperation, on_delete=models.CASCADE, related_name="handed_persons")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="handover_memberships")
     handed_over = models.BooleanField(_("handed over"), default=False)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person on handover")

@@ -32,7 +32,7 @@ from casework.govrequests.choices import (
     HandoverStatus,
     RequestStatus,
 )
-from casework.people.models import Person, PersonScopedQuerySet
+from casework.people.models import Person, PersonRecord
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
 
 RS = RequestStatus
@@ -213,7 +213,7 @@ class GovernmentRequest(PublicModel):
         return ""
 
 
-class RequestedPerson(models.Model):
+class RequestedPerson(PersonRecord):
     """A person covered by a request, with the State's decision about that person."""
 
     request = models.ForeignKey(GovernmentRequest, on_delete=models.CASCADE, related_name="covered")
@@ -221,9 +221,6 @@ class RequestedPerson(models.Model):
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person in request")

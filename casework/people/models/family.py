@@ -12,7 +12,7 @@ from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
 from casework.people.choices import Relation
-from casework.people.models.scoping import PersonScopedQuerySet
+from casework.people.models.scoping import PersonRecord
 
 # The relation seen from the other side: A is B's mother ⇔ B is A's child.
 INVERSE_RELATION = {
@@ -61,7 +61,7 @@ class Household(PublicModel):
         return self.reference
 
 
-class FamilyLink(PublicModel):
+class FamilyLink(PublicModel, PersonRecord):
     """`relative` is the `relation` of `person` (e.g. relative is person's mother).
 
     Links are stored in both directions; `people.services.family_link_create` writes the pair.
@@ -76,9 +76,6 @@ class FamilyLink(PublicModel):
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     is_verified = models.BooleanField(_("verified"), default=False, help_text=_("Confirmed by documents or DNA."))
     notes = models.TextField(_("notes"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("family link")

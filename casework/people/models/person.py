@@ -29,7 +29,7 @@ from casework.people.choices import (
     SeparationStatus,
     Sex,
 )
-from casework.people.models.scoping import PersonQuerySet, PersonScopedQuerySet
+from casework.people.models.scoping import PersonQuerySet, PersonRecord, PersonScopedQuerySet
 from casework.people.names import join_parts, normalise_name
 
 NAME_PARTS = ("given_name", "father_name", "grandfather_name", "family_name")
@@ -418,7 +418,7 @@ class PersonStatusChange(StatusChangeModel):
         ]
 
 
-class Alias(PublicModel):
+class Alias(PublicModel, PersonRecord):
     """Another name the person is known by: alias, kunya (Abu/Umm X), nom de guerre, birth name."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"armed_group_link"})
@@ -430,9 +430,6 @@ class Alias(PublicModel):
     name_search = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     # A kunya linked to an armed group is highly sensitive (L3).
     armed_group_link = EncryptedBooleanField(_("linked to an armed group"), default=False)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("alias")

@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel, TimeStampedModel
@@ -21,7 +20,12 @@ from casework.govrequests.choices import (
     DisclosureField,
     FollowUpStatus,
 )
-from casework.govrequests.models.requests import GovernmentAuthority, GovernmentRequest, RequestedPerson
+from casework.govrequests.models.requests import (
+    GovernmentAuthority,
+    GovernmentRequest,
+    RequestedPerson,
+    state_or_authority,
+)
 from casework.people.models import Person, PersonScopedQuerySet
 
 # --- Follow-ups to authorities and the disclosure record ------------------------------------------
@@ -62,15 +66,8 @@ class DisclosurePolicy(TimeStampedModel):
     """
 
     organisation = organisation_fk("disclosure_policies", on_delete=models.CASCADE)
-    country = CountryField(_("State"), blank=True, help_text=_("Every authority of this State…"))
-    authority = models.ForeignKey(
-        GovernmentAuthority,
-        verbose_name=_("authority"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="disclosure_policies",
-        help_text=_("…or this authority only (then leave the State empty)."),
+    country, authority = state_or_authority(
+        "disclosure_policies", _("…or this authority only (then leave the State empty).")
     )
     fields = models.JSONField(_("fields disclosed"), default=list)
     basis = models.TextField(

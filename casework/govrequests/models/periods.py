@@ -13,12 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from casework.accounts.fields import override_organisation_fk
 from casework.core.models import TimeStampedModel
 from casework.core.querysets import SharedDefaultsQuerySet
-from casework.govrequests.models.requests import GovernmentAuthority
+from casework.govrequests.models.requests import GovernmentAuthority, state_or_authority
 
 # The domain brief's defaults, used when no rule applies.
 DEFAULT_ACKNOWLEDGEMENT_DAYS = 14
@@ -41,15 +40,8 @@ class AnswerPeriod(TimeStampedModel):
     organisation = override_organisation_fk(
         "answer_periods", _("Empty: applies to every organisation without its own rule.")
     )
-    country = CountryField(_("State"), blank=True, help_text=_("Every authority of this State…"))
-    authority = models.ForeignKey(
-        GovernmentAuthority,
-        verbose_name=_("authority"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="answer_periods",
-        help_text=_("…or this authority only (then leave the State empty). Both empty: the default."),
+    country, authority = state_or_authority(
+        "answer_periods", _("…or this authority only (then leave the State empty). Both empty: the default.")
     )
     acknowledgement_days = models.PositiveSmallIntegerField(
         _("days to acknowledge"), default=DEFAULT_ACKNOWLEDGEMENT_DAYS, help_text=_("Counted from the day it was sent.")

@@ -70,6 +70,22 @@ class GovernmentAuthority(PublicModel):
         return f"{self.name} ({self.country.code})"
 
 
+def state_or_authority(related_name: str, authority_help: Any) -> tuple[CountryField, models.ForeignKey]:
+    """The `country` and `authority` fields of a rule about authorities: every authority of one State, or one
+    authority (then the State stays empty); each model says whether both may be empty."""
+    country = CountryField(_("State"), blank=True, help_text=_("Every authority of this State…"))
+    authority = models.ForeignKey(
+        GovernmentAuthority,
+        verbose_name=_("authority"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        help_text=authority_help,
+    )
+    return country, authority
+
+
 class GovernmentRequestQuerySet(OrganisationScopedQuerySet):
     def narrow_to_assigned(self, user: Any) -> Self:
         """Requests covering one of the user's cases."""

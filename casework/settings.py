@@ -322,55 +322,34 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat records a heartbeat of its own, so that /health/ tells a stopped beat from a stopped worker.
 CELERY_BEAT_SCHEDULER = "casework.core.beat:HeartbeatScheduler"
+# The periodic tasks, one row each: entry name, task (below `casework.`), when.
+# Crontabs run in TIME_ZONE (Celery takes Django's).
 CELERY_BEAT_SCHEDULE = {
-    "record-worker-heartbeat": {
-        "task": "casework.core.tasks.record_worker_heartbeat",
-        "schedule": 60.0,
-    },
-    "purge-expired-sessions": {
-        "task": "casework.accounts.tasks.purge_expired_sessions",
-        "schedule": crontab(hour=3, minute=15),
-    },
-    # Crontabs run in TIME_ZONE (Celery takes Django's): 05:00 Asia/Damascus, before the working day.
-    "sweep-reminders": {
-        "task": "casework.reminders.tasks.sweep_reminders",
-        "schedule": crontab(hour=5, minute=0),
-    },
-    # After the sweep: one digest per user with something due (weekly ones on Mondays).
-    "email-daily-digests": {
-        "task": "casework.reminders.tasks.email_daily_digests",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    # The dashboard's summary (casework.reports.dashboard.summary), before the weekly report's charts.
-    "refresh-dashboard-summary": {
-        "task": "casework.reports.tasks.refresh_dashboard_summary",
-        "schedule": crontab(hour=4, minute=0),
-    },
-    # Mondays, after the digests: each organisation's supervisors get the weekly report (with XLSX).
-    "email-weekly-reports": {
-        "task": "casework.reports.tasks.email_weekly_reports",
-        "schedule": crontab(hour=7, minute=0, day_of_week=1),
-    },
-    # E-mails whose delivery task was lost or never enqueued (e.g. the broker was down at commit).
-    "requeue-stale-outbound-messages": {
-        "task": "casework.outbox.tasks.requeue_stale_outbound_messages",
-        "schedule": float(CASEWORK_OUTBOX_REQUEUE_EVERY_SECONDS),
-    },
-    # Likely duplicate persons for the supervisors' review queue (casework.matching.duplicates).
-    "find-duplicate-pairs": {
-        "task": "casework.matching.tasks.find_duplicate_pairs",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    # Uploaded import files past their retention period.
-    "delete-expired-import-files": {
-        "task": "casework.imports.tasks.delete_expired_import_files",
-        "schedule": crontab(hour=3, minute=45),
-    },
-    # Closed cases past their organisation's retention period, for supervisors to decide on.
-    "list-due-retention-reviews": {
-        "task": "casework.retention.tasks.list_due_retention_reviews",
-        "schedule": crontab(hour=4, minute=30),
-    },
+    name: {"task": f"casework.{task}", "schedule": schedule}
+    for name, task, schedule in [
+        ("record-worker-heartbeat", "core.tasks.record_worker_heartbeat", 60.0),
+        ("purge-expired-sessions", "accounts.tasks.purge_expired_sessions", crontab(hour=3, minute=15)),
+        # 05:00 Asia/Damascus, before the working day.
+        ("sweep-reminders", "reminders.tasks.sweep_reminders", crontab(hour=5, minute=0)),
+        # After the sweep: one digest per user with something due (weekly ones on Mondays).
+        ("email-daily-digests", "reminders.tasks.email_daily_digests", crontab(hour=6, minute=0)),
+        # The dashboard's summary (casework.reports.dashboard.summary), before the weekly report's charts.
+        ("refresh-dashboard-summary", "reports.tasks.refresh_dashboard_summary", crontab(hour=4, minute=0)),
+        # Mondays, after the digests: each organisation's supervisors get the weekly report (with XLSX).
+        ("email-weekly-reports", "reports.tasks.email_weekly_reports", crontab(hour=7, minute=0, day_of_week=1)),
+        # E-mails whose delivery task was lost or never enqueued (e.g. the broker was down at commit).
+        (
+            "requeue-stale-outbound-messages",
+            "outbox.tasks.requeue_stale_outbound_messages",
+            float(CASEWORK_OUTBOX_REQUEUE_EVERY_SECONDS),
+        ),
+        # Likely duplicate persons for the supervisors' review queue (casework.matching.duplicates).
+        ("find-duplicate-pairs", "matching.tasks.find_duplicate_pairs", crontab(hour=2, minute=30)),
+        # Uploaded import files past their retention period.
+        ("delete-expired-import-files", "imports.tasks.delete_expired_import_files", crontab(hour=3, minute=45)),
+        # Closed cases past their organisation's retention period, for supervisors to decide on.
+        ("list-due-retention-reviews", "retention.tasks.list_due_retention_reviews", crontab(hour=4, minute=30)),
+    ]
 }
 
 # --- Forms and UI ---

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
 
@@ -89,14 +90,7 @@ class User(AbstractUser):
         DAILY = "daily", _("Daily")
         WEEKLY = "weekly", _("Weekly")
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
+    organisation = organisation_fk("users", null=True, blank=True)
     sees_assigned_only = models.BooleanField(
         _("sees assigned cases only"),
         default=False,

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from casework.core.constraints import dates_in_order
+from casework.core.constraints import dated_period
 from casework.core.models import PublicModel
 
 
@@ -123,12 +123,7 @@ class FacilityControlPeriod(PublicModel):
         verbose_name = _("control period")
         verbose_name_plural = _("control periods")
         ordering = ["facility", "-start_date"]
-        constraints = [
-            dates_in_order("start_date", "end_date", name="control_period_dates_ordered"),
-            models.UniqueConstraint(
-                fields=["facility"], condition=Q(end_date__isnull=True), name="control_period_one_open_per_facility"
-            ),
-        ]
+        constraints = dated_period("facility", prefix="control_period")
 
     def __str__(self) -> str:
         return f"{self.facility} – {self.authority} ({self.start_date}–{self.end_date or '…'})"

@@ -12,3 +12,14 @@ def dates_in_order(
     if earlier_may_be_empty:
         condition = condition | Q(**{f"{earlier}__isnull": True})
     return models.CheckConstraint(condition=condition | Q(**{f"{later}__gte": F(earlier)}), name=name)
+
+
+def dated_period(owner: str, *, prefix: str) -> list[models.BaseConstraint]:
+    """The rules of a period from `start_date` to `end_date` (empty while it lasts) held by `owner`: it does
+    not end before it starts, and the owner has at most one open period."""
+    return [
+        dates_in_order("start_date", "end_date", name=f"{prefix}_dates_ordered"),
+        models.UniqueConstraint(
+            fields=[owner], condition=Q(end_date__isnull=True), name=f"{prefix}_one_open_per_{owner}"
+        ),
+    ]

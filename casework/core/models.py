@@ -4,12 +4,12 @@ log and the worker heartbeat."""
 import uuid
 from typing import ClassVar
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.userfields import user_fk
 
 
 class TimeStampedModel(models.Model):
@@ -74,7 +74,7 @@ class StatusChangeModel(models.Model):
     `old_status` and `new_status` with the choices of that record's status.
     """
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor = user_fk(blank=False)
     note = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
@@ -90,14 +90,7 @@ class AuditEvent(AppendOnlyModel):
     """Append-only record of who did or read what. Never edited, never deleted by the app."""
 
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk(_("actor"))
     # The id of the organisation whose data was touched, so that supervisors see only their own audit
     # trail. A plain id, not a foreign key: core sits below accounts, and the trail outlives what it names.
     organisation_id = models.BigIntegerField(_("organisation id"), null=True, blank=True, db_index=True)
@@ -191,9 +184,7 @@ class AccessEvent(AppendOnlyModel):
         AUDIT = "audit", _("Audit or investigation")
 
     at = models.DateTimeField(_("at"), db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
-    )
+    user = user_fk(_("user"), required=True)
     # Plain ids, not foreign keys: core sits below accounts and people, and the log outlives what it names.
     organisation_id = models.BigIntegerField(_("organisation id"), null=True, blank=True, db_index=True)
     person_id = models.BigIntegerField(_("person id"), null=True, blank=True)

@@ -8,6 +8,7 @@ without an organisation) sees nothing.
 from typing import Any, ClassVar, Self
 
 from django.db import models
+from django.db.models import Q
 
 
 class OrganisationScopedQuerySet(models.QuerySet):
@@ -41,3 +42,12 @@ class OrganisationScopedQuerySet(models.QuerySet):
         """The rows that one of `rows` (records naming a person, pointing here by `parent`) links
         to a case assigned to `user`."""
         return self.filter(pk__in=rows.filter(**{f"{person}__assigned_to_id": user.pk}).values(parent))
+
+
+class SharedDefaultsQuerySet(OrganisationScopedQuerySet):
+    """Rules or readings shared by every organisation (no organisation) and each organisation's own ones:
+    a user sees the shared defaults and those of their organisation (all for superusers)."""
+
+    def of_organisation(self, organisation_id: int) -> Self:
+        """The shared defaults (no organisation) and the organisation's own rows."""
+        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))

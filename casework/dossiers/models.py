@@ -8,7 +8,9 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
+from casework.core.userfields import user_fk
 from casework.govrequests.models import RequestScopedQuerySet
 
 
@@ -51,9 +53,7 @@ class Dossier(PublicModel):
     Draft previews are never stored (they are rendered on the fly, watermarked, and not disclosures).
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk()
     request = models.ForeignKey(
         "govrequests.GovernmentRequest", verbose_name=_("request"), on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -66,9 +66,7 @@ class Dossier(PublicModel):
     file = models.FileField(_("file"), storage=dossier_storage, upload_to=dossier_upload_to, blank=True)
     person_count = models.PositiveIntegerField(_("persons"), default=0)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = user_fk(_("requested by"), required=True)
     disclosure = models.OneToOneField(
         "govrequests.Disclosure",
         verbose_name=_("disclosure"),

@@ -9,24 +9,23 @@ refusal names the government request it is about: the court-ordered deadlines re
 from datetime import date
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
+from casework.core.userfields import recorded_by_fk
 from casework.govrequests.choices import EventKind
 from casework.legal.choices import ProceedingKind, ProceedingOutcome
-from casework.people.models import PersonScopedQuerySet
+from casework.people.models import PersonRecord
 
 
-class LegalProceeding(PublicModel):
+class LegalProceeding(PublicModel, PersonRecord):
     """One warrant, prosecution, trial, transfer or appeal concerning the person."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset(
@@ -55,12 +54,7 @@ class LegalProceeding(PublicModel):
         help_text=_("For an appeal against a refusal: the request whose decision is challenged."),
     )
     notes = EncryptedTextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    recorded_by = recorded_by_fk()
 
     class Meta:
         verbose_name = _("legal proceeding")
@@ -109,7 +103,7 @@ class LegalProceeding(PublicModel):
             raise ValidationError(errors)
 
 
-class Hearing(PublicModel):
+class Hearing(PublicModel, PersonRecord):
     """One dated hearing of a proceeding: reminders are raised before it (reminders rule `hearing`)."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"proceeding", "court", "purpose", "notes"})
@@ -126,9 +120,6 @@ class Hearing(PublicModel):
     purpose = models.CharField(_("purpose"), max_length=200, blank=True, help_text=_("E.g. first hearing, verdict."))
     held = models.BooleanField(_("held"), null=True, blank=True, help_text=_("Empty until the date has passed."))
     notes = EncryptedTextField(_("notes"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("hearing")

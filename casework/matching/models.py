@@ -2,13 +2,13 @@
 
 from typing import Any, Self
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.userfields import user_fk
 from casework.matching.choices import PAIR_STATUS_BADGE, TO_REVIEW, PairStatus
 from casework.people.models import Person
 
@@ -39,9 +39,7 @@ class DuplicatePair(PublicModel):
     fingerprint = models.CharField(_("fingerprint of the names and birth dates"), max_length=64)
     status = models.CharField(_("status"), max_length=12, choices=PairStatus.choices, default=PairStatus.OPEN)
     note = models.TextField(_("note"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_fk(on_delete=models.SET_NULL)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # The decision a change of either record set aside (shown to the next reviewer), or "".
     previous_status = models.CharField(_("previous decision"), max_length=12, choices=PairStatus.choices, blank=True)

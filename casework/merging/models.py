@@ -2,14 +2,15 @@
 
 from typing import Any, Self
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.userfields import user_fk
 
 
 class PersonMergeQuerySet(OrganisationScopedQuerySet):
@@ -26,31 +27,19 @@ class PersonMerge(PublicModel):
     sensitive fields: it is never shown, only replayed.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk()
     survivor = models.ForeignKey(
         "people.Person", verbose_name=_("surviving record"), on_delete=models.PROTECT, related_name="+"
     )
     merged = models.ForeignKey(
         "people.Person", verbose_name=_("merged record"), on_delete=models.PROTECT, related_name="+"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_fk(_("merged by"), required=True)
     # What the page shows: counts of records moved, duplicates dropped, names added as aliases.
     summary = models.JSONField(_("summary"), default=dict, encoder=DjangoJSONEncoder)
     changes = models.JSONField(default=list, encoder=DjangoJSONEncoder, editable=False)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True, editable=False)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("undone by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    undone_by = user_fk(_("undone by"), editable=False)
 
     objects = PersonMergeQuerySet.as_manager()
 

@@ -15,8 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import TimeStampedModel
 from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.userfields import user_fk
 from casework.outbox.choices import OutboundStatus
 
 
@@ -48,20 +50,8 @@ class OutboundMessage(TimeStampedModel):
     points to it): its body carries the fields the organisation chose to disclose to it (never L3).
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="outbound_messages",
-    )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="outbound_messages",
-    )
+    organisation = organisation_fk("outbound_messages")
+    recipient = user_fk(_("recipient"), on_delete=models.SET_NULL, related_name="outbound_messages")
     to_email = models.EmailField(_("recipient e-mail"))
     language = models.CharField(_("language"), max_length=8)
     template = models.CharField(_("template"), max_length=60, help_text=_("Name under templates/email/."))

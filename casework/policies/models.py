@@ -13,7 +13,6 @@ may record its own reading of a State's policy, which then replaces the shared l
 
 from typing import ClassVar, Self
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -22,18 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import override_organisation_fk
 from casework.core.models import PublicModel
-from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.querysets import SharedDefaultsQuerySet
+from casework.core.userfields import recorded_by_fk
 from casework.govrequests.choices import Channel
 from casework.policies.choices import TakesBack
 
 
-class StatePolicyQuerySet(OrganisationScopedQuerySet):
+class StatePolicyQuerySet(SharedDefaultsQuerySet):
     """Users see the shared defaults and the policies of their own organisation (all for superusers)."""
-
-    def of_organisation(self, organisation_id: int) -> Self:
-        """The shared defaults (no organisation) and the organisation's own policies."""
-        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
 
     def for_state(self, country: str) -> Self:
         """The dated line of one State, newest first."""
@@ -46,14 +43,9 @@ class StatePolicy(PublicModel):
     # The rules that only make sense with an age limit.
     NEEDS_AGE_LIMIT: ClassVar[frozenset[str]] = frozenset({TakesBack.CHILDREN_UNDER_AGE})
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="state_policies",
-        help_text=_("Empty: a shared default, seen by every organisation that has no policy of its own for the State."),
+    organisation = override_organisation_fk(
+        "state_policies",
+        _("Empty: a shared default, seen by every organisation that has no policy of its own for the State."),
     )
     country = CountryField(_("State"), db_index=True)
     valid_from = models.DateField(_("valid from"))
@@ -79,9 +71,7 @@ class StatePolicy(PublicModel):
     sources = models.TextField(
         _("sources"), blank=True, help_text=_("Where this comes from: statement, law, decision, report, with dates.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    created_by = recorded_by_fk()
 
     objects = StatePolicyQuerySet.as_manager()
     history = HistoricalRecords()

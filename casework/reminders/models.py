@@ -15,7 +15,6 @@ day at one offset. The database refuses the same occurrence twice (`reminder_uni
 from datetime import date
 from typing import Any, ClassVar, Self
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -24,9 +23,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from casework.accounts.fields import organisation_fk, override_organisation_fk
 from casework.core.models import PublicModel, TimeStampedModel
-from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.querysets import OrganisationScopedQuerySet, SharedDefaultsQuerySet
 from casework.core.sensitivity import can_view_sensitive
+from casework.core.userfields import user_fk
 from casework.govrequests.models import GovernmentRequest, RequestedPerson
 from casework.people.models import Person
 from casework.reminders.choices import SENSITIVE_KINDS, Recipient, ReminderStatus, RuleKind
@@ -36,26 +37,16 @@ THRESHOLD_KINDS = frozenset({RuleKind.BOY_APPROACHING_11, RuleKind.MINOR_TURNING
 MAX_OFFSET_DAYS = 3650
 
 
-class ReminderRuleQuerySet(OrganisationScopedQuerySet):
+class ReminderRuleQuerySet(SharedDefaultsQuerySet):
     """Users see the defaults and the overrides of their organisation (all for superusers)."""
-
-    def of_organisation(self, organisation_id: int) -> Self:
-        """The defaults (no organisation) and the organisation's overrides."""
-        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
 
 
 class ReminderRule(TimeStampedModel):
     """When to raise a reminder of one kind, and for whom; a default or an override."""
 
     kind = models.CharField(_("kind"), max_length=40, choices=RuleKind.choices)
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="reminder_rules",
-        help_text=_("Empty: applies to every organisation without its own rule."),
+    organisation = override_organisation_fk(
+        "reminder_rules", _("Empty: applies to every organisation without its own rule.")
     )
     country = CountryField(
         _("State"), blank=True, help_text=_("Empty: any State. For persons, the State of their main nationality claim.")
@@ -188,9 +179,7 @@ class Reminder(PublicModel):
         related_name="reminders",
         help_text=_("The rule in force when it was raised."),
     )
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="reminders"
-    )
+    organisation = organisation_fk("reminders")
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("person"),
@@ -209,11 +198,8 @@ class Reminder(PublicModel):
     )
     # "person:<id>" or "request:<id>": never NULL, so the unique constraint holds (NULLs are distinct).
     subject_key = models.CharField(_("subject"), max_length=40, editable=False)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        null=True,
-        blank=True,
+    recipient = user_fk(
+        _("recipient"),
         on_delete=models.SET_NULL,
         related_name="reminders",
         help_text=_("The assigned caseworker; empty when it goes to the supervisors only."),
@@ -228,15 +214,7 @@ class Reminder(PublicModel):
         _("status"), max_length=20, choices=ReminderStatus.choices, default=ReminderStatus.OPEN, editable=False
     )
     snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True, editable=False)
-    acted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    acted_by = user_fk(_("acted by"), editable=False)
     acted_at = models.DateTimeField(_("acted at"), null=True, blank=True, editable=False)
     reason = models.TextField(_("reason"), blank=True, editable=False)
 

@@ -8,6 +8,8 @@ report (`dashboard.summary.summary_counts`).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework.accounts.fields import organisation_fk
+
 
 class DashboardSummary(models.Model):
     """The last refresh of the summary (one row): the day its counts are of and its first month."""
@@ -35,9 +37,7 @@ class DashboardSummaryRow(models.Model):
     month (none for the caseload now, and for the figures of the summary's day).
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
-    )
+    organisation = organisation_fk(on_delete=models.CASCADE)
     slice = models.CharField(_("filter"), max_length=100, blank=True)
     figure = models.CharField(_("figure"), max_length=20)
     date = models.DateField(_("date"), null=True, blank=True)

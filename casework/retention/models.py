@@ -2,13 +2,14 @@
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.userfields import user_fk
 from casework.people.choices import ClosureReason
 
 
@@ -18,9 +19,7 @@ class RetentionPolicy(models.Model):
     Without a policy, an organisation's closed cases are never listed for anonymisation.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
-    )
+    organisation = organisation_fk(on_delete=models.CASCADE)
     closure_reason = models.CharField(
         _("closure reason"),
         max_length=30,
@@ -68,21 +67,15 @@ class RetentionReview(PublicModel):
         ReviewStatus.KEPT: frozenset(),
     }
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk()
     person = models.ForeignKey(
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="retention_reviews"
     )
     status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DUE)
     due_on = models.DateField(_("due on"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_by = user_fk()
     approved_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = user_fk()
     decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = RetentionReviewQuerySet.as_manager()

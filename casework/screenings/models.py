@@ -3,19 +3,18 @@
 from datetime import date
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from casework.core.fields import EncryptedCharField, EncryptedTextField
 from casework.core.models import PublicModel
-from casework.people.models import PersonScopedQuerySet
+from casework.core.userfields import recorded_by_fk
+from casework.people.models import PersonRecord
 
 
-class Screening(PublicModel):
+class Screening(PublicModel, PersonRecord):
     """One screening of a person by a security authority: when, where, by whom, with what result."""
 
     class Outcome(models.TextChoices):
@@ -46,12 +45,7 @@ class Screening(PublicModel):
     location = models.CharField(_("place (other)"), max_length=200, blank=True)
     outcome = EncryptedCharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     findings = EncryptedTextField(_("findings"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    recorded_by = recorded_by_fk()
 
     class Meta:
         verbose_name = _("screening")
@@ -66,7 +60,7 @@ class Screening(PublicModel):
             raise ValidationError({"screened_on": gettext("The screening date is in the future.")})
 
 
-class CustodyEntry(PublicModel):
+class CustodyEntry(PublicModel, PersonRecord):
     """How the person came into custody: the escape or surrender event, and the screening that followed.
 
     The population category is the one the screening assigned (foreign national, Iraqi, Syrian); it
@@ -114,9 +108,6 @@ class CustodyEntry(PublicModel):
         help_text=_("The screening record of this event, if recorded."),
     )
     notes = EncryptedTextField(_("notes"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("entry into custody")

@@ -3,24 +3,29 @@
 from typing import Any, Self
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel, TimeStampedModel
 from casework.core.querysets import OrganisationScopedQuerySet
 from casework.core.sensitivity import sensitive_fields
+from casework.core.userfields import user_fk
 from casework.govrequests.choices import (
     DISCLOSURE_FIELD_SOURCES,
     Channel,
     DisclosureField,
     FollowUpStatus,
 )
-from casework.govrequests.models.requests import GovernmentAuthority, GovernmentRequest, RequestedPerson
+from casework.govrequests.models.requests import (
+    GovernmentAuthority,
+    GovernmentRequest,
+    RequestedPerson,
+    state_or_authority,
+)
 from casework.people.models import Person, PersonScopedQuerySet
 
 # --- Follow-ups to authorities and the disclosure record ------------------------------------------
@@ -60,21 +65,9 @@ class DisclosurePolicy(TimeStampedModel):
     The authority's own policy wins over its State's; without either, `DEFAULT_DISCLOSURE_FIELDS`.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="disclosure_policies",
-    )
-    country = CountryField(_("State"), blank=True, help_text=_("Every authority of this State…"))
-    authority = models.ForeignKey(
-        GovernmentAuthority,
-        verbose_name=_("authority"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="disclosure_policies",
-        help_text=_("…or this authority only (then leave the State empty)."),
+    organisation = organisation_fk("disclosure_policies", on_delete=models.CASCADE)
+    country, authority = state_or_authority(
+        "disclosure_policies", _("…or this authority only (then leave the State empty).")
     )
     fields = models.JSONField(_("fields disclosed"), default=list)
     basis = models.TextField(
@@ -140,9 +133,7 @@ class AuthorityFollowUp(PublicModel):
     or discarded one is kept, and the next follow-up is a new draft.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="followups"
-    )
+    organisation = organisation_fk("followups")
     authority = models.ForeignKey(
         GovernmentAuthority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="followups"
     )
@@ -151,9 +142,7 @@ class AuthorityFollowUp(PublicModel):
     )
     refreshed_at = models.DateTimeField(_("drafted or refreshed at"), editable=False)
     closed_at = models.DateTimeField(_("sent or discarded at"), null=True, blank=True, editable=False)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    closed_by = user_fk(editable=False)
     covered = models.ManyToManyField(RequestedPerson, through="FollowUpItem", related_name="followups")
 
     objects = AuthorityFollowUpQuerySet.as_manager()
@@ -199,9 +188,7 @@ class Disclosure(PublicModel):
     Written only by `followup_send`; the admin shows it read-only.
     """
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="disclosures"
-    )
+    organisation = organisation_fk("disclosures")
     authority = models.ForeignKey(
         GovernmentAuthority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="disclosures"
     )
@@ -214,9 +201,7 @@ class Disclosure(PublicModel):
         related_name="disclosure",
     )
     disclosed_at = models.DateTimeField(_("disclosed at"), db_index=True)
-    disclosed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("disclosed by"), on_delete=models.PROTECT, related_name="+"
-    )
+    disclosed_by = user_fk(_("disclosed by"), required=True)
     channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices, default=Channel.EMAIL)
     # As they were when sent: the authority's record may change later.
     authority_name = models.CharField(_("authority (as sent)"), max_length=200)

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
 from casework.govrequests.choices import (
     HandoverStatus,
 )
 from casework.govrequests.models.requests import GovernmentRequest
-from casework.people.models import Person, PersonScopedQuerySet
+from casework.people.models import Person, PersonRecord
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
 
 
@@ -30,9 +31,7 @@ class HandoverOperationQuerySet(OrganisationScopedQuerySet):
 class HandoverOperation(PublicModel):
     """The day persons are handed to a home State's delegation, against a signed handover document."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="handovers"
-    )
+    organisation = organisation_fk("handovers")
     request = models.ForeignKey(
         GovernmentRequest,
         verbose_name=_("request"),
@@ -86,15 +85,12 @@ class HandoverOperation(PublicModel):
             )
 
 
-class HandoverPerson(models.Model):
+class HandoverPerson(PersonRecord):
     """A person on a handover operation."""
 
     operation = models.ForeignKey(HandoverOperation, on_delete=models.CASCADE, related_name="handed_persons")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="handover_memberships")
     handed_over = models.BooleanField(_("handed over"), default=False)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person on handover")

@@ -13,23 +13,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
+from casework.accounts.fields import override_organisation_fk
 from casework.core.models import TimeStampedModel
-from casework.core.querysets import OrganisationScopedQuerySet
-from casework.govrequests.models.requests import GovernmentAuthority
+from casework.core.querysets import SharedDefaultsQuerySet
+from casework.govrequests.models.requests import GovernmentAuthority, state_or_authority
 
 # The domain brief's defaults, used when no rule applies.
 DEFAULT_ACKNOWLEDGEMENT_DAYS = 14
 DEFAULT_DECISION_DAYS = 60
 
 
-class AnswerPeriodQuerySet(OrganisationScopedQuerySet):
+class AnswerPeriodQuerySet(SharedDefaultsQuerySet):
     """Users see the defaults and the rules of their organisation (all for superusers)."""
-
-    def of_organisation(self, organisation_id: int) -> Self:
-        """The defaults (no organisation) and the organisation's own rules."""
-        return self.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id))
 
     def applicable(self, *, organisation_id: int, authority: GovernmentAuthority) -> Self:
         """The rules that may apply to a request of `organisation_id` to `authority`."""
@@ -41,24 +37,11 @@ class AnswerPeriodQuerySet(OrganisationScopedQuerySet):
 class AnswerPeriod(TimeStampedModel):
     """Days an authority has to acknowledge a request after it was sent, and to decide after acknowledging it."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="answer_periods",
-        help_text=_("Empty: applies to every organisation without its own rule."),
+    organisation = override_organisation_fk(
+        "answer_periods", _("Empty: applies to every organisation without its own rule.")
     )
-    country = CountryField(_("State"), blank=True, help_text=_("Every authority of this State…"))
-    authority = models.ForeignKey(
-        GovernmentAuthority,
-        verbose_name=_("authority"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="answer_periods",
-        help_text=_("…or this authority only (then leave the State empty). Both empty: the default."),
+    country, authority = state_or_authority(
+        "answer_periods", _("…or this authority only (then leave the State empty). Both empty: the default.")
     )
     acknowledgement_days = models.PositiveSmallIntegerField(
         _("days to acknowledge"), default=DEFAULT_ACKNOWLEDGEMENT_DAYS, help_text=_("Counted from the day it was sent.")

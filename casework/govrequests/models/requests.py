@@ -6,7 +6,6 @@ each covered person gets their own decision. The request's status is moved only 
 
 from typing import Any, ClassVar, Self
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -17,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel, StatusChangeModel
 from casework.core.querysets import OrganisationScopedQuerySet
+from casework.core.userfields import recorded_by_fk
 from casework.govrequests.choices import (
     ACCEPTED_DECISIONS,
     DECISION_STATUSES,
@@ -31,7 +32,7 @@ from casework.govrequests.choices import (
     HandoverStatus,
     RequestStatus,
 )
-from casework.people.models import Person, PersonScopedQuerySet
+from casework.people.models import Person, PersonRecord
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
 
 RS = RequestStatus
@@ -69,6 +70,22 @@ class GovernmentAuthority(PublicModel):
         return f"{self.name} ({self.country.code})"
 
 
+def state_or_authority(related_name: str, authority_help: Any) -> tuple[CountryField, models.ForeignKey]:
+    """The `country` and `authority` fields of a rule about authorities: every authority of one State, or one
+    authority (then the State stays empty); each model says whether both may be empty."""
+    country = CountryField(_("State"), blank=True, help_text=_("Every authority of this State…"))
+    authority = models.ForeignKey(
+        GovernmentAuthority,
+        verbose_name=_("authority"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        help_text=authority_help,
+    )
+    return country, authority
+
+
 class GovernmentRequestQuerySet(OrganisationScopedQuerySet):
     def narrow_to_assigned(self, user: Any) -> Self:
         """Requests covering one of the user's cases."""
@@ -102,9 +119,7 @@ class GovernmentRequest(PublicModel):
         RS.OPERATION_PLANNED: frozenset({RS.COMPLETED, RS.PARTIALLY_COMPLETED, RS.ACCEPTED}),
     }
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="gov_requests"
-    )
+    organisation = organisation_fk("gov_requests")
     reference = models.CharField(_("reference"), max_length=60)
     authority = models.ForeignKey(
         GovernmentAuthority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="requests"
@@ -130,9 +145,7 @@ class GovernmentRequest(PublicModel):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     persons = models.ManyToManyField(Person, through="RequestedPerson", related_name="gov_requests")
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    created_by = recorded_by_fk()
 
     objects = GovernmentRequestQuerySet.as_manager()
     history = HistoricalRecords()
@@ -216,7 +229,7 @@ class GovernmentRequest(PublicModel):
         return ""
 
 
-class RequestedPerson(models.Model):
+class RequestedPerson(PersonRecord):
     """A person covered by a request, with the State's decision about that person."""
 
     request = models.ForeignKey(GovernmentRequest, on_delete=models.CASCADE, related_name="covered")
@@ -224,9 +237,6 @@ class RequestedPerson(models.Model):
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person in request")
@@ -259,9 +269,7 @@ class RequestEvent(PublicModel):
     document = models.FileField(
         _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    created_by = recorded_by_fk()
 
     objects = RequestScopedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -7,7 +7,7 @@ from casework.people.models.family import FamilyLink, Household
 from casework.people.models.identity import DnaTest, IdentityDocument, NationalityClaim
 from casework.people.models.namekey import PersonNameKey
 from casework.people.models.person import Alias, Person, PersonStatusChange
-from casework.people.models.scoping import PersonQuerySet, PersonScopedQuerySet
+from casework.people.models.scoping import PersonQuerySet, PersonRecord, PersonScopedQuerySet
 
 __all__ = [
     "Alias",
@@ -22,6 +22,7 @@ __all__ = [
     "Person",
     "PersonNameKey",
     "PersonQuerySet",
+    "PersonRecord",
     "PersonScopedQuerySet",
     "PersonStatusChange",
     "ReturnAssessment",

@@ -8,17 +8,16 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import AssessmentKind, AssessmentOutcome
 from casework.people.models.identity import SCAN_EXTENSIONS, document_upload_to
-from casework.people.models.scoping import PersonScopedQuerySet
+from casework.people.models.scoping import PersonRecord
 
 
-class Assessment(PublicModel):
+class Assessment(PublicModel, PersonRecord):
     """One assessment of the person; the findings are child-protection or health data (L3)."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"findings"})
@@ -45,9 +44,6 @@ class Assessment(PublicModel):
     document = models.FileField(
         _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
     )
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assessment")

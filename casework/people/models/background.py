@@ -16,17 +16,16 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from casework.core.fields import EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import DatePrecision, ReturnRisk, ReturnWish
-from casework.people.models.scoping import PersonScopedQuerySet
+from casework.people.models.scoping import PersonRecord
 
 ADULT_AGE = 18
 
 
-class JourneyToSyria(PublicModel):
+class JourneyToSyria(PublicModel, PersonRecord):
     """How the person came to Syria: when, from where, at what age, and signs of a minor, coercion or trafficking."""
 
     # The indicators and their notes are about exploitation and coercion: L3.
@@ -53,9 +52,6 @@ class JourneyToSyria(PublicModel):
     coercion_indicator = models.BooleanField(_("indications of coercion"), default=False)
     trafficking_indicator = models.BooleanField(_("indications of trafficking"), default=False)
     indicator_notes = EncryptedTextField(_("notes on the indications"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("journey to Syria")
@@ -94,7 +90,7 @@ class JourneyToSyria(PublicModel):
             raise ValidationError(errors)
 
 
-class ReturnAssessment(PublicModel):
+class ReturnAssessment(PublicModel, PersonRecord):
     """The person's own wish about return to one State, and the risk they would face there (non-refoulement)."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"risk_grounds"})
@@ -115,9 +111,6 @@ class ReturnAssessment(PublicModel):
         _("grounds of the risk"), blank=True, help_text=_("E.g. death penalty, torture, unfair trial, persecution.")
     )
     assessed_by = models.CharField(_("by"), max_length=200, blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("return wish and risk assessment")

@@ -7,13 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from casework.core.constraints import dates_in_order
+from casework.core.constraints import dated_period
 from casework.core.fields import EncryptedCharField
 from casework.core.models import PublicModel
 from casework.people.choices import TransferReason
-from casework.people.models.scoping import PersonScopedQuerySet
+from casework.people.models.scoping import PersonRecord, PersonScopedQuerySet
 
 
 class CustodyPeriodQuerySet(PersonScopedQuerySet):
@@ -33,7 +32,7 @@ class CustodyPeriodQuerySet(PersonScopedQuerySet):
         return qs
 
 
-class CustodyPeriod(PublicModel):
+class CustodyPeriod(PublicModel, PersonRecord):
     """A stay at a facility (and section). The controlling authority is read from the facility's dated history."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"exact_location"})
@@ -65,18 +64,12 @@ class CustodyPeriod(PublicModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CustodyPeriodQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("custody period")
         verbose_name_plural = _("custody periods")
         ordering = ["person", "-start_date"]
-        constraints = [
-            dates_in_order("start_date", "end_date", name="custody_period_dates_ordered"),
-            models.UniqueConstraint(
-                fields=["person"], condition=Q(end_date__isnull=True), name="custody_period_one_open_per_person"
-            ),
-        ]
+        constraints = dated_period("person", prefix="custody_period")
         indexes = [
             # Population lists and facility filters read only the open periods.
             models.Index(

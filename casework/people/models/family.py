@@ -8,10 +8,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import organisation_fk
 from casework.core.models import PublicModel
 from casework.core.querysets import OrganisationScopedQuerySet
 from casework.people.choices import Relation
-from casework.people.models.scoping import PersonScopedQuerySet
+from casework.people.models.scoping import PersonRecord
 
 # The relation seen from the other side: A is B's mother ⇔ B is A's child.
 INVERSE_RELATION = {
@@ -41,9 +42,7 @@ class HouseholdQuerySet(OrganisationScopedQuerySet):
 class Household(PublicModel):
     """People who live together in the camp (e.g. a mother and her children), under one reference."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="households"
-    )
+    organisation = organisation_fk("households")
     reference = models.CharField(_("reference"), max_length=40)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -62,7 +61,7 @@ class Household(PublicModel):
         return self.reference
 
 
-class FamilyLink(PublicModel):
+class FamilyLink(PublicModel, PersonRecord):
     """`relative` is the `relation` of `person` (e.g. relative is person's mother).
 
     Links are stored in both directions; `people.services.family_link_create` writes the pair.
@@ -77,9 +76,6 @@ class FamilyLink(PublicModel):
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     is_verified = models.BooleanField(_("verified"), default=False, help_text=_("Confirmed by documents or DNA."))
     notes = models.TextField(_("notes"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("family link")

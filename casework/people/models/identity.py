@@ -9,13 +9,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from casework.core.constraints import dates_in_order
 from casework.core.fields import EncryptedCharField, EncryptedTextField
 from casework.core.models import PublicModel
 from casework.people.choices import ClaimBasis, ClaimStatus, DnaOutcome, DocumentType
-from casework.people.models.scoping import PersonScopedQuerySet
+from casework.people.models.scoping import PersonRecord
 
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "tif", "tiff"]
 
@@ -26,7 +25,7 @@ def document_upload_to(instance: models.Model, filename: str) -> str:
     return f"documents/{instance.public_id}.{extension}"
 
 
-class NationalityClaim(PublicModel):
+class NationalityClaim(PublicModel, PersonRecord):
     """A claim that the person holds the nationality of one State, and how far it is verified."""
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
@@ -76,9 +75,6 @@ class NationalityClaim(PublicModel):
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("nationality claim")
         verbose_name_plural = _("nationality claims")
@@ -103,7 +99,7 @@ class NationalityClaim(PublicModel):
         return new_status in self.TRANSITIONS.get(self.status, frozenset())
 
 
-class IdentityDocument(PublicModel):
+class IdentityDocument(PublicModel, PersonRecord):
     """A document seen for the person: passport, ID card, birth certificate, travel document…"""
 
     person = models.ForeignKey(
@@ -121,9 +117,6 @@ class IdentityDocument(PublicModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
@@ -140,7 +133,7 @@ class IdentityDocument(PublicModel):
             raise ValidationError({"expires_on": gettext("The expiry date is before the issue date.")})
 
 
-class DnaTest(PublicModel):
+class DnaTest(PublicModel, PersonRecord):
     """A DNA test to prove a family link (and so nationality): requested, sampled, result."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"outcome", "notes"})
@@ -159,9 +152,6 @@ class DnaTest(PublicModel):
     result_received_on = models.DateField(_("result received on"), null=True, blank=True)
     outcome = EncryptedCharField(_("outcome"), max_length=20, choices=DnaOutcome.choices, default=DnaOutcome.PENDING)
     notes = EncryptedTextField(_("notes"), blank=True)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("DNA test")

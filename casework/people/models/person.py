@@ -4,7 +4,6 @@ import calendar
 from datetime import date
 from typing import ClassVar
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -16,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from casework.accounts.fields import organisation_fk
 from casework.core.fields import EncryptedBooleanField, EncryptedTextField
 from casework.core.models import PublicModel, StatusChangeModel
+from casework.core.userfields import recorded_by_fk, user_fk
 from casework.govrequests.choices import ACCEPTED_DECISIONS, UNSUBMITTED_STATUSES, Decision, HandoverStatus
 from casework.people.choices import (
     AliasKind,
@@ -28,7 +29,7 @@ from casework.people.choices import (
     SeparationStatus,
     Sex,
 )
-from casework.people.models.scoping import PersonQuerySet, PersonScopedQuerySet
+from casework.people.models.scoping import PersonQuerySet, PersonRecord, PersonScopedQuerySet
 from casework.people.names import join_parts, normalise_name
 
 NAME_PARTS = ("given_name", "father_name", "grandfather_name", "family_name")
@@ -101,9 +102,7 @@ class Person(PublicModel):
         {"has_disability", "has_medical_condition", "medical_urgent", "health_notes", "child_protection_notes"}
     )
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="persons"
-    )
+    organisation = organisation_fk("persons")
     case_number = models.CharField(_("case number"), max_length=20, editable=False)
 
     # Names as written, per script, in parts: the nasab chain matters for matching Arabic names.
@@ -171,17 +170,8 @@ class Person(PublicModel):
     closure_reason = models.CharField(
         _("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True, editable=False
     )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned caseworker"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_persons",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+    assigned_to = user_fk(_("assigned caseworker"), on_delete=models.SET_NULL, related_name="assigned_persons")
+    created_by = recorded_by_fk()
     # Set when this record was merged into another (`casework.merging`): a tombstone, never listed
     # or counted; its URL leads to the survivor. Cleared by an unmerge.
     merged_into = models.ForeignKey(
@@ -428,7 +418,7 @@ class PersonStatusChange(StatusChangeModel):
         ]
 
 
-class Alias(PublicModel):
+class Alias(PublicModel, PersonRecord):
     """Another name the person is known by: alias, kunya (Abu/Umm X), nom de guerre, birth name."""
 
     SENSITIVE_FIELDS: ClassVar[frozenset[str]] = frozenset({"armed_group_link"})
@@ -440,9 +430,6 @@ class Alias(PublicModel):
     name_search = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     # A kunya linked to an armed group is highly sensitive (L3).
     armed_group_link = EncryptedBooleanField(_("linked to an armed group"), default=False)
-
-    objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("alias")

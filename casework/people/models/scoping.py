@@ -8,7 +8,9 @@ reuse the person's scope through their relation, so there is one source of truth
 from typing import Any, ClassVar, Self
 
 from django.apps import apps
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from simple_history.models import HistoricalRecords
 
 from casework.core.querysets import OrganisationScopedQuerySet
 
@@ -53,3 +55,17 @@ class PersonScopedQuerySet(OrganisationScopedQuerySet):
 
     def narrow_to_assigned(self, user: Any) -> Self:
         return self.filter(person__assigned_to_id=user.pk)
+
+
+class PersonRecord(models.Model):
+    """A record about one person, attached by a `person` foreign key that the model declares (with its own
+    related name): visible with its person (`PersonScopedQuerySet`), and every change kept in its history.
+
+    A mixin, listed after the model's other base (`class Screening(PublicModel, PersonRecord)`).
+    """
+
+    objects = PersonScopedQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True

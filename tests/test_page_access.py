@@ -22,39 +22,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from casework.accounts import roles
 from tests import factories
 from tests.page_access_pages import GET_PAGES, LOGIN, OK, PAGES, REDIRECT, ROLES, expected
-from tests.page_access_records import (  # noqa: F401  (fixtures: one record of every kind the pages show)
-    accepted,
-    authority,
-    claim,
-    completed,
-    custody,
-    custody_entry,
-    dna_test,
-    document,
-    draft,
-    duplicate_pair,
-    event_with_document,
-    facility,
-    family_link,
-    followup,
-    hearing,
-    import_batch,
-    journey,
-    media,
-    norole_a,
-    person_merge,
-    person_with_photo,
-    planned,
-    proceeding,
-    ready_dossier,
-    reminder,
-    retention_review,
-    return_assessment,
-    screening,
-    second_record,
-    sent_request,
-    state_policy,
-)
 
 pytestmark = pytest.mark.django_db
 

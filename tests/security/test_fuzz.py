@@ -22,38 +22,6 @@ from hypothesis import strategies as st
 
 from tests.admin.conftest import world  # noqa: F401  (one row of every admin model in two organisations)
 from tests.page_access_pages import GET_PAGES, PAGES
-from tests.page_access_records import (  # noqa: F401  (fixtures: one record of every kind the pages show)
-    accepted,
-    authority,
-    claim,
-    completed,
-    custody,
-    custody_entry,
-    dna_test,
-    document,
-    draft,
-    duplicate_pair,
-    event_with_document,
-    facility,
-    family_link,
-    followup,
-    hearing,
-    import_batch,
-    journey,
-    media,
-    person_merge,
-    person_with_photo,
-    planned,
-    proceeding,
-    ready_dossier,
-    reminder,
-    retention_review,
-    return_assessment,
-    screening,
-    second_record,
-    sent_request,
-    state_policy,
-)
 
 pytestmark = pytest.mark.django_db
 

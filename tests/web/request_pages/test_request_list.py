@@ -73,51 +73,31 @@ def varied_requests(org_a, authority):
     """Requests of organisation A in different states and to different States, keyed by nickname."""
     today = date.today()
     morocco = factories.GovernmentAuthorityFactory(country="MA", name="Ministère des Affaires étrangères")
+
+    def made(to, reference: str, status: str, **days_ago: int) -> GovernmentRequest:
+        """A request to `to` in `status`; each date field given is that many days before today."""
+        dates = {field: today - timedelta(days=days) for field, days in days_ago.items()}
+        return factories.GovernmentRequestFactory(
+            organisation=org_a, authority=to, reference=reference, status=status, **dates
+        )
+
     return {
         "draft": factories.GovernmentRequestFactory(organisation=org_a, authority=authority, reference="A-DRAFT"),
-        "unacknowledged": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=authority,
-            reference="A-UNACK",
-            status=RS.SUBMITTED,
-            drafted_on=today - timedelta(days=30),
-            submitted_on=today - timedelta(days=20),
+        "unacknowledged": made(authority, "A-UNACK", RS.SUBMITTED, drafted_on=30, submitted_on=20),
+        "fresh": made(morocco, "A-FRESH", RS.SUBMITTED, drafted_on=5, submitted_on=3),
+        "waiting_decision": made(
+            morocco, "A-NODECISION", RS.ACKNOWLEDGED, drafted_on=100, submitted_on=90, acknowledged_on=70
         ),
-        "fresh": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=morocco,
-            reference="A-FRESH",
-            status=RS.SUBMITTED,
-            drafted_on=today - timedelta(days=5),
-            submitted_on=today - timedelta(days=3),
+        "past_due": made(
+            authority,
+            "A-PASTDUE",
+            RS.INFORMATION_REQUESTED,
+            drafted_on=20,
+            submitted_on=10,
+            acknowledged_on=5,
+            answer_due_on=1,
         ),
-        "waiting_decision": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=morocco,
-            reference="A-NODECISION",
-            status=RS.ACKNOWLEDGED,
-            drafted_on=today - timedelta(days=100),
-            submitted_on=today - timedelta(days=90),
-            acknowledged_on=today - timedelta(days=70),
-        ),
-        "past_due": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=authority,
-            reference="A-PASTDUE",
-            status=RS.INFORMATION_REQUESTED,
-            drafted_on=today - timedelta(days=20),
-            submitted_on=today - timedelta(days=10),
-            acknowledged_on=today - timedelta(days=5),
-            answer_due_on=today - timedelta(days=1),
-        ),
-        "refused": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=authority,
-            reference="A-REFUSED",
-            status=RS.REFUSED,
-            drafted_on=today - timedelta(days=400),
-            submitted_on=today - timedelta(days=390),
-        ),
+        "refused": made(authority, "A-REFUSED", RS.REFUSED, drafted_on=400, submitted_on=390),
     }
 
 

@@ -153,6 +153,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name_keys = factory.PostGeneration(_rebuild_name_keys)
 
 
+def named_person(org, **fields) -> Person:
+    """A woman born in 1987 (the year only) of `org` with only the name parts given (tests of name matching)."""
+    blank = {**NO_NAMES, "sex": Sex.FEMALE, "birth_date": date(1987, 1, 1), "birth_date_precision": DatePrecision.YEAR}
+    return PersonFactory(organisation=org, **{**blank, **fields})
+
+
 class AliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Alias

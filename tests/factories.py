@@ -287,6 +287,13 @@ class GovernmentRequestFactory(factory.django.DjangoModelFactory):
             GovernmentRequest.objects.filter(pk=obj.pk).update(answer_due_on=extended_to, answer_due_extended=True)
 
 
+def request_days_ago(today: date, **fields) -> GovernmentRequest:
+    """A request whose date fields (those ending in `_on`: `drafted_on=30, submitted_on=20`) are given in days
+    before `today`; the other fields as GovernmentRequestFactory takes them."""
+    days = {name: fields.pop(name) for name in [name for name in fields if name.endswith("_on")]}
+    return GovernmentRequestFactory(**fields, **{name: today - timedelta(days=n) for name, n in days.items()})
+
+
 class RequestedPersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RequestedPerson

@@ -1,5 +1,6 @@
 """Government request list: who sees which requests, filters, query counts, keyset pages."""
 
+import functools
 from datetime import date, timedelta
 
 import pytest
@@ -71,33 +72,34 @@ def test_list_shows_the_persons_count_and_the_dates(client_for, caseworker_a, re
 @pytest.fixture
 def varied_requests(org_a, authority):
     """Requests of organisation A in different states and to different States, keyed by nickname."""
-    today = date.today()
     morocco = factories.GovernmentAuthorityFactory(country="MA", name="Ministère des Affaires étrangères")
-
-    def made(to, reference: str, status: str, **days_ago: int) -> GovernmentRequest:
-        """A request to `to` in `status`; each date field given is that many days before today."""
-        dates = {field: today - timedelta(days=days) for field, days in days_ago.items()}
-        return factories.GovernmentRequestFactory(
-            organisation=org_a, authority=to, reference=reference, status=status, **dates
-        )
-
+    made = functools.partial(factories.request_days_ago, date.today(), organisation=org_a)
     return {
         "draft": factories.GovernmentRequestFactory(organisation=org_a, authority=authority, reference="A-DRAFT"),
-        "unacknowledged": made(authority, "A-UNACK", RS.SUBMITTED, drafted_on=30, submitted_on=20),
-        "fresh": made(morocco, "A-FRESH", RS.SUBMITTED, drafted_on=5, submitted_on=3),
+        "unacknowledged": made(
+            authority=authority, reference="A-UNACK", status=RS.SUBMITTED, drafted_on=30, submitted_on=20
+        ),
+        "fresh": made(authority=morocco, reference="A-FRESH", status=RS.SUBMITTED, drafted_on=5, submitted_on=3),
         "waiting_decision": made(
-            morocco, "A-NODECISION", RS.ACKNOWLEDGED, drafted_on=100, submitted_on=90, acknowledged_on=70
+            authority=morocco,
+            reference="A-NODECISION",
+            status=RS.ACKNOWLEDGED,
+            drafted_on=100,
+            submitted_on=90,
+            acknowledged_on=70,
         ),
         "past_due": made(
-            authority,
-            "A-PASTDUE",
-            RS.INFORMATION_REQUESTED,
+            authority=authority,
+            reference="A-PASTDUE",
+            status=RS.INFORMATION_REQUESTED,
             drafted_on=20,
             submitted_on=10,
             acknowledged_on=5,
             answer_due_on=1,
         ),
-        "refused": made(authority, "A-REFUSED", RS.REFUSED, drafted_on=400, submitted_on=390),
+        "refused": made(
+            authority=authority, reference="A-REFUSED", status=RS.REFUSED, drafted_on=400, submitted_on=390
+        ),
     }
 
 

@@ -1,5 +1,6 @@
-"""The filter form beside the person and request lists (templates/includes/_filter_form.html): a GET search form that
-filters on every change by replacing only the list's table (htmx), with a reset link; the person list keeps its sort."""
+"""The filter form beside the person, request and duplicate lists (templates/includes/_filter_form.html): a GET search
+form with a reset link; on the person and request lists it filters on every change by replacing only the list's table
+(htmx), and the person list keeps its sort."""
 
 import re
 
@@ -48,3 +49,15 @@ def test_only_the_person_list_keeps_its_sort_in_the_filter_form(client_for, supe
 
     assert '<input type="hidden" name="sort" value="case_number">' in _form(persons, "person-filters")
     assert 'name="sort"' not in _form(requests, "request-filters")
+
+
+def test_the_duplicate_list_filters_by_a_plain_get_form(client_for, supervisor_a):
+    url = reverse("matching:duplicate_list")
+    html = client_for(supervisor_a).get(url).content.decode()
+
+    form = _form(html, "duplicate-filters")
+    assert 'method="get"' in form and f'action="{url}"' in form and 'role="search"' in form
+    assert "hx-" not in form
+    assert 'name="sort"' not in form
+    assert re.search(rf'<a class="btn btn-outline-secondary" href="{re.escape(url)}">\s*Reset', form)
+    assert 'type="submit"' in form

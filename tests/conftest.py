@@ -12,7 +12,9 @@ from django.utils import translation
 from casework.accounts import roles
 from tests import factories
 
-pytest_plugins = ["tests.celery_worker", "tests.fast_flush"]
+# tests.page_access_records: one record of every kind the pages show (the page-access matrix, the read-log walk,
+# the fuzz), available to every test module without an import list.
+pytest_plugins = ["tests.celery_worker", "tests.fast_flush", "tests.page_access_records"]
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 
 

@@ -153,6 +153,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name_keys = factory.PostGeneration(_rebuild_name_keys)
 
 
+def named_person(org, **fields) -> Person:
+    """A woman born in 1987 (the year only) of `org` with only the name parts given (tests of name matching)."""
+    blank = {**NO_NAMES, "sex": Sex.FEMALE, "birth_date": date(1987, 1, 1), "birth_date_precision": DatePrecision.YEAR}
+    return PersonFactory(organisation=org, **{**blank, **fields})
+
+
 class AliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Alias
@@ -279,6 +285,13 @@ class GovernmentRequestFactory(factory.django.DjangoModelFactory):
         if extended_to is not None:
             obj.answer_due_on, obj.answer_due_extended = extended_to, True
             GovernmentRequest.objects.filter(pk=obj.pk).update(answer_due_on=extended_to, answer_due_extended=True)
+
+
+def request_days_ago(today: date, **fields) -> GovernmentRequest:
+    """A request whose date fields (those ending in `_on`: `drafted_on=30, submitted_on=20`) are given in days
+    before `today`; the other fields as GovernmentRequestFactory takes them."""
+    days = {name: fields.pop(name) for name in [name for name in fields if name.endswith("_on")]}
+    return GovernmentRequestFactory(**fields, **{name: today - timedelta(days=n) for name, n in days.items()})
 
 
 class RequestedPersonFactory(factory.django.DjangoModelFactory):

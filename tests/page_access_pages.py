@@ -4,11 +4,11 @@ Each page names how to reach it (method, URL, the records it needs as fixtures o
 `tests/page_access_records.py`), the capability it needs and whether it reads L3 data.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casework.accounts import roles
 from casework.govrequests.choices import RequestStatus
@@ -37,6 +37,20 @@ ROLES: dict[str, tuple[str | None, bool]] = {
 }
 
 L3_ROLES = {"sensitive_supervisor_a"}
+
+
+def url_patterns(patterns: list | None = None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    """Every URL pattern of the URL configuration outside the Django admin, with its name (`namespace:name`; an
+    unnamed pattern as `<unnamed …>`, which no page of PAGES is: it could not be reversed)."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>"), entry
+
 
 Target = Callable[[Callable[[str], Any]], tuple[str, dict[str, Any]]]
 

@@ -1,5 +1,5 @@
 """Fixtures of the page access tests: one record of every kind the pages show, of organisation A, about a case
-assigned to caseworker_a (imported by `tests/test_page_access.py` and `tests/security/test_fuzz.py`)."""
+assigned to caseworker_a (registered for every test module by `pytest_plugins` in `tests/conftest.py`)."""
 
 from datetime import date
 from typing import Any

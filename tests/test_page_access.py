@@ -17,74 +17,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from casework.accounts import roles
 from tests import factories
-from tests.page_access_pages import GET_PAGES, LOGIN, OK, PAGES, REDIRECT, ROLES, expected
-from tests.page_access_records import (  # noqa: F401  (fixtures: one record of every kind the pages show)
-    accepted,
-    authority,
-    claim,
-    completed,
-    custody,
-    custody_entry,
-    dna_test,
-    document,
-    draft,
-    duplicate_pair,
-    event_with_document,
-    facility,
-    family_link,
-    followup,
-    hearing,
-    import_batch,
-    journey,
-    media,
-    norole_a,
-    person_merge,
-    person_with_photo,
-    planned,
-    proceeding,
-    ready_dossier,
-    reminder,
-    retention_review,
-    return_assessment,
-    screening,
-    second_record,
-    sent_request,
-    state_policy,
-)
+from tests.page_access_pages import GET_PAGES, LOGIN, OK, PAGES, REDIRECT, ROLES, expected, url_patterns
 
 pytestmark = pytest.mark.django_db
-
-
-def _url_names(patterns: list, namespace: str = "") -> set[str]:
-    """Names of every URL pattern outside the Django admin (unnamed patterns fail: they could not be reversed)."""
-    names = set()
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
-            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            names |= _url_names(entry.url_patterns, prefix)
-        elif isinstance(entry, URLPattern):
-            names.add(f"{namespace}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>")
-    return names
-
-
-def _callbacks(patterns: list, namespace: str = "") -> dict[str, Any]:
-    """URL name → view callback, for every pattern outside the Django admin."""
-    found: dict[str, Any] = {}
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
-            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            found |= _callbacks(entry.url_patterns, prefix)
-        elif isinstance(entry, URLPattern):
-            found[f"{namespace}{entry.name}"] = entry.callback
-    return found
 
 
 # Pages every logged-in user may open whatever their role: their own account, and the home page
@@ -114,7 +53,8 @@ def declared_permissions(callback: Any) -> tuple[str, ...]:
 
 def test_every_page_declares_the_permission_it_needs():
     undeclared = []
-    for name, callback in _callbacks(get_resolver().url_patterns).items():
+    for name, pattern in url_patterns():
+        callback = pattern.callback
         public = getattr(callback, "login_required", True) is False  # marked @login_not_required
         if public or name in WITHOUT_PERMISSION:
             continue
@@ -129,7 +69,7 @@ def test_every_page_declares_the_permission_it_needs():
 
 
 def test_every_page_has_an_access_case():
-    enumerated = _url_names(get_resolver().url_patterns)
+    enumerated = {name for name, _pattern in url_patterns()}
 
     assert enumerated - set(PAGES) == set(), "pages without an access case: add them to PAGES"
     assert set(PAGES) - enumerated == set(), "PAGES lists pages that no longer exist"

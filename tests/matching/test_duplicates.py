@@ -14,44 +14,36 @@ from casework.matching.models import DuplicatePair
 from casework.matching.services import duplicate_pair_decide
 from casework.matching.tasks import find_duplicate_pairs
 from casework.people import services as people_services
-from casework.people.choices import DatePrecision, Sex
+from casework.people.choices import Sex
 from casework.people.namekeys import person_name_keys_rebuild
 from tests import factories
+from tests.factories import named_person
 
 pytestmark = pytest.mark.django_db
-
-BLANK = {
-    **factories.NO_NAMES,
-    "sex": Sex.FEMALE,
-    "birth_date": date(1987, 1, 1),
-    "birth_date_precision": DatePrecision.YEAR,
-}
-
-
-def make(org, **fields):
-    return factories.PersonFactory(organisation=org, **{**BLANK, **fields})
 
 
 @pytest.fixture
 def records(org_a, org_b):
     """The same woman three times (two scripts, two spellings), her look-alikes, and strangers."""
     return {
-        "camp": make(org_a, given_name_ar="فاطمة", father_name_ar="حسين", family_name_ar="العلي"),
-        "ngo": make(org_a, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali"),
-        "embassy": make(org_a, given_name_lat="Fatma", father_name_lat="Houssein", family_name_lat="Alali"),
-        "other_father": make(org_a, given_name_lat="Fatima", father_name_lat="Hassan", family_name_lat="al-Ali"),
-        "other_given": make(org_a, given_name_lat="Fatin", father_name_lat="Hussein", family_name_lat="al-Ali"),
-        "brother": make(
+        "camp": named_person(org_a, given_name_ar="فاطمة", father_name_ar="حسين", family_name_ar="العلي"),
+        "ngo": named_person(org_a, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali"),
+        "embassy": named_person(org_a, given_name_lat="Fatma", father_name_lat="Houssein", family_name_lat="Alali"),
+        "other_father": named_person(
+            org_a, given_name_lat="Fatima", father_name_lat="Hassan", family_name_lat="al-Ali"
+        ),
+        "other_given": named_person(org_a, given_name_lat="Fatin", father_name_lat="Hussein", family_name_lat="al-Ali"),
+        "brother": named_person(
             org_a, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="al-Ali", sex=Sex.MALE
         ),
-        "older": make(
+        "older": named_person(
             org_a,
             given_name_lat="Fatima",
             father_name_lat="Hussein",
             family_name_lat="al-Ali",
             birth_date=date(1960, 1, 1),
         ),
-        "elsewhere": make(org_b, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali"),
+        "elsewhere": named_person(org_b, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali"),
     }
 
 
@@ -87,9 +79,9 @@ def test_scan_run_twice_gives_the_same_pairs(records):
 
 
 def test_shared_relative_facility_and_nationality_count_and_are_reasons(org_a):
-    a = make(org_a, given_name_lat="Khadija", father_name_lat="Omar", family_name_lat="Haddad")
-    b = make(org_a, given_name_ar="خديجة", father_name_ar="عمر", family_name_ar="حداد")
-    child = make(org_a, given_name_lat="Yusuf", father_name_lat="Ali", family_name_lat="Haddad", sex=Sex.MALE)
+    a = named_person(org_a, given_name_lat="Khadija", father_name_lat="Omar", family_name_lat="Haddad")
+    b = named_person(org_a, given_name_ar="خديجة", father_name_ar="عمر", family_name_ar="حداد")
+    child = named_person(org_a, given_name_lat="Yusuf", father_name_lat="Ali", family_name_lat="Haddad", sex=Sex.MALE)
     duplicates_scan()
     plain = DuplicatePair.objects.get().score
     camp = factories.FacilityFactory(name="Camp Roj")
@@ -109,13 +101,13 @@ def test_shared_relative_facility_and_nationality_count_and_are_reasons(org_a):
 
 def test_a_family_name_written_in_one_script_only_still_conflicts(org_a):
     """A Turkish surname has no Arabic form: the Arabic rendering leaves it out, but it is still a different name."""
-    make(org_a, given_name_lat="Muadh", father_name_lat="Aziz", family_name_lat="al-Daghestani",
+    named_person(org_a, given_name_lat="Muadh", father_name_lat="Aziz", family_name_lat="al-Daghestani",
          given_name_ar="معاذ", father_name_ar="عزيز", family_name_ar="الداغستاني", sex=Sex.MALE)  # fmt: skip
-    make(org_a, given_name_lat="Muadh", father_name_lat="Aziz", family_name_lat="Ozdemir",
+    named_person(org_a, given_name_lat="Muadh", father_name_lat="Aziz", family_name_lat="Ozdemir",
          given_name_ar="معاذ", father_name_ar="عزيز", sex=Sex.MALE)  # fmt: skip
-    same_a = make(org_a, given_name_lat="Hajar", father_name_lat="Yasser", family_name_lat="Roberts",
+    same_a = named_person(org_a, given_name_lat="Hajar", father_name_lat="Yasser", family_name_lat="Roberts",
                   given_name_ar="هاجر", father_name_ar="ياسر")  # fmt: skip
-    same_b = make(org_a, given_name_lat="Hadjer", father_name_lat="Yasir", family_name_lat="Roberts")
+    same_b = named_person(org_a, given_name_lat="Hadjer", father_name_lat="Yasir", family_name_lat="Roberts")
 
     duplicates_scan()
 
@@ -123,8 +115,8 @@ def test_a_family_name_written_in_one_script_only_still_conflicts(org_a):
 
 
 def test_persons_linked_to_each_other_are_never_a_pair(org_a):
-    a = make(org_a, given_name_lat="Aisha", father_name_lat="Omar", family_name_lat="Haddad")
-    b = make(org_a, given_name_lat="Aicha", father_name_lat="Omar", family_name_lat="Haddad")
+    a = named_person(org_a, given_name_lat="Aisha", father_name_lat="Omar", family_name_lat="Haddad")
+    b = named_person(org_a, given_name_lat="Aicha", father_name_lat="Omar", family_name_lat="Haddad")
     factories.FamilyLinkFactory(person=a, relative=b, relation="sibling")
 
     duplicates_scan()

@@ -15,34 +15,25 @@ from django.utils import timezone
 
 from casework.govrequests.choices import Decision, HandoverStatus, RequestStatus
 from casework.people.filters import held_at, with_nationality
-from casework.people.models import Person, PersonStatusChange
+from casework.people.models import Person
 from casework.policies.choices import TakesBack
 from casework.reports.dashboard.counts import Period
 from casework.reports.dashboard.summary import summary_refresh, user_dashboard
 from tests import factories
+from tests.reports.dashboard_setup import (
+    T,
+    acknowledged_request,
+    decided_request,
+    drafted_request,
+    moved,
+    overdue_request,
+    registered,
+)
 
 pytestmark = pytest.mark.django_db
 
-T = date(2025, 6, 15)
 PERIOD = Period(start=date(2025, 1, 1), end=T)
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
-
-
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
-
-
-def _registered(person: Person, day: date) -> None:
-    Person.objects.filter(pk=person.pk).update(created_at=_at(day))
-
-
-def _moved(person: Person, old: str, new: str, day: date) -> None:
-    change = PersonStatusChange.objects.create(person=person, old_status=old, new_status=new)
-    PersonStatusChange.objects.filter(pk=change.pk).update(created_at=_at(day))
-
-
-def _request(**kwargs):
-    return factories.GovernmentRequestFactory(drafted_on=date(2024, 12, 1), **kwargs)
 
 
 def _born(person: Person, day: date) -> None:
@@ -59,10 +50,10 @@ def data(org_a, org_b, fieldworker_a):
     for person, day in zip(
         [*p, other], [date(2025, 1, 10), date(2024, 12, 1), date(2025, 2, 10)] + [date(2024, 6, 1)] * 4, strict=True
     ):
-        _registered(person, day)
-    _moved(p[0], "registered", "ready_for_request", date(2025, 3, 5))
-    _moved(p[3], "registered", "repatriated", date(2025, 5, 3))
-    _moved(other, "registered", "repatriated", date(2025, 5, 3))
+        registered(person, day)
+    moved(p[0], "registered", "ready_for_request", date(2025, 3, 5))
+    moved(p[3], "registered", "repatriated", date(2025, 5, 3))
+    moved(other, "registered", "repatriated", date(2025, 5, 3))
 
     factories.NationalityClaimFactory(person=p[0], country="IQ")
     for person in (p[1], p[2], p[4], other):
@@ -71,19 +62,10 @@ def data(org_a, org_b, fieldworker_a):
     france = factories.GovernmentAuthorityFactory(country="FR")
     iraq = factories.GovernmentAuthorityFactory(country="IQ", name="Iraqi MFA")
     # Waiting on France: p0 and p1 (overdue: not acknowledged after 30 days), p2; p0 counted once.
-    late = _request(
-        organisation=org_a, authority=france, status=RequestStatus.SUBMITTED, submitted_on=T - timedelta(days=30)
-    )
-    recent = _request(
-        organisation=org_a,
-        authority=france,
-        status=RequestStatus.ACKNOWLEDGED,
-        submitted_on=T - timedelta(days=5),
-        acknowledged_on=T - timedelta(days=3),
-    )
+    late, recent = overdue_request(org_a, france), acknowledged_request(org_a, france)
     for request, person in [(late, p[0]), (late, p[1]), (recent, p[2]), (recent, p[0])]:
         factories.RequestedPersonFactory(request=request, person=person)
-    other_request = _request(organisation=org_b, authority=france, submitted=True)
+    other_request = drafted_request(organisation=org_b, authority=france, submitted=True)
     factories.RequestedPersonFactory(request=other_request, person=other)
 
     # Decided requests (Iraq): 40, 70 and 90 days from sending to decision.
@@ -92,21 +74,13 @@ def data(org_a, org_b, fieldworker_a):
         (date(2025, 1, 1), date(2025, 3, 12), p[5], Decision.PARTIALLY_ACCEPTED),
         (date(2025, 2, 1), date(2025, 5, 2), p[4], Decision.ACCEPTED),
     ]:
-        request = _request(
-            organisation=org_a, authority=iraq, status=RequestStatus.ACCEPTED, submitted_on=sent, decided_on=decided
-        )
+        request = decided_request(org_a, iraq, sent, decided)
         factories.RequestedPersonFactory(request=request, person=person, decision=decision, decided_on=decided)
         if person == p[3]:
             factories.RequestedPersonFactory(
                 request=request, person=p[4], decision=Decision.REFUSED, decided_on=decided
             )
-    other_decided = _request(
-        organisation=org_b,
-        authority=iraq,
-        status=RequestStatus.REFUSED,
-        submitted_on=date(2025, 1, 1),
-        decided_on=date(2025, 2, 1),
-    )
+    other_decided = decided_request(org_b, iraq, date(2025, 1, 1), date(2025, 2, 1), RequestStatus.REFUSED)
     factories.RequestedPersonFactory(
         request=other_decided, person=other, decision=Decision.REFUSED, decided_on=date(2025, 2, 1)
     )
@@ -115,19 +89,13 @@ def data(org_a, org_b, fieldworker_a):
     # the family-unity rule: nobody leaves before the request is decided).
     household = factories.HouseholdFactory(organisation=org_a)
     Person.objects.filter(pk__in=[p[4].pk, p[5].pk]).update(household=household)
-    split = _request(
-        organisation=org_a,
-        authority=iraq,
-        status=RequestStatus.ACKNOWLEDGED,
-        submitted_on=T - timedelta(days=5),
-        acknowledged_on=T - timedelta(days=3),
-    )
+    split = acknowledged_request(org_a, iraq)
     factories.RequestedPersonFactory(request=split, person=p[4], decision=Decision.ACCEPTED)
     factories.RequestedPersonFactory(request=split, person=p[5])
     # A split family (govrequests.family_unity): Iraq accepted the child p4 and refused its mother p5
     # on a request not yet handed over (not sent: no delay; no decision dates: no decision counted).
     factories.FamilyLinkFactory(person=p[4], relative=p[5], relation="mother")
-    family = _request(organisation=org_a, authority=iraq, status=RequestStatus.PARTIALLY_ACCEPTED)
+    family = drafted_request(organisation=org_a, authority=iraq, status=RequestStatus.PARTIALLY_ACCEPTED)
     factories.RequestedPersonFactory(request=family, person=p[4], decision=Decision.ACCEPTED)
     factories.RequestedPersonFactory(request=family, person=p[5], decision=Decision.REFUSED)
 
@@ -279,7 +247,7 @@ def test_the_csv_holds_the_suppressed_aggregates(data, supervisor_a, client_for)
 
 def test_counts_from_the_threshold_are_shown(org_a, supervisor_a):
     france = factories.GovernmentAuthorityFactory(country="FR")
-    request = _request(organisation=org_a, authority=france, submitted=True)
+    request = drafted_request(organisation=org_a, authority=france, submitted=True)
     for _i in range(5):
         factories.RequestedPersonFactory(request=request, person=factories.PersonFactory(organisation=org_a))
 
@@ -302,9 +270,9 @@ def test_the_page_makes_a_constant_number_of_queries(
     for i in range(8):
         person = factories.PersonFactory(organisation=org_a)
         factories.NationalityClaimFactory(person=person, country="DE")
-        request = _request(organisation=org_a, authority=france, submitted=True)
+        request = drafted_request(organisation=org_a, authority=france, submitted=True)
         factories.RequestedPersonFactory(request=request, person=person, decision=Decision.REFUSED, decided_on=T)
-        _moved(person, "registered", "assessment", T - timedelta(days=i))
+        moved(person, "registered", "assessment", T - timedelta(days=i))
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("dashboard"), {"nationality": "DE"})
 

@@ -355,14 +355,19 @@ def test_a_rolled_back_replacement_or_removal_deletes_no_file(
     assert _stored(old_name)
 
 
+def _with_a_new_photo(person_a: Person) -> tuple[Person, str]:
+    """person_a with a stored photo, and a fresh copy of them given a new one (not saved): (the copy, the old name)."""
+    person_a.photo.save("photo.png", ContentFile(b"old photo"))
+    person = Person.objects.get(pk=person_a.pk)
+    person.photo = ContentFile(b"new photo", name="photo.png")
+    return person, person_a.photo.name
+
+
 def test_replacing_a_photo_deletes_the_old_photo_after_commit(
     caseworker_a, person_a, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
-    person_a.photo.save("photo.png", ContentFile(b"old photo"))
-    old_name = person_a.photo.name
-    person = Person.objects.get(pk=person_a.pk)
-    person.photo = ContentFile(b"new photo", name="photo.png")
+    person, old_name = _with_a_new_photo(person_a)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.person_update(person=person, actor=caseworker_a)
@@ -377,10 +382,7 @@ def test_a_rolled_back_photo_replacement_keeps_the_old_photo(
     caseworker_a, person_a, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
-    person_a.photo.save("photo.png", ContentFile(b"old photo"))
-    old_name = person_a.photo.name
-    person = Person.objects.get(pk=person_a.pk)
-    person.photo = ContentFile(b"new photo", name="photo.png")
+    person, old_name = _with_a_new_photo(person_a)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom), transaction.atomic():
         services.person_update(person=person, actor=caseworker_a)

@@ -155,6 +155,25 @@ def test_supervisor_digest_includes_reminders_addressed_to_the_supervisors(super
     assert unassigned.case_number in message.body_text
 
 
+def _left_the_old_caseworker(client_for, old: User, new: User, today, *, still: tuple, gone: tuple) -> None:
+    """After a reassignment from the assigned-only caseworker `old` to `new`: the reminder of `gone` (a reminder and
+    the text naming its subject) has left `old`'s digest and home page, the one of `still` stays there, and `new`
+    (not assigned-only) still sees `gone`."""
+    (still_reminder, kept), (gone_reminder, left) = still, gone
+
+    message = services.digest_build_for_user(user=old, today=today)
+    home = client_for(old).get(reverse("home")).content.decode()
+
+    assert kept in message.body_text
+    assert left not in message.body_text
+    assert left not in message.body_html
+    assert str(still_reminder.public_id) in home
+    assert str(gone_reminder.public_id) not in home
+    assert left not in home
+    assert list(Reminder.objects.visible_to(old)) == [still_reminder]
+    assert gone_reminder in Reminder.objects.visible_to(new)
+
+
 def test_reassigned_case_leaves_the_old_assigned_only_caseworkers_digest_and_home_page(
     client_for, fieldworker_a, caseworker_a, org_a
 ):
@@ -166,18 +185,9 @@ def test_reassigned_case_leaves_the_old_assigned_only_caseworkers_digest_and_hom
     reassigned.assigned_to = caseworker_a
     reassigned.save()
 
-    message = services.digest_build_for_user(user=fieldworker_a, today=today)
-    home = client_for(fieldworker_a).get(reverse("home")).content.decode()
-
-    assert "ORGA-300004" in message.body_text
-    assert "ORGA-300003" not in message.body_text
-    assert "ORGA-300003" not in message.body_html
-    assert str(still.public_id) in home
-    assert str(gone.public_id) not in home
-    assert "ORGA-300003" not in home
-    assert list(Reminder.objects.visible_to(fieldworker_a)) == [still]
-    # The case's new caseworker (not assigned-only) still sees the reminder about it.
-    assert gone in Reminder.objects.visible_to(caseworker_a)
+    _left_the_old_caseworker(
+        client_for, fieldworker_a, caseworker_a, today, still=(still, "ORGA-300004"), gone=(gone, "ORGA-300003")
+    )
 
 
 def test_reassigned_request_leaves_the_old_assigned_only_caseworkers_digest_and_home_page(
@@ -199,18 +209,9 @@ def test_reassigned_request_leaves_the_old_assigned_only_caseworkers_digest_and_
     reassigned.assigned_to = caseworker_a
     reassigned.save()
 
-    message = services.digest_build_for_user(user=fieldworker_a, today=today)
-    home = client_for(fieldworker_a).get(reverse("home")).content.decode()
-
-    assert "REQ-KEPT-1" in message.body_text
-    assert "REQ-GONE-1" not in message.body_text
-    assert "REQ-GONE-1" not in message.body_html
-    assert str(still.public_id) in home
-    assert str(gone.public_id) not in home
-    assert "REQ-GONE-1" not in home
-    assert list(Reminder.objects.visible_to(fieldworker_a)) == [still]
-    # The request's new caseworker (not assigned-only) still sees the reminder about it.
-    assert gone in Reminder.objects.visible_to(caseworker_a)
+    _left_the_old_caseworker(
+        client_for, fieldworker_a, caseworker_a, today, still=(still, "REQ-KEPT-1"), gone=(gone, "REQ-GONE-1")
+    )
 
 
 @pytest.mark.parametrize(

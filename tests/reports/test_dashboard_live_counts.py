@@ -6,43 +6,29 @@ query; the scope's places on requests give the waiting persons, the delays and t
 a period ending mid-month, a request covering two persons, a person waiting twice on one State.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import pytest
-from django.utils import timezone
 
-from casework.govrequests.choices import Decision, RequestStatus
-from casework.people.models import Person, PersonStatusChange
+from casework.govrequests.choices import Decision
+from casework.people.models import Person
 from casework.reports.dashboard.counts import Period, count_live, split_families
 from tests import factories
+from tests.reports.dashboard_setup import T, acknowledged_request, at, decided_request, moved, overdue_request
 
 pytestmark = pytest.mark.django_db
 
-T = date(2025, 6, 15)
 PERIOD = Period(start=date(2025, 1, 1), end=date(2025, 5, 15))  # ends mid-month
-
-
-def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
-
-
-def _request(**kwargs):
-    return factories.GovernmentRequestFactory(drafted_on=date(2024, 12, 1), **kwargs)
-
-
-def _moved(person: Person, old: str, new: str, day: date) -> None:
-    change = PersonStatusChange.objects.create(person=person, old_status=old, new_status=new)
-    PersonStatusChange.objects.filter(pk=change.pk).update(created_at=_at(day))
 
 
 @pytest.fixture
 def persons(org_a):
     p = [factories.PersonFactory(organisation=org_a) for _ in range(3)]
-    Person.objects.filter(pk=p[0].pk).update(created_at=_at(date(2024, 6, 1)), status="repatriated")
-    Person.objects.filter(pk=p[1].pk).update(created_at=_at(date(2025, 2, 10)), status="repatriated")
-    Person.objects.filter(pk=p[2].pk).update(created_at=_at(date(2024, 6, 1)), status="registered")
-    _moved(p[0], "registered", "repatriated", date(2025, 5, 3))  # in the period
-    _moved(p[1], "registered", "repatriated", date(2025, 5, 20))  # after its end, in its last month
+    Person.objects.filter(pk=p[0].pk).update(created_at=at(date(2024, 6, 1)), status="repatriated")
+    Person.objects.filter(pk=p[1].pk).update(created_at=at(date(2025, 2, 10)), status="repatriated")
+    Person.objects.filter(pk=p[2].pk).update(created_at=at(date(2024, 6, 1)), status="registered")
+    moved(p[0], "registered", "repatriated", date(2025, 5, 3))  # in the period
+    moved(p[1], "registered", "repatriated", date(2025, 5, 20))  # after its end, in its last month
     return Person.objects.filter(pk__in=[x.pk for x in p])
 
 
@@ -58,39 +44,18 @@ def test_a_repatriation_after_a_mid_month_end_moves_the_caseload_but_is_not_coun
 def test_requests_are_counted_once_and_persons_once_per_state(org_a, persons, django_assert_max_num_queries):
     p0, p1, p2 = persons.order_by("pk")
     france = factories.GovernmentAuthorityFactory(country="FR")
-    late = _request(
-        organisation=org_a, authority=france, status=RequestStatus.SUBMITTED, submitted_on=T - timedelta(days=30)
-    )
-    recent = _request(
-        organisation=org_a,
-        authority=france,
-        status=RequestStatus.ACKNOWLEDGED,
-        submitted_on=T - timedelta(days=5),
-        acknowledged_on=T - timedelta(days=3),
-    )
+    late, recent = overdue_request(org_a, france), acknowledged_request(org_a, france)
     # p0 waits on both (once for France, late), p2 on the recent one only (not late).
     for request, person in [(late, p0), (recent, p0), (recent, p2)]:
         factories.RequestedPersonFactory(request=request, person=person)
-    decided = _request(
-        organisation=org_a,
-        authority=france,
-        status=RequestStatus.ACCEPTED,
-        submitted_on=date(2025, 1, 1),
-        decided_on=date(2025, 3, 2),
-    )
+    decided = decided_request(org_a, france, date(2025, 1, 1), date(2025, 3, 2))
     # One request, two persons in scope: one delay, two decisions (one a refusal).
     factories.RequestedPersonFactory(
         request=decided, person=p1, decision=Decision.ACCEPTED, decided_on=date(2025, 3, 2)
     )
     factories.RequestedPersonFactory(request=decided, person=p2, decision=Decision.REFUSED, decided_on=date(2025, 3, 2))
     # Decided after the period's end: neither a delay nor a decision of the period.
-    after = _request(
-        organisation=org_a,
-        authority=france,
-        status=RequestStatus.ACCEPTED,
-        submitted_on=date(2025, 1, 1),
-        decided_on=date(2025, 5, 20),
-    )
+    after = decided_request(org_a, france, date(2025, 1, 1), date(2025, 5, 20))
     factories.RequestedPersonFactory(request=after, person=p0, decision=Decision.ACCEPTED, decided_on=date(2025, 5, 20))
 
     with django_assert_max_num_queries(11):

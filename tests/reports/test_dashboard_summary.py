@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from casework.accounts import roles
 from casework.people.filters import held_at, with_nationality
-from casework.people.models import Person, PersonStatusChange
+from casework.people.models import Person
 from casework.reports.dashboard.counts import Period
 from casework.reports.dashboard.summary import summary_refresh, user_dashboard
 from casework.reports.dashboard.tally import slice_key
 from casework.reports.models import DashboardSummaryRow
 from tests import factories
-from tests.pages.test_dashboard import PERIOD, T, _rows, data  # noqa: F401 (fixture)
+from tests.pages.test_dashboard import PERIOD, _rows, data  # noqa: F401 (fixture)
+from tests.reports.dashboard_setup import T, moved
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +41,6 @@ PERIODS = [
 ]
 
 
-def _late_evening(person: Person, old: str, new: str, day: date) -> None:
-    change = PersonStatusChange.objects.create(person=person, old_status=old, new_status=new)
-    at = timezone.make_aware(datetime(day.year, day.month, day.day, 23, 30))
-    PersonStatusChange.objects.filter(pk=change.pk).update(created_at=at)
-
-
 @pytest.fixture
 def places(data):  # noqa: F811 (the fixture imported above)
     """Roj (p1 in its section, p4 and p5 in the camp), al-Hol (p0, p2); p4 also claims Iraqi nationality."""
@@ -60,8 +55,8 @@ def places(data):  # noqa: F811 (the fixture imported above)
     factories.CustodyPeriodFactory(person=p[2], facility=hol, start_date=date(2024, 1, 1))
     factories.NationalityClaimFactory(person=p[4], country="IQ", is_primary=False)
     Person.objects.filter(pk=p[2].pk).update(status="repatriated")
-    _late_evening(p[2], "registered", "repatriated", date(2025, 4, 30))
-    _late_evening(p[5], "registered", "assessment", date(2025, 2, 28))
+    moved(p[2], "registered", "repatriated", date(2025, 4, 30), hour=23, minute=30)  # late in the evening
+    moved(p[5], "registered", "assessment", date(2025, 2, 28), hour=23, minute=30)
     Person.objects.filter(pk=p[5].pk).update(status="assessment")
     return {"roj": f"f:{roj.public_id}", "hol": f"f:{hol.public_id}", "section": f"s:{section.public_id}"}
 

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,20 +19,12 @@ from casework.retention.models import RetentionPolicy, RetentionReview, ReviewSt
 from casework.retention.tasks import list_due_retention_reviews
 from casework.screenings.models import Screening
 from tests import factories
+from tests.dbdump import database_dump
 
 pytestmark = pytest.mark.django_db
 
 NAME = "Zubaida"
 DOCUMENT_NUMBER = "ZZ9876543"
-
-
-def _dump() -> str:
-    cells = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            cells.extend(str(cell) for row in cursor.fetchall() for cell in row)
-    return "\n".join(cells)
 
 
 @pytest.fixture
@@ -127,7 +118,7 @@ def test_end_to_end_two_people_anonymise_and_everything_identifying_is_gone(
     assert not person.history.exists()
     assert not Alias.history.filter(person_id=person.pk).exists()
     assert not Screening.history.filter(person_id=person.pk).exists()
-    dump = _dump()
+    dump = database_dump()
     for value in (NAME, DOCUMENT_NUMBER, "Umm Yusuf", "Mosul", "Grandfather born in Lyon", "Block 9"):
         assert value not in dump
     # What the reports count stays.

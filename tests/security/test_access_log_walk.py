@@ -10,42 +10,8 @@ from casework.core.models import AccessEvent
 from casework.imports.choices import BatchStatus, RowAction
 from casework.imports.models import ImportRow
 from tests import factories
+from tests.page_access_pages import OK, PAGES, expected
 from tests.security.test_access_log import _access_inserts
-from tests.test_page_access import (  # noqa: F401 (fixtures of the pages' records)
-    OK,
-    PAGES,
-    accepted,
-    authority,
-    claim,
-    completed,
-    custody,
-    custody_entry,
-    dna_test,
-    document,
-    draft,
-    duplicate_pair,
-    event_with_document,
-    expected,
-    facility,
-    family_link,
-    followup,
-    hearing,
-    import_batch,
-    journey,
-    media,
-    person_merge,
-    person_with_photo,
-    planned,
-    proceeding,
-    ready_dossier,
-    reminder,
-    retention_review,
-    return_assessment,
-    screening,
-    second_record,
-    sent_request,
-    state_policy,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from casework.core.models import KeyRotationCheckpoint
 from casework.people.models import Assessment, CustodyPeriod, DnaTest, Person
 from casework.screenings.models import Screening
 from tests import factories
+from tests.dbdump import database_dump
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +24,6 @@ SECRETS = {
     "dna": "SECRET-DNA-match-with-aunt",
     "assessment": "SECRET-ASSESSMENT-trauma",
 }
-
-
-def _dump() -> str:
-    """Every cell of every table, as a raw SQL dump would show it."""
-    cells = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            cells.extend(str(cell) for row in cursor.fetchall() for cell in row)
-    return "\n".join(cells)
 
 
 def _raw(table: str, column: str, pk: int, key: str = "id") -> str:
@@ -58,7 +49,7 @@ def test_raw_tables_and_history_copies_show_no_plaintext(caseworker_a):
     factories.AliasFactory(person=person, armed_group_link=True)
     assert person.history.count() >= 2 and screening.history.count() == 1
 
-    dump = _dump()
+    dump = database_dump()
 
     for secret in SECRETS.values():
         assert secret not in dump

@@ -16,44 +16,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
 from django.db import models
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.admin.conftest import world  # noqa: F401  (one row of every admin model in two organisations)
-from tests.page_access_pages import GET_PAGES, PAGES
-from tests.page_access_records import (  # noqa: F401  (fixtures: one record of every kind the pages show)
-    accepted,
-    authority,
-    claim,
-    completed,
-    custody,
-    custody_entry,
-    dna_test,
-    document,
-    draft,
-    duplicate_pair,
-    event_with_document,
-    facility,
-    family_link,
-    followup,
-    hearing,
-    import_batch,
-    journey,
-    media,
-    person_merge,
-    person_with_photo,
-    planned,
-    proceeding,
-    ready_dossier,
-    reminder,
-    retention_review,
-    return_assessment,
-    screening,
-    second_record,
-    sent_request,
-    state_policy,
-)
+from tests.page_access_pages import GET_PAGES, PAGES, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -130,17 +98,9 @@ def _fuzz_query(client: Any, url: str, parameters: list[str], *, htmx: bool = Fa
     check()
 
 
-def _pages_without_arguments(patterns: list, namespace: str = "") -> list[str]:
+def _pages_without_arguments() -> list[str]:
     """URL names of every GET page outside the admin whose URL takes no argument."""
-    names = []
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
-            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            names += _pages_without_arguments(entry.url_patterns, prefix)
-        elif isinstance(entry, URLPattern) and not entry.pattern.converters:
-            names.append(f"{namespace}{entry.name}")
+    names = [name for name, pattern in url_patterns() if not pattern.pattern.converters]
     return [name for name in names if PAGES[name].method == "get" and name != "health"]
 
 
@@ -157,7 +117,7 @@ def _list_parameters(url_name: str) -> list[str]:
     return sorted(names)
 
 
-LIST_PAGES = _pages_without_arguments(get_resolver().url_patterns)
+LIST_PAGES = _pages_without_arguments()
 
 
 def test_no_query_string_of_a_page_answers_with_a_server_error(client, sensitive_supervisor_a, person_a):

@@ -1,7 +1,5 @@
 """The duplicate review pages: the queue, the comparison, the decisions, the count on the home page."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
@@ -9,25 +7,16 @@ from casework.matching.choices import PairStatus
 from casework.matching.duplicates import duplicates_scan
 from casework.matching.models import DuplicatePair
 from tests import factories
+from tests.factories import named_person
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("matching:duplicate_list")
-BLANK = {
-    **factories.NO_NAMES,
-    "sex": "female",
-    "birth_date": date(1987, 1, 1),
-    "birth_date_precision": "year",
-}
-
-
-def make(org, **fields):
-    return factories.PersonFactory(organisation=org, **{**BLANK, **fields})
 
 
 def make_pair(org, index: int = 0) -> DuplicatePair:
-    a = make(org, given_name_lat="Aisha", father_name_lat=f"Omar{index}", family_name_lat="Haddad")
-    b = make(org, given_name_ar="عائشة", father_name_ar="عمر", family_name_ar="حداد")
+    a = named_person(org, given_name_lat="Aisha", father_name_lat=f"Omar{index}", family_name_lat="Haddad")
+    b = named_person(org, given_name_ar="عائشة", father_name_ar="عمر", family_name_ar="حداد")
     return DuplicatePair.objects.create(
         organisation=org,
         person_a=a,
@@ -41,14 +30,14 @@ def make_pair(org, index: int = 0) -> DuplicatePair:
 @pytest.fixture
 def pair(org_a):
     """The same woman registered twice, with records attached to both, as the scan stores them."""
-    camp_record = make(org_a, given_name_ar="فاطمة", father_name_ar="حسين", family_name_ar="العلي")
-    ngo_record = make(org_a, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali")
+    camp_record = named_person(org_a, given_name_ar="فاطمة", father_name_ar="حسين", family_name_ar="العلي")
+    ngo_record = named_person(org_a, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali")
     factories.AliasFactory(person=ngo_record, kind="kunya", name="Umm Yusuf")
     factories.NationalityClaimFactory(person=ngo_record, country="FR")
     factories.CustodyPeriodFactory(person=camp_record, facility=factories.FacilityFactory(name="Camp Roj"))
     factories.IdentityDocumentFactory(person=ngo_record, number="12AB34567")
     factories.RequestedPersonFactory(person=ngo_record, request__organisation=org_a, request__reference="FR-2025-7")
-    factories.FamilyLinkFactory(person=camp_record, relative=make(org_a, given_name_lat="Yusuf", sex="male"))
+    factories.FamilyLinkFactory(person=camp_record, relative=named_person(org_a, given_name_lat="Yusuf", sex="male"))
     duplicates_scan()
     return DuplicatePair.objects.get(person_a=camp_record, person_b=ngo_record)
 

@@ -1,5 +1,6 @@
 """The home page (my work): my caseload, overdue requests, recent changes, organisation counts."""
 
+import functools
 from datetime import timedelta
 
 import pytest
@@ -42,49 +43,25 @@ def test_anonymous_user_is_sent_to_login(client):
 @pytest.fixture
 def requests_a(org_a):
     """Requests of organisation A, by how late the State is."""
-    today = timezone.localdate()
-    make = factories.GovernmentRequestFactory
+    made = functools.partial(factories.request_days_ago, timezone.localdate(), organisation=org_a)
     return {
-        "unacknowledged": make(
-            organisation=org_a,
-            reference="A-UNACK",
-            status="submitted",
-            drafted_on=today - timedelta(days=20),
-            submitted_on=today - timedelta(days=15),
+        "unacknowledged": made(reference="A-UNACK", status="submitted", drafted_on=20, submitted_on=15),
+        "recent": made(reference="A-RECENT", status="submitted", drafted_on=5, submitted_on=3),
+        "undecided": made(
+            reference="A-UNDECIDED", status="acknowledged", drafted_on=100, submitted_on=90, acknowledged_on=61
         ),
-        "recent": make(
-            organisation=org_a,
-            reference="A-RECENT",
-            status="submitted",
-            drafted_on=today - timedelta(days=5),
-            submitted_on=today - timedelta(days=3),
-        ),
-        "undecided": make(
-            organisation=org_a,
-            reference="A-UNDECIDED",
-            status="acknowledged",
-            drafted_on=today - timedelta(days=100),
-            submitted_on=today - timedelta(days=90),
-            acknowledged_on=today - timedelta(days=61),
-        ),
-        "due": make(
-            organisation=org_a,
+        "due": made(
             reference="A-DUE",
             status="information_requested",
-            drafted_on=today - timedelta(days=10),
-            submitted_on=today - timedelta(days=9),
-            acknowledged_on=today - timedelta(days=8),
-            answer_due_on=today - timedelta(days=1),
+            drafted_on=10,
+            submitted_on=9,
+            acknowledged_on=8,
+            answer_due_on=1,
         ),
-        "decided": make(
-            organisation=org_a,
-            reference="A-DECIDED",
-            status="accepted",
-            drafted_on=today - timedelta(days=200),
-            submitted_on=today - timedelta(days=190),
-            acknowledged_on=today - timedelta(days=180),
+        "decided": made(
+            reference="A-DECIDED", status="accepted", drafted_on=200, submitted_on=190, acknowledged_on=180
         ),
-        "draft": make(organisation=org_a, reference="A-DRAFT", drafted_on=today - timedelta(days=300)),
+        "draft": made(reference="A-DRAFT", drafted_on=300),
     }
 
 

@@ -466,26 +466,22 @@ def test_location_choices_are_cached_and_forgotten_when_a_facility_changes(clien
 # --- Count cap and cached country options ------------------------------------------------------
 
 
-def test_count_beyond_the_cap_is_shown_as_cap_plus(client_for, caseworker_a, org_a, monkeypatch):
+@pytest.mark.parametrize(
+    ("persons", "shown", "not_shown"),
+    [(4, "3+ persons", "4 persons"), (3, "3 persons", "3+")],
+    ids=["beyond_the_cap", "up_to_the_cap"],
+)
+def test_the_count_is_exact_up_to_the_cap_and_cap_plus_beyond(
+    client_for, caseworker_a, org_a, monkeypatch, persons, shown, not_shown
+):
     monkeypatch.setattr("casework.people.views.COUNT_CAP", 3)
-    for _index in range(4):
+    for _index in range(persons):
         factories.PersonFactory(organisation=org_a)
 
     html = client_for(caseworker_a).get(LIST_URL).content.decode()
 
-    assert "3+ persons" in html
-    assert "4 persons" not in html
-
-
-def test_count_up_to_the_cap_is_exact(client_for, caseworker_a, org_a, monkeypatch):
-    monkeypatch.setattr("casework.people.views.COUNT_CAP", 3)
-    for _index in range(3):
-        factories.PersonFactory(organisation=org_a)
-
-    html = client_for(caseworker_a).get(LIST_URL).content.decode()
-
-    assert "3 persons" in html
-    assert "3+" not in html
+    assert shown in html
+    assert not_shown not in html
 
 
 def test_country_selects_keep_the_selected_state_and_every_option(client_for, caseworker_a, caseload):

@@ -7,30 +7,23 @@ from django.urls import reverse
 
 from casework.people.filters import picker_candidates
 from tests import factories
+from tests.factories import named_person
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("people:person_list")
-BLANK = {
-    **factories.NO_NAMES,
-    "sex": "female",
-    "birth_date": date(1987, 1, 1),
-    "birth_date_precision": "year",
-}
-
-
-def make(org, **fields):
-    return factories.PersonFactory(organisation=org, **{**BLANK, **fields})
 
 
 @pytest.fixture
 def fatimas(org_a, org_b):
     return {
-        "arabic": make(org_a, given_name_ar="فاطمة", father_name_ar="حسين", family_name_ar="العلي"),
-        "french": make(org_a, given_name_lat="Fatma", father_name_lat="Houssein", family_name_lat="Alali"),
-        "other_father": make(org_a, given_name_lat="Fatima", father_name_lat="Hassan", family_name_lat="al-Ali"),
-        "stranger": make(org_a, given_name_lat="Zainab", father_name_lat="Idris", family_name_lat="Okonkwo"),
-        "elsewhere": make(org_b, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali"),
+        "arabic": named_person(org_a, given_name_ar="فاطمة", father_name_ar="حسين", family_name_ar="العلي"),
+        "french": named_person(org_a, given_name_lat="Fatma", father_name_lat="Houssein", family_name_lat="Alali"),
+        "other_father": named_person(
+            org_a, given_name_lat="Fatima", father_name_lat="Hassan", family_name_lat="al-Ali"
+        ),
+        "stranger": named_person(org_a, given_name_lat="Zainab", father_name_lat="Idris", family_name_lat="Okonkwo"),
+        "elsewhere": named_person(org_b, given_name_lat="Fatima", father_name_lat="Hussein", family_name_lat="Al-Ali"),
     }
 
 
@@ -74,7 +67,7 @@ def test_other_filters_narrow_a_name_search(client_for, caseworker_a, fatimas):
 
 def test_name_search_pages_follow_the_score(client_for, caseworker_a, org_a):
     for index in range(30):
-        make(
+        named_person(
             org_a,
             given_name_lat="Khadija",
             father_name_lat="Omar",

@@ -1,5 +1,6 @@
 """Government request list: who sees which requests, filters, query counts, keyset pages."""
 
+import functools
 from datetime import date, timedelta
 
 import pytest
@@ -71,52 +72,33 @@ def test_list_shows_the_persons_count_and_the_dates(client_for, caseworker_a, re
 @pytest.fixture
 def varied_requests(org_a, authority):
     """Requests of organisation A in different states and to different States, keyed by nickname."""
-    today = date.today()
     morocco = factories.GovernmentAuthorityFactory(country="MA", name="Ministère des Affaires étrangères")
+    made = functools.partial(factories.request_days_ago, date.today(), organisation=org_a)
     return {
         "draft": factories.GovernmentRequestFactory(organisation=org_a, authority=authority, reference="A-DRAFT"),
-        "unacknowledged": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=authority,
-            reference="A-UNACK",
-            status=RS.SUBMITTED,
-            drafted_on=today - timedelta(days=30),
-            submitted_on=today - timedelta(days=20),
+        "unacknowledged": made(
+            authority=authority, reference="A-UNACK", status=RS.SUBMITTED, drafted_on=30, submitted_on=20
         ),
-        "fresh": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=morocco,
-            reference="A-FRESH",
-            status=RS.SUBMITTED,
-            drafted_on=today - timedelta(days=5),
-            submitted_on=today - timedelta(days=3),
-        ),
-        "waiting_decision": factories.GovernmentRequestFactory(
-            organisation=org_a,
+        "fresh": made(authority=morocco, reference="A-FRESH", status=RS.SUBMITTED, drafted_on=5, submitted_on=3),
+        "waiting_decision": made(
             authority=morocco,
             reference="A-NODECISION",
             status=RS.ACKNOWLEDGED,
-            drafted_on=today - timedelta(days=100),
-            submitted_on=today - timedelta(days=90),
-            acknowledged_on=today - timedelta(days=70),
+            drafted_on=100,
+            submitted_on=90,
+            acknowledged_on=70,
         ),
-        "past_due": factories.GovernmentRequestFactory(
-            organisation=org_a,
+        "past_due": made(
             authority=authority,
             reference="A-PASTDUE",
             status=RS.INFORMATION_REQUESTED,
-            drafted_on=today - timedelta(days=20),
-            submitted_on=today - timedelta(days=10),
-            acknowledged_on=today - timedelta(days=5),
-            answer_due_on=today - timedelta(days=1),
+            drafted_on=20,
+            submitted_on=10,
+            acknowledged_on=5,
+            answer_due_on=1,
         ),
-        "refused": factories.GovernmentRequestFactory(
-            organisation=org_a,
-            authority=authority,
-            reference="A-REFUSED",
-            status=RS.REFUSED,
-            drafted_on=today - timedelta(days=400),
-            submitted_on=today - timedelta(days=390),
+        "refused": made(
+            authority=authority, reference="A-REFUSED", status=RS.REFUSED, drafted_on=400, submitted_on=390
         ),
     }
 

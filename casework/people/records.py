@@ -32,13 +32,10 @@ from casework.people.forms import (
 from casework.people.models import (
     Alias,
     CustodyPeriod,
-    DnaTest,
     FamilyLink,
     IdentityDocument,
-    JourneyToSyria,
     NationalityClaim,
     Person,
-    ReturnAssessment,
 )
 
 
@@ -55,6 +52,7 @@ class RecordKind:
     namespace: str = "people"
     l3_page: bool = False
     rows: Callable[[Person], QuerySet] | None = None
+    related: tuple[str, ...] = ()  # select_related of the default rows
     add: Callable[..., Any] | None = None  # (person, form, actor) -> record; default: person_record_add
     update: Callable[..., Any] = services.person_record_update
     remove: Callable[..., Any] = services.person_record_remove
@@ -71,24 +69,24 @@ class RecordKind:
     def queryset(self, person: Person) -> QuerySet:
         if self.rows is not None:
             return self.rows(person)
-        return self.model.objects.filter(person=person)
+        rows = self.model.objects.filter(person=person)
+        return rows.select_related(*self.related) if self.related else rows
+
+
+def form_kind(name: str, title: Promise, form: type[PersonRecordForm], **options: Any) -> RecordKind:
+    """A kind added and edited with one model form: its model, its app (the URL namespace) and, unless
+    `columns` are given, the columns of the list are the form's."""
+    model = form._meta.model
+    options.setdefault("columns", tuple(form._meta.fields))
+    options.setdefault("namespace", model._meta.app_label)
+    return RecordKind(name=name, model=model, title=title, add_form=form, edit_form=form, **options)
 
 
 # --- Services of the kinds that are not a plain add ----------------------------------------------
 
 
 def _claim_add(*, person: Person, form: NationalityClaimAddForm, actor: Any) -> NationalityClaim:
-    claim: NationalityClaim = form.instance
-    return services.nationality_claim_add(
-        person=person,
-        country=claim.country,
-        basis=claim.basis,
-        actor=actor,
-        is_primary=claim.is_primary,
-        statelessness_risk=claim.statelessness_risk,
-        claimed_on=claim.claimed_on,
-        notes=claim.notes,
-    )
+    return services.nationality_claim_add_from(person=person, claim=form.instance, actor=actor)
 
 
 def _family_add(*, person: Person, form: FamilyLinkForm, actor: Any) -> FamilyLink:
@@ -157,7 +155,7 @@ FAMILY = RecordKind(
     columns=("relation", "relative", "is_verified", "notes"),
     add_form=FamilyLinkForm,
     edit_form=FamilyLinkEditForm,
-    rows=lambda person: FamilyLink.objects.filter(person=person).select_related("relative"),
+    related=("relative",),
     add=_family_add,
     update=services.family_link_update,
     remove=services.family_link_remove,
@@ -174,33 +172,16 @@ CUSTODY = RecordKind(
     ),
     add=_custody_add,
 )
-DNA_TESTS = RecordKind(
-    name="dna",
-    model=DnaTest,
-    title=gettext_lazy("DNA tests"),
+DNA_TESTS = form_kind(
+    "dna",
+    gettext_lazy("DNA tests"),
+    DnaTestForm,
     columns=("requested_on", "requesting_country", "laboratory", "sampled_on", "result_received_on", "outcome"),
-    add_form=DnaTestForm,
-    edit_form=DnaTestForm,
     l3_page=True,
 )
-
 # One per person: a second one is refused by the model's validation (edit the first instead).
-JOURNEY = RecordKind(
-    name="journey",
-    model=JourneyToSyria,
-    title=gettext_lazy("Journey to Syria"),
-    columns=tuple(JourneyToSyriaForm._meta.fields),  # every field the form edits
-    add_form=JourneyToSyriaForm,
-    edit_form=JourneyToSyriaForm,
-)
-RETURN_ASSESSMENTS = RecordKind(
-    name="return",
-    model=ReturnAssessment,
-    title=gettext_lazy("Return: own wish and risk on return"),
-    columns=("country", "assessed_on", "wish", "wish_expressed_by", "risk", "risk_grounds", "assessed_by"),
-    add_form=ReturnAssessmentForm,
-    edit_form=ReturnAssessmentForm,
-)
+JOURNEY = form_kind("journey", gettext_lazy("Journey to Syria"), JourneyToSyriaForm)
+RETURN_ASSESSMENTS = form_kind("return", gettext_lazy("Return: own wish and risk on return"), ReturnAssessmentForm)
 
 # Aliases have their own formset page (`alias_formset`).
 KINDS = (CLAIMS, DOCUMENTS, FAMILY, CUSTODY, DNA_TESTS, JOURNEY, RETURN_ASSESSMENTS)

@@ -33,7 +33,6 @@ from casework.people.models import (
     Alias,
     CustodyPeriod,
     FamilyLink,
-    IdentityDocument,
     NationalityClaim,
     Person,
 )
@@ -89,30 +88,14 @@ def _claim_add(*, person: Person, form: NationalityClaimAddForm, actor: Any) -> 
     return services.nationality_claim_add_from(person=person, claim=form.instance, actor=actor)
 
 
-def _family_add(*, person: Person, form: FamilyLinkForm, actor: Any) -> FamilyLink:
-    data = form.cleaned_data
-    return services.family_link_create(
-        person=person,
-        relative=data["relative"],
-        relation=data["relation"],
-        actor=actor,
-        is_verified=data["is_verified"],
-        notes=data["notes"],
-    )
+def _add_from_data(service: Callable[..., Any]) -> Callable[..., Any]:
+    """The add of a kind whose service takes the add form's fields as its keywords (besides person and actor):
+    family links (`family_link_create`), custody moves (`custody_move`)."""
 
+    def add(*, person: Person, form: forms.Form, actor: Any) -> Any:
+        return service(person=person, actor=actor, **form.cleaned_data)
 
-def _custody_add(*, person: Person, form: CustodyMoveForm, actor: Any) -> CustodyPeriod:
-    data = form.cleaned_data
-    return services.custody_move(
-        person=person,
-        facility=data["facility"],
-        section=data["section"],
-        start_date=data["start_date"],
-        reason=data["reason"],
-        exact_location=data.get("exact_location", ""),
-        notes=data["notes"],
-        actor=actor,
-    )
+    return add
 
 
 def add_with_recorder(*, person: Person, form: forms.ModelForm, actor: Any) -> Any:
@@ -139,13 +122,11 @@ CLAIMS = RecordKind(
     update=services.nationality_claim_update,
     instance_arg="claim",
 )
-DOCUMENTS = RecordKind(
-    name="document",
-    model=IdentityDocument,
-    title=gettext_lazy("Identity documents"),
+DOCUMENTS = form_kind(
+    "document",
+    gettext_lazy("Identity documents"),
+    IdentityDocumentForm,
     columns=("document_type", "number", "issuing_country", "issued_on", "expires_on", "is_copy", "seen_on", "file"),
-    add_form=IdentityDocumentForm,
-    edit_form=IdentityDocumentForm,
     file_field="file",
 )
 FAMILY = RecordKind(
@@ -156,7 +137,7 @@ FAMILY = RecordKind(
     add_form=FamilyLinkForm,
     edit_form=FamilyLinkEditForm,
     related=("relative",),
-    add=_family_add,
+    add=_add_from_data(services.family_link_create),
     update=services.family_link_update,
     remove=services.family_link_remove,
     instance_arg="link",
@@ -170,7 +151,7 @@ CUSTODY = RecordKind(
     rows=lambda person: (
         CustodyPeriod.objects.filter(person=person).select_related("facility", "section").order_by("-start_date")
     ),
-    add=_custody_add,
+    add=_add_from_data(services.custody_move),
 )
 DNA_TESTS = form_kind(
     "dna",

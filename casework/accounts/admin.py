@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from axes.utils import reset as axes_reset
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -33,6 +32,7 @@ from casework.accounts.roles import ROLE_PERMISSIONS
 from casework.core import audit
 from casework.core.admin import AuditedModelAdmin
 from casework.core.exceptions import DomainError
+from casework.core.forms import reason_field
 
 
 @admin.register(Organisation)
@@ -78,12 +78,11 @@ class OrganisationAdmin(AuditedModelAdmin):
 class CaseworkUserChangeForm(UserChangeForm):
     """Django's user form, plus the reason required when the L3 permission is granted."""
 
-    sensitive_access_reason = forms.CharField(
-        label=_("Reason for access to highly sensitive data"),
-        required=False,
+    sensitive_access_reason = reason_field(
+        _("Reason for access to highly sensitive data"),
+        _("Required when the permission for highly sensitive (L3) data is granted; kept in the audit log."),
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text=_("Required when the permission for highly sensitive (L3) data is granted; kept in the audit log."),
+        rows=2,
     )
 
     def clean(self) -> dict[str, Any]:

@@ -16,6 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from casework.core.files import reencode_photo, validate_scan
 
 
+def reason_field(label: Any, help_text: Any, *, max_length: int, rows: int) -> forms.CharField:
+    """An optional free-text reason of an admin form (a rule of the form or service says when it is required)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows, "cols": 60}),
+        help_text=help_text,
+    )
+
+
 def uuids_in(values: Iterable[Any]) -> list[UUID]:
     """The values that are UUIDs (posted public ids), others left out: a tampered value is not an error page."""
     found = []
@@ -89,13 +100,7 @@ class StatusTransitionForm(forms.Form):
     """The target status of a status change, why, and (for cases being closed) the closure reason."""
 
     to = forms.ChoiceField(label=_("New status"))
-    note = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Required when a case is put on hold or closed."),
-    )
+    note = reason_field(_("Reason"), _("Required when a case is put on hold or closed."), max_length=2000, rows=3)
     closure_reason = forms.ChoiceField(label=_("Closure reason"), required=False)
 
     def __init__(

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 
 from casework.core import health as core_health
@@ -47,3 +49,34 @@ def permission_required(*perms: str) -> Callable[[Callable[..., HttpResponse]], 
         return wrapped
 
     return decorator
+
+
+def filter_rows(filterset_class: Any, request: HttpRequest, base: QuerySet) -> tuple[Any, QuerySet]:
+    """The filter set bound to the query string, and the rows of `base` it selects.
+
+    Invalid filter input selects nothing (the form shows the errors) rather than everything.
+    """
+    filterset = filterset_class(request.GET or None, queryset=base, request=request)
+    if not filterset.is_bound or filterset.is_valid():
+        return filterset, filterset.qs
+    return filterset, filterset.queryset.none()
+
+
+class HtmxTableMixin:
+    """A list page whose htmx requests get only the table partial (`partial_template_name`), except when
+    htmx restores a page missing from its history cache, which needs the whole page."""
+
+    request: HttpRequest
+    template_name: str
+    partial_template_name: str
+
+    def get_template_names(self) -> list[str]:
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)  # type: ignore[misc]
+        patch_vary_headers(response, ("HX-Request",))
+        return response

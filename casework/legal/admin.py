@@ -46,10 +46,8 @@ class LegalProceedingAdmin(RecordedByAdminMixin, SensitiveOnlyAdminMixin, Audite
         ("opened_on", "outcome", "outcome_on"),
         "request",
         "notes",
-        "recorded_by",
-        ("public_id", "created_at", "updated_at"),
+        *RecordedByAdminMixin.footer,
     )
-    readonly_fields = ("recorded_by", "public_id", "created_at", "updated_at")
 
 
 @admin.register(Hearing)

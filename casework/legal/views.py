@@ -7,29 +7,16 @@ and each showing is recorded.
 from django.utils.translation import gettext_lazy as _
 
 from casework.legal.forms import HearingForm, LegalProceedingForm
-from casework.legal.models import Hearing, LegalProceeding
-from casework.people.records import RecordKind, add_with_recorder
+from casework.people.records import add_with_recorder, form_kind
 
-PROCEEDINGS = RecordKind(
-    name="proceeding",
-    namespace="legal",
-    model=LegalProceeding,
-    title=_("Legal proceedings"),
-    columns=("kind", "country", "authority", "reference", "opened_on", "outcome", "outcome_on", "request", "notes"),
-    add_form=LegalProceedingForm,
-    edit_form=LegalProceedingForm,
-    l3_page=True,
-    rows=lambda person: LegalProceeding.objects.filter(person=person).select_related("request"),
-    add=add_with_recorder,
+PROCEEDINGS = form_kind(
+    "proceeding", _("Legal proceedings"), LegalProceedingForm, l3_page=True, related=("request",), add=add_with_recorder
 )
-HEARINGS = RecordKind(
-    name="hearing",
-    namespace="legal",
-    model=Hearing,
-    title=_("Hearings"),
+HEARINGS = form_kind(
+    "hearing",
+    _("Hearings"),
+    HearingForm,
     columns=("hearing_on", "proceeding", "court", "purpose", "held", "notes"),
-    add_form=HearingForm,
-    edit_form=HearingForm,
     l3_page=True,
-    rows=lambda person: Hearing.objects.filter(person=person).select_related("proceeding", "proceeding__person"),
+    related=("proceeding", "proceeding__person"),
 )

@@ -12,14 +12,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.admin import OrganisationFilter, ScopedModelAdmin
+from casework.core.admin import NoAddOrDeleteMixin, OrganisationFilter, ScopedModelAdmin
 from casework.core.exceptions import DomainError
 from casework.outbox import services
 from casework.outbox.models import OutboundMessage
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(ScopedModelAdmin):
+class OutboundMessageAdmin(NoAddOrDeleteMixin, ScopedModelAdmin):
     list_display = ("created_at", "template", "subject", "to_email", "status", "attempts", "sent_at", "organisation")
     list_filter = ("status", "template", "created_at", "sent_at", OrganisationFilter)
     list_select_related = ("organisation",)
@@ -45,15 +45,9 @@ class OutboundMessageAdmin(ScopedModelAdmin):
         "body_text",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
     def has_change_permission(self, request: HttpRequest, obj: OutboundMessage | None = None) -> bool:
         # The change form is read-only; "change" on the list is what the re-send action needs.
         return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: OutboundMessage | None = None) -> bool:
-        return False
 
     @admin.action(description=_("Re-send selected failed or stuck messages"), permissions=["change"])
     def resend_selected(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> TemplateResponse | None:

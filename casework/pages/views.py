@@ -6,6 +6,7 @@ below never reach up. URL paths and names stay in the apps' namespaces (`people:
 `govrequests:request_detail`, `camps:facility_list`, `home`); `casework/urls.py` wires them in.
 """
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -297,6 +298,22 @@ def _render_request_detail(
     return render(request, "pages/request_detail.html", context, status=status)
 
 
+def _change_from_form(
+    request: HttpRequest,
+    gov_request: GovernmentRequest,
+    name: str,
+    form: Any,
+    change: Callable[[], Any],
+    *,
+    success: str,
+) -> HttpResponse:
+    """Redraw the request page with the invalid `form` (as its context entry `name`), or make `change`
+    (a service call with the form's data) and go back to the page (`change_and_return`)."""
+    if not form.is_valid():
+        return _render_request_detail(request, gov_request, **{name: form})
+    return change_and_return(request, gov_request, change, success=success)
+
+
 @require_GET
 @permission_required("govrequests.view_governmentrequest")
 def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -312,16 +329,13 @@ def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
     require(request, ADD_EVENT_PERMISSION)
     gov_request = get_request(request, public_id)
     form = RequestEventForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_request_detail(request, gov_request, event_form=form)
-    return change_and_return(
-        request,
-        gov_request,
-        lambda: request_services.gov_request_record_event(
+
+    def record() -> Any:
+        return request_services.gov_request_record_event(
             gov_request=gov_request, actor=request.user, **form.cleaned_data
-        ),
-        success=_("Event recorded."),
-    )
+        )
+
+    return _change_from_form(request, gov_request, "event_form", form, record, success=_("Event recorded."))
 
 
 @require_POST
@@ -333,20 +347,17 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
     visible_ids = visible_person_ids(gov_request, request.user)
     rows = [row for row in gov_request.covered.all() if row.person_id in visible_ids]
     form = RequestDecisionsForm(request.POST, rows=rows)
-    if not form.is_valid():
-        return _render_request_detail(request, gov_request, decisions_form=form)
-    return change_and_return(
-        request,
-        gov_request,
-        lambda: request_services.gov_request_record_decisions(
+
+    def decide() -> Any:
+        return request_services.gov_request_record_decisions(
             gov_request=gov_request,
             decisions=form.changed_decisions(),
             decided_on=form.cleaned_data["decided_on"],
             actor=request.user,
             note=form.cleaned_data["note"],
-        ),
-        success=_("Decisions recorded."),
-    )
+        )
+
+    return _change_from_form(request, gov_request, "decisions_form", form, decide, success=_("Decisions recorded."))
 
 
 # --- Facilities and their population ------------------------------------------------------------

@@ -50,6 +50,17 @@ def _scoped_record(request: HttpRequest, kind: RecordKind, person: Person, recor
     return kind.model.objects.visible_to(request.user).filter(person=person, public_id=record_id).first()
 
 
+def _scoped_record_or_404(
+    request: HttpRequest, kind: RecordKind, public_id: UUID, record_id: UUID, action: str
+) -> tuple[Person, Any]:
+    """The person (as `_scoped_person`) and their record `record_id` of `kind`; 404 if the user cannot see it."""
+    person = _scoped_person(request, kind, public_id, action)
+    record = _scoped_record(request, kind, person, record_id)
+    if record is None:
+        raise Http404
+    return person, record
+
+
 def _apply_errors(form: forms.BaseForm, exc: Exception) -> None:
     """Show a service's refusal on the form: model errors on their fields, domain errors on the whole form."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
@@ -324,10 +335,7 @@ def record_remove(request: HttpRequest, public_id: UUID, record_id: UUID, kind: 
 @permission_required("people.view_person")
 def nationality_claim_transition(request: HttpRequest, public_id: UUID, record_id: UUID) -> HttpResponse:
     """Move a nationality claim to another status through the claim's TRANSITIONS."""
-    person = _scoped_person(request, CLAIMS, public_id, "change")
-    claim = _scoped_record(request, CLAIMS, person, record_id)
-    if claim is None:
-        raise Http404
+    person, claim = _scoped_record_or_404(request, CLAIMS, public_id, record_id, "change")
     form = NationalityClaimTransitionForm(request.POST, claim=claim)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
@@ -349,9 +357,8 @@ def nationality_claim_transition(request: HttpRequest, public_id: UUID, record_i
 @permission_required("people.view_person")
 def identity_document_file(request: HttpRequest, public_id: UUID, record_id: UUID) -> FileResponse:
     """The copy of an identity document, as a download under an opaque name; each download is audited."""
-    person = _scoped_person(request, DOCUMENTS, public_id, "view")
-    document = _scoped_record(request, DOCUMENTS, person, record_id)
-    if document is None or not document.file:
+    person, document = _scoped_record_or_404(request, DOCUMENTS, public_id, record_id, "view")
+    if not document.file:
         raise Http404
     audit.record(actor=request.user, action="people.identitydocument.file_downloaded", target=document)
     access.note(request, kind=access.Kind.DOCUMENT, persons=[person])

@@ -32,13 +32,9 @@ from casework.people.forms import (
 from casework.people.models import (
     Alias,
     CustodyPeriod,
-    DnaTest,
     FamilyLink,
-    IdentityDocument,
-    JourneyToSyria,
     NationalityClaim,
     Person,
-    ReturnAssessment,
 )
 
 
@@ -55,6 +51,7 @@ class RecordKind:
     namespace: str = "people"
     l3_page: bool = False
     rows: Callable[[Person], QuerySet] | None = None
+    related: tuple[str, ...] = ()  # select_related of the default rows
     add: Callable[..., Any] | None = None  # (person, form, actor) -> record; default: person_record_add
     update: Callable[..., Any] = services.person_record_update
     remove: Callable[..., Any] = services.person_record_remove
@@ -71,50 +68,34 @@ class RecordKind:
     def queryset(self, person: Person) -> QuerySet:
         if self.rows is not None:
             return self.rows(person)
-        return self.model.objects.filter(person=person)
+        rows = self.model.objects.filter(person=person)
+        return rows.select_related(*self.related) if self.related else rows
+
+
+def form_kind(name: str, title: Promise, form: type[PersonRecordForm], **options: Any) -> RecordKind:
+    """A kind added and edited with one model form: its model, its app (the URL namespace) and, unless
+    `columns` are given, the columns of the list are the form's."""
+    model = form._meta.model
+    options.setdefault("columns", tuple(form._meta.fields))
+    options.setdefault("namespace", model._meta.app_label)
+    return RecordKind(name=name, model=model, title=title, add_form=form, edit_form=form, **options)
 
 
 # --- Services of the kinds that are not a plain add ----------------------------------------------
 
 
 def _claim_add(*, person: Person, form: NationalityClaimAddForm, actor: Any) -> NationalityClaim:
-    claim: NationalityClaim = form.instance
-    return services.nationality_claim_add(
-        person=person,
-        country=claim.country,
-        basis=claim.basis,
-        actor=actor,
-        is_primary=claim.is_primary,
-        statelessness_risk=claim.statelessness_risk,
-        claimed_on=claim.claimed_on,
-        notes=claim.notes,
-    )
+    return services.nationality_claim_add_from(person=person, claim=form.instance, actor=actor)
 
 
-def _family_add(*, person: Person, form: FamilyLinkForm, actor: Any) -> FamilyLink:
-    data = form.cleaned_data
-    return services.family_link_create(
-        person=person,
-        relative=data["relative"],
-        relation=data["relation"],
-        actor=actor,
-        is_verified=data["is_verified"],
-        notes=data["notes"],
-    )
+def _add_from_data(service: Callable[..., Any]) -> Callable[..., Any]:
+    """The add of a kind whose service takes the add form's fields as its keywords (besides person and actor):
+    family links (`family_link_create`), custody moves (`custody_move`)."""
 
+    def add(*, person: Person, form: forms.Form, actor: Any) -> Any:
+        return service(person=person, actor=actor, **form.cleaned_data)
 
-def _custody_add(*, person: Person, form: CustodyMoveForm, actor: Any) -> CustodyPeriod:
-    data = form.cleaned_data
-    return services.custody_move(
-        person=person,
-        facility=data["facility"],
-        section=data["section"],
-        start_date=data["start_date"],
-        reason=data["reason"],
-        exact_location=data.get("exact_location", ""),
-        notes=data["notes"],
-        actor=actor,
-    )
+    return add
 
 
 def add_with_recorder(*, person: Person, form: forms.ModelForm, actor: Any) -> Any:
@@ -141,13 +122,11 @@ CLAIMS = RecordKind(
     update=services.nationality_claim_update,
     instance_arg="claim",
 )
-DOCUMENTS = RecordKind(
-    name="document",
-    model=IdentityDocument,
-    title=gettext_lazy("Identity documents"),
+DOCUMENTS = form_kind(
+    "document",
+    gettext_lazy("Identity documents"),
+    IdentityDocumentForm,
     columns=("document_type", "number", "issuing_country", "issued_on", "expires_on", "is_copy", "seen_on", "file"),
-    add_form=IdentityDocumentForm,
-    edit_form=IdentityDocumentForm,
     file_field="file",
 )
 FAMILY = RecordKind(
@@ -157,8 +136,8 @@ FAMILY = RecordKind(
     columns=("relation", "relative", "is_verified", "notes"),
     add_form=FamilyLinkForm,
     edit_form=FamilyLinkEditForm,
-    rows=lambda person: FamilyLink.objects.filter(person=person).select_related("relative"),
-    add=_family_add,
+    related=("relative",),
+    add=_add_from_data(services.family_link_create),
     update=services.family_link_update,
     remove=services.family_link_remove,
     instance_arg="link",
@@ -172,35 +151,18 @@ CUSTODY = RecordKind(
     rows=lambda person: (
         CustodyPeriod.objects.filter(person=person).select_related("facility", "section").order_by("-start_date")
     ),
-    add=_custody_add,
+    add=_add_from_data(services.custody_move),
 )
-DNA_TESTS = RecordKind(
-    name="dna",
-    model=DnaTest,
-    title=gettext_lazy("DNA tests"),
+DNA_TESTS = form_kind(
+    "dna",
+    gettext_lazy("DNA tests"),
+    DnaTestForm,
     columns=("requested_on", "requesting_country", "laboratory", "sampled_on", "result_received_on", "outcome"),
-    add_form=DnaTestForm,
-    edit_form=DnaTestForm,
     l3_page=True,
 )
-
 # One per person: a second one is refused by the model's validation (edit the first instead).
-JOURNEY = RecordKind(
-    name="journey",
-    model=JourneyToSyria,
-    title=gettext_lazy("Journey to Syria"),
-    columns=tuple(JourneyToSyriaForm._meta.fields),  # every field the form edits
-    add_form=JourneyToSyriaForm,
-    edit_form=JourneyToSyriaForm,
-)
-RETURN_ASSESSMENTS = RecordKind(
-    name="return",
-    model=ReturnAssessment,
-    title=gettext_lazy("Return: own wish and risk on return"),
-    columns=("country", "assessed_on", "wish", "wish_expressed_by", "risk", "risk_grounds", "assessed_by"),
-    add_form=ReturnAssessmentForm,
-    edit_form=ReturnAssessmentForm,
-)
+JOURNEY = form_kind("journey", gettext_lazy("Journey to Syria"), JourneyToSyriaForm)
+RETURN_ASSESSMENTS = form_kind("return", gettext_lazy("Return: own wish and risk on return"), ReturnAssessmentForm)
 
 # Aliases have their own formset page (`alias_formset`).
 KINDS = (CLAIMS, DOCUMENTS, FAMILY, CUSTODY, DNA_TESTS, JOURNEY, RETURN_ASSESSMENTS)

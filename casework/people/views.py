@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -29,7 +28,7 @@ from casework.core.forms import formsets_with_errors, uuids_in
 from casework.core.pagination import KeysetPaginator
 from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
-from casework.core.views import permission_required
+from casework.core.views import HtmxTableMixin, filter_rows, permission_required
 from casework.people import selectors, services
 from casework.people.filters import PersonFilterSet, picker_candidates
 from casework.people.forms import (
@@ -85,37 +84,23 @@ def _sort_from(request: HttpRequest) -> str:
 
 
 def _filtered_persons(request: HttpRequest) -> tuple[PersonFilterSet, QuerySet[Person]]:
-    """The filter set bound to the query string, and the user's persons it selects.
-
-    Invalid filter input selects nothing (the form shows the errors) rather than everything.
-    """
-    filterset = PersonFilterSet(
-        request.GET or None, queryset=selectors.person_list_base(user=request.user), request=request
-    )
-    if not filterset.is_bound or filterset.is_valid():
-        return filterset, filterset.qs
-    return filterset, filterset.queryset.none()
+    """The filter set bound to the query string, and the user's persons it selects."""
+    return filter_rows(PersonFilterSet, request, selectors.person_list_base(user=request.user))
 
 
-class PersonListView(PermissionRequiredMixin, FilterView):
+class PersonListView(HtmxTableMixin, PermissionRequiredMixin, FilterView):
     """The caseload: filters in the URL, sortable columns, a count and keyset pagination.
 
-    An htmx request gets only the table partial (`people/_person_table.html`), except when htmx
-    restores a page missing from its history cache, which needs the whole page.
+    An htmx request gets only the table partial (`people/_person_table.html`).
     """
 
     template_name = "people/person_list.html"
+    partial_template_name = "people/_person_table.html"
     filterset_class = PersonFilterSet
     permission_required = VIEW_PERSON_PERMISSION
 
     def get_queryset(self) -> QuerySet[Person]:
         return selectors.person_list_base(user=self.request.user)
-
-    def get_template_names(self) -> list[str]:
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request:
-            return ["people/_person_table.html"]
-        return [self.template_name]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset, queryset = _filtered_persons(request)
@@ -149,9 +134,7 @@ class PersonListView(PermissionRequiredMixin, FilterView):
             can_add=request.user.has_perm("people.add_person"),
         )
         access.note_list(request, model=Person, persons=page.object_list, search=request.GET.get("q", ""))
-        response = self.render_to_response(context)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return self.render_to_response(context)
 
 
 # --- CSV export ---------------------------------------------------------------------------------

@@ -13,40 +13,29 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.admin import AuditedModelAdmin, OrganisationFilter, ScopedModelAdmin
+from casework.core.admin import (
+    AuditedModelAdmin,
+    NoAddOrDeleteMixin,
+    OrganisationFilter,
+    ScopedModelAdmin,
+    SharedDefaultsAdminMixin,
+)
 from casework.core.exceptions import DomainError
 from casework.reminders import services
 from casework.reminders.models import Reminder, ReminderRule
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(AuditedModelAdmin):
+class ReminderRuleAdmin(SharedDefaultsAdminMixin, AuditedModelAdmin):
     list_display = ("kind", "organisation", "country", "offsets", "recipients", "threshold", "is_active")
     list_filter = ("kind", "is_active", OrganisationFilter, "country")
     list_select_related = ("organisation",)
     search_fields = ("kind", "notes")
     ordering = ("kind", "organisation__name", "country")
 
-    def has_change_permission(self, request: HttpRequest, obj: ReminderRule | None = None) -> bool:
-        # Defaults apply to every organisation: only superusers change them.
-        if obj is not None and obj.organisation_id is None and not request.user.is_superuser:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: ReminderRule | None = None) -> bool:
-        if obj is not None and obj.organisation_id is None and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def save_model(self, request: HttpRequest, obj: ReminderRule, form: Any, change: bool) -> None:
-        # A default (no organisation) is out of a non-superuser's scope even though they see it.
-        if not request.user.is_superuser and obj.organisation_id != request.user.organisation_id:
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Reminder)
-class ReminderAdmin(ScopedModelAdmin):
+class ReminderAdmin(NoAddOrDeleteMixin, ScopedModelAdmin):
     list_display = (
         "kind",
         "subject_key",
@@ -86,12 +75,6 @@ class ReminderAdmin(ScopedModelAdmin):
         "created_at",
         "updated_at",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Reminder | None = None) -> bool:
-        return False
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[Reminder], service: Any, done: str) -> None:
         count = 0

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework.govrequests.choices import EventKind, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverPerson, RequestEvent
@@ -63,26 +65,29 @@ PERSON_HOLDS: dict[str, Q] = {
 }
 
 
+# Why a reminder of each kind resolved itself: its condition stopped holding.
+_RESOLVED_BECAUSE: dict[str, Promise] = {
+    RuleKind.REQUEST_NOT_ACKNOWLEDGED: gettext_lazy("The acknowledgement was received."),
+    RuleKind.NO_DECISION: gettext_lazy("The decision was recorded."),
+    RuleKind.MARK_NO_RESPONSE: gettext_lazy("The State answered."),
+    RuleKind.INFORMATION_DUE: gettext_lazy("The information was provided."),
+    RuleKind.URGENT_MEDICAL: gettext_lazy("No longer marked urgent."),
+    RuleKind.DNA_RESULT_OVERDUE: gettext_lazy("The DNA result was received."),
+    RuleKind.UASC_REVIEW: gettext_lazy("No longer an unaccompanied or separated child."),
+    RuleKind.CASE_INACTIVE: gettext_lazy("The case was worked on."),
+}
+
+
 def _request_reason(kind: str, gov_request: GovernmentRequest) -> str:
     if gov_request.status in CLOSED_REQUEST_STATUSES:
         return _("The request was withdrawn or lapsed.")
     if kind in (RuleKind.REQUEST_NOT_ACKNOWLEDGED, RuleKind.NO_DECISION) and gov_request.clock_paused_on:
         return _("The clock is paused: the State asked for information.")
-    return {
-        RuleKind.REQUEST_NOT_ACKNOWLEDGED: _("The acknowledgement was received."),
-        RuleKind.NO_DECISION: _("The decision was recorded."),
-        RuleKind.MARK_NO_RESPONSE: _("The State answered."),
-        RuleKind.INFORMATION_DUE: _("The information was provided."),
-    }.get(kind, _("The request moved on."))
+    return str(_RESOLVED_BECAUSE.get(kind, _("The request moved on.")))
 
 
 def _person_reason(kind: str) -> str:
-    return {
-        RuleKind.URGENT_MEDICAL: _("No longer marked urgent."),
-        RuleKind.DNA_RESULT_OVERDUE: _("The DNA result was received."),
-        RuleKind.UASC_REVIEW: _("No longer an unaccompanied or separated child."),
-        RuleKind.CASE_INACTIVE: _("The case was worked on."),
-    }.get(kind, _("The condition no longer holds."))
+    return str(_RESOLVED_BECAUSE.get(kind, _("The condition no longer holds.")))
 
 
 def _requests_not_holding(reminders: QuerySet) -> list[tuple[int, str]]:

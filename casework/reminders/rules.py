@@ -1,4 +1,4 @@
-"""The reminder rules: one function per rule kind, each a few set-based queries.
+"""The reminder rules: one function per rule kind (the two request after-rules share one), each a few set-based queries.
 
 Every function takes `today` (never reads the clock) and one effective `RuleSetting`, and returns
 the *candidates* that are due on `today`: which object, for whom, due when, at which offset. It
@@ -175,6 +175,21 @@ def _after_window(offsets: tuple[int, ...], today: date) -> tuple[date, date]:
     return today - timedelta(days=max(offsets) + CATCH_UP_DAYS), today - timedelta(days=min(offsets))
 
 
+def _due(
+    hit: tuple[date, int] | None,
+    organisation_id: int,
+    person_id: int | None,
+    request_id: int | None,
+    assignee_id: int | None,
+    deadline_on: date | None,
+) -> list[Candidate]:
+    """The candidate of the offset `_after` or `_before` found reached (`hit`: due date, offset); none without one."""
+    if hit is None:
+        return []
+    due_on, offset = hit
+    return [Candidate(organisation_id, person_id, request_id, assignee_id, due_on, deadline_on, offset)]
+
+
 def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -246,35 +261,27 @@ def _request_candidates(rows: Iterable[tuple], setting: RuleSetting, today: date
     found = []
     for pk, organisation_id, start, assignee_id, shift in rows:
         start += timedelta(days=shift)
-        hit = _after(start, setting.offsets, today)
-        if hit:
-            found.append(Candidate(organisation_id, None, pk, assignee_id, hit[0], None, hit[1]))
+        found += _due(_after(start, setting.offsets, today), organisation_id, None, pk, assignee_id, None)
     return found
 
 
 # --- Request rules ----------------------------------------------------------------------------
 
 
-def request_not_acknowledged(*, today: date, setting: RuleSetting) -> list[Candidate]:
-    """Sent requests without acknowledgement `offsets` days (14, 30) after sending."""
+# The request after-rules, and the date each counts its offsets from (shifted by the deadline clock).
+REQUEST_STARTS = {RuleKind.REQUEST_NOT_ACKNOWLEDGED: "submitted_on", RuleKind.NO_DECISION: "acknowledged_on"}
+
+
+def request_still_waiting(*, today: date, setting: RuleSetting) -> list[Candidate]:
+    """Requests still held by the rule `offsets` days after its start: sent requests without acknowledgement
+    (14, 30 days after sending), acknowledged ones without a decision (60 days after the acknowledgement)."""
+    started = REQUEST_STARTS[setting.kind]
     low, high = _after_window(setting.offsets, today)
     rows = (
         _requests(setting)
-        .filter(REQUEST_HOLDS[RuleKind.REQUEST_NOT_ACKNOWLEDGED])
-        .filter(_shifted_window("submitted_on", low, high))
-        .values_list("pk", "organisation_id", "submitted_on", "assignee_id", "clock_shift_days")
-    )
-    return _request_candidates(rows, setting, today)
-
-
-def no_decision(*, today: date, setting: RuleSetting) -> list[Candidate]:
-    """Acknowledged requests without a decision `offsets` days (60) after the acknowledgement."""
-    low, high = _after_window(setting.offsets, today)
-    rows = (
-        _requests(setting)
-        .filter(REQUEST_HOLDS[RuleKind.NO_DECISION])
-        .filter(_shifted_window("acknowledged_on", low, high))
-        .values_list("pk", "organisation_id", "acknowledged_on", "assignee_id", "clock_shift_days")
+        .filter(REQUEST_HOLDS[setting.kind])
+        .filter(_shifted_window(started, low, high))
+        .values_list("pk", "organisation_id", started, "assignee_id", "clock_shift_days")
     )
     return _request_candidates(rows, setting, today)
 
@@ -326,10 +333,10 @@ def _deadline_candidates(
     """Candidates from (object id, organisation id, deadline, assignee id) rows of a before-rule."""
     found = []
     for pk, organisation_id, deadline, assignee_id in rows:
-        hit = _before(deadline, setting.offsets, today)
-        if hit:
-            person_id, request_id = (None, pk) if about_request else (pk, None)
-            found.append(Candidate(organisation_id, person_id, request_id, assignee_id, hit[0], deadline, hit[1]))
+        person_id, request_id = (None, pk) if about_request else (pk, None)
+        found += _due(
+            _before(deadline, setting.offsets, today), organisation_id, person_id, request_id, assignee_id, deadline
+        )
     return found
 
 
@@ -357,9 +364,7 @@ def _age_candidates(rows: Iterable[tuple], setting: RuleSetting, today: date, ag
         if age is None:
             continue
         birthday = anniversary(born, age)
-        hit = _before(birthday, setting.offsets, today)
-        if hit:
-            found.append(Candidate(organisation_id, pk, None, assignee_id, hit[0], birthday, hit[1]))
+        found += _due(_before(birthday, setting.offsets, today), organisation_id, pk, None, assignee_id, birthday)
     return found
 
 
@@ -449,9 +454,9 @@ def travel_document_expiring(*, today: date, setting: RuleSetting) -> list[Candi
         # The comparison depends on each operation's date: done here, on the few rows of the window.
         if latest_expiry >= planned_on + margin:
             continue
-        hit = _before(planned_on, setting.offsets, today)
-        if hit:
-            found.append(Candidate(organisation_id, person_id, request_id, assignee_id, hit[0], planned_on, hit[1]))
+        found += _due(
+            _before(planned_on, setting.offsets, today), organisation_id, person_id, request_id, assignee_id, planned_on
+        )
     return found
 
 
@@ -469,9 +474,9 @@ def dna_result_overdue(*, today: date, setting: RuleSetting) -> list[Candidate]:
     )
     found = []
     for person_id, organisation_id, sampled_on, assignee_id in rows:
-        hit = _after(sampled_on, setting.offsets, today)
-        if hit:
-            found.append(Candidate(organisation_id, person_id, None, assignee_id, hit[0], sampled_on, hit[1]))
+        found += _due(
+            _after(sampled_on, setting.offsets, today), organisation_id, person_id, None, assignee_id, sampled_on
+        )
     return found
 
 
@@ -522,9 +527,7 @@ def case_inactive(*, today: date, setting: RuleSetting) -> list[Candidate]:
     found = []
     for pk, organisation_id, updated_at, assignee_id in rows:
         last_change = timezone.localtime(updated_at).date()
-        hit = _after(last_change, setting.offsets, today)
-        if hit:
-            found.append(Candidate(organisation_id, pk, None, assignee_id, hit[0], last_change, hit[1]))
+        found += _due(_after(last_change, setting.offsets, today), organisation_id, pk, None, assignee_id, last_change)
     return found
 
 
@@ -544,8 +547,8 @@ def hearing(*, today: date, setting: RuleSetting) -> list[Candidate]:
 
 
 RULES: dict[str, Callable[..., list[Candidate]]] = {
-    RuleKind.REQUEST_NOT_ACKNOWLEDGED: request_not_acknowledged,
-    RuleKind.NO_DECISION: no_decision,
+    RuleKind.REQUEST_NOT_ACKNOWLEDGED: request_still_waiting,
+    RuleKind.NO_DECISION: request_still_waiting,
     RuleKind.MARK_NO_RESPONSE: mark_no_response,
     RuleKind.INFORMATION_DUE: information_due,
     RuleKind.COURT_DEADLINE: court_deadline,

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from casework.core import access
@@ -72,75 +72,44 @@ def _respond(request: HttpRequest, reminder: Reminder, *, error: str, done: str)
     return redirect(next_url or "home")
 
 
-def _perform(
-    request: HttpRequest,
-    public_id: UUID,
-    action: Callable[[Reminder, dict[str, Any]], Any],
-    done: str,
-    *,
-    form_class: type[forms.Form] | None = None,
-) -> HttpResponse:
-    """Call `action(reminder, cleaned data of form_class)`; an invalid form or a refusal is the error shown."""
-    data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST)
-        if not form.is_valid():
-            return _respond(request, _get_reminder(request, public_id), error=_form_error(form), done="")
-        data = form.cleaned_data
-    reminder = _get_reminder(request, public_id)
-    error = ""
-    try:
-        action(reminder, data)
-    except (DomainError, ValidationError) as exc:
-        error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    return _respond(request, reminder, error=error, done=done)
+def _reminder_view(
+    name: str, action: Callable[..., Any], done: Any, form_class: type[forms.Form] | None = None
+) -> Callable[..., HttpResponse]:
+    """A POST view calling `action(reminder=…, actor=user, **cleaned data of form_class)`.
+
+    An invalid form or a refusal is the error shown; otherwise `done` is the success message.
+    """
+
+    @require_POST
+    @permission_required(CHANGE_PERMISSION)
+    def view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+        data: dict[str, Any] = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                return _respond(request, _get_reminder(request, public_id), error=_form_error(form), done="")
+            data = form.cleaned_data
+        reminder = _get_reminder(request, public_id)
+        error = ""
+        try:
+            action(reminder=reminder, actor=request.user, **data)
+        except (DomainError, ValidationError) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return _respond(request, reminder, error=error, done=str(done))
+
+    view.__name__ = view.__qualname__ = name
+    return view
 
 
-@require_POST
-@permission_required("reminders.change_reminder")
-def reminder_acknowledge(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Mark the reminder as seen and being handled."""
-    return _perform(
-        request,
-        public_id,
-        lambda r, _data: services.reminder_acknowledge(reminder=r, actor=request.user),
-        _("Reminder acknowledged."),
-    )
-
-
-@require_POST
-@permission_required("reminders.change_reminder")
-def reminder_done(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Close the reminder: its action was taken."""
-    return _perform(
-        request,
-        public_id,
-        lambda r, _data: services.reminder_complete(reminder=r, actor=request.user),
-        _("Reminder marked as done."),
-    )
-
-
-@require_POST
-@permission_required("reminders.change_reminder")
-def reminder_snooze(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Hide the reminder until a later day."""
-    return _perform(
-        request,
-        public_id,
-        lambda r, data: services.reminder_snooze(reminder=r, until=data["until"], actor=request.user),
-        _("Reminder snoozed."),
-        form_class=ReminderSnoozeForm,
-    )
-
-
-@require_POST
-@permission_required("reminders.change_reminder")
-def reminder_dismiss(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Close the reminder without action, with a reason."""
-    return _perform(
-        request,
-        public_id,
-        lambda r, data: services.reminder_dismiss(reminder=r, reason=data["reason"], actor=request.user),
-        _("Reminder dismissed."),
-        form_class=ReminderDismissForm,
-    )
+# Acknowledge: seen and being handled. Done: its action was taken. Snooze: hidden until a later day.
+# Dismiss: closed without action, with a reason.
+reminder_acknowledge = _reminder_view(
+    "reminder_acknowledge", services.reminder_acknowledge, _("Reminder acknowledged.")
+)
+reminder_done = _reminder_view("reminder_done", services.reminder_complete, _("Reminder marked as done."))
+reminder_snooze = _reminder_view(
+    "reminder_snooze", services.reminder_snooze, _("Reminder snoozed."), ReminderSnoozeForm
+)
+reminder_dismiss = _reminder_view(
+    "reminder_dismiss", services.reminder_dismiss, _("Reminder dismissed."), ReminderDismissForm
+)

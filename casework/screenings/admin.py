@@ -21,10 +21,8 @@ class ScreeningAdmin(RecordedByAdminMixin, AuditedHistoryAdmin):
         ("facility", "location"),
         "outcome",
         "findings",
-        "recorded_by",
-        ("public_id", "created_at", "updated_at"),
+        *RecordedByAdminMixin.footer,
     )
-    readonly_fields = ("recorded_by", "public_id", "created_at", "updated_at")
 
 
 @admin.register(CustodyEntry)

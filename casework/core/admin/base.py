@@ -437,17 +437,50 @@ class AuditedHistoryAdmin(AuditedModelAdmin, SimpleHistoryAdmin):
         return True
 
 
-class ReadOnlyModelAdmin(ScopedModelAdmin):
-    """Append-only records (audit events, status histories): view only, never added, changed or deleted here."""
+class NoAddOrDeleteMixin:
+    """Rows the workers raise (reminders, outbound messages): never added or deleted in the admin."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyMixin(NoAddOrDeleteMixin):
+    """Append-only rows (model admins and inlines): shown, never added, changed or deleted here."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyModelAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Append-only records (audit events, status histories): view only, never added, changed or deleted here."""
+
+
+class SharedDefaultsAdminMixin:
+    """Rows without an organisation are shared defaults that apply to every organisation (State policies,
+    reminder rules): everyone sees them, only superusers change or delete them, and a non-superuser saves
+    only rows of their own organisation (a default is in no one's organisation)."""
+
+    @staticmethod
+    def _shared_default_of_other(request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and obj.organisation_id is None and not request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._shared_default_of_other(request, obj):
+            return False
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._shared_default_of_other(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not request.user.is_superuser and obj.organisation_id != request.user.organisation_id:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
 
 
 class ReferenceDataScopeMixin:
@@ -528,25 +561,22 @@ class ScopedInlineMixin(ScopedAdminMixin):
         audit.record(actor=request.user, action=admin_action(type(obj), "saved"), target=obj)
 
 
-class ReadOnlyInlineMixin:
+class ReadOnlyInlineMixin(ReadOnlyMixin):
     """An inline of append-only rows: shown, never added, changed or deleted."""
 
     extra = 0
     max_num = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 class RecordedByAdminMixin:
-    """The admin of records that keep who recorded them (`recorded_by`): a record added here is the user's."""
+    """The admin of records that keep who recorded them (`recorded_by`): a record added here is the user's.
+
+    Their forms end with `footer` (who recorded the record, and when), read-only.
+    """
+
+    footer = ("recorded_by", ("public_id", "created_at", "updated_at"))
+    readonly_fields = ("recorded_by", "public_id", "created_at", "updated_at")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:

@@ -55,6 +55,15 @@ def check_persons(persons: Iterable[Person], *, organisation_id: int, actor: Any
     return persons
 
 
+def save_with_persons(record: Any, persons: Iterable[Person], row_model: type[Any], link: str, actor: Any) -> None:
+    """Validate and save a new `record` (a request, a handover operation) and one `row_model` row per person,
+    linked to it through the field `link`, each with its history."""
+    record.full_clean()
+    save_with_history(record, actor)
+    for person in persons:
+        save_with_history(row_model(**{link: record}, person=person), actor)
+
+
 def apply_transition(
     locked: GovernmentRequest, *, to: str, actor: Any, note: str, on: date | None
 ) -> list[CaseMoveRefused]:

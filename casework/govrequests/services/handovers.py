@@ -18,7 +18,12 @@ from casework.core.signals import records_changed_send
 from casework.govrequests import family_unity, selectors
 from casework.govrequests.choices import ACCEPTED_DECISIONS, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, HandoverOperation, HandoverPerson
-from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
+from casework.govrequests.services.common import (
+    apply_transition,
+    check_persons,
+    lock_visible_request,
+    save_with_persons,
+)
 from casework.people.case_moves import CaseMoveRefused, custody_close_many, persons_follow
 from casework.people.choices import CaseStatus, TransferReason
 from casework.people.models import Person
@@ -59,11 +64,7 @@ def handover_plan(
         place=place,
         receiving_delegation=receiving_delegation,
     )
-    operation.full_clean()
-    save_with_history(operation, actor)
-    for person in persons:
-        row = HandoverPerson(operation=operation, person=person)
-        save_with_history(row, actor)
+    save_with_persons(operation, persons, HandoverPerson, "operation", actor)
     refused: list[CaseMoveRefused] = []
     if locked.can_transition_to(RequestStatus.OPERATION_PLANNED):
         refused += apply_transition(locked, to=RequestStatus.OPERATION_PLANNED, actor=actor, note="", on=None)

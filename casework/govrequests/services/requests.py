@@ -28,7 +28,12 @@ from casework.govrequests.models import (
     RequestStatusChange,
 )
 from casework.govrequests.services.clock import request_clock_refresh
-from casework.govrequests.services.common import apply_transition, check_persons, lock_visible_request
+from casework.govrequests.services.common import (
+    apply_transition,
+    check_persons,
+    lock_visible_request,
+    save_with_persons,
+)
 from casework.govrequests.services.policy_checks import check_against_policy, record_policy_override
 from casework.people.case_moves import CaseMoveRefused, persons_follow
 from casework.people.choices import CaseStatus
@@ -92,11 +97,7 @@ def gov_request_create(
         notes=notes,
         created_by=actor,
     )
-    gov_request.full_clean()
-    save_with_history(gov_request, actor)
-    for person in persons:
-        row = RequestedPerson(request=gov_request, person=person)
-        save_with_history(row, actor)
+    save_with_persons(gov_request, persons, RequestedPerson, "request", actor)
     audit.record(actor=actor, action="govrequests.request.created", target=gov_request, data={"persons": len(persons)})
     record_policy_override(gov_request=gov_request, policy=policy, warnings=warnings, reason=policy_reason, actor=actor)
     return gov_request

@@ -14,7 +14,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
@@ -24,7 +23,7 @@ from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.forms import uuids_in
 from casework.core.pagination import KeysetPaginator
-from casework.core.views import permission_required
+from casework.core.views import HtmxTableMixin, filter_rows, permission_required
 from casework.govrequests import selectors, services
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, DECISION_STATUSES, RequestStatus
 from casework.govrequests.filters import GovernmentRequestFilterSet
@@ -72,38 +71,23 @@ PER_PAGE = 25
 # --- List ---------------------------------------------------------------------------------------
 
 
-def _filtered_requests(request: HttpRequest) -> tuple[GovernmentRequestFilterSet, QuerySet[GovernmentRequest]]:
-    """The filter set bound to the query string and the requests it selects (none if the input is invalid)."""
-    filterset = GovernmentRequestFilterSet(
-        request.GET or None, queryset=selectors.request_list_base(user=request.user), request=request
-    )
-    if not filterset.is_bound or filterset.is_valid():
-        return filterset, filterset.qs
-    return filterset, filterset.queryset.none()
-
-
-class GovernmentRequestListView(PermissionRequiredMixin, FilterView):
+class GovernmentRequestListView(HtmxTableMixin, PermissionRequiredMixin, FilterView):
     """Requests of the user's scope with filters in the URL, a count, the deadline clock and keyset pages.
 
     An htmx request gets only the table partial, except for a history restore.
     """
 
     template_name = "govrequests/request_list.html"
+    partial_template_name = "govrequests/_request_table.html"
     filterset_class = GovernmentRequestFilterSet
     permission_required = VIEW_PERMISSION
 
     def get_queryset(self) -> QuerySet[GovernmentRequest]:
         return selectors.request_list_base(user=self.request.user)
 
-    def get_template_names(self) -> list[str]:
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request:
-            return ["govrequests/_request_table.html"]
-        return [self.template_name]
-
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         require(request, VIEW_PERMISSION)
-        self.filterset, queryset = _filtered_requests(request)
+        self.filterset, queryset = filter_rows(GovernmentRequestFilterSet, request, self.get_queryset())
         paginator = KeysetPaginator(
             selectors.request_list_rows(queryset),
             selectors.REQUEST_LIST_ORDERING,
@@ -121,9 +105,7 @@ class GovernmentRequestListView(PermissionRequiredMixin, FilterView):
             total=queryset.count(),
             can_create=request.user.has_perm(ADD_PERMISSION),
         )
-        response = self.render_to_response(context)
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return self.render_to_response(context)
 
 
 # --- Create -------------------------------------------------------------------------------------

@@ -96,16 +96,7 @@ class NationalityClaimInline(PersonChildInline):
     readonly_fields = ("status",)
 
     def save_new_object(self, request: HttpRequest, *, parent: Person, obj: NationalityClaim, form: Any) -> None:
-        claim = services.nationality_claim_add(
-            person=parent,
-            country=obj.country.code,
-            basis=obj.basis,
-            actor=request.user,
-            is_primary=obj.is_primary,
-            statelessness_risk=obj.statelessness_risk,
-            claimed_on=obj.claimed_on,
-            notes=obj.notes,
-        )
+        claim = services.nationality_claim_add_from(person=parent, claim=obj, actor=request.user)
         adopt(obj, claim)
 
 

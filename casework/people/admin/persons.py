@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from casework.accounts.models import User
-from casework.core.admin import AuditedHistoryAdmin, allowed_status_choices, run_form_action, status_badge
+from casework.core.admin import AuditedHistoryAdmin, run_form_action, run_status_action, status_badge
 from casework.core.exceptions import DomainError
 from casework.core.forms import StatusTransitionForm
 from casework.people import services
@@ -246,18 +246,14 @@ class PersonAdmin(AuditedHistoryAdmin):
                 closure_reason=data.get("closure_reason", ""),
             )
 
-        return run_form_action(
+        return run_status_action(
             self,
             request,
             queryset,
-            form_class=StatusTransitionForm,
-            form_kwargs={
-                "status_choices": allowed_status_choices(queryset, CaseStatus.choices),
-                "closure_reason_choices": ClosureReason.choices,
-            },
-            title=gettext("Change case status"),
-            submit_label=gettext("Change status"),
+            choices=CaseStatus.choices,
+            closure_reason_choices=ClosureReason.choices,
             apply=apply,
+            title=gettext("Change case status"),
             success_message=gettext("Status changed for %(count)s case(s): %(objects)s."),
         )
 

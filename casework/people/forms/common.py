@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,10 +21,13 @@ def parse_version(value: str) -> datetime:
         raise forms.ValidationError(_("The form is out of date. Open the page again.")) from None
 
 
-def crispy_row_helper() -> FormHelper:
+def crispy_row_helper(*columns: tuple[str, str]) -> FormHelper:
+    """The crispy helper of a formset row; with `columns` ((field name, CSS classes), …), laid out as one row."""
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
+    if columns:
+        helper.layout = Layout(Row(*(Column(name, css_class=css) for name, css in columns)))
     return helper
 
 

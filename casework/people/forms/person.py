@@ -45,6 +45,11 @@ def _arabic_input() -> forms.TextInput:
     return forms.TextInput(attrs={"dir": "rtl", "lang": "ar"})
 
 
+def _row(*names: str, width: int = 3) -> Row:
+    """A row of the layout: one column of `width` (of 12) per field."""
+    return Row(*(Column(name, css_class=f"col-md-{width}") for name in names))
+
+
 class PersonForm(ModelErrorsOnFormMixin, forms.ModelForm):
     """The person's own fields, names in parts in both scripts; L3 fields only for permitted users.
 
@@ -85,31 +90,15 @@ class PersonForm(ModelErrorsOnFormMixin, forms.ModelForm):
     def layout_parts(self) -> list[Any]:
         """The fieldsets of the form, in order (subclasses add theirs)."""
         parts = [
-            Fieldset(_("Name (Latin script)"), Row(*(Column(name, css_class="col-md-3") for name in NAME_FIELDS_LAT))),
-            Fieldset(_("Name (Arabic script)"), Row(*(Column(name, css_class="col-md-3") for name in NAME_FIELDS_AR))),
+            Fieldset(_("Name (Latin script)"), _row(*NAME_FIELDS_LAT)),
+            Fieldset(_("Name (Arabic script)"), _row(*NAME_FIELDS_AR)),
             Fieldset(
                 _("Birth"),
-                Row(
-                    Column("sex", css_class="col-md-3"),
-                    Column("birth_date", css_class="col-md-3"),
-                    Column("birth_date_precision", css_class="col-md-3"),
-                ),
-                Row(
-                    Column("birth_date_earliest", css_class="col-md-3"),
-                    Column("birth_date_latest", css_class="col-md-3"),
-                    Column("place_of_birth", css_class="col-md-3"),
-                    Column("country_of_birth", css_class="col-md-3"),
-                ),
+                _row("sex", "birth_date", "birth_date_precision"),
+                _row("birth_date_earliest", "birth_date_latest", "place_of_birth", "country_of_birth"),
                 "birth_unregistered",
             ),
-            Fieldset(
-                _("Situation"),
-                Row(
-                    Column("separation_status", css_class="col-md-4"),
-                    Column("date_of_death", css_class="col-md-4"),
-                    Column("whereabouts_unknown", css_class="col-md-4"),
-                ),
-            ),
+            Fieldset(_("Situation"), _row("separation_status", "date_of_death", "whereabouts_unknown", width=4)),
         ]
         if self.sensitive:
             parts.append(Fieldset(_("Health and protection (highly sensitive)"), *SENSITIVE_EDIT_FIELDS))
@@ -211,14 +200,7 @@ class AliasForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["dir"] = "auto"
-        self.helper = crispy_row_helper()
-        self.helper.layout = Layout(
-            Row(
-                Column("kind", css_class="col-md-3"),
-                Column("name", css_class="col-md-6"),
-                Column("script", css_class="col-md-3"),
-            )
-        )
+        self.helper = crispy_row_helper(("kind", "col-md-3"), ("name", "col-md-6"), ("script", "col-md-3"))
 
 
 class BaseAliasFormSet(UniqueAliasFormSet):
@@ -243,13 +225,8 @@ class NationalityClaimForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = crispy_row_helper()
-        self.helper.layout = Layout(
-            Row(
-                Column("country", css_class="col-md-5"),
-                Column("basis", css_class="col-md-5"),
-                Column("is_primary", css_class="col-md-2 pt-md-4"),
-            )
+        self.helper = crispy_row_helper(
+            ("country", "col-md-5"), ("basis", "col-md-5"), ("is_primary", "col-md-2 pt-md-4")
         )
 
 

@@ -369,6 +369,20 @@ def nationality_claim_add(
     return claim
 
 
+def nationality_claim_add_from(*, person: Person, claim: NationalityClaim, actor: Any) -> NationalityClaim:
+    """`nationality_claim_add` with the values of the unsaved `claim` of a form (the person page's or the admin's)."""
+    return nationality_claim_add(
+        person=person,
+        country=claim.country,
+        basis=claim.basis,
+        actor=actor,
+        is_primary=claim.is_primary,
+        statelessness_risk=claim.statelessness_risk,
+        claimed_on=claim.claimed_on,
+        notes=claim.notes,
+    )
+
+
 @transaction.atomic(durable=True)
 def person_register_with_details(
     *,

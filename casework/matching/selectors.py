@@ -38,6 +38,7 @@ SUGGESTION_THRESHOLD = 0.75
 MAX_CANDIDATES = 80  # persons scored per query, the best of the blocking step
 MAX_BLOCKING_ROWS = 12_000  # index rows read per query at most (the rarest keys first)
 GOOD_MATCH = GOOD_SIMILARITY  # a token pair at or above this is "the same name"
+SOFT_KEY_FACTOR = 0.9  # the weight of a key one register confusion away, against the token's own (blocking)
 
 PART_WEIGHTS = {"given": 0.35, "father": 0.25, "grandfather": 0.1, "family": 0.3}
 KUNYA_WEIGHT = 0.25
@@ -386,7 +387,8 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None, family_
             for key in (form.coarse_key, *form.known_keys):
                 token_of.setdefault(key, index_)
     # Keys one register confusion away (Gailani for الكيلاني/Kilani, Khasan for Hasan): the scoring takes
-    # such spellings for the same name, so blocking must find them. Read only with the rows left over.
+    # such spellings for the same name, so blocking must find them. Read only while the rows read stay
+    # under half the budget, and weighed below the token's own keys.
     soft: dict[str, int] = {}
     for index_, token in enumerate(query):
         for form in token.forms():
@@ -417,16 +419,26 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None, family_
             rarest = min(present, key=frequencies.__getitem__)
             chosen.add(rarest)
             rows += frequencies[rarest]
-    own = sorted((k for k in frequencies if k not in soft), key=frequencies.__getitem__)
-    for key in [*own, *sorted((k for k in frequencies if k in soft), key=frequencies.__getitem__)]:
+    for key in sorted((k for k in frequencies if k not in soft), key=frequencies.__getitem__):
         if key not in chosen and rows + frequencies[key] <= MAX_BLOCKING_ROWS:
             chosen.add(key)
             rows += frequencies[key]
+    for key in sorted((k for k in frequencies if k in soft), key=frequencies.__getitem__):
+        if rows + frequencies[key] <= MAX_BLOCKING_ROWS // 2:  # a bounded extra: at most half the rows
+            chosen.add(key)
+            rows += frequencies[key]
     expected = _expected_parts(query, family_first=family_first)
-    weights = sorted(
-        (key, token_of[key], max(0.5, 1.0 + math.log(total / frequencies[key])), expected[token_of[key]])
-        for key in chosen
-    )
+    rarity = {key: 1.0 + math.log(total / frequencies[key]) for key in chosen}
+    # A key one register confusion away never weighs more than the token's own keys (a rare Khasanov must
+    # not outweigh the common Hassan that the query wrote), and a little less.
+    own_best: dict[int, float] = {}
+    for key in chosen:
+        if key not in soft:
+            own_best[token_of[key]] = max(own_best.get(token_of[key], 0.0), rarity[key])
+    for key in chosen:
+        if key in soft:
+            rarity[key] = SOFT_KEY_FACTOR * min(rarity[key], own_best.get(token_of[key], rarity[key]))
+    weights = sorted((key, token_of[key], max(0.1, rarity[key]), expected[token_of[key]]) for key in chosen)
     sex_sql, sex_params = "", []
     if sex in (Sex.FEMALE, Sex.MALE):
         sex_sql = f" JOIN {Person._meta.db_table} p ON p.id = k.person_id AND p.sex IN (%s, %s)"

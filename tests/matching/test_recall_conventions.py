@@ -38,6 +38,18 @@ def make(org, *, aliases: tuple[tuple[str, str], ...] = (), sex=Sex.MALE, **fiel
     return person
 
 
+def latin(org, given: str, father: str, grandfather: str, family: str, **fields) -> Person:
+    """A person with a four-part name recorded in Latin only."""
+    return make(
+        org,
+        given_name_lat=given,
+        father_name_lat=father,
+        grandfather_name_lat=grandfather,
+        family_name_lat=family,
+        **fields,
+    )
+
+
 def ranked(user, text, **kwargs) -> list[Person]:
     return [c.person for c in rank_candidates(user=user, text=text, **kwargs)]
 
@@ -105,22 +117,16 @@ def test_a_register_spelling_with_g_for_qaf_is_found_among_many_namesakes(casewo
 def test_the_words_of_a_whole_name_alias_keep_their_places(caseworker_a, org_a):
     # Nadia's father is Abdulwahab: her other spelling "Nadia Abdelwahab al-Khalidi" does not make her
     # a person called Abdulwahab al-Khalidi, no more than her own name parts do.
-    nadia = make(
+    nadia = latin(
         org_a,
+        "Nadiya",
+        "Abdulwahab",
+        "Nidal",
+        "al-Khalidi",
         sex=Sex.FEMALE,
-        given_name_lat="Nadiya",
-        father_name_lat="Abdulwahab",
-        grandfather_name_lat="Nidal",
-        family_name_lat="al-Khalidi",
         aliases=((AliasKind.SPELLING, "Nadia Abdelwahab al-Khalidi"),),
     )
-    abdulwahab = make(
-        org_a,
-        given_name_lat="Abdulwahab",
-        father_name_lat="Nidal",
-        grandfather_name_lat="Amin",
-        family_name_lat="al-Khalidi",
-    )
+    abdulwahab = latin(org_a, "Abdulwahab", "Nidal", "Amin", "al-Khalidi")
     found = rank_candidates(user=caseworker_a, text="Abdulwahab al-Khalidi")
     assert found[0].person == abdulwahab
     assert not next(c for c in found if c.person == nadia).suggested
@@ -131,13 +137,7 @@ def test_the_words_of_a_whole_name_alias_keep_their_places(caseworker_a, org_a):
 
 
 def test_a_name_after_ben_is_not_the_given_name(caseworker_a, org_a):
-    target = make(
-        org_a,
-        given_name_lat="Rachid",
-        father_name_lat="Mustafa",
-        grandfather_name_lat="Hamid",
-        family_name_lat="Ben Salem",
-    )
+    target = latin(org_a, "Rachid", "Mustafa", "Hamid", "Ben Salem")
     salem = make(org_a, given_name_lat="Salem", father_name_lat="Ahmed", family_name_lat="Rasheed")
     found = rank_candidates(user=caseworker_a, text="Rachid Ben Salem")
     assert found[0].person == target
@@ -147,13 +147,7 @@ def test_a_name_after_ben_is_not_the_given_name(caseworker_a, org_a):
 
 
 def test_the_family_name_is_not_written_between_given_and_fathers_name(caseworker_a, org_a):
-    record = make(
-        org_a,
-        given_name_lat="Adam",
-        father_name_lat="Abdulaziz",
-        grandfather_name_lat="Shuaib",
-        family_name_lat="al-Zaidi",
-    )
+    record = latin(org_a, "Adam", "Abdulaziz", "Shuaib", "al-Zaidi")
     in_order = rank_candidates(user=caseworker_a, text="Adam Abdulaziz al-Zaidi")[0]
     assert in_order.person == record
     assert in_order.suggested

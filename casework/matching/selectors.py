@@ -149,17 +149,22 @@ CONFLICT_FACTOR = 0.85  # each conflicting part, whatever its weight, makes "the
 CHAIN_INVERTED = 0.6  # "Ammar Hussein" is not "Hussein Ammar": the son of one is the father of the other
 
 
-def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
-    """True when the query names the nasab chain in another order than the record (given/father swapped).
-
-    A name the query gives twice (Yusuf Yusuf, or al-Hassan and Hassan) says nothing about order.
-    """
-    twins = {
+def _twins(query: list[NameToken]) -> set[int]:
+    """Positions of the query's names that it gives twice (Yusuf Yusuf, al-Hassan and Hassan)."""
+    return {
         i
         for i, a in enumerate(query)
         for j, b in enumerate(query)
         if i != j and token_similarity(a, b)[0] >= GOOD_MATCH
     }
+
+
+def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
+    """True when the query names the nasab chain in another order than the record (given/father swapped).
+
+    A name the query gives twice (Yusuf Yusuf, or al-Hassan and Hassan) says nothing about order.
+    """
+    twins = _twins(query)
     chain = sorted(
         (index, CHAIN[slot.place])
         for slot, sim, _why, index, _alt in matched
@@ -174,12 +179,7 @@ def _family_inside(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bo
     Every convention writes the family name last or first ("Adam Ziad Abdelaziz al-Rawi", "AL-RAWI, Adam
     Ziad"), never between the given and the father's name: "Adam al-Zaidi Abdulaziz" is not that order.
     """
-    twins = {
-        i
-        for i, a in enumerate(query)
-        for j, b in enumerate(query)
-        if i != j and token_similarity(a, b)[0] >= GOOD_MATCH
-    }
+    twins = _twins(query)
     good = [(qi, slot.place) for slot, sim, _why, qi, _alt in matched if sim >= GOOD_MATCH and qi not in twins]
     chain = [qi for qi, place in good if place in CHAIN]
     return bool(chain) and any(min(chain) < qi < max(chain) for qi, place in good if place == "family")

@@ -17,12 +17,16 @@ postgres://postgres@127.0.0.1:5432/casework_matching_bench.)
    given or the father's name replaced by the most similar *different* name of the material.
    A typo query whose error makes another real name, and a confuser that is another spelling of the
    same name, are indistinguishable: counted like namesakes (`another_real_name`).
-4. Calls `rank_candidates` as a full-scope caseworker of that organisation (name only: no sex,
-   no birth year) and reports per kind recall@1, recall@10, the share of positives on top *and*
-   suggested, the share of confusers whose top candidate is suggested, and latency p50/p95.
+4. Calls `rank_candidates` as a full-scope caseworker of that organisation and reports per kind
+   recall@1, recall@10, the share of positives on top *and* suggested, the share of confusers whose
+   top candidate is suggested, and latency p50/p95, under two protocols (`--protocols`):
+   `name`, the headline of issue #10: the name only (no sex, no birth year); and `intake`, reported
+   alongside: the same queries with the target's sex and birth year, as the intake duplicate check
+   passes them (there a namesake is one born within two years of the target).
 
-`--write-docs` writes the table between the markers `<!-- bench:<--docs-block>:start/end -->` of
-docs/benchmarks.md (default block "matching").
+`--write-docs` writes the tables between the markers `<!-- bench:<--docs-block>:start/end -->`
+(name only) and `<!-- bench:<--docs-block>-intake:start/end -->` of docs/benchmarks.md (default
+block "matching").
 """
 
 import argparse
@@ -444,37 +448,21 @@ def _table(stats: dict[str, dict[str, list]]) -> tuple[str, dict[str, int]]:
     return "\n".join(rows), totals
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--targets", type=int, default=400)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--seed-size", type=int, default=5000)
-    parser.add_argument("--write-docs", action="store_true")
-    parser.add_argument("--docs-block", default="matching", help="name of the marked block in docs/benchmarks.md")
-    parser.add_argument("--show-failures", type=int, default=0)
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    setup(url, args.seed_size)
+PROTOCOLS = {
+    "name": "name only (no sex, no birth year)",
+    "intake": "with the target's sex and birth year, as the intake duplicate check passes them",
+}
 
-    from django.db import connection
-    from django.db.models import Count
 
-    from casework.accounts.models import Organisation, User
-    from casework.matching.selectors import SUGGESTION_THRESHOLD, rank_candidates
-    from casework.people.models import Person
+def evaluate(queries: list[Query], *, user, namesakes: Namesakes, protocol: str, show_failures: int) -> dict:
+    """Runs every query through `rank_candidates` under one protocol; the figures per kind and the timings.
 
-    organisation = Organisation.objects.annotate(n=Count("persons")).order_by("-n").first()
-    user = User.objects.filter(organisation=organisation, sees_assigned_only=False, is_superuser=False).first()
-    rng = random.Random(args.seed)
-    targets = build(rng, organisation, args.targets)
-    queries = [q for t in targets for q in queries_for(rng, t)]
-    persons = Person.objects.filter(organisation=organisation).count()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE people_personnamekey")
-    for q in queries[:20]:  # warm-up: caches, connection
-        rank_candidates(user=user, text=q.text)
+    `name`: the text alone (the headline protocol of issue #10). `intake`: the text with the target's
+    sex and birth year (a confuser too: the altered name of the same person); a namesake then is one
+    born within two years of the target, the others are told apart by the birth year.
+    """
+    from casework.matching.selectors import rank_candidates
 
-    namesakes = Namesakes(organisation)
     stats: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     indistinguishable: dict[tuple[str, str], int] = defaultdict(int)
     timings: list[float] = []
@@ -482,11 +470,11 @@ def main() -> None:
     load_before = os.getloadavg()
     cpu_started = time.process_time()
     for q in queries:
+        extra = {"sex": q.target.sex, "birth_year": q.target.birth_year} if protocol == "intake" else {}
         started = time.perf_counter()
-        found = rank_candidates(user=user, text=q.text, limit=10)
+        found = rank_candidates(user=user, text=q.text, limit=10, **extra)
         timings.append((time.perf_counter() - started) * 1000)
         ids = [c.person.pk for c in found]
-        twins = namesakes.of(target_id=q.target.person_id, sex=q.target.sex, named=q.named, kunya=q.kunya)
         born_near = namesakes.of(
             target_id=q.target.person_id,
             sex=q.target.sex,
@@ -494,11 +482,20 @@ def main() -> None:
             kunya=q.kunya,
             birth_year=q.target.birth_year,
         )
+        if protocol == "intake":
+            twins = set(born_near)
+        else:
+            twins = namesakes.of(target_id=q.target.person_id, sex=q.target.sex, named=q.named, kunya=q.kunya)
         if q.kind == "typo" and q.indistinguishable:
             # Right answers: the target, or a namesake of the name the typo made; not suggesting is right too.
             twins = set(twins)
             if q.other_name:
-                twins |= namesakes.of(target_id=q.target.person_id, sex=q.target.sex, named=q.named)
+                twins |= namesakes.of(
+                    target_id=q.target.person_id,
+                    sex=q.target.sex,
+                    named=q.named,
+                    birth_year=q.target.birth_year if protocol == "intake" else None,
+                )
             twins.discard(q.target.person_id)
         s = stats[q.kind]
         s["namesake"].append(bool(twins) or bool(q.indistinguishable))
@@ -512,7 +509,7 @@ def main() -> None:
             s["suggested_not_namesake"].append(top_suggested and ids[0] not in twins and not q.indistinguishable)
             # The record the confuser was made from, suggested on top.
             s["target_suggested"].append(top_suggested and ids[0] == q.target.person_id)
-            if top_suggested and ids[0] not in twins and len(failures) < args.show_failures:
+            if top_suggested and ids[0] not in twins and len(failures) < show_failures:
                 failures.append(f"{q.kind}: {q.text!r} → top {found[0].score} {found[0].reasons}")
         else:
             right = {q.target.person_id} | twins
@@ -522,26 +519,46 @@ def main() -> None:
             s["r1_ns"].append(bool(ids) and ids[0] in right)
             s["r10_ns"].append(bool(right & set(ids)))
             s["top_suggested_ns"].append(bool(ids) and ids[0] in right and (top_suggested or bool(q.indistinguishable)))
-            if not (ids and ids[0] in right and top_suggested) and len(failures) < args.show_failures:
+            if not (ids and ids[0] in right and top_suggested) and len(failures) < show_failures:
                 mine = next((c for c in found if c.person.pk == q.target.person_id), None)
                 failures.append(
                     f"{q.kind}: {q.text!r} → rank {ids.index(q.target.person_id) + 1 if mine else '-'}"
                     f" score {mine.score if mine else '-'} top {found[0].score if found else '-'}"
                     f" {mine.reasons if mine else ''}"
                 )
-    load_after = os.getloadavg()
-    cpu_ms = (time.process_time() - cpu_started) * 1000 / len(queries)  # bench process only (with the namesakes)
-    table, totals = _table(stats)
-    summary = (
+    return {
+        "stats": stats,
+        "indistinguishable": indistinguishable,
+        "timings": timings,
+        "failures": failures,
+        "load": (load_before, os.getloadavg()),
+        "cpu_ms": (time.process_time() - cpu_started) * 1000 / len(queries),  # bench process, with the namesakes
+    }
+
+
+def _summary(
+    result: dict, totals: dict, *, protocol: str, persons: int, all_persons: int, targets: int, seed: int
+) -> str:
+    from casework.matching.selectors import SUGGESTION_THRESHOLD
+
+    timings, indistinguishable = result["timings"], result["indistinguishable"]
+    load_before, load_after = result["load"]
+    text = (
+        f"Protocol: {PROTOCOLS[protocol]}. "
         f"`rank_candidates` latency over {len(timings)} calls: p50 {statistics.median(timings):.1f} ms, "
         f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms; CPU of the bench process "
-        f"{cpu_ms:.1f} ms per query (the matcher's Python side and the namesake look-ups; not PostgreSQL's). "
-        f"{persons:,} persons in the organisation searched ({Person.objects.count():,} in the database), "
-        f"{args.targets} evaluation persons, seed {args.seed}, threshold {SUGGESTION_THRESHOLD}; "
+        f"{result['cpu_ms']:.1f} ms per query (the matcher's Python side and the namesake look-ups; not PostgreSQL's). "
+        f"{persons:,} persons in the organisation searched ({all_persons:,} in the database), "
+        f"{targets} evaluation persons, seed {seed}, threshold {SUGGESTION_THRESHOLD}; "
         f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
         f"({os.cpu_count()} CPUs, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL). "
-        f"Queries whose target has a namesake of the same sex born within two years of it (indistinguishable "
-        f"even with sex and birth year in the query): {totals['born_near_pos']} of {totals['positives']} "
+    )
+    if protocol == "intake":
+        text += "Namesakes here are those born within two years of the target (the others the birth year tells apart): "
+    else:
+        text += "Queries whose target has a namesake of the same sex born within two years of it (indistinguishable even with sex and birth year in the query): "
+    return text + (
+        f"{totals['born_near_pos']} of {totals['positives']} "
         f"positives, {totals['born_near_conf']} of {totals['confusers']} confusers. "
         f"The record a confuser was altered from suggested on top: {totals['target_suggested']} of "
         f"{totals['confusers']}. "
@@ -551,21 +568,85 @@ def main() -> None:
         f"list, of {totals['typo']}. Confusers whose replacement is the same name as the original: "
         f"{sum(n for (kind, why), n in indistinguishable.items() if kind in CONFUSER_KINDS)}."
     )
-    print(table)
-    print()
-    print(summary)
-    for line in failures:
-        print(line)
-    if args.write_docs:
-        start_marker, end_marker = f"<!-- bench:{args.docs_block}:start -->", f"<!-- bench:{args.docs_block}:end -->"
-        text = DOCS.read_text()
-        block = f"{start_marker}\n{table}\n\n{summary}\n{end_marker}"
-        if start_marker in text:
-            head, rest = text.split(start_marker, 1)
-            text = head + block + rest.split(end_marker, 1)[1]
-        else:
-            text += "\n" + block + "\n"
-        DOCS.write_text(text)
+
+
+def _write_docs(name: str, table: str, summary: str) -> None:
+    start_marker, end_marker = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    text = DOCS.read_text()
+    block = f"{start_marker}\n{table}\n\n{summary}\n{end_marker}"
+    if start_marker in text:
+        head, rest = text.split(start_marker, 1)
+        text = head + block + rest.split(end_marker, 1)[1]
+    else:
+        text += "\n" + block + "\n"
+    DOCS.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--targets", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed-size", type=int, default=5000)
+    parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument(
+        "--docs-block",
+        default="matching",
+        help="name of the marked block in docs/benchmarks.md (the intake protocol's: <name>-intake)",
+    )
+    parser.add_argument(
+        "--protocols",
+        default="name,intake",
+        help="comma-separated: name (the headline: name only), intake (with sex and birth year)",
+    )
+    parser.add_argument("--show-failures", type=int, default=0)
+    args = parser.parse_args()
+    protocols = [p for p in args.protocols.split(",") if p]
+    if not protocols or set(protocols) - set(PROTOCOLS):
+        parser.error(f"--protocols: a comma-separated choice of {', '.join(PROTOCOLS)}")
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    setup(url, args.seed_size)
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from casework.accounts.models import Organisation, User
+    from casework.matching.selectors import rank_candidates
+    from casework.people.models import Person
+
+    organisation = Organisation.objects.annotate(n=Count("persons")).order_by("-n").first()
+    user = User.objects.filter(organisation=organisation, sees_assigned_only=False, is_superuser=False).first()
+    rng = random.Random(args.seed)
+    targets = build(rng, organisation, args.targets)
+    queries = [q for t in targets for q in queries_for(rng, t)]
+    persons = Person.objects.filter(organisation=organisation).count()
+    all_persons = Person.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_personnamekey")
+    for q in queries[:20]:  # warm-up: caches, connection
+        rank_candidates(user=user, text=q.text)
+
+    namesakes = Namesakes(organisation)
+    for protocol in protocols:
+        result = evaluate(queries, user=user, namesakes=namesakes, protocol=protocol, show_failures=args.show_failures)
+        table, totals = _table(result["stats"])
+        summary = _summary(
+            result,
+            totals,
+            protocol=protocol,
+            persons=persons,
+            all_persons=all_persons,
+            targets=args.targets,
+            seed=args.seed,
+        )
+        print(f"## {PROTOCOLS[protocol]}")
+        print(table)
+        print()
+        print(summary)
+        for line in result["failures"]:
+            print(line)
+        print()
+        if args.write_docs:
+            _write_docs(args.docs_block if protocol == "name" else f"{args.docs_block}-intake", table, summary)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ SUGGESTION_THRESHOLD = 0.75
 MAX_CANDIDATES = 80  # persons scored per query, the best of the blocking step
 MAX_BLOCKING_ROWS = 12_000  # index rows read per query at most (the rarest keys first)
 GOOD_MATCH = GOOD_SIMILARITY  # a token pair at or above this is "the same name"
+SOFT_KEY_FACTOR = 0.9  # the weight of a key one register confusion away, against the token's own (blocking)
 
 PART_WEIGHTS = {"given": 0.35, "father": 0.25, "grandfather": 0.1, "family": 0.3}
 KUNYA_WEIGHT = 0.25
@@ -76,6 +77,11 @@ class _Slot:
     weight: float
     alternatives: list[tuple[NameToken, str]]  # token, the text as written in the record
     optional: bool = False  # kunyas: absent from the query costs nothing
+    role: str = ""  # the place in the name for the chain rules when not `part` (an alias's words by position)
+
+    @property
+    def place(self) -> str:
+        return self.role or self.part
 
 
 def _part_slots(part: str, weight: float, latin: str, arabic: str) -> list[_Slot]:
@@ -97,6 +103,19 @@ def _part_slots(part: str, weight: float, latin: str, arabic: str) -> list[_Slot
     return [_Slot(part, weight / len(longer), [token, *shorter]) for token in longer]
 
 
+# Aliases that are the person's whole name in the usual order (given name first): their words take the
+# places of the parts by position, so that the chain rules hold for them as for the record's own parts.
+WHOLE_NAME_ALIASES = frozenset({"spelling", "birth_name", "married_name"})
+
+
+def _places(count: int) -> list[str]:
+    """The part each of `count` words of a whole name written in the usual order names."""
+    if count < 2:
+        return [""] * count
+    middle = ["father", "grandfather"] + ["grandfather"] * max(0, count - 4)
+    return ["given", *middle[: count - 2], "family"]
+
+
 def _record_views(person: Person, aliases: list[tuple[str, str]]) -> list[list[_Slot]]:
     """The ways the record can be named: its name parts (with kunyas), then each other alias alone."""
     main: list[_Slot] = []
@@ -110,7 +129,11 @@ def _record_views(person: Person, aliases: list[tuple[str, str]]) -> list[list[_
         if kind == "kunya" or all(t.kind != "name" for t, _ in tokens):
             main.extend(_Slot("kunya", KUNYA_WEIGHT, [pair], optional=True) for pair in tokens)
         else:
-            views.append([_Slot("alias", 1.0 / len(tokens), [pair]) for pair in tokens])
+            names = [i for i, (t, _) in enumerate(tokens) if t.kind == "name"]
+            roles = dict(zip(names, _places(len(names)), strict=True)) if kind in WHOLE_NAME_ALIASES else {}
+            views.append(
+                [_Slot("alias", 1.0 / len(tokens), [pair], role=roles.get(i, "")) for i, pair in enumerate(tokens)]
+            )
     return views
 
 
@@ -126,33 +149,56 @@ CONFLICT_FACTOR = 0.85  # each conflicting part, whatever its weight, makes "the
 CHAIN_INVERTED = 0.6  # "Ammar Hussein" is not "Hussein Ammar": the son of one is the father of the other
 
 
-def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
-    """True when the query names the nasab chain in another order than the record (given/father swapped).
-
-    A name the query gives twice (Yusuf Yusuf, or al-Hassan and Hassan) says nothing about order.
-    """
-    twins = {
+def _twins(query: list[NameToken]) -> set[int]:
+    """Positions of the query's names that it gives twice (Yusuf Yusuf, al-Hassan and Hassan)."""
+    return {
         i
         for i, a in enumerate(query)
         for j, b in enumerate(query)
         if i != j and token_similarity(a, b)[0] >= GOOD_MATCH
     }
+
+
+def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
+    """True when the query names the nasab chain in another order than the record (given/father swapped).
+
+    A name the query gives twice (Yusuf Yusuf, or al-Hassan and Hassan) says nothing about order.
+    """
+    twins = _twins(query)
     chain = sorted(
-        (index, CHAIN[slot.part])
+        (index, CHAIN[slot.place])
         for slot, sim, _why, index, _alt in matched
-        if slot.part in CHAIN and sim >= GOOD_MATCH and index not in twins
+        if slot.place in CHAIN and sim >= GOOD_MATCH and index not in twins
     )
     return any(later[1] < earlier[1] for earlier, later in itertools.pairwise(chain))
 
 
-def _chain_shifted(slots: list[_Slot], matched: list[tuple[Any, ...]]) -> bool:
-    """True when the record's given name is left out but its father's or grandfather's name matched.
+def _family_inside(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
+    """True when the query writes the record's family name between two names of its nasab chain.
 
-    "Said Abdulrahman al-Qahtani" names Said son of Abdulrahman, not a son of Said.
+    Every convention writes the family name last or first ("Adam Ziad Abdelaziz al-Rawi", "AL-RAWI, Adam
+    Ziad"), never between the given and the father's name: "Adam al-Zaidi Abdulaziz" is not that order.
     """
-    good = {slot.part for slot, sim, *_rest in matched if sim >= GOOD_MATCH}
-    used = {slot.part for slot, *_rest in matched}
-    has_given = any(slot.part == "given" for slot in slots)
+    twins = _twins(query)
+    good = [(qi, slot.place) for slot, sim, _why, qi, _alt in matched if sim >= GOOD_MATCH and qi not in twins]
+    chain = [qi for qi, place in good if place in CHAIN]
+    return bool(chain) and any(min(chain) < qi < max(chain) for qi, place in good if place == "family")
+
+
+def _chain_shifted(query: list[NameToken], slots: list[_Slot], matched: list[tuple[Any, ...]]) -> bool:
+    """True when the record's given name is left out but its father's or grandfather's name matched, or
+    when a name the query writes after bin/ben/bint/ould (a father's or a family name) is the record's given name.
+
+    "Said Abdulrahman al-Qahtani" names Said son of Abdulrahman, not a son of Said; "Rachid Ben Salem"
+    names Rachid of the Ben Salem, not a man called Salem.
+    """
+    good = {slot.place for slot, sim, *_rest in matched if sim >= GOOD_MATCH}
+    used = {slot.place for slot, *_rest in matched}
+    has_given = any(slot.place == "given" for slot in slots)
+    if any(
+        slot.place == "given" and sim >= GOOD_MATCH and query[qi].filiation for slot, sim, _why, qi, _alt in matched
+    ):
+        return True
     return has_given and "given" not in used and bool(good & {"father", "grandfather"})
 
 
@@ -161,7 +207,7 @@ def _named_before_given(query: list[NameToken], matched: list[tuple[Any, ...]], 
 
     "Rasha Yusuf Mohammad al-Hayali" names Rasha, daughter of Yusuf: not Yusuf Mohammed al-Hayali himself.
     """
-    given_at = [qi for slot, sim, _why, qi, _alt in matched if slot.part == "given" and sim >= GOOD_MATCH]
+    given_at = [qi for slot, sim, _why, qi, _alt in matched if slot.place == "given" and sim >= GOOD_MATCH]
     if not given_at:
         return False
     return any(qi not in used_q and query[qi].kind == "name" for qi in range(given_at[0]))
@@ -219,7 +265,8 @@ def _score_view(
     if good < 2:
         score *= 0.75  # one matching name is not enough to say "the same person"
     prefixed = not family_first and _named_before_given(query, matched, used_q)
-    if _chain_inverted(query, matched) or _chain_shifted(slots, matched) or prefixed:
+    inverted = _chain_inverted(query, matched) or _family_inside(query, matched)
+    if inverted or _chain_shifted(query, slots, matched) or prefixed:
         score *= CHAIN_INVERTED
     conflicts = sum(1 for slot, sim, *_rest in matched if sim < GOOD_MATCH and not slot.optional)
     score *= CONFLICT_FACTOR**conflicts
@@ -339,6 +386,16 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None, family_
         for form in token.forms():
             for key in (form.coarse_key, *form.known_keys):
                 token_of.setdefault(key, index_)
+    # Keys one register confusion away (Gailani for الكيلاني/Kilani, Khasan for Hasan): the scoring takes
+    # such spellings for the same name, so blocking must find them. Read only while the rows read stay
+    # under half the budget, and weighed below the token's own keys.
+    soft: dict[str, int] = {}
+    for index_, token in enumerate(query):
+        for form in token.forms():
+            for key in form.soft_keys:
+                if key not in token_of:
+                    soft.setdefault(key, index_)
+    token_of.update(soft)
     index = PersonNameKey.objects.filter(key__in=token_of, kind__in=("coarse", "known"))
     scope_sql, scope_params = "", []
     if not user.is_superuser:
@@ -353,23 +410,35 @@ def _blocking_ids(*, user: Any, query: list[NameToken], sex: str | None, family_
     frequencies = _key_frequencies(index, scope=user.organisation_id if not user.is_superuser else "all", keys=token_of)
     if not frequencies:
         return []
-    total = max(frequencies.values()) + 1
+    total = max((n for k, n in frequencies.items() if k not in soft), default=max(frequencies.values())) + 1
     chosen: set[str] = set()
     rows = 0
     for position in range(len(query)):  # the rarest key of each token, always
-        present = [k for k, t in token_of.items() if t == position and k in frequencies]
+        present = [k for k, t in token_of.items() if t == position and k in frequencies and k not in soft]
         if present:
             rarest = min(present, key=frequencies.__getitem__)
             chosen.add(rarest)
             rows += frequencies[rarest]
-    for key in sorted(frequencies, key=frequencies.__getitem__):
+    for key in sorted((k for k in frequencies if k not in soft), key=frequencies.__getitem__):
         if key not in chosen and rows + frequencies[key] <= MAX_BLOCKING_ROWS:
             chosen.add(key)
             rows += frequencies[key]
+    for key in sorted((k for k in frequencies if k in soft), key=frequencies.__getitem__):
+        if rows + frequencies[key] <= MAX_BLOCKING_ROWS // 2:  # a bounded extra: at most half the rows
+            chosen.add(key)
+            rows += frequencies[key]
     expected = _expected_parts(query, family_first=family_first)
-    weights = sorted(
-        (key, token_of[key], 1.0 + math.log(total / frequencies[key]), expected[token_of[key]]) for key in chosen
-    )
+    rarity = {key: 1.0 + math.log(total / frequencies[key]) for key in chosen}
+    # A key one register confusion away never weighs more than the token's own keys (a rare Khasanov must
+    # not outweigh the common Hassan that the query wrote), and a little less.
+    own_best: dict[int, float] = {}
+    for key in chosen:
+        if key not in soft:
+            own_best[token_of[key]] = max(own_best.get(token_of[key], 0.0), rarity[key])
+    for key in chosen:
+        if key in soft:
+            rarity[key] = SOFT_KEY_FACTOR * min(rarity[key], own_best.get(token_of[key], rarity[key]))
+    weights = sorted((key, token_of[key], max(0.1, rarity[key]), expected[token_of[key]]) for key in chosen)
     sex_sql, sex_params = "", []
     if sex in (Sex.FEMALE, Sex.MALE):
         sex_sql = f" JOIN {Person._meta.db_table} p ON p.id = k.person_id AND p.sex IN (%s, %s)"

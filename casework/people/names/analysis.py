@@ -103,8 +103,12 @@ def _latin_readings(word: str) -> list[str]:
     - French c before e/i is s (Yacine ياسين, Kacemi قاسمي); Turkish c is dj (Cemal): both readings.
     - A final -at is a ta marbuta in Turkish, Persian and Central Asian usage (Hayat حياة, Rahmat).
     - th, dh, zh between vowels may be two letters, t/d/z then h (Fathi فتحي, Adham أدهم, Azhar أزهر).
+    - French ou before a vowel inside a word is a consonantal w (Marouane مروان) or the vowel u before
+      an ʿayn or a hamza, which French usage does not write (Chouaib شعيب, Souad سعاد, Mouawiya معاوية).
     """
     readings = []
+    if re.search(r"(?<=.)ou(?=[aei])", word):
+        readings.append(re.sub(r"(?<=.)ou(?=[aei])", "ou'", word))
     if re.search(r"c[eiy]", word) and "ch" not in word:
         readings.append(re.sub(r"c(?=[eiy])", "s", word))
     if word.endswith("at") and len(word) >= 5:
@@ -139,6 +143,8 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
             others = [other for other in others if other is not None]
             if others:
                 token = replace(token, alternatives=tuple(others))
+        if raw.filiation:
+            token = replace(token, filiation=True)
         tokens.append(token)
     return tuple(tokens)
 

@@ -93,6 +93,18 @@ GLIDES = frozenset("WY")
 # Classes that Latin spellings confuse across registers: g for ق (Gulf), kh for ح (Russian), gh for غ/g.
 # dh for ظ (Dhafer), z for ذ (Levant): Z and D meet too.
 SOFT_CLASSES = str.maketrans({"J": "K", "G": "K", "X": "H", "Z": "D"})
+_SOFT_GROUPS = ("JGK", "XH", "ZD")
+
+
+def soft_variants(skeleton: str) -> set[str]:
+    """The coarse keys one register confusion away (`SOFT_CLASSES`): Gailani JLN → KLN and GLN (الكيلاني),
+    Khasan XSN → HSN (حسن). One class changed at a time; the skeleton itself is not included."""
+    variants = set()
+    for i, letter in enumerate(skeleton):
+        for group in _SOFT_GROUPS:
+            if letter in group:
+                variants.update(skeleton[:i] + other + skeleton[i + 1 :] for other in group if other != letter)
+    return {skeleton_of(variant) for variant in variants} - {skeleton}
 
 
 @dataclass(frozen=True)
@@ -213,6 +225,9 @@ class NameToken:
     # Other readings of an ambiguous Latin spelling: "Alali" is al-Ali or Alali (the article joined
     # to a name starting with a vowel, or not); a final -ah is a ta marbuta (Aminah) or ح (Salah).
     alternatives: tuple["NameToken", ...] = ()
+    # Written after bin/ben/bint/ould in the text analysed: a father's or a family name, not the given name.
+    # Not part of the token's identity (the comparison of two names does not depend on it).
+    filiation: bool = False
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NameToken) and self._identity == other._identity
@@ -231,6 +246,12 @@ class NameToken:
     def coarse_key(self) -> str:
         prefix = "" if self.kind == "name" else f"{self.kind}:"
         return prefix + self.skeleton
+
+    @property
+    def soft_keys(self) -> list[str]:
+        """Coarse keys one register confusion away (`soft_variants`): looked up, never stored."""
+        prefix = "" if self.kind == "name" else f"{self.kind}:"
+        return [prefix + variant for variant in sorted(soft_variants(self.skeleton))]
 
     @property
     def vowel_key(self) -> str:

@@ -94,6 +94,9 @@ class RawToken:
     script: str
     kind: str  # "name", "abu" or "umm" (kunya: father/mother of `word`)
     abd: bool  # a theophoric "Abd X" name: `word` is X
+    filiation: bool = (
+        False  # written after bin/ben/bint/ould: a father's or a family name (Ben Salem), not a given name
+    )
 
 
 def raw_tokens(text: str) -> list[RawToken]:
@@ -101,12 +104,14 @@ def raw_tokens(text: str) -> list[RawToken]:
     tokens: list[RawToken] = []
     pending_kind = "name"
     pending_abd = False
+    pending_filiation = False
     i = 0
     while i < len(words) and len(tokens) < MAX_TOKENS:
         word, script = words[i]
         i += 1
         nxt = words[i][0] if i < len(words) else None
         if word in FILIATION and nxt is not None:
+            pending_filiation = True
             continue
         if word in ABU and nxt is not None:
             pending_kind = "abu"
@@ -130,11 +135,12 @@ def raw_tokens(text: str) -> list[RawToken]:
         word = _din_fold(_strip_article(word, script), script)
         if script == LATIN:
             word = _strip_assimilated(word)
-        if word in DIN and tokens and tokens[-1].kind == "name" and tokens[-1].script == script and not abd:
+        if word in DIN and tokens and tokens[-1].script == script and not abd:
+            # Joined to the name before it, a kunya's too (Abu Nur al-Din, أم نور الدين, Oum Noureddine).
             last = tokens.pop()
             joined = last.word + ("دين" if script == ARABIC else "din")
-            tokens.append(RawToken(joined, script, last.kind, last.abd))
+            tokens.append(RawToken(joined, script, last.kind, last.abd, last.filiation))
         elif word:
-            tokens.append(RawToken(word, script, pending_kind, abd))
-        pending_kind, pending_abd = "name", False
+            tokens.append(RawToken(word, script, pending_kind, abd, pending_filiation))
+        pending_kind, pending_abd, pending_filiation = "name", False, False
     return tokens

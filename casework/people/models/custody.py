@@ -65,7 +65,7 @@ class CustodyPeriod(PublicModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CustodyPeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(user_db_constraint=False)  # see Person.history
 
     class Meta:
         verbose_name = _("custody period")

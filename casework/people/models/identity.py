@@ -77,7 +77,7 @@ class NationalityClaim(PublicModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(user_db_constraint=False)  # see Person.history
 
     class Meta:
         verbose_name = _("nationality claim")
@@ -122,7 +122,7 @@ class IdentityDocument(PublicModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(user_db_constraint=False)  # see Person.history
 
     class Meta:
         verbose_name = _("identity document")

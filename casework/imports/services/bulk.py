@@ -252,16 +252,9 @@ def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, A
     checked without them have their keys derived here from their names and aliases."""
     if not uses_copy():
         entries = [
-            PersonNameKey(
-                person_id=person["id"],
-                organisation_id=person["organisation_id"],
-                key=k,
-                kind=kind,
-                part=part,
-                script=script,
-            )
-            for person in persons
-            for part, kind, k, script in _name_keys(values.get(person["id"], {}))
+            PersonNameKey(person_id=p["id"], organisation_id=p["organisation_id"], key=k, kind=t, part=n, script=s)
+            for p in persons
+            for n, t, k, s in _name_keys(values.get(p["id"], {}))
         ]
         PersonNameKey.objects.bulk_create(entries, batch_size=INSERT_BATCH)
         return len(entries)

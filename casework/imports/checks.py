@@ -50,8 +50,6 @@ PERSON_FIELDS = (
 # What a commit writes to the persons it updates, and what their undo writes back.
 PERSON_UPDATE_FIELDS = (*PERSON_FIELDS, "name_search", "household", "updated_at")
 PROGRESS_EVERY = 500
-# The key of a row's values holding the name-key rows of the person it creates: [[part, kind, key, script], …].
-NAME_KEYS = "_name_keys"
 # Rows read, checked and planned at a time (their persons read in batches of a thousand).
 SCAN_CHUNK = 2000
 
@@ -412,11 +410,6 @@ def check_batch(batch: ImportBatch, *, progress: Callable[[int, int], None] | No
                 row.action = RowAction.ERROR
             elif row.action == RowAction.CREATE:
                 candidates.add(row)
-                # The matcher's index rows of the person the row creates, derived once here (the names are
-                # analysed here anyway) and written as they are by the commit (`bulk.write_name_keys`).
-                row.values[NAME_KEYS] = [
-                    [part, kind, key, script] for (part, kind, key), script in row_name_keys(row.values).items()
-                ]
         store.add(chunk)
 
     for done, (number, cells) in enumerate(table.rows, start=1):

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection, models
 
 from casework.core.fields import EncryptedTextField
-from casework.imports.checks import NAME_KEYS, row_name_keys
+from casework.imports.checks import row_name_keys
 from casework.imports.models import ImportRow
 from casework.people.models import PersonNameKey
 
@@ -237,24 +237,18 @@ def create_with_history(
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _name_keys(values: dict[str, Any]) -> list[Any]:
-    """A row's name-key rows, [part, kind, key, script] each: as the dry run stored them, else derived."""
-    if NAME_KEYS in values:
-        return values[NAME_KEYS]
-    return [[part, kind, key, script] for (part, kind, key), script in row_name_keys(values).items()]
-
-
 def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, Any]]) -> int:
-    """The matcher's name-key rows (`PersonNameKey`) of newly created persons (their records), from their
-    row's values (`values[id]`): the rows `person_name_keys_rebuild` writes. The dry run derived them
-    (`checks.NAME_KEYS`): the commit does not analyse the names again (in the worker that commits, the
-    analysis of a file's names is not memoised yet: it was the commit's largest cost in Python). Rows
-    checked without them have their keys derived here from their names and aliases."""
+    """The matcher's name-key rows (`PersonNameKey`) of newly created persons (their records), derived from
+    their row's names and aliases (`values[id]`): the rows `person_name_keys_rebuild` writes.
+
+    Derived again here rather than kept from the dry run: stored with each row (tried), they made the dry
+    run's CPU 21.9 -> 30.1 s at 100,000 rows (its rows' JSON about twice as long, compressed, written and
+    read back) and the bench's commit no faster, its names' analysis being memoised (docs/benchmarks.md)."""
     if not uses_copy():
         entries = [
             PersonNameKey(person_id=p["id"], organisation_id=p["organisation_id"], key=k, kind=t, part=n, script=s)
             for p in persons
-            for n, t, k, s in _name_keys(values.get(p["id"], {}))
+            for (n, t, k), s in row_name_keys(values.get(p["id"], {})).items()
         ]
         PersonNameKey.objects.bulk_create(entries, batch_size=INSERT_BATCH)
         return len(entries)
@@ -266,7 +260,7 @@ def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, A
     lines = []
     for person in persons:
         head = f"{int(person['id'])}\t{int(person['organisation_id'])}\t"
-        for part, kind, key, script in _name_keys(values.get(person["id"], {})):
+        for (part, kind, key), script in row_name_keys(values.get(person["id"], {})).items():
             entry = (key, kind, part, script)
             tail = tails.get(entry)
             if tail is None:

@@ -125,7 +125,13 @@ class ImportRow(models.Model):
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Filled by the commit: the person created or updated, its state before, the child records created.
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The person is no database constraint (`db_constraint=False`): the commit sets it on every row it writes,
+    # each a deferred check at COMMIT, for a person the dry run read or the commit just created or locked in
+    # the same transaction. A person is deleted only through the ORM (undo, merge, retention), whose
+    # collector sets this to NULL (`on_delete=SET_NULL`) with or without a constraint.
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     # What the commit did with the row: "create" or "update" ("" = nothing).
     committed_as = models.CharField(max_length=10, blank=True)
     before = models.JSONField(default=dict, blank=True)

@@ -40,7 +40,8 @@ def chunks(values: Sequence[Any], small: int = SMALL_CHUNK) -> Iterator[Sequence
 
 
 def any_of(field: str, values: Sequence[Any]) -> Any:
-    """A filter: `field` is one of `values` (an array parameter on PostgreSQL, an IN list elsewhere)."""
-    if uses_arrays():
+    """A filter: `field` is one of `values` (an array parameter on PostgreSQL, an IN list elsewhere; no
+    values: an empty IN list, which Django answers without a query)."""
+    if uses_arrays() and values:
         return _AnyOf(F(field), list(values))
     return Q(**{f"{field}__in": values})

@@ -8,10 +8,12 @@ other databases (SQLite in development and tests) with `bulk_create` and `bulk_u
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
 
+from casework.core.fields import EncryptedTextField
 from casework.imports.checks import row_name_keys
 from casework.imports.models import ImportRow
 from casework.people.models import PersonNameKey
@@ -45,11 +47,33 @@ _PLAIN = frozenset(
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
-    """None when the value goes to COPY as it is, else the function that prepares it."""
+    """None when the value goes to COPY as it is, else the function that prepares it.
+
+    A value that is not encrypted is prepared once per distinct value (a file repeats its countries, and
+    a created record's defaults are the same for every record: "" for a photo, [] for languages…); an
+    encrypted one every time, as each encryption must differ (a fresh IV), or a dump would show equal values."""
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     if type(target) in _PLAIN:
         return None
-    return lambda value: field.get_db_prep_save(value, connection)
+
+    def prepare(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    if isinstance(field, EncryptedTextField):
+        return prepare
+    prepared: dict[Any, Any] = {}
+
+    def memoised(value: Any) -> Any:
+        key = (type(value), value)  # the type too: False == 0, but not as JSON
+        try:
+            return prepared[key]
+        except KeyError:
+            result = prepared[key] = prepare(value)
+            return result
+        except TypeError:  # unhashable (a list, a dict): prepared each time
+            return prepare(value)
+
+    return memoised
 
 
 def _writable(model: type[models.Model]) -> list[models.Field]:
@@ -115,11 +139,17 @@ def _fields_of(obj: Record) -> dict[str, Any]:
 
 
 def _values(objs: Sequence[Record], fields: list[models.Field]) -> Iterable[list[Any]]:
-    """Each object's values of `fields`, ready for COPY."""
-    getters = [(f.attname, _converter(f)) for f in fields]
+    """Each object's values of `fields`, ready for COPY (picked by one `itemgetter`, then the few that need
+    preparing prepared)."""
+    get = itemgetter(*(f.attname for f in fields))
+    single = len(fields) == 1
+    converted = [(index, convert) for index, f in enumerate(fields) if (convert := _converter(f)) is not None]
     for obj in objs:
-        values = _fields_of(obj)
-        yield [values[name] if convert is None else convert(values[name]) for name, convert in getters]
+        values = get(_fields_of(obj))
+        row = [values] if single else list(values)
+        for index, convert in converted:
+            row[index] = convert(row[index])
+        yield row
 
 
 def _assign_ids(model: type[models.Model], objs: Sequence[Record]) -> None:
@@ -188,53 +218,65 @@ def create_with_history(
         "history_type": "+",
     }
     history_pk = history_model._meta.pk.attname
-    # Per history column: None for its own id, else (index in the written row, or -1 and a fixed value).
-    plan: list[tuple[int, Any] | None] = []
-    for f in fields:
-        if f.attname == history_pk:
-            plan.append(None)
-        elif f.attname in fixed:
-            plan.append((-1, fixed[f.attname]))
-        else:
-            plan.append((position.get(f.attname, -1), None))
-    ids = iter(_next_ids(history_model, len(objs)))
+    # The COPY's columns in the order of the history row built: its own id, the columns taken from the
+    # written row (one itemgetter), then those with a fixed value (None where the model has no such column).
+    taken = [f for f in fields if f.attname != history_pk and f.attname not in fixed and f.attname in position]
+    rest = [f for f in fields if f.attname != history_pk and (f.attname in fixed or f.attname not in position)]
+    pk_field = next(f for f in fields if f.attname == history_pk)
+    get = itemgetter(*(position[f.attname] for f in taken))
+    tail = tuple(fixed.get(f.attname) for f in rest)
+    ids = _next_ids(history_model, len(objs))
     _copy_rows(
         history_model,
-        fields,
-        (
-            [next(ids) if step is None else (row[step[0]] if step[0] >= 0 else step[1]) for step in plan]
-            for row in written
-        ),
+        [pk_field, *taken, *rest],
+        ((pk, *get(row), *tail) for pk, row in zip(ids, written, strict=True)),
     )
+
+
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, Any]]) -> int:
     """The matcher's name-key rows (`PersonNameKey`) of newly created persons (their records), derived from
     their row's names and aliases (`values[id]`): the rows `person_name_keys_rebuild` writes.
 
-    Derived again here rather than kept from the dry run: a whole file's keys would be the dry run's largest
-    structure (and the rows' stored values twice as long), and the name analysis is memoised per name."""
-    entries = []
-    for person in persons:
-        pk, organisation_id = person["id"], person["organisation_id"]
-        for (part, kind, key), script in row_name_keys(values.get(pk, {})).items():
-            entries.append((pk, organisation_id, key, kind, part, script))
-    if not entries:
-        return 0
+    Derived again here rather than kept from the dry run: stored with each row (tried), they made the dry
+    run's CPU 21.9 -> 30.1 s at 100,000 rows (its rows' JSON about twice as long, compressed, written and
+    read back) and the bench's commit no faster, its names' analysis being memoised (docs/benchmarks.md)."""
     if not uses_copy():
-        PersonNameKey.objects.bulk_create(
-            [
-                PersonNameKey(person_id=p, organisation_id=o, key=k, kind=kind, part=part, script=script)
-                for p, o, k, kind, part, script in entries
-            ],
-            batch_size=INSERT_BATCH,
-        )
+        entries = [
+            PersonNameKey(person_id=p["id"], organisation_id=p["organisation_id"], key=k, kind=t, part=n, script=s)
+            for p in persons
+            for (n, t, k), s in row_name_keys(values.get(p["id"], {})).items()
+        ]
+        PersonNameKey.objects.bulk_create(entries, batch_size=INSERT_BATCH)
         return len(entries)
-    # No primary keys drawn first: nothing refers to a name key, so the table's identity default numbers them.
+    # On PostgreSQL the COPY's text is built here, a line per key: the person's columns formatted once per
+    # person, the key's once per distinct key (a file repeats its names), instead of a row of six values
+    # adapted one by one by psycopg (about half a million rows at 100,000 persons). No primary keys drawn
+    # first: nothing refers to a name key, so the table's identity default numbers them.
+    tails: dict[tuple[str, str, str, str], str] = {}
+    lines = []
+    for person in persons:
+        head = f"{int(person['id'])}\t{int(person['organisation_id'])}\t"
+        for (part, kind, key), script in row_name_keys(values.get(person["id"], {})).items():
+            entry = (key, kind, part, script)
+            tail = tails.get(entry)
+            if tail is None:
+                tail = tails[entry] = "\t".join(text.translate(_COPY_ESCAPES) for text in entry)
+            lines.append(head + tail)
+    if not lines:
+        return 0
     meta = PersonNameKey._meta
-    fields = [meta.get_field(name) for name in ("person", "organisation", "key", "kind", "part", "script")]
-    _copy_rows(PersonNameKey, fields, entries)
-    return len(entries)
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in ("person", "organisation", "key", "kind", "part", "script")
+    )
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        copy.write("\n".join(lines) + "\n")
+    return len(lines)
 
 
 def save_outcomes(
@@ -249,23 +291,19 @@ def save_outcomes(
     columns = {
         "person": ("person_id", "bigint", lambda row: row.person_id),
         "committed_as": ("committed_as", "text", lambda row: row.committed_as),
-        "before": ("before", "jsonb", lambda row: json.dumps(row.before)),
-        "created_records": ("created_records", "jsonb", lambda row: json.dumps(row.created_records)),
+        "before": ("before", "jsonb", lambda row: row.before),
+        "created_records": ("created_records", "jsonb", lambda row: row.created_records),
     }
     chosen = [columns[name] for name in fields]
     sets = ", ".join(f"{column} = v.{column}" for column, _type, _get in chosen)
-    # jsonb arrives as text[] and is cast per element: psycopg sends a list of str as text[].
-    selects = ", ".join(
-        f"unnest(%s::text[])::{sql_type} AS {column}"
-        if sql_type == "jsonb"
-        else f"unnest(%s::{sql_type}[]) AS {column}"
-        for column, sql_type, _get in chosen
-    )
-    params: list[Any] = [[row.pk for row in rows]]
-    params += [[get(row) for row in rows] for _column, _type, get in chosen]
+    types = ", ".join(f"{column} {sql_type}" for column, sql_type, _get in chosen)
+    # The chunk's outcomes as one JSON array of records (one `json.dumps`, one text parameter), read back
+    # by `jsonb_to_recordset`: cheaper for the worker than one array parameter per column, whose elements
+    # psycopg adapts one by one, and a JSON text per row for the jsonb columns.
+    records = [{"id": row.pk, **{column: get(row) for column, _type, get in chosen}} for row in rows]
     table = ImportRow._meta.db_table
     # The table, column names and types come from the `columns` table above (code, never input); every
-    # value is a parameter (reviewed: hence the `nosec B608` for bandit).
-    sql = f"UPDATE {table} r SET {sets} FROM (SELECT unnest(%s::bigint[]) AS id, {selects}) v WHERE r.id = v.id"  # noqa: S608  # nosec B608
+    # value is in the one parameter (reviewed: hence the `nosec B608` for bandit).
+    sql = f"UPDATE {table} r SET {sets} FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, {types}) WHERE r.id = v.id"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [json.dumps(records, separators=(",", ":"))])

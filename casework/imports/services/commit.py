@@ -20,7 +20,7 @@ from simple_history.utils import bulk_update_with_history
 from casework.accounts.models import Organisation
 from casework.core import audit
 from casework.core.exceptions import DomainError
-from casework.imports import checks
+from casework.imports import checks, sql
 from casework.imports import mapping as m
 from casework.imports.choices import BatchStatus, Decision, RowAction
 from casework.imports.models import ImportBatch, ImportRow
@@ -245,7 +245,7 @@ def _lock_updated(batch: ImportBatch, rows: list[ImportRow]) -> dict[int, Person
     current = {
         person.pk: person
         for person in Person.objects.select_for_update()
-        .filter(organisation_id=batch.organisation_id, pk__in=ids)
+        .filter(sql.any_of("pk", ids), organisation_id=batch.organisation_id)
         .order_by("pk")
     }
     changed = [
@@ -270,9 +270,9 @@ def _households(run: CommitRun, rows: list[ImportRow]) -> dict[str, int]:
     if not wanted:
         return {}
     households = dict(
-        Household.objects.filter(organisation_id=run.batch.organisation_id, reference__in=wanted).values_list(
-            "reference", "pk"
-        )
+        Household.objects.filter(
+            sql.any_of("reference", sorted(wanted)), organisation_id=run.batch.organisation_id
+        ).values_list("reference", "pk")
     )
     new = [
         run.new(Household, organisation_id=run.batch.organisation_id, reference=ref)

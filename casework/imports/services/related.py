@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from casework.camps.models import Facility, FacilitySection
 from casework.core.exceptions import DomainError
-from casework.imports import checks
+from casework.imports import checks, sql
 from casework.imports import mapping as m
 from casework.imports.models import ExternalReference, ImportRow
 from casework.imports.services import bulk
@@ -39,7 +39,7 @@ def write_related(run: "CommitRun", rows: list[ImportRow], updated: dict[int, Pe
     wanted = [row.values["external_ref"] for row in rows if row.values.get("external_ref")]
     existing = set(
         ExternalReference.objects.filter(
-            organisation_id=batch.organisation_id, source=batch.source, reference__in=wanted
+            sql.any_of("reference", wanted), organisation_id=batch.organisation_id, source=batch.source
         ).values_list("reference", flat=True)
     )
     refs, ref_rows = [], []
@@ -97,7 +97,7 @@ def write_related(run: "CommitRun", rows: list[ImportRow], updated: dict[int, Pe
 
     # Nationality claims with the status the source gives (claimed by default); a person's first is its main one.
     claimed: dict[int, set[str]] = {}
-    for person_id, country in NationalityClaim.objects.filter(person_id__in=known_ids).values_list(
+    for person_id, country in NationalityClaim.objects.filter(sql.any_of("person_id", known_ids)).values_list(
         "person_id", "country"
     ):
         claimed.setdefault(person_id, set()).add(str(country))
@@ -124,7 +124,9 @@ def write_related(run: "CommitRun", rows: list[ImportRow], updated: dict[int, Pe
         _note(row, "claim", claim["id"])
 
     # Aliases and kunyas, identity documents: added when not already recorded.
-    known_aliases = set(Alias.objects.filter(person_id__in=known_ids).values_list("person_id", "kind", "name"))
+    known_aliases = set(
+        Alias.objects.filter(sql.any_of("person_id", known_ids)).values_list("person_id", "kind", "name")
+    )
     aliases, alias_rows = [], []
     for row in rows:
         for key, kind in (("alias", AliasKind.ALIAS), ("kunya", AliasKind.KUNYA)):
@@ -147,7 +149,9 @@ def write_related(run: "CommitRun", rows: list[ImportRow], updated: dict[int, Pe
     for row, alias in zip(alias_rows, aliases, strict=True):
         _note(row, "alias", alias["id"])
     known_documents = set(
-        IdentityDocument.objects.filter(person_id__in=known_ids).values_list("person_id", "document_type", "number")
+        IdentityDocument.objects.filter(sql.any_of("person_id", known_ids)).values_list(
+            "person_id", "document_type", "number"
+        )
     )
     documents, document_rows = [], []
     for row in rows:
@@ -185,12 +189,12 @@ def write_links(run: "CommitRun", entries: list | None = None) -> None:
         chunk = missing[start : start + bulk.INSERT_BATCH]
         by_ref.update(
             ExternalReference.objects.filter(
-                organisation_id=batch.organisation_id, source=batch.source, reference__in=chunk
+                sql.any_of("reference", chunk), organisation_id=batch.organisation_id, source=batch.source
             ).values_list("reference", "person_id")
         )
         by_ref.update(
             Person.objects.filter(
-                organisation_id=batch.organisation_id, case_number__in=[r for r in chunk if r not in by_ref]
+                sql.any_of("case_number", [r for r in chunk if r not in by_ref]), organisation_id=batch.organisation_id
             ).values_list("case_number", "pk")
         )
     pairs = []
@@ -211,9 +215,11 @@ def write_links(run: "CommitRun", entries: list | None = None) -> None:
     for start in range(0, len(ids), bulk.INSERT_BATCH):
         chunk = ids[start : start + bulk.INSERT_BATCH]
         existing.update(
-            FamilyLink.objects.filter(person_id__in=chunk).values_list("person_id", "relative_id", "relation")
+            FamilyLink.objects.filter(sql.any_of("person_id", chunk)).values_list(
+                "person_id", "relative_id", "relation"
+            )
         )
-        sexes.update(Person.objects.filter(pk__in=chunk).values_list("pk", "sex"))
+        sexes.update(Person.objects.filter(sql.any_of("pk", chunk)).values_list("pk", "sex"))
     links, link_records = [], []
     for person_id, relative_id, relation, records, _pk in pairs:
         # "Child" has no fixed inverse: the row's person is the child's mother or father by their sex.

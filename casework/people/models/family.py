@@ -47,7 +47,7 @@ class Household(PublicModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = HouseholdQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(user_db_constraint=False)  # see Person.history
 
     class Meta:
         verbose_name = _("household")

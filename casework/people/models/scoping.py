@@ -65,7 +65,8 @@ class PersonRecord(models.Model):
     """
 
     objects = PersonScopedQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True)
+    # Who made a change is no database constraint on the history (see `Person.history`).
+    history = HistoricalRecords(inherit=True, user_db_constraint=False)
 
     class Meta:
         abstract = True

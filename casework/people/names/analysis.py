@@ -179,6 +179,23 @@ NAME_PART_FIELDS = (
 KUNYA_ALIAS_KIND = "kunya"
 
 
+@lru_cache(maxsize=50_000)
+def _text_keys(text: str) -> tuple[tuple[bool, str, str, str], ...]:
+    """The index keys of one name as typed: (is a name token, kind, key, script) in `record_keys`'s order.
+
+    Memoised per name (a file or a seed repeats its names): `record_keys` of a record is then a few
+    dictionary inserts per part instead of walking every token's forms again."""
+    keys = []
+    for token in analyse_name(text):
+        is_name = token.kind == "name"
+        for form in token.forms():
+            # No vowel-aware key: lookups block on coarse and known keys only, and the vowels are
+            # compared when scoring (`similarity`); stored, it was 46 % of the index's rows, read by nothing.
+            keys.append((is_name, "coarse", form.coarse_key[:64], token.script))
+            keys += [(is_name, "known", key[:64], token.script) for key in form.known_keys]
+    return tuple(keys)
+
+
 def record_keys(names: dict[str, str], aliases: list[tuple[str, str]]) -> dict[tuple[str, str, str], str]:
     """Index rows of one person: (part, kind, key) → script.
 
@@ -191,14 +208,8 @@ def record_keys(names: dict[str, str], aliases: list[tuple[str, str]]) -> dict[t
     ]
     sources += [(KUNYA_ALIAS_KIND if kind == KUNYA_ALIAS_KIND else "alias", name) for kind, name in aliases]
     for part, text in sources:
-        for token in analyse_name(text or ""):
-            token_part = "kunya" if token.kind != "name" else part
-            keys = []
-            for form in token.forms():
-                # No vowel-aware key: lookups block on coarse and known keys only, and the vowels are
-                # compared when scoring (`similarity`); stored, it was 46 % of the index's rows, read by nothing.
-                keys.append(("coarse", form.coarse_key))
-                keys += [("known", key) for key in form.known_keys]
-            for kind, key in keys:
-                rows.setdefault((token_part, kind, key[:64]), token.script)
+        if not text or not isinstance(text, str):
+            continue
+        for is_name, kind, key, script in _text_keys(text[: MAX_NAME_CHARS * 2]):
+            rows.setdefault((part if is_name else "kunya", kind, key), script)
     return rows

@@ -12,8 +12,6 @@ Users log in through the real login form with `tests.factories.PASSWORD`, then t
 step with a one-time backup code made for that login (an app code could not be given twice in 30 s).
 """
 
-import importlib.util
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,66 +19,31 @@ from typing import Any
 
 import pytest
 
+from tests import chromium as shared
 from tests import factories
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # tests run as root in containers
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Playwright gives every launch a fresh temporary profile (it refuses a --user-data-dir argument).
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
-
-
-def unavailable_reason() -> str:
-    """Why browser tests cannot run here, or "" if they can."""
-    if importlib.util.find_spec("playwright") is None:
-        return "Playwright is not installed (pip install -r requirements.txt)"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"Debian's Chromium is missing at {CHROMIUM} (apt-get install chromium)"
-    return ""
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """A headless Chromium for the tests of one module (each test gets its own context).
 
+    The tests are plain synchronous code that uses the ORM in this thread while Playwright runs, so
+    Django's async-safety check is off meanwhile (tests/chromium.py, `allow_async_unsafe`).
+
     Module-scoped, not session-scoped: while Playwright runs, its event loop counts as running in
-    this thread and DJANGO_ALLOW_ASYNC_UNSAFE is set (see below). Kept for the whole session, both
+    this thread and DJANGO_ALLOW_ASYNC_UNSAFE is set. Kept for the whole session, both
     leaked into every later test of the same pytest(-xdist) worker, e.g. a `manage.py check --deploy`
     subprocess inherited the variable and failed with async_unsafe warning W021. pytest tears a
     module fixture down before the worker runs a test of another module, so nothing leaks.
     """
-    reason = unavailable_reason()
+    reason = shared.unavailable_reason()
     if reason:
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an asyncio event loop marked as running in this thread while it
-    # is started. Django then sees "an async context" and raises SynchronousOnlyOperation on every
-    # ORM call from the test thread (factories, database assertions). The tests are plain
-    # synchronous code, so the check is switched off, only while Playwright runs (Django reads the
-    # variable on each call). After `stop()` no loop runs and the variable is restored.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with shared.launched_chromium(allow_async_unsafe=True) as browser:
         yield browser
-        browser.close()
-    finally:
-        playwright.stop()
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -95,9 +58,7 @@ def browser_context(chromium: Any, live_server: Any) -> Iterator[Any]:
 @pytest.fixture
 def page(browser_context: Any) -> Any:
     """A page that accepts confirmation dialogs (htmx `hx-confirm`); Playwright would dismiss them."""
-    page = browser_context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
+    return shared.accepting_page(browser_context)
 
 
 def backup_code_for(user: Any) -> str:
@@ -109,10 +70,7 @@ def backup_code_for(user: Any) -> str:
 
 
 def give_password(page: Any, user: Any, *, next_url: str = "/", password: str = factories.PASSWORD) -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.locator("input[name=username]").fill(user.get_username())
-    page.locator("input[name=password]").fill(password)
-    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
+    shared.give_password(page, user.get_username(), password, next_url=next_url)
 
 
 @pytest.fixture
@@ -121,14 +79,7 @@ def login() -> Callable[[Any, Any], None]:
 
     def log_in(page: Any, user: Any, *, next_url: str = "/") -> None:
         code = backup_code_for(user)
-        give_password(page, user, next_url=next_url)
-        page.wait_for_url(lambda url: "/accounts/second-factor/" in url)
-        page.locator("input[name=token]").fill(code)
-        page.locator("#second-factor-form button[type=submit]").click()
-        page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
-        from playwright.sync_api import expect
-
-        expect(page.locator("#current-user")).to_have_text(user.get_username())
+        shared.log_in(page, user.get_username(), factories.PASSWORD, code, next_url=next_url)
 
     return log_in
 

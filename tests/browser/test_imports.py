@@ -1,7 +1,6 @@
 """Import in the browser, in English and in Arabic: upload → mapping → dry run (progress) → settle a
 duplicate → commit → undo. The worker is played by the test: it runs the tasks the pages queued."""
 
-from datetime import date
 from unittest import mock
 
 import pytest
@@ -9,9 +8,9 @@ import pytest
 from casework.imports import tasks
 from casework.imports.models import ImportBatch
 from casework.people.models import Person
-from casework.people.namekeys import person_name_keys_rebuild
 from tests import factories
 from tests.imports.files import xlsx_bytes
+from tests.imports.people import omar_kaya_on_file
 
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").expect
 
@@ -30,15 +29,7 @@ def test_upload_map_dry_run_settle_commit_and_undo(page, login, screenshot, org_
     supervisor = factories.UserFactory(
         username=f"importer_{language}", organisation=org_a, role="supervisor", language=language
     )
-    existing = factories.PersonFactory(
-        organisation=org_a,
-        given_name_lat="Omar",
-        father_name_lat="",
-        family_name_lat="Kaya",
-        sex="male",  # a conflicting sex rules a candidate out, as in the matcher
-        birth_date=date(1985, 1, 1),
-    )
-    person_name_keys_rebuild(person_ids=[existing.pk])  # as the people services do
+    existing = omar_kaya_on_file(org_a)
     queued: list[tuple] = []
 
     def worker_runs_queued_tasks() -> None:

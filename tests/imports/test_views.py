@@ -12,9 +12,9 @@ from casework.imports import services, spreadsheets
 from casework.imports.choices import BatchStatus
 from casework.imports.models import ImportBatch, MappingTemplate
 from casework.people.models import Person
-from casework.people.namekeys import person_name_keys_rebuild
 from tests import factories
 from tests.imports.files import csv_bytes, upload, xlsx_bytes
+from tests.imports.people import omar_kaya_on_file
 
 pytestmark = pytest.mark.django_db
 
@@ -76,15 +76,7 @@ def test_a_refused_upload_says_why_and_stores_nothing(client_for, supervisor_a, 
 def test_mapping_dry_run_decision_commit_and_undo_through_the_pages(
     client_for, supervisor_a, org_a, roj, django_capture_on_commit_callbacks
 ):
-    existing = factories.PersonFactory(
-        organisation=org_a,
-        given_name_lat="Omar",
-        father_name_lat="",
-        family_name_lat="Kaya",
-        sex="male",  # a conflicting sex rules a candidate out, as in the matcher
-        birth_date=date(1985, 1, 1),
-    )
-    person_name_keys_rebuild(person_ids=[existing.pk])  # as the people services do
+    existing = omar_kaya_on_file(org_a)
     client = client_for(supervisor_a)
     _upload(client)
     batch = ImportBatch.objects.get()

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests import chromium
 from tests.stack.harness import Stack, unavailable_reason
 
 
@@ -36,26 +36,18 @@ def stack() -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's Chromium is missing at {CHROMIUM}")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    reason = chromium.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with chromium.launched_chromium() as browser:
         yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 def new_page(browser, url: str):
     """A page in a fresh browser context (its own cookies) on `url`; close its `.context` when done."""
     context = browser.new_context(base_url=url, ignore_https_errors=True, locale="en-GB")
     context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
+    return chromium.accepting_page(context)
 
 
 @pytest.fixture
@@ -66,17 +58,9 @@ def page(browser, stack):
 
 
 def log_in(page, stack):
-    from playwright.sync_api import expect
-
-    page.goto("/accounts/login/?next=/")
-    page.locator("input[name=username]").fill(stack.seed["username"])
-    page.locator("input[name=password]").fill(stack.seed["password"])
-    page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/second-factor/" in url)
-    page.locator("input[name=token]").fill(stack.seed["backup_codes"].pop())
-    page.locator("#second-factor-form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
-    expect(page.locator("#current-user")).to_have_text(stack.seed["username"])
+    """Log the seeded user in, with one of the seed's backup codes."""
+    seed = stack.seed
+    chromium.log_in(page, seed["username"], seed["password"], seed["backup_codes"].pop())
 
 
 def upload_scan(page, person_id: str, number: str, scan: bytes):

@@ -4,12 +4,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin, country_filter, related_count
+from casework.core.admin import (
+    AuditedModelAdmin,
+    ReadOnlyModelAdmin,
+    SharedDefaultsAdminMixin,
+    country_filter,
+    related_count,
+)
 from casework.govrequests.admin.common import searches_for
 from casework.govrequests.admin.forms import DisclosurePolicyForm
 from casework.govrequests.admin.inlines import DisclosedPersonInline, FollowUpItemInline
@@ -49,7 +54,7 @@ class DisclosurePolicyAdmin(StateOrDefaultColumnMixin, AuditedModelAdmin):
 
 
 @admin.register(AnswerPeriod)
-class AnswerPeriodAdmin(StateOrDefaultColumnMixin, AuditedModelAdmin):
+class AnswerPeriodAdmin(SharedDefaultsAdminMixin, StateOrDefaultColumnMixin, AuditedModelAdmin):
     """Answer periods of the deadline clock; saving one recomputes the clocks of the requests it may govern."""
 
     list_display = ("organisation", "state", "authority", "acknowledgement_days", "decision_days", "updated_at")
@@ -58,20 +63,7 @@ class AnswerPeriodAdmin(StateOrDefaultColumnMixin, AuditedModelAdmin):
     autocomplete_fields = ("authority",)
     fields = ("organisation", "country", "authority", "acknowledgement_days", "decision_days", "notes")
 
-    @staticmethod
-    def _default_for_non_superuser(request: HttpRequest, obj: AnswerPeriod | None) -> bool:
-        # Defaults apply to every organisation: only superusers change them.
-        return obj is not None and obj.organisation_id is None and not request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: AnswerPeriod | None = None) -> bool:
-        return not self._default_for_non_superuser(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: AnswerPeriod | None = None) -> bool:
-        return not self._default_for_non_superuser(request, obj) and super().has_delete_permission(request, obj)
-
     def save_model(self, request: HttpRequest, obj: AnswerPeriod, form: Any, change: bool) -> None:
-        if not request.user.is_superuser and obj.organisation_id != request.user.organisation_id:
-            raise PermissionDenied
         super().save_model(request, obj, form, change)
         request_clocks_refresh(organisation_id=obj.organisation_id)
 

@@ -6,7 +6,8 @@ other databases (SQLite in development and tests) with `bulk_create` and `bulk_u
 """
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -95,11 +96,18 @@ def _next_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _copy_rows(model: type[models.Model], fields: list[models.Field], rows: Iterable[Sequence[Any]]) -> None:
-    """COPY rows of database-ready values (in the order of `fields`) into the model's table."""
+@contextmanager
+def _copy_into(model: type[models.Model], fields: list[models.Field]) -> Iterator[Any]:
+    """psycopg's COPY … FROM STDIN into the model's table, its columns those of `fields` in that order."""
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        yield copy
+
+
+def _copy_rows(model: type[models.Model], fields: list[models.Field], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows of database-ready values (in the order of `fields`) into the model's table."""
+    with _copy_into(model, fields) as copy:
         for row in rows:
             copy.write_row(row)
 
@@ -268,13 +276,10 @@ def write_name_keys(persons: list[dict[str, Any]], values: dict[int, dict[str, A
             lines.append(head + tail)
     if not lines:
         return 0
-    meta = PersonNameKey._meta
-    columns = ", ".join(
-        connection.ops.quote_name(meta.get_field(name).column)
-        for name in ("person", "organisation", "key", "kind", "part", "script")
-    )
-    table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    fields = [
+        PersonNameKey._meta.get_field(name) for name in ("person", "organisation", "key", "kind", "part", "script")
+    ]
+    with _copy_into(PersonNameKey, fields) as copy:
         copy.write("\n".join(lines) + "\n")
     return len(lines)
 

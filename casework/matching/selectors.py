@@ -159,12 +159,11 @@ def _twins(query: list[NameToken]) -> set[int]:
     }
 
 
-def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
+def _chain_inverted(matched: list[tuple[Any, ...]], twins: set[int]) -> bool:
     """True when the query names the nasab chain in another order than the record (given/father swapped).
 
-    A name the query gives twice (Yusuf Yusuf, or al-Hassan and Hassan) says nothing about order.
+    A name the query gives twice (`twins`: Yusuf Yusuf, or al-Hassan and Hassan) says nothing about order.
     """
-    twins = _twins(query)
     chain = sorted(
         (index, CHAIN[slot.place])
         for slot, sim, _why, index, _alt in matched
@@ -173,13 +172,12 @@ def _chain_inverted(query: list[NameToken], matched: list[tuple[Any, ...]]) -> b
     return any(later[1] < earlier[1] for earlier, later in itertools.pairwise(chain))
 
 
-def _family_inside(query: list[NameToken], matched: list[tuple[Any, ...]]) -> bool:
+def _family_inside(matched: list[tuple[Any, ...]], twins: set[int]) -> bool:
     """True when the query writes the record's family name between two names of its nasab chain.
 
     Every convention writes the family name last or first ("Adam Ziad Abdelaziz al-Rawi", "AL-RAWI, Adam
     Ziad"), never between the given and the father's name: "Adam al-Zaidi Abdulaziz" is not that order.
     """
-    twins = _twins(query)
     good = [(qi, slot.place) for slot, sim, _why, qi, _alt in matched if sim >= GOOD_MATCH and qi not in twins]
     chain = [qi for qi, place in good if place in CHAIN]
     return bool(chain) and any(min(chain) < qi < max(chain) for qi, place in good if place == "family")
@@ -265,7 +263,8 @@ def _score_view(
     if good < 2:
         score *= 0.75  # one matching name is not enough to say "the same person"
     prefixed = not family_first and _named_before_given(query, matched, used_q)
-    inverted = _chain_inverted(query, matched) or _family_inside(query, matched)
+    twins = _twins(query)  # once per view: both order rules leave the query's repeated names aside
+    inverted = _chain_inverted(matched, twins) or _family_inside(matched, twins)
     if inverted or _chain_shifted(query, slots, matched) or prefixed:
         score *= CHAIN_INVERTED
     conflicts = sum(1 for slot, sim, *_rest in matched if sim < GOOD_MATCH and not slot.optional)

@@ -281,16 +281,27 @@ def splitting(requests: QuerySet[GovernmentRequest], *, on: date | None = None) 
     return requests.filter(Exists(_split_links(on).filter(request_id=OuterRef("pk"))))
 
 
-def split_requests_for(*, user: Any, limit: int = 20) -> list[tuple[GovernmentRequest, list[tuple[Separation, str]]]]:
+SplitRequests = list[tuple[GovernmentRequest, list[tuple[Separation, str]]]]
+
+
+def split_requests_for(*, user: Any, limit: int = 20) -> SplitRequests:
     """The user's requests whose decisions would split a family (home page), newest decision first, at
     most `limit`, each separation with its sentence for the user; four queries whatever the numbers."""
+    return split_requests_and_named(user=user, limit=limit)[0]
+
+
+def split_requests_and_named(*, user: Any, limit: int = 20) -> tuple[SplitRequests, set[int]]:
+    """`split_requests_for`, and the persons its sentences name for the user (`named_person_ids`, for the
+    read log), from the same query."""
     on = timezone.localdate()
     decided = GovernmentRequest.objects.visible_to(user).filter(status__in=DECIDED_OPEN_STATUSES)
     requests = list(splitting(decided, on=on).select_related("authority").order_by("-decided_on", "-pk")[:limit])
     found = separations_for_requests([r.pk for r in requests], on=on)
     split = [(r, found[r.pk]) for r in requests if r.pk in found]
-    sentences = iter(described([s for _r, separations in split for s in separations], user=user))
-    return [(r, [next(sentences) for _s in separations]) for r, separations in split]
+    separations = [s for _r, of_request in split for s in of_request]
+    named = named_person_ids(separations, user=user)
+    sentences = iter(described(separations, user=user, named=named))
+    return [(r, [next(sentences) for _s in of_request]) for r, of_request in split], named
 
 
 def split_families_by_state(*, organisation_id: int, on: date | None = None) -> dict[str, tuple[int, int]]:

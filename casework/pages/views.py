@@ -71,12 +71,13 @@ def home(request: HttpRequest) -> HttpResponse:
         # A user in no role (created without one, or whose roles were removed): an empty page, no names or counts.
         return render(request, "pages/home.html", {"sees_organisation": False})
     overdue = list(request_selectors.overdue_requests(user=user))
+    split_families, named_in_split_families = family_unity.split_requests_and_named(user=user)
     context = {
+        "split_families": split_families,
         "caseload": people_selectors.caseload_for(user=user),
         "overdue_requests": [(r, request_selectors.overdue_reasons(r)) for r in overdue],
         "recent_changes": list(people_selectors.recent_status_changes(user=user)),
         "recent_request_changes": list(request_selectors.recent_request_changes(user=user)),
-        "split_families": family_unity.split_requests_for(user=user),
         "sees_organisation": user.is_superuser or user.has_perm(ORGANISATION_FIGURES_PERMISSION),
     }
     if user.has_perm(REVIEW_DUPLICATES_PERMISSION):
@@ -86,11 +87,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["organisation_nationality_counts"] = people_selectors.organisation_nationality_counts(user=user)
     context.update(reminder_list_context(request))
     # The persons the page names: in reminders, recent changes and split families (counts name nobody).
-    separations = [separation for _r, described in context["split_families"] for separation, _s in described]
     shown = [
         *reminder_person_ids(context),
         *(change.person_id for change in context["recent_changes"]),
-        *family_unity.named_person_ids(separations, user=user),
+        *named_in_split_families,
     ]
     if shown:
         access.note(request, kind=access.Kind.LIST, persons=shown)

@@ -26,7 +26,7 @@ from casework.core.exceptions import DomainError
 from casework.core.files import private_file_response
 from casework.core.forms import formsets_with_errors, uuids_in
 from casework.core.pagination import KeysetPaginator
-from casework.core.sensitivity import can_view_sensitive, log_sensitive_read
+from casework.core.sensitivity import SENSITIVE_READ, can_view_sensitive, log_sensitive_read
 from casework.core.spreadsheets import neutralise_cell
 from casework.core.views import HtmxTableMixin, filter_rows, permission_required
 from casework.people import selectors, services
@@ -230,7 +230,7 @@ def person_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if sensitive:
         audit.record(
             actor=request.user,
-            action="sensitive.read",
+            action=SENSITIVE_READ,
             data={
                 "context": "person_export",
                 "purpose": purpose,

@@ -20,6 +20,7 @@ from casework.core import audit
 
 LOGIN_AT_KEY = "casework_login_at"  # epoch seconds of the password step
 VERIFIED_USER_KEY = "casework_verified_user"  # pk of the user whose second factor this session took
+SESSIONS_ENDED = "accounts.user.sessions_ended"  # the audit action of ending a user's sessions
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -112,9 +113,7 @@ def user_end_sessions(*, user: User, actor: Any, reason: str, keep: str | None =
     keys = list(rows.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(session_key__in=keys).delete()
-    audit.record(
-        actor=actor, action="accounts.user.sessions_ended", target=user, data={"reason": reason, "count": len(keys)}
-    )
+    audit.record(actor=actor, action=SESSIONS_ENDED, target=user, data={"reason": reason, "count": len(keys)})
     return len(keys)
 
 
@@ -127,7 +126,7 @@ def user_end_session(*, user: User, pk: int, keep: str | None) -> bool:
         return False
     Session.objects.filter(session_key=row.session_key).delete()
     row.delete()
-    audit.record(actor=user, action="accounts.user.sessions_ended", target=user, data={"reason": "own", "count": 1})
+    audit.record(actor=user, action=SESSIONS_ENDED, target=user, data={"reason": "own", "count": 1})
     return True
 
 

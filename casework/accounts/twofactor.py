@@ -27,6 +27,7 @@ from casework.core.exceptions import DomainError
 
 APP_DEVICE_NAME = "app"
 BACKUP_DEVICE_NAME = "backup"
+SECOND_FACTOR_FAILED = "accounts.user.second_factor_failed"  # the audit action of a wrong code (enrolment or login)
 
 
 def is_required(user: User) -> bool:
@@ -90,7 +91,7 @@ def enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | 
     if device.user_id != user.pk or device.confirmed:
         raise DomainError("not a pending device of this user")
     if not device.verify_token(token.strip()):
-        audit.record(actor=user, action="accounts.user.second_factor_failed", target=user, data={"step": "enrol"})
+        audit.record(actor=user, action=SECOND_FACTOR_FAILED, target=user, data={"step": "enrol"})
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -110,7 +111,7 @@ def verify(*, user: User, token: str) -> Any | None:
                 kind = "backup_code" if isinstance(accepted, StaticDevice) else "app"
                 audit.record(actor=user, action="accounts.user.second_factor_given", target=user, data={"with": kind})
                 return accepted
-    audit.record(actor=user, action="accounts.user.second_factor_failed", target=user, data={"step": "login"})
+    audit.record(actor=user, action=SECOND_FACTOR_FAILED, target=user, data={"step": "login"})
     return None
 
 

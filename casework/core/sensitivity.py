@@ -12,6 +12,8 @@ from django.db import models
 from casework.core import audit
 
 VIEW_SENSITIVE_PERMISSION = "accounts.view_sensitive_data"
+# The audit action of every reading of L3 fields (here, on the person export and in the reminder lists).
+SENSITIVE_READ = "sensitive.read"
 
 
 def can_view_sensitive(user: Any) -> bool:
@@ -36,7 +38,7 @@ def log_sensitive_read(*, user: Any, objects: Iterable[models.Model], context: s
         if fields:
             audit.record(
                 actor=user,
-                action="sensitive.read",
+                action=SENSITIVE_READ,
                 target=obj,
                 data={"fields": fields, "context": context},
             )

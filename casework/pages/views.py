@@ -37,7 +37,6 @@ from casework.govrequests.views.common import (
     VIEW_PERMISSION,
     change_and_return,
     get_request,
-    require,
     visible_person_ids,
 )
 from casework.govrequests.views.requests import request_detail_context
@@ -315,18 +314,16 @@ def _change_from_form(
 
 
 @require_GET
-@permission_required("govrequests.view_governmentrequest")
+@permission_required(VIEW_PERMISSION)
 def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One request: covered persons and their decisions, events, status history, clock, actions."""
-    require(request, VIEW_PERMISSION)
     return _render_request_detail(request, get_request(request, public_id))
 
 
 @require_POST
-@permission_required("govrequests.add_requestevent")
+@permission_required(ADD_EVENT_PERMISSION)
 def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record an event (with an optional document); an invalid form redraws the page with its errors."""
-    require(request, ADD_EVENT_PERMISSION)
     gov_request = get_request(request, public_id)
     form = RequestEventForm(request.POST, request.FILES)
 
@@ -339,10 +336,9 @@ def request_record_event(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@permission_required("govrequests.decide_request")
+@permission_required(DECIDE_PERMISSION)
 def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record the State's decision per covered person; the request's status follows once all are decided."""
-    require(request, DECIDE_PERMISSION)
     gov_request = get_request(request, public_id)
     visible_ids = visible_person_ids(gov_request, request.user)
     rows = [row for row in gov_request.covered.all() if row.person_id in visible_ids]
@@ -367,7 +363,6 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
 @permission_required(VIEW_FACILITY_PERMISSION)
 def facility_list(request: HttpRequest) -> HttpResponse:
     """Every facility with its kind, the authority in control today and its current population."""
-    require(request, VIEW_FACILITY_PERMISSION)
     facilities = list(people_selectors.facility_list_rows(user=request.user))
     return render(request, "camps/facility_list.html", {"facilities": facilities})
 
@@ -376,7 +371,6 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_FACILITY_PERMISSION)
 def facility_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One facility: current population by section, nationality and age band; who controlled it when."""
-    require(request, VIEW_FACILITY_PERMISSION)
     facility = get_object_or_404(camp_selectors.facility_detail_queryset(user=request.user), public_id=public_id)
     today = timezone.localdate()
     context: dict[str, Any] = {

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from casework.core import audit
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.reminders import selectors
 from casework.reminders.choices import SENSITIVE_KINDS
 
@@ -47,7 +48,7 @@ def reminder_list_context(
     if sensitive:
         audit.record_many(
             actor=user,
-            action="sensitive.read",
+            action=SENSITIVE_READ,
             targets=[(reminder, {"fields": ["kind"], "context": f"reminder_list_{scope}"}) for reminder in sensitive],
         )
     return {

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,8 +34,6 @@ from casework.reminders.models import Reminder
 
 
 def _get_reminder(request: HttpRequest, public_id: UUID) -> Reminder:
-    if not request.user.has_perm(CHANGE_PERMISSION):
-        raise PermissionDenied
     return get_object_or_404(Reminder.objects.visible_to(request.user), public_id=public_id)
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from casework.core.models import AuditEvent
 from casework.people import services
 from casework.people.models import CustodyPeriod, DnaTest, FamilyLink, Person
+from casework.people.services.records import FAMILY_LINK_REMOVED
 from tests import factories
 
 from .utils import add_inline_row, changeform_data, inline_errors, messages_of
@@ -183,7 +184,7 @@ def test_a_family_link_deleted_inline_removes_its_inverse(client_for, supervisor
 
     assert response.status_code == 302, inline_errors(response)
     assert not FamilyLink.objects.filter(person__in=[person_a, child]).exists()
-    inverse_events = AuditEvent.objects.filter(action="people.familylink.removed", data__inverse=True)
+    inverse_events = AuditEvent.objects.filter(action=FAMILY_LINK_REMOVED, data__inverse=True)
     assert inverse_events.count() == 1
 
 
@@ -215,7 +216,7 @@ def test_a_family_link_deleted_inline_while_the_relative_leaves_the_caseload_is_
     ]
     assert FamilyLink.objects.filter(person=person, relative=relative).exists()
     assert FamilyLink.objects.filter(person=relative, relative=person).exists()
-    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
+    assert not AuditEvent.objects.filter(action=FAMILY_LINK_REMOVED).exists()
 
 
 def test_a_custody_row_posted_for_a_person_of_another_organisation_is_refused(

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.people.models import Household
 from tests import factories
 
@@ -59,7 +60,7 @@ def test_a_supervisor_without_the_permission_sees_no_l3_field(client_for, superv
         assert marker not in html
     for field in L3_INPUTS:
         assert field not in html
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
 
 
 def test_screening_and_custody_pages_hide_l3_fields_without_the_permission(client_for, supervisor_a, sensitive_person):
@@ -85,7 +86,7 @@ def test_a_supervisor_with_the_permission_sees_l3_fields_and_the_reading_is_logg
 
     for marker in MARKERS:
         assert marker in html
-    reads = AuditEvent.objects.filter(action="sensitive.read", actor=sensitive_supervisor_a)
+    reads = AuditEvent.objects.filter(action=SENSITIVE_READ, actor=sensitive_supervisor_a)
     read_ids = set(reads.values_list("target_id", flat=True))
     assert {str(person.public_id), str(custody.public_id), str(screening.public_id)} <= read_ids
     assert all(event.organisation_id == person.organisation_id for event in reads)
@@ -96,7 +97,7 @@ def test_a_change_form_without_l3_fields_shown_logs_nothing(client_for, sensitiv
 
     client_for(sensitive_supervisor_a).get(reverse("admin:people_household_change", args=[household.pk]))
 
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
 
 
 def test_saving_a_person_without_the_permission_keeps_the_l3_fields(client_for, supervisor_a, sensitive_person):
@@ -131,7 +132,7 @@ def test_history_needs_the_l3_permission_and_its_reading_is_logged(
     response = client.get(_person_url(person, "history"))
     assert response.status_code == 200
     assert client.get(history_form).status_code == 200
-    reads = AuditEvent.objects.filter(action="sensitive.read", target_id=str(person.public_id))
+    reads = AuditEvent.objects.filter(action=SENSITIVE_READ, target_id=str(person.public_id))
     assert reads.filter(data__context="admin:people.person.history").count() == 2
 
 

@@ -11,6 +11,7 @@ from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.govrequests import services
 from casework.govrequests.choices import Decision, EventKind, HandoverStatus, RequestStatus
 from casework.govrequests.models import GovernmentRequest, RequestedPerson, RequestStatusChange
+from casework.govrequests.services.common import REQUEST_STATUS_CHANGED
 from casework.people.choices import Sex
 from tests import factories
 
@@ -289,7 +290,7 @@ def test_marking_requests_no_response_records_each_move_like_a_transition(org_a,
         assert history.history_change_reason == "No answer in 90 days."
         event = AuditEvent.objects.get(target_id=str(request.public_id))
         assert (event.action, event.actor, event.organisation_id) == (
-            "govrequests.request.status_changed",
+            REQUEST_STATUS_CHANGED,
             superuser,
             org_a.pk,
         )

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.legal.models import Hearing, LegalProceeding
 from casework.people.choices import ReturnRisk, ReturnWish
 from casework.people.models import JourneyToSyria
@@ -60,7 +61,7 @@ def test_person_page_hides_the_new_l3_fields_without_the_permission_and_logs_not
     # What is not L3 is shown to everyone: the entry, the journey, the wish and the risk level.
     assert "Baghuz" in html and "Husband" in html and "Real risk of serious harm" in html
     assert 'id="statelessness-risk"' in html and "Born in the camps without a birth registration." in html
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
 
 
 def test_person_page_shows_the_new_l3_fields_with_the_permission_and_logs_each_record(
@@ -71,7 +72,7 @@ def test_person_page_shows_the_new_l3_fields_with_the_permission_and_logs_each_r
     for marker in L3_MARKERS:
         assert marker in html
     targets = set(
-        AuditEvent.objects.filter(action="sensitive.read", actor=sensitive_supervisor_a).values_list(
+        AuditEvent.objects.filter(action=SENSITIVE_READ, actor=sensitive_supervisor_a).values_list(
             "target_id", flat=True
         )
     )
@@ -97,7 +98,7 @@ def test_journey_page_leaves_out_the_indications_without_the_permission(client_f
     assert "Husband" in html
     assert "Synthetic indication notes." not in html
     assert "coercion_indicator" not in html and "indicator_notes" not in html  # not even in the add form
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
 
 
 def test_journey_page_shows_and_logs_the_indications_with_the_permission(client_for, sensitive_supervisor_a, person_a):
@@ -105,7 +106,7 @@ def test_journey_page_shows_and_logs_the_indications_with_the_permission(client_
 
     html = client_for(sensitive_supervisor_a).get(reverse("people:journey_list", args=[person_a.public_id]))
     assert "Synthetic indication notes." in html.content.decode()
-    event = AuditEvent.objects.get(action="sensitive.read", target_id=str(journey.public_id))
+    event = AuditEvent.objects.get(action=SENSITIVE_READ, target_id=str(journey.public_id))
     assert event.data["context"] == "journey_list"
 
 

@@ -13,6 +13,7 @@ from casework.core.models import AuditEvent
 from casework.people import services
 from casework.people.choices import Relation, Sex
 from casework.people.models import Alias, DnaTest, FamilyLink, IdentityDocument, NationalityClaim, Person
+from casework.people.services.records import FAMILY_LINK_REMOVED
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_removing_a_family_link_removes_its_inverse(caseworker_a, mother_and_chi
     services.family_link_remove(link=link, actor=caseworker_a, expected_updated_at=link.updated_at)
 
     assert not FamilyLink.objects.filter(person__in=[mother, child]).exists()
-    assert AuditEvent.objects.filter(action="people.familylink.removed").count() == 1
+    assert AuditEvent.objects.filter(action=FAMILY_LINK_REMOVED).count() == 1
 
 
 def test_removing_the_inverse_side_removes_the_first_link(caseworker_a, mother_and_child):
@@ -174,7 +175,7 @@ def test_removing_a_family_link_to_a_relative_outside_the_caseload_is_denied(
 
     assert FamilyLink.objects.filter(person=person, relative=relative).exists()
     assert FamilyLink.objects.filter(person=relative, relative=person).exists()
-    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
+    assert not AuditEvent.objects.filter(action=FAMILY_LINK_REMOVED).exists()
 
 
 def test_removing_the_inverse_of_a_link_to_a_relative_outside_the_caseload_is_denied(
@@ -186,7 +187,7 @@ def test_removing_the_inverse_of_a_link_to_a_relative_outside_the_caseload_is_de
         services.family_link_inverse_remove(link=link, actor=fieldworker_a)
 
     assert FamilyLink.objects.filter(person=relative, relative=person).exists()
-    assert not AuditEvent.objects.filter(action="people.familylink.removed").exists()
+    assert not AuditEvent.objects.filter(action=FAMILY_LINK_REMOVED).exists()
 
 
 def test_editing_a_family_link_to_a_relative_outside_the_caseload_is_denied(

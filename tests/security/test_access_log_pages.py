@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.core.models import AccessEvent, AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.govrequests.choices import Decision, RequestStatus
 from casework.imports.choices import BatchStatus, RowAction
 from casework.imports.models import ImportRow
@@ -111,7 +112,7 @@ def test_a_reminder_of_a_sensitive_kind_shown_is_an_l3_reading(client_for, sensi
 
     assert client_for(sensitive_supervisor_a).get(reverse("home")).status_code == 200
 
-    reading = AuditEvent.objects.get(action="sensitive.read")
+    reading = AuditEvent.objects.get(action=SENSITIVE_READ)
     assert (reading.target_id, reading.data) == (
         str(urgent.public_id),
         {"fields": ["kind"], "context": "reminder_list_home"},

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.core.models import AccessEvent, AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from tests import factories
 from tests.page_access_pages import PNG_1PX
 from tests.security.test_access_log import _access_inserts
@@ -256,7 +257,7 @@ def test_an_export_with_l3_columns_asks_a_purpose_and_the_log_keeps_it(
 
     event = AccessEvent.objects.get()
     assert (event.kind, event.person_id, event.purpose) == (Kind.EXPORT, person_a.pk, "referral")
-    audit = AuditEvent.objects.get(action="sensitive.read")
+    audit = AuditEvent.objects.get(action=SENSITIVE_READ)
     assert audit.data["purpose"] == "referral"
     # The supervisor sees why on the "who has seen this case" page.
     page = client_for(supervisor_a).get(reverse("people:person_access_log", args=[person_a.public_id]))

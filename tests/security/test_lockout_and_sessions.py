@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from casework.accounts import roles, sessions
 from casework.accounts.models import UserSession
+from casework.accounts.sessions import SESSIONS_ENDED
 from casework.core.models import AuditEvent
 from tests.admin.utils import changeform_data
 from tests.factories import PASSWORD
@@ -150,7 +151,7 @@ def test_a_role_change_ends_the_users_sessions(client_for, orgadmin_a, caseworke
     assert admin.post(reverse("admin:accounts_user_change", args=[caseworker_a.pk]), data).status_code == 302
 
     assert victim.get("/").status_code == 302
-    assert AuditEvent.objects.get(action="accounts.user.sessions_ended").data == {"reason": "roles", "count": 1}
+    assert AuditEvent.objects.get(action=SESSIONS_ENDED).data == {"reason": "roles", "count": 1}
 
 
 def test_revoking_the_l3_permission_ends_the_users_sessions(client_for, superuser, sensitive_supervisor_a):

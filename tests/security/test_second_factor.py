@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.accounts import twofactor
+from casework.accounts.twofactor import SECOND_FACTOR_FAILED
 from casework.core.models import AuditEvent
 from tests.factories import PASSWORD
 
@@ -102,7 +103,7 @@ def test_a_wrong_code_is_refused_audited_and_then_throttled(client, caseworker_a
     response = client.post(reverse("second_factor"), {"token": wrong})
 
     assert response.status_code == 200 and "This code is not valid" in response.content.decode()
-    assert AuditEvent.objects.filter(action="accounts.user.second_factor_failed").count() == 1
+    assert AuditEvent.objects.filter(action=SECOND_FACTOR_FAILED).count() == 1
     # django-otp's throttling: right after a failure even the right code waits.
     assert client.post(reverse("second_factor"), {"token": good}).status_code == 200
     assert client.get("/persons/").status_code == 302

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.people.models import Alias
 from tests import factories
 
@@ -182,4 +183,4 @@ def test_armed_group_link_is_only_offered_to_permitted_users_and_kept_for_others
 
     html = client_for(sensitive_supervisor_a).get(url(person_a)).content.decode()
     assert "armed_group_link" in html
-    assert AuditEvent.objects.filter(action="sensitive.read", target_id=str(flagged.public_id)).exists()
+    assert AuditEvent.objects.filter(action=SENSITIVE_READ, target_id=str(flagged.public_id)).exists()

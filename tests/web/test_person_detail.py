@@ -8,6 +8,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.pages import selectors
 from casework.people.services import person_transition
 from tests import factories
@@ -96,7 +97,7 @@ def test_sensitive_fields_are_hidden_without_the_permission_and_nothing_is_logge
     for marker in SENSITIVE_MARKERS:
         assert marker not in html
     assert 'id="health"' not in html
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
 
 
 def test_sensitive_fields_are_shown_with_the_permission_and_each_record_is_logged(
@@ -106,7 +107,7 @@ def test_sensitive_fields_are_shown_with_the_permission_and_each_record_is_logge
 
     for marker in SENSITIVE_MARKERS:
         assert marker in html
-    events = AuditEvent.objects.filter(action="sensitive.read", actor=sensitive_supervisor_a)
+    events = AuditEvent.objects.filter(action=SENSITIVE_READ, actor=sensitive_supervisor_a)
     targets = set(events.values_list("target_id", flat=True))
     assert str(full_person.public_id) in targets
     assert str(full_person.screenings.get().public_id) in targets

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.people import services
 from casework.people.forms import EDIT_FIELDS, SENSITIVE_EDIT_FIELDS
 from casework.people.models import Person
@@ -144,7 +145,7 @@ def test_sensitive_fields_are_not_in_the_form_without_the_permission_and_are_kep
     assert sensitive_person.given_name_lat == "Zahra"
     assert sensitive_person.health_notes == "Synthetic health notes."
     assert sensitive_person.medical_urgent is True
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
 
 
 def test_permitted_user_edits_sensitive_fields_and_the_reading_is_logged(
@@ -160,7 +161,7 @@ def test_permitted_user_edits_sensitive_fields_and_the_reading_is_logged(
 
     assert "Synthetic health notes." in html
     assert AuditEvent.objects.filter(
-        action="sensitive.read", target_id=str(sensitive_person.public_id), data__context="person_update"
+        action=SENSITIVE_READ, target_id=str(sensitive_person.public_id), data__context="person_update"
     ).exists()
     assert response.status_code == 302
     sensitive_person.refresh_from_db()

@@ -14,6 +14,7 @@ from django_countries import countries
 
 from casework.core.dates import anniversary
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.core.spreadsheets import neutralise_cell
 from casework.govrequests.choices import AWAITING_ANSWER_STATUSES
 from casework.people.filters import OPEN_REQUEST_STATUSES, CachedOptionsSelect, age_band_bounds
@@ -358,7 +359,7 @@ def test_csv_export_is_audited_with_filter_keys_not_values(client_for, caseworke
     assert event.data["count"] == 1
     assert event.data["filters"] == ["q", "status"]
     assert "fatima" not in str(event.data).lower()
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
 
 
 def test_csv_export_has_l3_columns_with_the_permission_and_logs_the_reading(
@@ -369,14 +370,14 @@ def test_csv_export_has_l3_columns_with_the_permission_and_logs_the_reading(
     asked = client.get(EXPORT_URL, {"q": "yusuf petrov"})
     assert asked.status_code == 200 and 'id="export-purpose-form"' in asked.content.decode()
     assert ("q", "yusuf petrov") in asked.context["kept"]
-    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+    assert not AuditEvent.objects.filter(action=SENSITIVE_READ).exists()
     response = client.get(EXPORT_URL, {"q": "yusuf petrov", "purpose": "referral"})
 
     rows = csv_rows(response)
     header, body = rows[0], rows[1:]
     assert body[0][header.index("Urgent medical case")] == "yes"
     assert body[0][header.index("Exact location (block, tent)")] == "Block 4, tent 12"
-    event = AuditEvent.objects.get(action="sensitive.read")
+    event = AuditEvent.objects.get(action=SENSITIVE_READ)
     assert event.data["context"] == "person_export"
     assert event.data["persons"] == [str(caseload["yusuf"].public_id)]
     assert event.data["purpose"] == "referral"

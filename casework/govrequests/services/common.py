@@ -19,6 +19,9 @@ from casework.people.case_moves import CaseMoveRefused, persons_follow
 from casework.people.choices import CaseStatus
 from casework.people.models import Person
 
+# The audit action of a request's status move (one request here, many at once in `requests`).
+REQUEST_STATUS_CHANGED = "govrequests.request.status_changed"
+
 # How the cases a request covers follow its own moves (decisions move them one by one, see
 # `requests.gov_request_record_decisions`): to this case status, from these.
 CASES_FOLLOW_REQUEST: dict[str, tuple[str, frozenset[str]]] = {
@@ -91,7 +94,7 @@ def apply_transition(
     locked.full_clean()
     save_with_history(locked, actor, reason=note)
     RequestStatusChange.objects.create(request=locked, old_status=old, new_status=to, actor=actor, note=note)
-    audit.record(actor=actor, action="govrequests.request.status_changed", target=locked, data={"from": old, "to": to})
+    audit.record(actor=actor, action=REQUEST_STATUS_CHANGED, target=locked, data={"from": old, "to": to})
     request_clock_refresh(locked)
     refused = cases_follow_request(locked, to=to, actor=actor, note=note)
     records_changed_send(gov_request_ids=[locked.pk])

@@ -29,6 +29,7 @@ from casework.govrequests.models import (
 )
 from casework.govrequests.services.clock import request_clock_refresh
 from casework.govrequests.services.common import (
+    REQUEST_STATUS_CHANGED,
     apply_transition,
     check_persons,
     lock_visible_request,
@@ -190,7 +191,7 @@ def gov_requests_mark_no_response(*, request_ids: Iterable[int], actor: Any, not
     )
     audit.record_many(
         actor=actor,
-        action="govrequests.request.status_changed",
+        action=REQUEST_STATUS_CHANGED,
         targets=[(gov_request, {"from": old, "to": to}) for gov_request, old in moved],
     )
     records_changed_send(gov_request_ids=ids)

@@ -1,7 +1,7 @@
-"""What the request pages share: permission names, the capability check, the scoped lookups, the detail URL.
+"""What the request pages share: permission names, the scoped lookups, the detail URL.
 
-Capabilities are checked before the scoped lookup, so a 403 never tells whether a record exists;
-a request outside the user's scope is a 404, the same as a missing one.
+Capabilities are checked before the scoped lookup (each page's `permission_required`), so a 403 never tells
+whether a record exists; a request outside the user's scope is a 404, the same as a missing one.
 """
 
 from collections.abc import Callable
@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,11 +30,6 @@ DECIDE_PERMISSION = "govrequests.decide_request"
 HANDOVER_VIEW_PERMISSION = "govrequests.view_handoveroperation"
 HANDOVER_ADD_PERMISSION = "govrequests.add_handoveroperation"
 HANDOVER_CHANGE_PERMISSION = "govrequests.change_handoveroperation"
-
-
-def require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def detail_url(gov_request: GovernmentRequest) -> str:

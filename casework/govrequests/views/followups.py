@@ -18,7 +18,7 @@ from casework.govrequests.choices import AWAITING_ANSWER_STATUSES, DisclosureFie
 from casework.govrequests.forms import FollowUpActionForm
 from casework.govrequests.models import AuthorityFollowUp, Disclosure, GovernmentRequest
 from casework.govrequests.services import SEND_FOLLOWUP_PERMISSION
-from casework.govrequests.views.common import VIEW_PERMISSION, detail_url, require
+from casework.govrequests.views.common import VIEW_PERMISSION, detail_url
 from casework.people.models import Person
 
 
@@ -34,14 +34,13 @@ def _request_for_followup(request: HttpRequest, public_id: UUID) -> GovernmentRe
 
 
 @require_GET
-@permission_required("govrequests.view_governmentrequest")
+@permission_required(VIEW_PERMISSION)
 def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The follow-up draft to the request's authority: recipient, fields disclosed, persons, the letter itself.
 
     The letter is shown only to a user who sees every person in it; others see their own persons
     and how many more the draft lists, and cannot send it.
     """
-    require(request, VIEW_PERMISSION)
     user = request.user
     gov_request = _request_for_followup(request, public_id)
     draft = (
@@ -107,10 +106,9 @@ def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@permission_required("govrequests.send_followup")
+@permission_required(SEND_FOLLOWUP_PERMISSION)
 def request_followup_refresh(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Draft, or refresh, the follow-up to the request's authority from the persons pending now."""
-    require(request, SEND_FOLLOWUP_PERMISSION)
     gov_request = _request_for_followup(request, public_id)
     try:
         draft = services.followup_draft_for(
@@ -128,8 +126,7 @@ def request_followup_refresh(request: HttpRequest, public_id: UUID) -> HttpRespo
 
 def _followup_from_post(request: HttpRequest, public_id: UUID) -> tuple[GovernmentRequest, AuthorityFollowUp, str]:
     """The request, the draft named in the POST (of the request's organisation and authority, in the user's
-    scope; else 404) and the digest the user reviewed; 403 without the permission to send follow-ups."""
-    require(request, SEND_FOLLOWUP_PERMISSION)
+    scope; else 404) and the digest the user reviewed. The pages calling it require the permission to send."""
     gov_request = _request_for_followup(request, public_id)
     form = FollowUpActionForm(request.POST)
     if not form.is_valid():
@@ -144,7 +141,7 @@ def _followup_from_post(request: HttpRequest, public_id: UUID) -> tuple[Governme
 
 
 @require_POST
-@permission_required("govrequests.send_followup")
+@permission_required(SEND_FOLLOWUP_PERMISSION)
 def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Send the reviewed follow-up and record the disclosure; a second POST sends nothing more."""
     gov_request, followup, digest = _followup_from_post(request, public_id)
@@ -165,7 +162,7 @@ def request_followup_send(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 
 @require_POST
-@permission_required("govrequests.send_followup")
+@permission_required(SEND_FOLLOWUP_PERMISSION)
 def request_followup_discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Drop the follow-up draft without sending it."""
     gov_request, followup, _digest = _followup_from_post(request, public_id)

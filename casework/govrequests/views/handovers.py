@@ -28,7 +28,6 @@ from casework.govrequests.views.common import (
     detail_url,
     form_change,
     get_request,
-    require,
     visible_person_ids,
     warn_refused_case_moves,
 )
@@ -57,10 +56,9 @@ def _handover_change(
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("govrequests.add_handoveroperation")
+@permission_required(HANDOVER_ADD_PERMISSION)
 def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Plan a handover operation for persons the State accepted (`services.handover_plan`)."""
-    require(request, HANDOVER_ADD_PERMISSION)
     gov_request = get_request(request, public_id)
     rows = accepted_rows(gov_request, visible_person_ids(gov_request, request.user))
     if not gov_request.can_plan_handover or not rows:
@@ -104,13 +102,12 @@ def _get_operation(request: HttpRequest, public_id: UUID, operation_id: UUID) ->
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("govrequests.change_handoveroperation")
+@permission_required(HANDOVER_CHANGE_PERMISSION)
 def request_complete_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
     """Record a planned handover as done, with the signed document (`services.handover_complete`).
 
     The user must see every person on the operation: who was not handed over is part of what is recorded.
     """
-    require(request, HANDOVER_CHANGE_PERMISSION)
     operation = _get_operation(request, public_id, operation_id)
     gov_request = operation.request
     if operation.status != HandoverStatus.PLANNED:
@@ -141,10 +138,9 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
 
 
 @require_GET
-@permission_required("govrequests.view_handoveroperation")
+@permission_required(HANDOVER_VIEW_PERMISSION)
 def request_handover_document(request: HttpRequest, public_id: UUID, operation_id: UUID) -> FileResponse:
     """The signed handover document, as a download under an opaque name; each download is audited."""
-    require(request, HANDOVER_VIEW_PERMISSION)
     operation = _get_operation(request, public_id, operation_id)
     if not operation.handover_document:
         raise Http404
@@ -161,10 +157,9 @@ def request_handover_document(request: HttpRequest, public_id: UUID, operation_i
 
 
 @require_POST
-@permission_required("govrequests.change_handoveroperation")
+@permission_required(HANDOVER_CHANGE_PERMISSION)
 def request_cancel_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
     """Cancel a planned handover, with the reason (`services.handover_cancel`)."""
-    require(request, HANDOVER_CHANGE_PERMISSION)
     operation = _get_operation(request, public_id, operation_id)
     if not selectors.handover_seen_whole(operation=operation, user=request.user):
         raise PermissionDenied

@@ -57,7 +57,6 @@ from casework.govrequests.views.common import (
     detail_url,
     get_request,
     policy_checked,
-    require,
     visible_person_ids,
 )
 from casework.people import selectors as people_selectors
@@ -86,7 +85,6 @@ class GovernmentRequestListView(HtmxTableMixin, PermissionRequiredMixin, FilterV
         return selectors.request_list_base(user=self.request.user)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        require(request, VIEW_PERMISSION)
         self.filterset, queryset = filter_rows(GovernmentRequestFilterSet, request, self.get_queryset())
         paginator = KeysetPaginator(
             selectors.request_list_rows(queryset),
@@ -133,14 +131,13 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("govrequests.add_governmentrequest")
+@permission_required(ADD_PERMISSION)
 def request_create(request: HttpRequest) -> HttpResponse:
     """Draft a request for persons picked from a search (or preselected with `?person=<uuid>`).
 
     The page works without JavaScript: the search and "whole household" buttons post the form
     back with `action=search|household`, which redraws the picker and saves nothing.
     """
-    require(request, ADD_PERMISSION)
     user = request.user
     action = request.POST.get("action", "create") if request.method == "POST" else ""
     outside: OutsidePolicy | None = None
@@ -268,10 +265,9 @@ def _draft_and_handover_context(user: Any, gov_request: GovernmentRequest, visib
 
 
 @require_POST
-@permission_required("govrequests.change_governmentrequest")
+@permission_required(CHANGE_PERMISSION)
 def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Move the request to another status; decision statuses need the decide capability."""
-    require(request, CHANGE_PERMISSION)
     can_decide = request.user.has_perm(DECIDE_PERMISSION)
     if request.POST.get("to") in DECISION_STATUSES and not can_decide:
         raise PermissionDenied
@@ -292,10 +288,9 @@ def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@permission_required("govrequests.view_requestevent")
+@permission_required(VIEW_EVENT_PERMISSION)
 def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID) -> FileResponse:
     """The document attached to an event, as a download under an opaque name; each download is audited."""
-    require(request, VIEW_EVENT_PERMISSION)
     event = get_object_or_404(
         RequestEvent.objects.visible_to(request.user), request__public_id=public_id, public_id=event_id
     )
@@ -316,14 +311,13 @@ def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID
 
 
 @require_GET
-@permission_required("govrequests.view_governmentrequest")
+@permission_required(VIEW_PERMISSION)
 def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A print-friendly summary for the authority: identity fields of the covered persons only.
 
     No L3 field and no internal note appears. Viewing it is audited; printing it is not recorded as a
     disclosure (only a sent follow-up is, see `request_followup_send`).
     """
-    require(request, VIEW_PERMISSION)
     gov_request = get_object_or_404(
         GovernmentRequest.objects.visible_to(request.user).select_related("authority"), public_id=public_id
     )
@@ -360,7 +354,7 @@ def _draft_or_redirect(request: HttpRequest, gov_request: GovernmentRequest) -> 
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("govrequests.change_governmentrequest")
+@permission_required(CHANGE_PERMISSION)
 def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Add persons to a draft: household members of the covered persons are offered, others found by search.
 
@@ -368,7 +362,6 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     redraws the page with the ticked persons kept and saves nothing. The search is never read from
     the URL: names typed into it would end up in access logs and browser history.
     """
-    require(request, CHANGE_PERMISSION)
     user = request.user
     gov_request = _get_request_with_persons(request, public_id)
     not_draft = _draft_or_redirect(request, gov_request)
@@ -438,10 +431,9 @@ def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@permission_required("govrequests.change_governmentrequest")
+@permission_required(CHANGE_PERMISSION)
 def request_remove_person(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Take one covered person off a draft; a person the user cannot see is a 404."""
-    require(request, CHANGE_PERMISSION)
     gov_request = get_request(request, public_id)
     form = RequestRemovePersonForm(request.POST)
     if not form.is_valid():

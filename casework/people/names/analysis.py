@@ -94,6 +94,8 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
     )
 
 
+_CONSONANTAL_OU = re.compile(r"(?<=.)ou(?=[aei])")
+_SOFT_C = re.compile(r"c(?=[eiy])")
 _SPLIT_DIGRAPH = re.compile(r"(?<=[aeiou])([tdz])h(?=[aeiou])")
 
 
@@ -107,14 +109,19 @@ def _latin_readings(word: str) -> list[str]:
       an ʿayn or a hamza, which French usage does not write (Chouaib شعيب, Souad سعاد, Mouawiya معاوية).
     """
     readings = []
-    if re.search(r"(?<=.)ou(?=[aei])", word):
-        readings.append(re.sub(r"(?<=.)ou(?=[aei])", "ou'", word))
-    if re.search(r"c[eiy]", word) and "ch" not in word:
-        readings.append(re.sub(r"c(?=[eiy])", "s", word))
+    # One pass of each rule's pattern: a rule gives a reading when it replaced something.
+    reading, found = _CONSONANTAL_OU.subn("ou'", word)
+    if found:
+        readings.append(reading)
+    if "ch" not in word:
+        reading, found = _SOFT_C.subn("s", word)
+        if found:
+            readings.append(reading)
     if word.endswith("at") and len(word) >= 5:
         readings.append(word[:-1])
-    if _SPLIT_DIGRAPH.search(word):
-        readings.append(_SPLIT_DIGRAPH.sub(r"\1'h", word, count=1))
+    reading, found = _SPLIT_DIGRAPH.subn(r"\1'h", word, count=1)
+    if found:
+        readings.append(reading)
     return readings
 
 

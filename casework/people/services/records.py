@@ -25,6 +25,8 @@ from casework.people.services.persons import (
     _stored_files,
 )
 
+FAMILY_LINK_REMOVED = "people.familylink.removed"  # the audit action, for a link and for its inverse
+
 
 class RecordGoneError(DomainError):
     """The record was removed (by someone else) after the user opened it."""
@@ -163,7 +165,7 @@ def family_link_update(*, link: FamilyLink, actor: Any, expected_updated_at: dat
 def family_link_remove(*, link: FamilyLink, actor: Any, expected_updated_at: datetime | None = None) -> None:
     """Remove a family link and its inverse, so that neither person still shows the other."""
     current, inverse = _lock_family_link(link, actor, edited=None, expected_updated_at=expected_updated_at)
-    audit.record(actor=actor, action="people.familylink.removed", target=current)
+    audit.record(actor=actor, action=FAMILY_LINK_REMOVED, target=current)
     for row in (current, inverse):
         if row is not None:
             delete_with_history(row, actor)
@@ -180,7 +182,7 @@ def family_link_inverse_remove(*, link: FamilyLink, actor: Any) -> None:
     inverse = _inverse_link(link)
     if inverse is None:
         return
-    audit.record(actor=actor, action="people.familylink.removed", target=inverse, data={"inverse": True})
+    audit.record(actor=actor, action=FAMILY_LINK_REMOVED, target=inverse, data={"inverse": True})
     delete_with_history(inverse, actor)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from casework.people.models import CustodyPeriod, DnaTest, FamilyLink
 from casework.screenings.models import Screening
 from tests import factories
@@ -186,7 +187,7 @@ def test_exact_location_is_offered_and_shown_only_with_the_sensitive_permission(
 
     html = client_for(sensitive_supervisor_a).get(list_url("custody", person_a)).content.decode()
     assert period.exact_location in html and 'name="exact_location"' in html
-    assert AuditEvent.objects.filter(action="sensitive.read", target_id=str(period.public_id)).exists()
+    assert AuditEvent.objects.filter(action=SENSITIVE_READ, target_id=str(period.public_id)).exists()
 
 
 def test_screening_is_added_by_a_permitted_user(client_for, sensitive_supervisor_a, person_a):

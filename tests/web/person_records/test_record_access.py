@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from casework.core.models import AuditEvent
+from casework.core.sensitivity import SENSITIVE_READ
 from tests import factories
 from tests.web.person_records.helpers import L3_KINDS, PEOPLE_KINDS, list_url, record_url, version
 
@@ -79,7 +80,7 @@ def test_l3_pages_show_the_findings_to_permitted_users_and_record_the_reading(
 
     assert response.status_code == 200
     assert record.get_outcome_display() in response.content.decode()
-    reads = AuditEvent.objects.filter(action="sensitive.read", target_id=str(record.public_id))
+    reads = AuditEvent.objects.filter(action=SENSITIVE_READ, target_id=str(record.public_id))
     assert reads.count() == 1
     assert reads.get().data["context"] == f"{kind}_list"
 

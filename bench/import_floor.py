@@ -75,13 +75,17 @@ def drop_database(name: str) -> None:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def backend_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of a local PostgreSQL backend, 0 when /proc does not show it."""
+def backend_times(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of a local PostgreSQL backend, zeros when /proc does not show it."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0, 0.0
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu(pid: int) -> float:
+    return sum(backend_times(pid))
 
 
 def prepare(rows: int) -> dict:
@@ -284,8 +288,11 @@ def drop_for_experiment(connection: psycopg.Connection, tables: list[str], *, fk
     return len(statements)
 
 
-def replay(*, drop_fks: bool, drop_indexes: bool) -> dict:
-    """Replay the captured log on a fresh copy of PREFIX_pre in one transaction; figures as a dict."""
+def replay(*, drop_fks: bool, drop_indexes: bool, writes_only: bool = False) -> dict:
+    """Replay the captured log on a fresh copy of PREFIX_pre in one transaction; figures as a dict.
+
+    With `writes_only` the statements that write nothing (reads, row locks, drawing ids) are skipped: the
+    rows are the same (their ids are in the payloads), what is left is what any design writing them costs."""
     log = json.loads((OUT / "log.json").read_text())
     tables = written_tables(log)
     name = f"{PREFIX}_replay"
@@ -301,8 +308,10 @@ def replay(*, drop_fks: bool, drop_indexes: bool) -> dict:
         connection.execute("SET TIME ZONE 'UTC'")
         connection.commit()
         cursor = connection.cursor()
-        started, cpu_start = time.perf_counter(), backend_cpu(pid)
+        started, cpu_start, split_start = time.perf_counter(), backend_cpu(pid), backend_times(pid)
         for entry in log:
+            if writes_only and "copy" not in entry and label(entry["sql"])[1] is None:
+                continue
             before, cpu = time.perf_counter(), backend_cpu(pid)
             if "copy" in entry:
                 with cursor.copy(entry["copy"]) as copy, (OUT / entry["file"]).open("rb") as payload:
@@ -320,14 +329,15 @@ def replay(*, drop_fks: bool, drop_indexes: bool) -> dict:
                 figures["rows"] += cursor.rowcount
         before_commit, cpu_before_commit = time.perf_counter(), backend_cpu(pid)
         connection.commit()
-        ended, cpu_end = time.perf_counter(), backend_cpu(pid)
+        ended, cpu_end, split_end = time.perf_counter(), backend_cpu(pid), backend_times(pid)
     drop_database(name)
     rows = json.loads((OUT / "batch.json").read_text())["rows"]
     result = {
-        "variant": {"drop_fks": drop_fks, "drop_indexes": drop_indexes, "dropped": dropped},
+        "variant": {"drop_fks": drop_fks, "drop_indexes": drop_indexes, "writes_only": writes_only, "dropped": dropped},
         "rows": rows,
         "wall_s": ended - started,
         "pg_cpu_s": cpu_end - cpu_start,
+        "pg_user_system_s": [split_end[0] - split_start[0], split_end[1] - split_start[1]],
         "commit_wall_s": ended - before_commit,
         "commit_pg_cpu_s": cpu_end - cpu_before_commit,
         "rows_per_s": rows / (ended - started),
@@ -337,20 +347,28 @@ def replay(*, drop_fks: bool, drop_indexes: bool) -> dict:
         "schema": schema,
         "load": [load_start, os.getloadavg()],
     }
-    variant = "-".join(["replay", *(["nofk"] if drop_fks else []), *(["noidx"] if drop_indexes else [])])
+    variant = "-".join(
+        [
+            "replay",
+            *(["nofk"] if drop_fks else []),
+            *(["noidx"] if drop_indexes else []),
+            *(["writes"] if writes_only else []),
+        ]
+    )
     (OUT / f"{variant}.json").write_text(json.dumps(result, indent=1))
     return result
 
 
 def show(results: list[tuple[str, dict]]) -> str:
     lines = [
-        "| Replay | Wall | PostgreSQL CPU | of which COMMIT (wall / CPU) | Rows/s (wall) | Rows/s (PG CPU) | Load average |",
+        "| Replay | Wall | PostgreSQL CPU (user / system) | of which COMMIT (wall / CPU) | Rows/s (wall) | Rows/s (PG CPU) | Load average |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, r in results:
         load = f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f}"
+        user, system = r.get("pg_user_system_s", (0.0, 0.0))
         lines.append(
-            f"| {name} | {r['wall_s']:.1f} s | {r['pg_cpu_s']:.1f} s | {r['commit_wall_s']:.1f} s / "
+            f"| {name} | {r['wall_s']:.1f} s | {r['pg_cpu_s']:.1f} s ({user:.1f} / {system:.1f}) | {r['commit_wall_s']:.1f} s / "
             f"{r['commit_pg_cpu_s']:.1f} s | {r['rows_per_s']:,.0f} | {r['rows_per_pg_cpu_s']:,.0f} | {load} |"
         )
     return "\n".join(lines)
@@ -373,14 +391,34 @@ def show_details(result: dict) -> str:
     return "\n".join(lines)
 
 
+def compare(paths: list[Path]) -> str:
+    """PostgreSQL CPU seconds per statement kind and table, one column per stored replay (the latest of each)."""
+    results = {path.stem: json.loads(path.read_text()) for path in paths}
+    keys = sorted(
+        {key for r in results.values() for key in r["per_label"]},
+        key=lambda key: (-max(r["per_label"].get(key, {}).get("pg_cpu_s", 0) for r in results.values()), key),
+    )
+    lines = ["| Statement | " + " | ".join(results) + " |", "|---|" + "---|" * len(results)]
+    for key in keys:
+        cells = [f"{r['per_label'][key]['pg_cpu_s']:.2f}" if key in r["per_label"] else "" for r in results.values()]
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    lines.append("| COMMIT | " + " | ".join(f"{r['commit_pg_cpu_s']:.2f}" for r in results.values()) + " |")
+    lines.append("| total | " + " | ".join(f"{r['pg_cpu_s']:.2f}" for r in results.values()) + " |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=("prepare", "capture", "replay", "all"))
+    parser.add_argument("step", choices=("prepare", "capture", "replay", "all", "compare"))
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--drop-fks", action="store_true")
     parser.add_argument("--drop-indexes", action="store_true")
+    parser.add_argument("--writes-only", action="store_true", help="Replay only the statements that write.")
     parser.add_argument("--repeat", type=int, default=1, help="Replays of each variant.")
     options = parser.parse_args()
+    if options.step == "compare":
+        print(compare(sorted(OUT.glob("replay*.json"))))
+        return 0
     if options.step in ("prepare", "all"):
         prepare(options.rows)
     if options.step in ("capture", "all"):
@@ -395,7 +433,8 @@ def main() -> int:
     results = []
     for name, (fks, indexes) in variants:
         for _ in range(options.repeat):
-            results.append((name, replay(drop_fks=fks, drop_indexes=indexes)))
+            result = replay(drop_fks=fks, drop_indexes=indexes, writes_only=options.writes_only)
+            results.append((name + (", writes only" if options.writes_only else ""), result))
             print(show(results[-1:]).splitlines()[-1], flush=True)
     print(show(results))
     print()

@@ -4,8 +4,9 @@ tables' foreign keys and non-unique indexes.
 
     .venv/bin/python bench/import_floor.py prepare [--rows 100000]
     .venv/bin/python bench/import_floor.py capture
-    .venv/bin/python bench/import_floor.py replay [--drop-fks] [--drop-indexes] [--repeat N]
+    .venv/bin/python bench/import_floor.py replay [--drop-fks] [--drop-indexes] [--writes-only] [--repeat N]
     .venv/bin/python bench/import_floor.py all [--rows 100000]      # the three steps, the four replays
+    .venv/bin/python bench/import_floor.py compare                  # CPU per statement, one column per replay
 
 Databases (server FLOOR_SERVER_URL, default postgres://postgres@127.0.0.1:5432; names from FLOOR_PREFIX,
 default casework_floor): the seed PREFIX_seed must exist (`BENCH_DATABASE_URL=…/casework_floor_seed
@@ -24,9 +25,12 @@ bench/seed_100k.py --keep`, then `VACUUM (ANALYZE)`); the others are made from i
    streamed from their files, 1 MB at a time) and commits. Wall and the backend's CPU time (from
    /proc/<pid>/stat, as bench/imports.py reads it) of the whole, of the COMMIT (deferred foreign-key checks
    and the WAL flush) and per statement kind and table; rows written per table; indexes and foreign keys per
-   written table. Results in var/import-floor/replay-<variant>.json.
+   written table. With --writes-only the statements that write nothing (reads, row locks, `nextval`) are
+   skipped. Results in var/import-floor/replay-<variant>.json (the latest of each variant), which `compare`
+   tabulates. Results of 2026-12-07: docs/benchmarks.md, "Commit floor".
 
-The replay needs the PostgreSQL server on this machine for the CPU figures (else wall time only).
+The replay needs the PostgreSQL server on this machine for the CPU figures (else wall time only). The payloads
+of 100,000 rows take about 300 MB in var/import-floor/.
 """
 
 import argparse

@@ -215,7 +215,9 @@ def reset_peak_rss() -> bool:
     return True
 
 
-def measure_casework(path: Path, organisation_id: int) -> dict:
+def measure_casework(path: Path, organisation_id: int, *, commit: bool = True) -> dict:
+    """Step 3 of the module docstring, in this process; with commit=False it stops once the duplicates are settled
+    (the batch's and actor's ids in the result: `bench/import_floor.py` commits it elsewhere)."""
     import django
 
     django.setup()
@@ -267,6 +269,8 @@ def measure_casework(path: Path, organisation_id: int) -> dict:
         result["problems"] = batch.file_errors + [str(r.errors) for r in batch.rows.filter(action="error")[:5]]
         return result
     services.rows_decide_all(batch=batch, decision="new", actor=actor)
+    if not commit:
+        return result | {"batch_id": batch.pk, "actor_id": actor.pk}
     # The commit's own peak: the process's peak is reset first (the dry run's is kept above).
     result["commit_start_rss_mb"] = rss_mb()[0]
     own_peak = reset_peak_rss()
@@ -419,8 +423,8 @@ def main() -> int:
         mode, *args = options.child
         if mode == "write":
             print(json.dumps(write_file(Path(args[0]), int(args[1]))))
-        elif mode == "casework":
-            print(json.dumps(measure_casework(Path(args[0]), int(args[1]))))
+        elif mode in ("casework", "check"):
+            print(json.dumps(measure_casework(Path(args[0]), int(args[1]), commit=mode == "casework")))
         else:
             print(json.dumps(measure_reference(Path(args[0]), int(args[1]), int(args[2]))))
         return 0

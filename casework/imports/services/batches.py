@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from casework.core import audit
 from casework.core.exceptions import DomainError
-from casework.imports import checks
+from casework.imports import checks, sql
 from casework.imports.choices import MAPPABLE_STATUSES, BatchStatus, Decision, RowAction
 from casework.imports.models import ImportBatch, ImportRow, MappingTemplate
 from casework.imports.readers import check_upload, check_zip, extension_of
@@ -167,6 +167,7 @@ def batch_run_dry_run(*, batch_id: int) -> None:
                 locked.encoding = result.table.encoding
         locked.status = BatchStatus.CHECKED if not result.file_errors else BatchStatus.FAILED
         locked.save()
+    sql.refresh_statistics(ImportRow)
 
 
 def _report_progress(batch_id: int, percent: int, rate: int, total: int) -> bool:

@@ -25,8 +25,9 @@ VARIANTS = """
 محمد | muhammad mohammed mohammad mohamed mohamad muhammed mouhamed mouhammad mohamud mohammud muhamad muhamed mehmet mehmed mohd mhd mamadou mamadu mukhammad mukhammed magomed magomet muhamet
 محمود | mahmud mahmoud mahmood mahmut mahmod mehmood
 أحمد | ahmad ahmed ahmet ahmat akhmad akhmed hamed_no
-حامد | hamid hamed hameed hamit
-حميد | humayd hamid_no hmeid humaid
+حامد | hamed hamit
+حميد | humayd hmeid humaid hameed
+# hamid writes both حامد (Ḥāmid) and حميد (Ḥamīd, as in Abdulhamid): on neither line.
 حمد | hamad hammad_no
 حمدي | hamdi hamdy
 حمدان | hamdan hamdane
@@ -110,7 +111,8 @@ VARIANTS = """
 زياد | ziyad ziad
 زيد | zayd zaid zeid
 زين | zayn zain zein
-ماجد | majid maged madjid mecit
+ماجد | maged mecit majed
+# majid and French madjid write both ماجد (Mājid) and مجيد (Majīd, Abdelmadjid): on neither line.
 مجيد | majeed
 مالك | malik malek
 مأمون | mamun maamoun mamoon
@@ -235,8 +237,9 @@ VARIANTS = """
 خديجة | khadija khadidja khadijah hatice khadeeja hadiza kadidia
 مريم | maryam mariam meryem mariem maryem miriam
 زينب | zaynab zainab zeineb zeynep zineb zaineb
-آمنة | amina aminah amna emine amena
+آمنة | amna amena
 أمينة | aminata_no
+# amina, aminah and Turkish emine write both آمنة (Āmina) and أمينة (Amīna): on neither line.
 سارة | sara sarah
 نور | nur nour noor
 هاجر | hajar hagar hadjer hacer

@@ -97,16 +97,81 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
 _CONSONANTAL_OU = re.compile(r"(?<=.)ou(?=[aei])")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _SPLIT_DIGRAPH = re.compile(r"(?<=[aeiou])([tdz])h(?=[aeiou])")
+# Russian-register patronymics and surnames (Abdullayevich, Ismailovna, Magomedova, Aliyev): the name
+# they are made from. Longest first.
+_RUSSIAN_PATRONYMIC = ("yevich", "yevna", "ievich", "ievna", "ovich", "evich", "ovna", "evna")
+_RUSSIAN_SURNAME = ("yeva", "yev", "ova", "eva", "ov", "ev")
+RUSSIAN = "ru"
+SOMALI = "so"
 
 
-def _latin_readings(word: str) -> list[str]:
+def _russian_stem(word: str) -> str | None:
+    """Ismailov, Magomedova, Aliyev, Abdullayevich, Khasanovna → ismail, magomed, ali, abdulla, khasan."""
+    for suffix in (*_RUSSIAN_PATRONYMIC, *_RUSSIAN_SURNAME):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 2:
+            if suffix in ("ievich", "ievna"):
+                stem += "i"  # Alievich: the name is Ali
+            return stem
+    return None
+
+
+_ARABIC_NAMES_IN_OV = frozenset({"معروف", "رؤوف", "رءوف", "مألوف"})  # Arabic names, not -ov surnames
+_ARABIC_RUSSIAN_SURNAME = re.compile(r"^(.{2,}?)(ييفا|ييف|يفا|يف|وفا|وف)$")
+
+
+def _arabic_russian_stem(word: str) -> str | None:
+    """عمروف, إسماعيلوف, علييف, ماغوميدوفا, حاجييفا → عمر, إسماعيل, علي, ماغوميد, حاجي (Russian -ov/-ev, -ova/-eva)."""
+    match = _ARABIC_RUSSIAN_SURNAME.match(word)
+    if not match or word in _ARABIC_NAMES_IN_OV:
+        return None
+    stem = match.group(1) + ("ي" if match.group(2).startswith("يي") else "")
+    return stem if len(stem) >= 3 else None  # شريف, لطيف, حنيف: Arabic names
+
+
+def reading_context(words: list[str]) -> frozenset[str]:
+    """Conventions a whole Latin name shows, which decide how its other words may be read.
+
+    - Russian registers (a patronymic in -ovich/-ovna, or a surname in -ov/-ova/-ev/-eva): г is written
+      g for an Arabic h (Gusein, Gasan, Gadzhiev) and дж is dzh.
+    - Somali orthography (an x, or a doubled vowel aa/ii/uu: Maxamed, Faadumo, Ibraahim): x is ح and c is ع
+      (Cali, Cumar, Cabdullaahi, Ciise).
+    """
+    context = set()
+    if any(word.endswith(_RUSSIAN_PATRONYMIC) for word in words) or sum(
+        1 for word in words if len(word) >= 6 and word.endswith(_RUSSIAN_SURNAME)
+    ):
+        context.add(RUSSIAN)
+    if any("x" in word or re.search(r"aa|ii|uu", word) for word in words):
+        context.add(SOMALI)
+    return frozenset(context)
+
+
+def _germanic(word: str) -> str:
+    """German, Dutch and Scandinavian spellings: dsch/dj for ج, sch for ش, ch for خ, j for ي, Dutch oe for u
+    (Dschamal, Scharif, Chalid, Jussuf, Jahja, Ijad, Joesoef)."""
+    if "jj" in word:
+        return word  # a doubled j is English ج (Najjar, Hajjaj): German writes ddsch
+    word = word.replace("dsch", "\x01").replace("dj", "\x01").replace("sch", "\x02")
+    word = word.replace("ch", "kh").replace("oe", "u").replace("j", "y")
+    return word.replace("\x01", "dj").replace("\x02", "sh")
+
+
+def _latin_readings(word: str, context: frozenset[str] = frozenset()) -> list[str]:
     """Other readings of an unlisted Latin spelling, by published conventions that collide.
 
     - French c before e/i is s (Yacine ياسين, Kacemi قاسمي); Turkish c is dj (Cemal): both readings.
+      Turkish c before a/o/u is dj too (Casim جاسم, Cuma جمعة), and a final p is a devoiced b (Hatip خطيب).
     - A final -at is a ta marbuta in Turkish, Persian and Central Asian usage (Hayat حياة, Rahmat).
     - th, dh, zh between vowels may be two letters, t/d/z then h (Fathi فتحي, Adham أدهم, Azhar أزهر).
     - French ou before a vowel inside a word is a consonantal w (Marouane مروان) or the vowel u before
       an ʿayn or a hamza, which French usage does not write (Chouaib شعيب, Souad سعاد, Mouawiya معاوية).
+    - German, Dutch and Scandinavian usage (`_germanic`): j for y, ch for kh, dsch for j, oe for u.
+    - Malay and Indonesian sy for ش (Syukri شكري, Asyraf أشرف).
+    - Maghreb family names written joined to ben/bin/ould (Benyoucef بن يوسف, Benaouda بن عودة).
+    - Russian registers: the name inside a patronymic or surname (Ismailov, Abdullayevich), and in a
+      Russian-register name g for h and dzh for j (Gusein حسين, Gadzhi حاجي); Somali orthography: x for ح
+      and c for ع (`reading_context`).
     """
     readings = []
     # One pass of each rule's pattern: a rule gives a reading when it replaced something.
@@ -122,13 +187,29 @@ def _latin_readings(word: str) -> list[str]:
     reading, found = _SPLIT_DIGRAPH.subn(r"\1'h", word, count=1)
     if found:
         readings.append(reading)
-    return readings
+    turkish = re.sub(r"c(?=[aou])", "j", word)
+    turkish = turkish[:-1] + "b" if turkish.endswith("p") and len(turkish) >= 4 else turkish
+    germanic = _germanic(word)
+    malay = word.replace("sy", "sh")
+    if word.endswith("ullo") and len(word) >= 6:
+        readings.append(word[:-1] + "ah")  # Tajik -ullo for -ullah: Sayfullo, Nasrullo
+    joined = re.match(r"^(?:ben|bin|ould)(?=[a-z]{3,}$)", word)
+    readings += [w for w in (turkish, germanic, malay, word[joined.end() :] if joined else word) if w != word]
+    if RUSSIAN in context:
+        stem = _russian_stem(word) or word
+        russian = re.sub(r"g(?!h)", "h", stem.replace("dzh", "j").replace("kh", "h"))
+        readings += [w for w in {stem, russian} if w != word]
+    if SOMALI in context and re.search(r"x|c(?!h)", word):
+        readings.append(re.sub(r"c(?!h)", "", word.replace("x", "h")))
+    return list(dict.fromkeys(readings))
 
 
 @lru_cache(maxsize=50_000)
 def _analyse_name(text: str) -> tuple[NameToken, ...]:
     tokens = []
-    for raw in raw_tokens(text):
+    raws = raw_tokens(text)
+    context = reading_context([raw.word for raw in raws if raw.script == LATIN])
+    for raw in raws:
         token = analyse_token(raw.word, raw.script, raw.kind, raw.abd)
         if token is None:
             continue
@@ -137,6 +218,12 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
             as_ta = analyse_token(raw.word[:-1] + "ة", raw.script, raw.kind, raw.abd)
             if as_ta is not None:
                 token = replace(as_ta, alternatives=(token,))
+        stem = _arabic_russian_stem(raw.word) if raw.script == ARABIC and not raw.abd else None
+        if stem:
+            # A Russian-register surname written in Arabic letters (عمروف, علييف, ماغوميدوفا): the name in it too.
+            other = analyse_token(stem, raw.script, raw.kind, raw.abd)
+            if other is not None:
+                token = replace(token, alternatives=(*token.alternatives, other))
         if raw.script == LATIN:
             readings = []
             joined = re.match(r"^(?:al|el)[aeiou]", raw.word) and len(raw.word) >= 5
@@ -145,7 +232,9 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
             if re.search(r"[aeiou]h$", raw.word) and len(raw.word) > 3 and not raw.word.endswith("llah"):
                 readings.append(raw.word[:-1])
             if not (token.known and token.known_exact):
-                readings += _latin_readings(raw.word)
+                readings += _latin_readings(raw.word, context)
+                if raw is not raws[-1] and raw.word.endswith("ul") and len(raw.word) >= 5:
+                    readings.append(raw.word[:-2])  # Malay/Indonesian article joined to the name before: Nurul Huda
             others = [analyse_token(w, raw.script, raw.kind, raw.abd) for w in readings]
             others = [other for other in others if other is not None]
             if others:

@@ -147,7 +147,8 @@ def latin_elements(word: str) -> list[tuple[str, str]]:
                 elements.append(("C", "J" if nxt in ("e", "i") else "K"))  # Turkish Cemal, Hatice
             elif ch in "wy":
                 doubled = nxt == ch and after and after in "aeiou"  # Khayyat, Sayyid, Tawwab: a doubled glide
-                if doubled or (nxt and nxt in "aeiou" and not (ch == "y" and prev_is_vowel and nxt == "e")):
+                nisba = ch == "w" and nxt == "y" and i + 2 == n  # Egyptian -awy for -awi: Menshawy, Gizawy
+                if doubled or nisba or (nxt and nxt in "aeiou" and not (ch == "y" and prev_is_vowel and nxt == "e")):
                     elements.append(("C", "W" if ch == "w" else "Y"))
                 else:
                     elements.append(("V", "u" if ch == "w" else "y"))

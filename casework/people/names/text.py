@@ -130,7 +130,8 @@ def clean_text(text: str) -> str:
             out.append(" " if category[0] in "ZNS" or ch in "\n\r" else "")
         else:
             out.append(ch)
-    text = "".join(out).casefold()
+    # Turkish İ folds to i and a combining dot, which would split the word (İbrahim, İdlibi): a plain i.
+    text = "".join(out).replace("İ", "I").casefold()
     text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_KEY_FOLD)
     return text
 

@@ -43,6 +43,7 @@ ABD_LATIN = frozenset(
     {"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdu", "abdou", "abdi", "abdil", "abdir"}
 )
 ABD_ARABIC = "عبد"
+ALLAH = frozenset({"الله", "allah", "ullah", "ullo"})  # Sayf Allah, Saif Ullah, Sayf-ullo
 DIN = frozenset({"din", "dine", "deen", "dinne", "دين"})  # Nur al-Din, Nour Eddine, Salah ad-Din
 
 
@@ -58,7 +59,8 @@ def _strip_article(word: str, script: str) -> str:
     return word
 
 
-_DIN_LATIN = re.compile(r"^(.{2,}?)(?:[aeiou]?l|[aeiou]d|[aeiou]r|[aeiou]s|[aeiou])?dd?(?:i|ee|ii|y)nn?e?$")
+# Turkish writes the article assimilated and devoiced: Necmettin, Alaattin, Şemsettin (-ettin, -attin).
+_DIN_LATIN = re.compile(r"^(.{2,}?)(?:[aeiou]?l|[aeiou]d|[aeiou]r|[aeiou]s|[aeiou])?(?:dd?|tt)(?:i|ee|ii|y)nn?e?$")
 
 
 def _din_fold(word: str, script: str) -> str:
@@ -123,7 +125,8 @@ def raw_tokens(text: str) -> list[RawToken]:
             (script == LATIN and word in LATIN_ARTICLES) or (script == ARABIC and word == ARABIC_ARTICLE)
         ):
             continue
-        is_abd = (script == LATIN and word in ABD_LATIN) or (script == ARABIC and word == ABD_ARABIC)
+        # العبد الله, Al-Abd Allah: a family name made of a theophoric name with the article.
+        is_abd = (script == LATIN and word in ABD_LATIN) or (script == ARABIC and word in (ABD_ARABIC, "العبد"))
         if is_abd and nxt is not None:
             pending_abd = True
             continue
@@ -132,10 +135,20 @@ def raw_tokens(text: str) -> list[RawToken]:
             abd, word = True, _abd_rest(word)
         elif not abd and script == ARABIC and word.startswith(ABD_ARABIC) and len(word) > 4:
             abd, word = True, word[3:]
+        allah = word in ALLAH
         word = _din_fold(_strip_article(word, script), script)
         if script == LATIN:
             word = _strip_assimilated(word)
-        if word in DIN and tokens and tokens[-1].script == script and not abd:
+        if allah and tokens and tokens[-1].script == script and not abd and not tokens[-1].abd:
+            # A theophoric compound written in two words is one name: سيف الله = Saifullah = Sayf Allah,
+            # هداية الله = Hidayatullah (ة read t before it, as it is said).
+            last = tokens.pop()
+            if script == ARABIC:
+                joined = (last.word[:-1] + "ت" if last.word.endswith("ة") else last.word) + "له"
+            else:
+                joined = last.word + "ullah"
+            tokens.append(RawToken(joined, script, last.kind, last.abd, last.filiation))
+        elif word in DIN and tokens and tokens[-1].script == script and not abd:
             # Joined to the name before it, a kunya's too (Abu Nur al-Din, أم نور الدين, Oum Noureddine).
             last = tokens.pop()
             joined = last.word + ("دين" if script == ARABIC else "din")

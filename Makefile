@@ -69,10 +69,11 @@ run: venv
 
 ## test: pytest; its exit code fails the target (5, "no tests collected", included).
 # pytest-xdist workers must collect the same tests in the same order: a fixed hash seed keeps
-# parametrisations built from sets identical across workers.
+# parametrisations built from sets identical across workers. `--dist worksteal`: a worker that runs out of tests
+# takes some of the other's queue, so that a long test near the end does not leave one worker idle.
 test: export PYTHONHASHSEED ?= 0
 test: venv
-	@$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
+	@$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -ne 0 ]; then echo "pytest failed with exit code $$status" >&2; fi; \
 	exit $$status
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.camps.models import Facility, FacilitySection
+from casework.core.forms import row_formset
 from casework.core.sensitivity import can_view_sensitive
 from casework.people.choices import Relation, TransferReason
 from casework.people.forms.common import DATE_WIDGET, crispy_row_helper
@@ -111,11 +112,7 @@ class BaseFamilyLinkFormSet(forms.BaseFormSet):
         ]
 
 
-# absolute_max = max_num: a post that claims more rows builds no more forms than that and is refused with
-# the formset's error (Django's default builds up to max_num + 1,000 forms, about 12 s of CPU per such request).
-FamilyLinkFormSet = forms.formset_factory(
-    FamilyLinkIntakeForm, formset=BaseFamilyLinkFormSet, extra=2, max_num=20, absolute_max=20, validate_max=True
-)
+FamilyLinkFormSet = row_formset(FamilyLinkIntakeForm, BaseFamilyLinkFormSet, max_num=20, extra=2)
 
 
 class CustodyMoveForm(forms.Form):

@@ -11,7 +11,7 @@ from django_countries import countries
 
 from casework.accounts.models import Organisation, User
 from casework.core.files import reencode_photo
-from casework.core.forms import ModelErrorsOnFormMixin, StatusTransitionForm
+from casework.core.forms import ModelErrorsOnFormMixin, StatusTransitionForm, row_formset
 from casework.core.sensitivity import can_view_sensitive
 from casework.people.choices import AliasKind, CaseStatus, ClaimBasis, ClosureReason, Script
 from casework.people.forms.common import DATE_WIDGET, UniqueAliasFormSet, crispy_row_helper, parse_version
@@ -213,11 +213,7 @@ class BaseAliasFormSet(UniqueAliasFormSet):
         ]
 
 
-# absolute_max = max_num: a post that claims more rows builds no more forms than that and is refused with
-# the formset's error (Django's default builds up to max_num + 1,000 forms, about 12 s of CPU per such request).
-AliasFormSet = forms.formset_factory(
-    AliasForm, formset=BaseAliasFormSet, extra=2, max_num=20, absolute_max=20, validate_max=True
-)
+AliasFormSet = row_formset(AliasForm, BaseAliasFormSet, max_num=20, extra=2)
 
 
 class NationalityClaimForm(forms.Form):
@@ -259,9 +255,7 @@ class BaseNationalityClaimFormSet(forms.BaseFormSet):
         ]
 
 
-NationalityClaimFormSet = forms.formset_factory(
-    NationalityClaimForm, formset=BaseNationalityClaimFormSet, extra=2, max_num=10, absolute_max=10, validate_max=True
-)
+NationalityClaimFormSet = row_formset(NationalityClaimForm, BaseNationalityClaimFormSet, max_num=10, extra=2)
 
 
 class PersonTransitionForm(StatusTransitionForm):

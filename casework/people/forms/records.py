@@ -8,7 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from casework.core.forms import AdminModelForm
+from casework.core.forms import AdminModelForm, row_formset
 from casework.core.sensitivity import can_view_sensitive, sensitive_fields
 from casework.people.choices import AliasKind, ClaimStatus, Script
 from casework.people.forms.common import DATE_WIDGET, UniqueAliasFormSet, crispy_row_helper, parse_version
@@ -83,11 +83,7 @@ class BaseAliasRowFormSet(UniqueAliasFormSet):
             raise forms.ValidationError(_("The form is out of date. Open the page again."))
 
 
-# absolute_max = max_num: a post that claims more rows builds no more forms than that and is refused with
-# the formset's error (Django's default builds up to max_num + 1,000 forms, about 12 s of CPU per such request).
-AliasRowFormSet = forms.formset_factory(
-    AliasRowForm, formset=BaseAliasRowFormSet, extra=2, can_delete=True, max_num=50, absolute_max=50, validate_max=True
-)
+AliasRowFormSet = row_formset(AliasRowForm, BaseAliasRowFormSet, max_num=50, extra=2, can_delete=True)
 
 
 class NationalityClaimAddForm(PersonRecordForm):

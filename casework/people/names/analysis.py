@@ -138,8 +138,8 @@ def reading_context(words: list[str]) -> frozenset[str]:
       (Cali, Cumar, Cabdullaahi, Ciise).
     """
     context = set()
-    if any(word.endswith(_RUSSIAN_PATRONYMIC) for word in words) or sum(
-        1 for word in words if len(word) >= 6 and word.endswith(_RUSSIAN_SURNAME)
+    if any(
+        word.endswith(_RUSSIAN_PATRONYMIC) or (len(word) >= 6 and word.endswith(_RUSSIAN_SURNAME)) for word in words
     ):
         context.add(RUSSIAN)
     if any("x" in word or re.search(r"aa|ii|uu", word) for word in words):

@@ -16,15 +16,7 @@ from casework.accounts import roles
 from casework.accounts.models import Organisation, User
 from casework.camps.models import ControllingAuthority, Facility, FacilityControlPeriod, FacilitySection
 from casework.demo.plan import DEMO_DOCUMENT, Plan
-from casework.govrequests.models import (
-    GovernmentAuthority,
-    GovernmentRequest,
-    HandoverOperation,
-    HandoverPerson,
-    RequestedPerson,
-    RequestEvent,
-    RequestStatusChange,
-)
+from casework.govrequests import models as govrequests_models
 from casework.people.choices import CaseStatus
 from casework.people.models import (
     Person,
@@ -118,7 +110,13 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
 
     with (
         transaction.atomic(),
-        _explicit_timestamps(Person, PersonStatusChange, GovernmentRequest, RequestEvent, RequestStatusChange),
+        _explicit_timestamps(
+            Person,
+            PersonStatusChange,
+            govrequests_models.GovernmentRequest,
+            govrequests_models.RequestEvent,
+            govrequests_models.RequestStatusChange,
+        ),
     ):
         step(
             "controlling authorities",
@@ -155,7 +153,9 @@ def write_plan(plan: Plan, *, log: Callable[[str], None] = print) -> dict[str, i
         step("users", lambda: _save_users(plan))
         step(
             "government authorities",
-            lambda: _adopt_or_create(GovernmentAuthority, plan.gov_authorities, lambda o: (str(o.country), o.name)),
+            lambda: _adopt_or_create(
+                govrequests_models.GovernmentAuthority, plan.gov_authorities, lambda o: (str(o.country), o.name)
+            ),
         )
         step(
             "State policies",
@@ -195,17 +195,17 @@ def _link_automatic_moves(plan: Plan) -> int:
     """
     person_ids = [p.pk for p in plan.persons]
     latest_request = dict(
-        RequestedPerson.objects.filter(person_id__in=person_ids)
+        govrequests_models.RequestedPerson.objects.filter(person_id__in=person_ids)
         .order_by("person_id", "request__drafted_on", "request_id")
         .values_list("person_id", "request_id")
     )
     latest_operation = dict(
-        HandoverPerson.objects.filter(person_id__in=person_ids)
+        govrequests_models.HandoverPerson.objects.filter(person_id__in=person_ids)
         .order_by("person_id", "operation__planned_on", "operation_id")
         .values_list("person_id", "operation_id")
     )
-    request_type = ContentType.objects.get_for_model(GovernmentRequest)
-    operation_type = ContentType.objects.get_for_model(HandoverOperation)
+    request_type = ContentType.objects.get_for_model(govrequests_models.GovernmentRequest)
+    operation_type = ContentType.objects.get_for_model(govrequests_models.HandoverOperation)
     linked = []
     for change in plan.person_status_changes:
         if change.new_status in MOVES_CAUSED_BY_REQUEST and change.person_id in latest_request:

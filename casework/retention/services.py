@@ -20,18 +20,9 @@ from django.utils.translation import gettext as _
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.imports.models import ExternalReference, ImportRow
+from casework.people import models as people_models
 from casework.people.choices import CaseStatus, DatePrecision
-from casework.people.models import (
-    Alias,
-    Assessment,
-    CustodyPeriod,
-    DnaTest,
-    FamilyLink,
-    IdentityDocument,
-    NationalityClaim,
-    Person,
-    PersonStatusChange,
-)
+from casework.people.models import Person
 from casework.people.models.namekey import PersonNameKey
 from casework.retention.models import RetentionPolicy, RetentionReview, ReviewStatus
 from casework.screenings.models import Screening
@@ -59,12 +50,18 @@ _PERSON_CLEARED: dict[str, Any] = {
     "photo": "",
 }
 # Records deleted whole (with their history): they identify the person or are L3 throughout.
-_DELETED: tuple[type[models.Model], ...] = (Alias, IdentityDocument, Screening, DnaTest, Assessment)
+_DELETED: tuple[type[models.Model], ...] = (
+    people_models.Alias,
+    people_models.IdentityDocument,
+    Screening,
+    people_models.DnaTest,
+    people_models.Assessment,
+)
 # Records kept for the counts, with their free text and L3 values emptied (history removed).
 _KEPT_CLEARED: tuple[tuple[type[models.Model], dict[str, Any]], ...] = (
-    (CustodyPeriod, {"exact_location": "", "notes": ""}),
-    (NationalityClaim, {"notes": ""}),
-    (FamilyLink, {"notes": ""}),
+    (people_models.CustodyPeriod, {"exact_location": "", "notes": ""}),
+    (people_models.NationalityClaim, {"notes": ""}),
+    (people_models.FamilyLink, {"notes": ""}),
 )
 
 
@@ -176,9 +173,9 @@ def _stored_files(person: Person) -> list[tuple[Any, str]]:
     files = []
     if person.photo:
         files.append((person.photo.storage, person.photo.name))
-    for document in IdentityDocument.objects.filter(person=person).exclude(file=""):
+    for document in people_models.IdentityDocument.objects.filter(person=person).exclude(file=""):
         files.append((document.file.storage, document.file.name))
-    for assessment in Assessment.objects.filter(person=person).exclude(document=""):
+    for assessment in people_models.Assessment.objects.filter(person=person).exclude(document=""):
         files.append((assessment.document.storage, assessment.document.name))
     return files
 
@@ -211,7 +208,7 @@ def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
     for model, cleared in _KEPT_CLEARED:
         model.objects.filter(person_id=person.pk).update(**cleared)
         _purge_history(model, person_id=person.pk)
-    PersonStatusChange.objects.filter(person_id=person.pk).update(note="")
+    people_models.PersonStatusChange.objects.filter(person_id=person.pk).update(note="")
     PersonNameKey.objects.filter(person_id=person.pk).delete()
     ExternalReference.objects.filter(person_id=person.pk).delete()
     ImportRow.objects.filter(Q(person_id=person.pk) | Q(decision_person_id=person.pk)).update(

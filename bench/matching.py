@@ -422,7 +422,7 @@ def _table(stats: dict[str, dict[str, list]]) -> tuple[str, dict]:
     pos: dict[str, list] = defaultdict(list)
     for kind in POSITIVE_KINDS:
         s = stats[kind]
-        for key in (*positive_keys, "namesake", "namesake_born_near", "ceiling"):
+        for key in (*positive_keys, "namesake", "namesake_born_near", "ceiling", "tie_lost"):
             pos[key] += s[key]
         figures = " | ".join(_share(s[key]) for key in positive_keys)
         rows.append(f"| {kind} | {len(s['r1'])} | {sum(s['namesake'])} | {figures} | | |")
@@ -449,6 +449,8 @@ def _table(stats: dict[str, dict[str, list]]) -> tuple[str, dict]:
         "target_suggested": sum(conf["target_suggested"]),
         "typo": len(stats["typo"]["r1"]),
         "ceiling": _mean(pos["ceiling"]),
+        "tie_lost": sum(pos["tie_lost"]),
+        "strict_misses": len(pos["r1"]) - sum(pos["r1"]),
         "ceiling_by_kind": {kind: _mean(stats[kind]["ceiling"]) for kind in POSITIVE_KINDS},
     }
     return "\n".join(rows), totals
@@ -522,13 +524,26 @@ def evaluate(queries: list[Query], *, user, namesakes: Namesakes, protocol: str,
             s["r1"].append(bool(ids) and ids[0] == q.target.person_id)
             s["r10"].append(q.target.person_id in ids)
             s["top_suggested"].append(bool(ids) and ids[0] == q.target.person_id and top_suggested)
-            # No ranking of the name alone beats chance among records that fit the query equally well.
-            s["ceiling"].append(1 / len(right))
+            # No ranking beats chance among records that fit the query equally well: the namesakes that
+            # record every part the query names (or, for a typo that made another name, every right answer).
+            ties = right
+            if not q.indistinguishable:
+                ties = namesakes.of(
+                    target_id=q.target.person_id,
+                    sex=q.target.sex,
+                    named=q.named,
+                    kunya=q.kunya,
+                    birth_year=q.target.birth_year if protocol == "intake" else None,
+                    exact=True,
+                ) | {q.target.person_id}
+            s["ceiling"].append(1 / len(ties))
+            mine = next((c for c in found if c.person.pk == q.target.person_id), None)
+            # A strict miss where the top candidate ties with the target: lost to the order of equal scores.
+            s["tie_lost"].append(bool(mine) and ids[0] != q.target.person_id and found[0].score == mine.score)
             s["r1_ns"].append(bool(ids) and ids[0] in right)
             s["r10_ns"].append(bool(right & set(ids)))
             s["top_suggested_ns"].append(bool(ids) and ids[0] in right and (top_suggested or bool(q.indistinguishable)))
             if not (ids and ids[0] in right and top_suggested) and len(failures) < show_failures:
-                mine = next((c for c in found if c.person.pk == q.target.person_id), None)
                 failures.append(
                     f"{q.kind}: {q.text!r} → rank {ids.index(q.target.person_id) + 1 if mine else '-'}"
                     f" score {mine.score if mine else '-'} top {found[0].score if found else '-'}"
@@ -576,9 +591,11 @@ def _summary(
         f"name material, {indistinguishable['typo', 'lexicon']} more by the spellings the matcher's name tables "
         f"list, of {totals['typo']}. Confusers whose replacement is the same name as the original: "
         f"{sum(n for (kind, why), n in indistinguishable.items() if kind in CONFUSER_KINDS)}. "
-        f"Strict recall@1 within reach of any matcher under this protocol, if each namesake fits its query "
-        f"as well as the target (a tie is then won as often by either; the expected share): "
-        f"{totals['ceiling']:.3f} ({by_kind or 'every kind 1.000'})."
+        f"Strict recall@1 within reach of any matcher under this protocol (the expected share when a tie between "
+        f"the target and a namesake who records every part the query names is won as often by either): "
+        f"{totals['ceiling']:.3f} ({by_kind or 'every kind 1.000'}). Strict misses whose top candidate has "
+        f"the target's own score (a tie, ordered by the older record first): {totals['tie_lost']} of "
+        f"{totals['strict_misses']}."
     )
 
 

@@ -84,11 +84,13 @@ class Namesakes:
         named: dict[str, str],
         kunya: str | None = None,
         birth_year: int | None = None,
+        exact: bool = False,
     ) -> set[int]:
         """Persons other than the target whose recorded names fit `named` (part → Arabic name) as well.
 
         With `birth_year`, only those born within two years of it (they would stay indistinguishable
-        even with sex and birth year in the query).
+        even with sex and birth year in the query). With `exact`, only those who record every part
+        `named` gives (a record without one fits a little worse than the target, so it is no tie).
         """
         if kunya is not None:
             pool = [r for r in self.by_given.get((sex, named["given"]), ()) if kunya in r.kunyas]
@@ -101,7 +103,7 @@ class Namesakes:
             if birth_year is not None and (record.birth_year is None or abs(record.birth_year - birth_year) > 2):
                 continue
             if all(
-                record.parts[part] == value or (part in OPTIONAL and not record.parts[part])
+                record.parts[part] == value or (not exact and part in OPTIONAL and not record.parts[part])
                 for part, value in named.items()
             ):
                 found.add(record.pk)

@@ -226,7 +226,8 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
                 token = replace(token, alternatives=(*token.alternatives, other))
         if raw.script == LATIN:
             readings = []
-            joined = re.match(r"^(?:al|el)[aeiou]", raw.word) and len(raw.word) >= 5
+            # The article joined to a name starting with a vowel or a glide (Alali, Alyamani, Elwadi).
+            joined = re.match(r"^(?:al|el)[aeiouyw]", raw.word) and len(raw.word) >= 5
             if joined and not raw.abd and not (token.known and token.known_exact):
                 readings.append(raw.word[2:])
             if re.search(r"[aeiou]h$", raw.word) and len(raw.word) > 3 and not raw.word.endswith("llah"):

@@ -37,6 +37,12 @@ def best(query: str, record: str) -> float:
         ("Sa′id", "سعيد"),  # a prime
         ("Jaʕfar", "جعفر"),  # IPA ʕ
         ("Raʔid", "رائد"),  # IPA ʔ
+        ("al-Rubayʿī", "الربيعي"),  # the mark keeps y before ʿayn a vowel
+        ("as-Subaiʿī", "السبيعي"),
+        ("al-Rubayʿī", "Al-Rubaie"),  # against an English spelling too
+        ("Subayʿī", "Subaie"),
+        ("Tha'ir", "ثائر"),
+        ("Ja'far", "جعفر"),
         ("H̱adīǧa", "خديجة"),  # ISO 233: H̱ with no precomposed capital
         ("Fāṭimaẗ", "فاطمة"),  # ISO 233: ẗ for ta marbuta
         ("ʿĪsỳ", "عيسى"),  # ISO 233: ỳ for alif maqsura
@@ -67,6 +73,17 @@ def test_a_formal_romanization_meets_the_arabic_name(query, record):
 )
 def test_the_formal_readings_do_not_join_different_names(query, record):
     assert best(query, record) < GOOD
+
+
+def test_an_ayn_mark_stays_inside_the_word_and_goes_at_its_ends():
+    assert script_words("ʿAbd al-Rubayʿī Ja''far'") == [
+        ("abd", LATIN),
+        ("al", LATIN),
+        ("rubay'ii", LATIN),
+        ("ja'far", LATIN),
+    ]
+    (token,) = analyse_name("Ja'far")
+    assert token.known and token.known_exact  # the table's jafar
 
 
 def test_cedillas_make_s_only_in_a_name_that_shows_them():

@@ -13,7 +13,8 @@ from casework.people.names.tokens import raw_tokens
 
 
 def _table_key(word: str, script: str) -> str:
-    return word.replace("ة", "ه").replace("ى", "ي").replace("ء", "") if script == ARABIC else word
+    # Latin: without the ʿayn and hamza marks (Ja'far, Sa'id are the table's jafar, said).
+    return word.replace("ة", "ه").replace("ى", "ي").replace("ء", "") if script == ARABIC else word.replace("'", "")
 
 
 def _deletes(word: str) -> set[str]:

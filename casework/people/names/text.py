@@ -72,9 +72,11 @@ _LATIN_SPECIAL = {
     "´": "",
 }
 # Marks that romanizations write for ʿayn and hamza (ALA-LC ʻ ʼ, DIN ʿ ʾ, UNGEGN ‘ ’, IPA ʕ ʔ, typed ' ` ´ ′):
-# part of the word (Saʿīd, Sa`id, Sa′id are one word), then dropped.
+# part of the word (Saʿīd, Sa`id, Sa′id are one word), written ' inside it and dropped at its ends. Inside,
+# the mark keeps the letters around it apart (Rubayʿī: y before ʿayn is a vowel, not a consonant).
 AYN_HAMZA_MARKS = "'’‘ʿʾʻʼ`´ʹ′‛ʕʔˁˀ"
-_LATIN_SPECIAL.update(dict.fromkeys(AYN_HAMZA_MARKS, ""))
+_LATIN_SPECIAL.update(dict.fromkeys(AYN_HAMZA_MARKS, "'"))
+_MARKS_RUN = re.compile("'+")
 # BGN/PCGN and UNGEGN write the emphatics with a cedilla (Ḩimş, Ţarţūs, Z̧āfir, Ḑāḩī): in a name that
 # shows one of them, or a macron of these romanizations, ş is ص (s), not the Turkish ş (sh).
 _CEDILLA_EMPHATICS = re.compile("[ḩḑţ]|z̧|[āīū]")
@@ -167,7 +169,7 @@ def _to_latin(word: str, cedillas: bool = False) -> str:
         word = word.replace("ş", "s")
     word = "".join(_LATIN_SPECIAL.get(ch, _CYRILLIC.get(ch, ch)) for ch in word)
     decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
+    return _MARKS_RUN.sub("'", "".join(ch for ch in decomposed if "a" <= ch <= "z" or ch == "'")).strip("'")
 
 
 def _to_arabic(word: str) -> str:

@@ -31,8 +31,8 @@ What each tag stands for (the convention the query is written in):
   ABDUL RAHMAN, ALSHAMMARI).
 - `nisba`: family names made of the article and a nisba, written every way (al-Masri, Elmasry, El
   Masri, Almasri, Masri ↔ المصري).
-- `filiation`: ibn/bin/bint between names, and the Maghreb and Mauritanian forms (ben, bent, ould,
-  mint; ولد in Arabic).
+- `filiation`: ibn/bin/bint between names, the scholarly abbreviations b. and bt. (Encyclopaedia of
+  Islam), and the Maghreb and Mauritanian forms (ben, bent, ould, mint; ولد in Arabic).
 - `lev`, `iq`, `gulf`, `eg`, `tr`: Levantine, Iraqi, Gulf, Egyptian and Turkish press and register
   spellings (Qassem/Kassem/Kasim/Gassim, Dhiya/Thiya/Zia/Diaa, Jaafar/Ja'far/Cafer, Hamoud, Oday/Uday,
   Kadhim/Kazem/Kathim, Mutlag with g for ق, Gomaa with g for ج, Shazly with z for ذ).
@@ -159,6 +159,9 @@ M | عبد الإله/يوسف//الشمري | Abdul Ilah Yousef Al Shammari | p
 M | عبد المطلب/حسن//الهاشمي | Abd al-Muttalib Hasan al-Hashimi | press
 M | عبد الله/عبد الرحمن//الدوسري | Abdallah Abdelrahmane Dossari | press
 M | عبد الرحيم/عبد الكريم//الجزائري | Abdirahim Abdikarim Jazairi | press
+M | أبو بكر/عمر//الحسني | Aboubakr Omar El Hassani | press
+M | أبو بكر/يوسف//السوداني | Abubakar Yousif Elsudani | press
+M | أبو زيد/محمد//الهلالي | Abouzeid Mohamed El Hilali | press
 # --- Passports: ICAO 9303 MRZ name field and the visual zone in capitals ---------------------------
 F | فاطمة/حسين//العلي | AL<ALI<<FATIMA<HUSSEIN | mrz
 M | محمد/عبد الله//الشمري | ALSHAMMARI<<MOHAMMED<ABDULLAH | mrz
@@ -202,6 +205,8 @@ F | فاطمة/علي | Fatma Bent Ali | filiation
 M | Mohamed/Mahmoud | محمد ولد محمود | filiation
 M | Ahmed/Salem | أحمد ولد سالم | filiation
 F | عائشة/عمر/سعيد | Aisha binti Omar bin Said | filiation
+M | حسن/علي/إبراهيم | Ḥasan b. ʿAlī b. Ibrāhīm | filiation
+F | زينب/يوسف//الحلبي | Zaynab bt. Yūsuf al-Ḥalabī | filiation
 # --- Levantine, Iraqi, Gulf, Egyptian and Turkish spellings ------------------------------------
 M | قاسم/محمد//العبيدي | Qassem Mohammed Al-Obaidi | lev
 M | قاسم/حسن//الربيعي | Kassem Hassan Rubaie | lev

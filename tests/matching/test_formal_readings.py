@@ -55,7 +55,11 @@ def best(query: str, record: str) -> float:
         ("Alyamani", "اليمني"),  # the article joined before a glide
         ("Abdulamir", "عبد الأمير"),  # a joined Abd article before a vowel
         ("Abdelouahed", "عبد الواحد"),
-        ("Abdelatif", "عبد اللطيف"),  # a name starting with l: the table's spelling still
+        ("Abdelatif", "عبد اللطيف"),
+        ("Abubakar", "أبو بكر"),  # Abu joined: the given name made of a kunya
+        ("Aboubakr", "أبو بكر"),
+        ("Ebubekir", "Abu Bakr"),
+        ("Abouelkheir", "أبو الخير"),  # a name starting with l: the table's spelling still
     ],
 )
 def test_a_formal_romanization_meets_the_arabic_name(query, record):
@@ -69,6 +73,8 @@ def test_a_formal_romanization_meets_the_arabic_name(query, record):
         ("ʿAbd al-Ilāh", "عبد الله"),  # Abd al-Ilah (ALA-LC) is not Abdullah
         ("Abdulilah", "عبد الله"),
         ("Salmỳ", "سليم"),
+        ("Abubakar", "بكر"),  # Abu Bakr is not Bakr
+        ("Abouzeid", "زيد"),
     ],
 )
 def test_the_formal_readings_do_not_join_different_names(query, record):
@@ -115,6 +121,8 @@ def test_alef_madda_before_lam_is_no_article_but_al_alone_is():
         ("Sidi Ould Mohamed", ["sidi", "mohamed"], "mohamed"),
         ("محمد ولد أحمد", ["محمد", "احمد"], "احمد"),
         ("Abū Khālid ʻUmar", ["khalid", "umar"], None),
+        ("Muḥammad b. ʿAlī", ["muhammad", "alii"], "alii"),  # scholarly b. for ibn
+        ("Fāṭima bt. ʿUmar", ["fatima", "umar"], "umar"),
     ],
 )
 def test_filiation_and_kunya_particles(text, names, after):

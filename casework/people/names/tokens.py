@@ -40,8 +40,9 @@ LATIN_ARTICLES = frozenset(
     ]
 ) - {"al-", "al'"}
 ARABIC_ARTICLE = "ال"
-# Tunisian bent, Mauritanian ould/walad (ولد) and mint (منت) too; ALA-LC/DIN Abū and Dīn (macrons) as
-# `text` spells them out (abuu, diin).
+# Tunisian bent, Mauritanian ould/walad (ولد) and mint (منت) too, and the scholarly abbreviations b. and bt.
+# (Encyclopaedia of Islam, library headings: Muḥammad b. ʿAlī); ALA-LC/DIN Abū and Dīn (macrons) as `text`
+# spells them out (abuu, diin).
 FILIATION = frozenset(
     {
         "bin",
@@ -54,6 +55,8 @@ FILIATION = frozenset(
         "walad",
         "mint",
         "bn",
+        "b",
+        "bt",
         "binti",
         "bte",
         "bnt",

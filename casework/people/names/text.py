@@ -61,15 +61,6 @@ _LATIN_SPECIAL = {
     "ā": "a",
     "ẗ": "h",  # ISO 233: ta marbuta (Fāṭimaẗ), read as ALA-LC's -ah
     "ỳ": "a",  # ISO 233: alif maqsura (Mūsỳ)
-    "ʿ": "",
-    "ʾ": "",
-    "ʻ": "",
-    "ʼ": "",
-    "'": "",
-    "’": "",
-    "‘": "",
-    "`": "",
-    "´": "",
 }
 # Marks that romanizations write for ʿayn and hamza (ALA-LC ʻ ʼ, DIN ʿ ʾ, UNGEGN ‘ ’, IPA ʕ ʔ, typed ' ` ´ ′):
 # part of the word (Saʿīd, Sa`id, Sa′id are one word), written ' inside it and dropped at its ends. Inside,

@@ -483,7 +483,9 @@ def rank_candidates(
         return []
     if sex not in (Sex.FEMALE, Sex.MALE):
         sex = None
-    family_first = isinstance(text, str) and ("," in text or "،" in text)  # "AL-ALI, Fatima"
+    # "AL-ALI, Fatima"; a passport's machine-readable zone writes the family name first and "<<" after it
+    # (ICAO Doc 9303: AL<ALI<<FATIMA<HUSSEIN).
+    family_first = isinstance(text, str) and ("," in text or "،" in text or "<<" in text)
     ids = _blocking_ids(user=user, query=query, sex=sex, family_first=family_first)
     if not ids:
         return []

@@ -160,7 +160,8 @@ VARIANTS = """
 عباس | abbas
 عبيدة | ubayda obaida oubaida
 عصام | isam issam essam
-علاء | ala alaa
+# ala writes both علاء (ʿAlāʾ) and آلاء (Ālāʾ) once the marks are stripped: on neither line.
+علاء | alaa
 عمران | imran omran emran
 عوض | awad
 غسان | ghassan

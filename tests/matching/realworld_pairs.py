@@ -340,9 +340,10 @@ class Pair:
         return "ar" if any("\u0600" <= ch <= "\u06ff" for ch in "".join(self.parts)) else "lat"
 
 
-def pairs() -> list[Pair]:
+def parse_pairs(text: str) -> list[Pair]:
+    """The pairs of a set written as PAIRS_TEXT is (also used by tests/matching/formal_pairs.py)."""
     out = []
-    for line in PAIRS_TEXT.strip().splitlines():
+    for line in text.strip().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         sex, record, query, tag = (field.strip() for field in line.split("|"))
@@ -353,10 +354,18 @@ def pairs() -> list[Pair]:
     return out
 
 
+def pairs() -> list[Pair]:
+    return parse_pairs(PAIRS_TEXT)
+
+
 def lookalikes() -> dict[str, str]:
-    """Name → a different name that looks like it (both ways)."""
+    return parse_lookalikes(LOOKALIKES)
+
+
+def parse_lookalikes(text: str) -> dict[str, str]:
+    """Name → a different name that looks like it (both ways), from a text written as LOOKALIKES is."""
     table: dict[str, str] = {}
-    for chunk in LOOKALIKES.replace("\n", "|").split("|"):
+    for chunk in text.replace("\n", "|").split("|"):
         words = chunk.split()
         if not words:
             continue

@@ -29,9 +29,8 @@ PARTS = ("given", "father", "grandfather", "family")
 CONFUSER_EVERY = 3  # one record in three has a look-alike neighbour
 
 
-def _confuser_parts(pair: Pair, index: int, every: list[Pair]) -> tuple[str, ...]:
+def _confuser_parts(pair: Pair, index: int, every: list[Pair], table: dict[str, str]) -> tuple[str, ...]:
     """The record's parts with the given (or else the father's) name changed to a different real name."""
-    table = lookalikes()
     parts = list(pair.parts)
     # A query of two names (given and family) says nothing of the father: only its given name can differ.
     positions = (0, 1) if len([t for t in analyse_name(pair.query) if t.kind == "name"]) >= 3 else (0,)
@@ -82,11 +81,16 @@ class Figures:
         return n / of if of else 0.0
 
 
-def evaluate(org, user) -> Figures:
-    every = pairs()
+def evaluate(org, user, every: list[Pair] | None = None, table: dict[str, str] | None = None) -> Figures:
+    """Register every pair's record (and a confuser for one in three), query each pair's other form.
+
+    `every` and `table` default to this set (realworld_pairs); tests/matching/test_formal_pairs.py
+    passes its own."""
+    every = pairs() if every is None else every
+    table = lookalikes() if table is None else table
     targets = [_register(org, pair.parts, pair) for pair in every]
     confusers = {
-        i: _register(org, _confuser_parts(pair, i, every), pair)
+        i: _register(org, _confuser_parts(pair, i, every, table), pair)
         for i, pair in enumerate(every)
         if i % CONFUSER_EVERY == 0
     }

@@ -7,13 +7,14 @@ from functools import lru_cache
 from casework.people import name_variants
 from casework.people.names.keyspace import EMPTY, NameToken, arabic_elements, latin_elements, shape, skeleton_of
 from casework.people.names.text import ARABIC, LATIN, MAX_NAME_CHARS
-from casework.people.names.tokens import raw_tokens
+from casework.people.names.tokens import _strip_article, raw_tokens
 
 # --- Known names --------------------------------------------------------------------------------
 
 
 def _table_key(word: str, script: str) -> str:
-    return word.replace("ة", "ه").replace("ى", "ي").replace("ء", "") if script == ARABIC else word
+    # Latin: without the ʿayn and hamza marks (Ja'far, Sa'id are the table's jafar, said).
+    return word.replace("ة", "ه").replace("ى", "ي").replace("ء", "") if script == ARABIC else word.replace("'", "")
 
 
 def _deletes(word: str) -> set[str]:
@@ -94,6 +95,7 @@ def analyse_token(word: str, script: str, kind: str = "name", abd: bool = False)
     )
 
 
+_JOINED_ABU = re.compile(r"^(?:abu|abou|abo|ebu)(?:[ae]?l)?([^aeiouy'][a-z']{2,})$")
 _CONSONANTAL_OU = re.compile(r"(?<=.)ou(?=[aei])")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _SPLIT_DIGRAPH = re.compile(r"(?<=[aeiou])([tdz])h(?=[aeiou])")
@@ -226,7 +228,8 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
                 token = replace(token, alternatives=(*token.alternatives, other))
         if raw.script == LATIN:
             readings = []
-            joined = re.match(r"^(?:al|el)[aeiou]", raw.word) and len(raw.word) >= 5
+            # The article joined to a name starting with a vowel or a glide (Alali, Alyamani, Elwadi).
+            joined = re.match(r"^(?:al|el)[aeiouyw]", raw.word) and len(raw.word) >= 5
             if joined and not raw.abd and not (token.known and token.known_exact):
                 readings.append(raw.word[2:])
             if re.search(r"[aeiou]h$", raw.word) and len(raw.word) > 3 and not raw.word.endswith("llah"):
@@ -237,6 +240,13 @@ def _analyse_name(text: str) -> tuple[NameToken, ...]:
                     readings.append(raw.word[:-2])  # Malay/Indonesian article joined to the name before: Nurul Huda
             others = [analyse_token(w, raw.script, raw.kind, raw.abd) for w in readings]
             others = [other for other in others if other is not None]
+            kunya = _JOINED_ABU.match(raw.word) if raw.kind == "name" and not raw.abd else None
+            if kunya:
+                # Abu written joined to the name after it is a given or family name made of a kunya
+                # (West African Abubakar, Maghreb Aboubakr, Turkish Ebubekir, Egyptian Abouzeid): also the
+                # kunya, as أبو بكر / Abu Bakr are read.
+                other = analyse_token(_strip_article(kunya.group(1), LATIN), raw.script, "abu")
+                others += [other] if other is not None else []
             if others:
                 token = replace(token, alternatives=tuple(others))
         if raw.filiation:

@@ -154,6 +154,8 @@ def latin_elements(word: str) -> list[tuple[str, str]]:
                     elements.append(("V", "u" if ch == "w" else "y"))
             elif ch in _VOWEL_QUALITY:
                 elements.append(("V", ch))
+            elif ch == "'":
+                elements.append(("V", ch))  # an ʿayn or hamza mark (Saʿīd, Raʾid): the vowels around it are apart
             elif ch in _LATIN_CONSONANTS:
                 elements.append(("C", _LATIN_CONSONANTS[ch]))
             i += 1
@@ -163,6 +165,13 @@ def latin_elements(word: str) -> list[tuple[str, str]]:
 def _latin_slot(group: str) -> Slot:
     if not group:
         return EMPTY
+    if "'" in group:
+        # An ʿayn or hamza mark between vowels (Saʿīd, Tha'ir): the vowels on each side are compared as
+        # one gap, but make no digraph across the mark; a gap of the mark alone is open, as ع is.
+        parts = [_latin_slot(part) for part in group.split("'") if part]
+        if not parts:
+            return Slot(frozenset(), None)
+        return Slot(frozenset().union(*(p.qualities for p in parts)), True if any(p.long for p in parts) else None)
     group = group.replace("ou", "u")  # French ou is any u, short or long (Mouhamed, Souhaib)
     for pair, quality in _LONG_DIGRAPHS.items():
         if pair in group:

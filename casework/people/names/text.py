@@ -59,16 +59,18 @@ _LATIN_SPECIAL = {
     "ī": "ii",  # ALA-LC macrons mark long vowels: Ḥusayn, Saʿīd, Maḥmūd
     "ū": "uu",
     "ā": "a",
-    "ʿ": "",
-    "ʾ": "",
-    "ʻ": "",
-    "ʼ": "",
-    "'": "",
-    "’": "",
-    "‘": "",
-    "`": "",
-    "´": "",
+    "ẗ": "h",  # ISO 233: ta marbuta (Fāṭimaẗ), read as ALA-LC's -ah
+    "ỳ": "a",  # ISO 233: alif maqsura (Mūsỳ)
 }
+# Marks that romanizations write for ʿayn and hamza (ALA-LC ʻ ʼ, DIN ʿ ʾ, UNGEGN ‘ ’, IPA ʕ ʔ, typed ' ` ´ ′):
+# part of the word (Saʿīd, Sa`id, Sa′id are one word), written ' inside it and dropped at its ends. Inside,
+# the mark keeps the letters around it apart (Rubayʿī: y before ʿayn is a vowel, not a consonant).
+AYN_HAMZA_MARKS = "'’‘ʿʾʻʼ`´ʹ′‛ʕʔˁˀ"
+_LATIN_SPECIAL.update(dict.fromkeys(AYN_HAMZA_MARKS, "'"))
+_MARKS_RUN = re.compile("'+")
+# BGN/PCGN and UNGEGN write the emphatics with a cedilla (Ḩimş, Ţarţūs, Z̧āfir, Ḑāḩī): in a name that
+# shows one of them, or a macron of these romanizations, ş is ص (s), not the Turkish ş (sh).
+_CEDILLA_EMPHATICS = re.compile("[ḩḑţ]|z̧|[āīū]")
 # Russian-register transliteration of Cyrillic (birth names of nationals of the former USSR).
 _CYRILLIC = dict(
     zip(
@@ -112,7 +114,9 @@ _CYRILLIC = dict(
     )
 )
 _CYRILLIC["ъ"] = _CYRILLIC["ь"] = ""
-_WORD_SPLIT = re.compile(r"[^\w'’‘ʿʾʻʼ`´]+|_+")
+_ALEF_MADDA_LAM = re.compile("(?<![\u0621-\u064a])آل(?=[\u0621-\u064a])")
+# Combining marks stay in their word (z̧ of UNGEGN has no precomposed form).
+_WORD_SPLIT = re.compile("[^\\w\u0300-\u036f" + re.escape(AYN_HAMZA_MARKS) + "]+|_+")
 
 
 def clean_text(text: str) -> str:
@@ -122,17 +126,22 @@ def clean_text(text: str) -> str:
     """
     if not text or not isinstance(text, str):
         return ""
-    text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 2])[:MAX_NAME_CHARS]
+    # NFKC would make the acute accent typed for an ʿayn (Sa´id) a space and a combining mark.
+    text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 2].replace("´", "'"))[:MAX_NAME_CHARS]
     out = []
     for ch in text:
         category = unicodedata.category(ch)
-        if category[0] in "CSNZ" and ch not in " \t":
+        if category[0] in "CSNZ" and ch not in " \t" and ch not in AYN_HAMZA_MARKS:
             out.append(" " if category[0] in "ZNS" or ch in "\n\r" else "")
         else:
             out.append(ch)
     # Turkish İ folds to i and a combining dot, which would split the word (İbrahim, İdlibi): a plain i.
-    text = "".join(out).replace("İ", "I").casefold()
-    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_KEY_FOLD)
+    # Composed again after folding: a capital with no precomposed form (H̱ in ISO 233's H̱adīǧa) folds to
+    # a letter that has one (ẖ).
+    text = unicodedata.normalize("NFC", "".join(out).replace("İ", "I").casefold())
+    text = _ARABIC_DIACRITICS.sub("", text)
+    # آ at the start of a word before ل is a long ā, not the article (آلاء): kept apart from ال.
+    text = _ALEF_MADDA_LAM.sub("اال", text).translate(_ARABIC_KEY_FOLD)
     return text
 
 
@@ -143,11 +152,15 @@ def _script_of(word: str) -> str:
     return LATIN
 
 
-def _to_latin(word: str) -> str:
-    """Latin (or Cyrillic) word → plain a–z, with Turkish and other special letters spelt out."""
+def _to_latin(word: str, cedillas: bool = False) -> str:
+    """Latin (or Cyrillic) word → plain a–z, with Turkish and other special letters spelt out.
+
+    `cedillas`: the name is written in the BGN/PCGN-UNGEGN romanization, where ş is ص (s)."""
+    if cedillas:
+        word = word.replace("ş", "s")
     word = "".join(_LATIN_SPECIAL.get(ch, _CYRILLIC.get(ch, ch)) for ch in word)
     decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
+    return _MARKS_RUN.sub("'", "".join(ch for ch in decomposed if "a" <= ch <= "z" or ch == "'")).strip("'")
 
 
 def _to_arabic(word: str) -> str:
@@ -157,13 +170,15 @@ def _to_arabic(word: str) -> str:
 def script_words(text: str) -> list[tuple[str, str]]:
     """(word, script) pairs: Arabic words in Arabic letters only, others in a–z only."""
     words = []
-    for raw in _WORD_SPLIT.split(clean_text(text)):
+    cleaned = clean_text(text)
+    cedillas = "ş" in cleaned and bool(_CEDILLA_EMPHATICS.search(cleaned))
+    for raw in _WORD_SPLIT.split(cleaned):
         if not raw:
             continue
         # A word mixing scripts is split at each change of script.
         for chunk in re.findall(r"[\u0600-\u06ff\u0750-\u077f]+|[^\u0600-\u06ff\u0750-\u077f]+", raw):
             script = _script_of(chunk)
-            word = _to_arabic(chunk) if script == ARABIC else _to_latin(chunk)
+            word = _to_arabic(chunk) if script == ARABIC else _to_latin(chunk, cedillas)
             if word:
                 words.append((word, script))
     return words

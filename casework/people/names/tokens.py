@@ -33,18 +33,48 @@ LATIN_ARTICLES = frozenset(
         "ac",
         "ech",
         "al'",
+        # South Asian usage writes the article ul/ud/ur/us (Abd-ur-Rahman, Salah-ud-Din, Shams-us-Sami).
+        "ud",
+        "ur",
+        "us",
     ]
 ) - {"al-", "al'"}
 ARABIC_ARTICLE = "ال"
-FILIATION = frozenset({"bin", "ibn", "bint", "ben", "ould", "wuld", "bn", "binti", "bte", "bnt", "بن", "ابن", "بنت"})
-ABU = frozenset({"abu", "abou", "abo", "bou", "ebu", "ابو", "ابي", "ابا"})
+# Tunisian bent, Mauritanian ould/walad (ولد) and mint (منت) too, and the scholarly abbreviations b. and bt.
+# (Encyclopaedia of Islam, library headings: Muḥammad b. ʿAlī); ALA-LC/DIN Abū and Dīn (macrons) as `text`
+# spells them out (abuu, diin).
+FILIATION = frozenset(
+    {
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "bent",
+        "ould",
+        "wuld",
+        "walad",
+        "mint",
+        "bn",
+        "b",
+        "bt",
+        "binti",
+        "bte",
+        "bnt",
+        "بن",
+        "ابن",
+        "بنت",
+        "ولد",
+        "منت",
+    }
+)
+ABU = frozenset({"abu", "abuu", "abou", "abo", "bou", "ebu", "ابو", "ابي", "ابا"})
 UMM = frozenset({"umm", "um", "oum", "om", "omm", "oumm", "ummu", "ام"})
 ABD_LATIN = frozenset(
     {"abd", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdur", "abdu", "abdou", "abdi", "abdil", "abdir"}
 )
 ABD_ARABIC = "عبد"
 ALLAH = frozenset({"الله", "allah", "ullah", "ullo"})  # Sayf Allah, Saif Ullah, Sayf-ullo
-DIN = frozenset({"din", "dine", "deen", "dinne", "دين"})  # Nur al-Din, Nour Eddine, Salah ad-Din
+DIN = frozenset({"din", "diin", "dine", "deen", "dinne", "دين"})  # Nur al-Din, Nour Eddine, Salah ad-Din
 
 
 def _strip_article(word: str, script: str) -> str:
@@ -82,10 +112,15 @@ def _strip_assimilated(word: str) -> str:
 
 
 def _abd_rest(word: str) -> str:
-    """Abdulrahman, Abderrahmane, Abdelkader, Abdullah → the name after "Abd (al-)"."""
+    """Abdulrahman, Abderrahmane, Abdelkader, Abdullah, Abdelaziz, Abdulilah → the name after "Abd (al-)".
+
+    The l of a joined article goes, before a consonant (Abdelkader) and before a vowel too: the name
+    then starts with ʿayn or hamza (Abdelaziz = Abd al-ʿAziz, Abdulilah = Abd al-Ilah, Abdelouahed = Abd
+    al-Wahid), as the article written apart leaves it (ALA-LC ʻAbd al-ʻAzīz). A name that starts with l
+    writes it twice (Abdellatif); the table lists the sloppy Abdelatif."""
     rest = word[3:]
     rest = re.sub(r"^(?:ou|[aeiou])", "", rest)
-    if rest.startswith("l") and len(rest) > 3 and rest[1] not in "aeiouy":
+    if rest.startswith("l") and len(rest) > 3:
         rest = rest[1:]
     return rest
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.imports.models import ExternalReference, ImportRow
+from casework.legal.models import Hearing, LegalProceeding
 from casework.people.choices import CaseStatus, DatePrecision
 from casework.people.models import (
     Alias,
@@ -28,13 +29,15 @@ from casework.people.models import (
     DnaTest,
     FamilyLink,
     IdentityDocument,
+    JourneyToSyria,
     NationalityClaim,
     Person,
     PersonStatusChange,
+    ReturnAssessment,
 )
 from casework.people.models.namekey import PersonNameKey
 from casework.retention.models import RetentionPolicy, RetentionReview, ReviewStatus
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 
 APPROVE_PERMISSION = "retention.approve_anonymisation"
 
@@ -59,12 +62,27 @@ _PERSON_CLEARED: dict[str, Any] = {
     "photo": "",
 }
 # Records deleted whole (with their history): they identify the person or are L3 throughout.
-_DELETED: tuple[type[models.Model], ...] = (Alias, IdentityDocument, Screening, DnaTest, Assessment)
+# Hearings before their proceedings (each with its own history rows).
+_DELETED: tuple[type[models.Model], ...] = (
+    Alias,
+    IdentityDocument,
+    Screening,
+    DnaTest,
+    Assessment,
+    Hearing,
+    LegalProceeding,
+)
 # Records kept for the counts, with their free text and L3 values emptied (history removed).
 _KEPT_CLEARED: tuple[tuple[type[models.Model], dict[str, Any]], ...] = (
     (CustodyPeriod, {"exact_location": "", "notes": ""}),
     (NationalityClaim, {"notes": ""}),
     (FamilyLink, {"notes": ""}),
+    (CustodyEntry, {"notes": ""}),
+    (
+        JourneyToSyria,
+        {"minor_indicator": False, "coercion_indicator": False, "trafficking_indicator": False, "indicator_notes": ""},
+    ),
+    (ReturnAssessment, {"risk_grounds": ""}),
 )
 
 
@@ -171,11 +189,13 @@ def retention_keep(*, review: RetentionReview, actor: Any) -> RetentionReview:
 # --- Anonymisation ------------------------------------------------------------------------------
 
 
-def _stored_files(person: Person) -> list[tuple[Any, str]]:
-    """(storage, name) of every file of the person: photo, document copies, assessment documents."""
+def _stored_files(person: Person, tombstones: list[Person]) -> list[tuple[Any, str]]:
+    """(storage, name) of every file of the person: photos (theirs and their tombstones'), document copies,
+    assessment documents."""
     files = []
-    if person.photo:
-        files.append((person.photo.storage, person.photo.name))
+    for row in (person, *tombstones):
+        if row.photo:
+            files.append((row.photo.storage, row.photo.name))
     for document in IdentityDocument.objects.filter(person=person).exclude(file=""):
         files.append((document.file.storage, document.file.name))
     for assessment in Assessment.objects.filter(person=person).exclude(document=""):
@@ -192,6 +212,22 @@ def _purge_history(model: type[models.Model], **lookup: Any) -> int:
     return model.history.model.objects.filter(**lookup)._raw_delete(model.history.model.objects.db)
 
 
+def _clear_person(person: Person) -> int:
+    """Empty the person row's identifying and L3 fields (the year of birth stays); its history rows removed."""
+    birth = {}
+    if person.birth_date is not None:
+        # The year stays (age bands); the day and month go.
+        year = person.birth_date.year
+        birth = {
+            "birth_date": date(year, 1, 1),
+            "birth_date_precision": DatePrecision.YEAR,
+            "birth_date_earliest": date(year, 1, 1),
+            "birth_date_latest": date(year, 12, 31),
+        }
+    Person.objects.filter(pk=person.pk).update(**_PERSON_CLEARED, **birth)
+    return _purge_history(Person, id=person.pk)
+
+
 @transaction.atomic
 def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
     """Remove what identifies `person` and their L3 data, for good; keep the counts. Safe to run twice.
@@ -200,7 +236,9 @@ def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
     has committed, so a rollback leaves them in place.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
-    files = _stored_files(person)
+    # Records merged into the person stay as tombstones with their own names: they go the same way.
+    tombstones = list(Person.objects.select_for_update().filter(merged_into=person.pk).order_by("pk"))
+    files = _stored_files(person, tombstones)
     removed: dict[str, int] = {}
     for model in _DELETED:
         # The ORM's delete (cascades, history rows), then the history rows go, the deletion's included.
@@ -217,18 +255,8 @@ def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
     ImportRow.objects.filter(Q(person_id=person.pk) | Q(decision_person_id=person.pk)).update(
         values={}, changes={}, before={}, duplicates={}, warnings=[], errors=[]
     )
-    birth = {}
-    if person.birth_date is not None:
-        # The year stays (age bands); the day and month go.
-        year = person.birth_date.year
-        birth = {
-            "birth_date": date(year, 1, 1),
-            "birth_date_precision": DatePrecision.YEAR,
-            "birth_date_earliest": date(year, 1, 1),
-            "birth_date_latest": date(year, 12, 31),
-        }
-    Person.objects.filter(pk=person.pk).update(**_PERSON_CLEARED, **birth)
-    removed["person_history"] = _purge_history(Person, id=person.pk)
+    PersonNameKey.objects.filter(person_id__in=[row.pk for row in tombstones]).delete()
+    removed["person_history"] = sum(_clear_person(row) for row in (person, *tombstones))
     removed["files"] = len(files)
     transaction.on_commit(lambda: _delete_files(files))
     audit.record(actor=actor, action="retention.person.anonymised", target=person, data={"removed": removed})

@@ -212,7 +212,7 @@ def _purge_history(model: type[models.Model], **lookup: Any) -> int:
     return model.history.model.objects.filter(**lookup)._raw_delete(model.history.model.objects.db)
 
 
-def _clear_person(person: Person) -> int:
+def _clear_person(person: Person, *, now: datetime) -> int:
     """Empty the person row's identifying and L3 fields (the year of birth stays); its history rows removed."""
     birth = {}
     if person.birth_date is not None:
@@ -224,7 +224,7 @@ def _clear_person(person: Person) -> int:
             "birth_date_earliest": date(year, 1, 1),
             "birth_date_latest": date(year, 12, 31),
         }
-    Person.objects.filter(pk=person.pk).update(**_PERSON_CLEARED, **birth)
+    Person.objects.filter(pk=person.pk).update(**_PERSON_CLEARED, **birth, updated_at=now)
     return _purge_history(Person, id=person.pk)
 
 
@@ -246,8 +246,11 @@ def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
             model.objects.filter(person_id=person.pk).delete()[1].get(model._meta.label, 0)
         )
         _purge_history(model, person_id=person.pk)
+    # `update()` leaves `auto_now` alone: the new `updated_at` makes an edit page opened before refuse to
+    # write the old values back (optimistic concurrency).
+    now = timezone.now()
     for model, cleared in _KEPT_CLEARED:
-        model.objects.filter(person_id=person.pk).update(**cleared)
+        model.objects.filter(person_id=person.pk).update(**cleared, updated_at=now)
         _purge_history(model, person_id=person.pk)
     PersonStatusChange.objects.filter(person_id=person.pk).update(note="")
     PersonNameKey.objects.filter(person_id=person.pk).delete()
@@ -256,7 +259,7 @@ def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
         values={}, changes={}, before={}, duplicates={}, warnings=[], errors=[]
     )
     PersonNameKey.objects.filter(person_id__in=[row.pk for row in tombstones]).delete()
-    removed["person_history"] = sum(_clear_person(row) for row in (person, *tombstones))
+    removed["person_history"] = sum(_clear_person(row, now=now) for row in (person, *tombstones))
     removed["files"] = len(files)
     transaction.on_commit(lambda: _delete_files(files))
     audit.record(actor=actor, action="retention.person.anonymised", target=person, data={"removed": removed})

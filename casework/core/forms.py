@@ -4,6 +4,7 @@ Forms validate shape only; business rules stay in the services they feed.
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework.core.files import reencode_photo, validate_scan
@@ -103,6 +105,35 @@ class AdminModelForm(ModelErrorsOnFormMixin, forms.ModelForm):
                     validate_scan(value)
             except ValidationError as exc:
                 self.add_error(name, exc)
+        return cleaned
+
+
+class VersionedAdminForm(AdminModelForm):
+    """An admin form (a change form or an inline row) that carries the `updated_at` it was built from.
+
+    Optimistic concurrency: a save over someone else's newer edit of the row is a form error and
+    nothing is saved. The admin renders `version` as a hidden field of every change form and inline
+    row it may change (`ScopedAdminMixin.get_fieldsets`); an empty version (a new row) checks nothing.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        updated_at = getattr(self.instance, "updated_at", None)
+        if self.instance.pk is not None and isinstance(updated_at, datetime):
+            self.fields["version"].initial = updated_at.isoformat()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            expected = datetime.fromisoformat(cleaned.get("version") or "")
+        except ValueError:
+            return cleaned
+        if self.instance.pk is not None and getattr(self.instance, "updated_at", None) != expected:
+            raise ValidationError(
+                gettext("Someone else changed this record while you were editing it. Reload the page and try again.")
+            )
         return cleaned
 
 

@@ -27,9 +27,11 @@ def encrypted_models(apps: object = global_apps) -> list[type[models.Model]]:
 
 
 def reencrypt_batch(model: type[models.Model], *, after_pk: object, batch_size: int = BATCH_SIZE) -> object | None:
-    """Re-encrypt the next `batch_size` rows after `after_pk`; returns the last pk done, or None at the end."""
+    """Re-encrypt the next `batch_size` rows after `after_pk` (in a transaction); the last pk done, or None at the end."""
     fields = encrypted_fields(model)
-    queryset = model._base_manager.order_by("pk").only("pk", *fields)
+    # Locked until the batch commits (the caller holds the transaction): the application keeps working during a
+    # rotation, and a value saved between this reading and the writing back would be replaced by the one read.
+    queryset = model._base_manager.select_for_update().order_by("pk").only("pk", *fields)
     if after_pk is not None:
         queryset = queryset.filter(pk__gt=after_pk)
     rows = list(queryset[:batch_size])

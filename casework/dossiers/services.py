@@ -18,7 +18,8 @@ from casework.core import audit
 from casework.dossiers import rendering
 from casework.dossiers.models import Dossier, DossierStatus
 from casework.dossiers.selectors import dossier_content
-from casework.govrequests.models import DisclosedPerson, Disclosure, GovernmentRequest
+from casework.govrequests.models import DisclosedPerson, Disclosure, GovernmentRequest, RequestedPerson
+from casework.people.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +68,24 @@ def dossier_request(
 @transaction.atomic
 def dossier_render(*, dossier_id: int) -> Dossier:
     """Render a pending dossier, store it and record its disclosure, once (locked; a ready dossier is left as is)."""
+    # Only the dossier's row is locked: locking the joined organisation and request for the whole rendering
+    # would hold up every write of the organisation (their foreign-key checks) while a large PDF is drawn.
     dossier = (
-        Dossier.objects.select_for_update().select_related("request__authority", "organisation").get(pk=dossier_id)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("request__authority", "organisation")
+        .get(pk=dossier_id)
     )
     if dossier.status != DossierStatus.PENDING:
         return dossier
     gov_request = dossier.request
+    # The persons are locked before they are read: a merge under way makes this wait, and the dossier then
+    # names the survivor, not the merged record's tombstone.
+    list(
+        Person.objects.select_for_update(of=("self",))
+        .filter(pk__in=RequestedPerson.objects.filter(request=gov_request).values("person_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     content = dossier_content(gov_request=gov_request, language=dossier.language)
     pdf, pages = rendering.render_pdf(
         content,

@@ -1,7 +1,7 @@
 """The dossier section of the request page, the draft preview, generating for sending, and the download.
 
-The preview and generation need a user who sees every person of the request (a dossier lists them all);
-out of scope is a 404, like a missing request.
+The preview and generation need a user who sees every person of the request (a dossier lists them all), and
+the download one who sees every person in the file; out of scope is a 404, like a missing request.
 """
 
 from uuid import UUID
@@ -118,5 +118,8 @@ def dossier_file(request: HttpRequest, public_id: UUID, dossier_id: UUID) -> Htt
         )
     else:
         persons = _covered_ids(gov_request)
+    # The file names every one of them: like the preview, only for a user who sees them all.
+    if not persons_all_visible(user=request.user, person_ids=persons):
+        raise PermissionDenied
     access.note(request, kind=access.Kind.EXPORT, persons=persons)
     return private_file_response(dossier.file, content_type="application/pdf")

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
 from casework.imports.models import ExternalReference, ImportRow
+from casework.legal.models import Hearing, LegalProceeding
 from casework.people import models as people_models
 from casework.people.choices import CaseStatus, DatePrecision
 from casework.people.models import Person
 from casework.people.models.namekey import PersonNameKey
 from casework.retention.models import RetentionPolicy, RetentionReview, ReviewStatus
-from casework.screenings.models import Screening
+from casework.screenings.models import CustodyEntry, Screening
 
 APPROVE_PERMISSION = "retention.approve_anonymisation"
 
@@ -50,18 +51,27 @@ _PERSON_CLEARED: dict[str, Any] = {
     "photo": "",
 }
 # Records deleted whole (with their history): they identify the person or are L3 throughout.
+# Hearings before their proceedings (each with its own history rows).
 _DELETED: tuple[type[models.Model], ...] = (
     people_models.Alias,
     people_models.IdentityDocument,
     Screening,
     people_models.DnaTest,
     people_models.Assessment,
+    Hearing,
+    LegalProceeding,
 )
 # Records kept for the counts, with their free text and L3 values emptied (history removed).
 _KEPT_CLEARED: tuple[tuple[type[models.Model], dict[str, Any]], ...] = (
     (people_models.CustodyPeriod, {"exact_location": "", "notes": ""}),
     (people_models.NationalityClaim, {"notes": ""}),
     (people_models.FamilyLink, {"notes": ""}),
+    (CustodyEntry, {"notes": ""}),
+    (
+        people_models.JourneyToSyria,
+        {"minor_indicator": False, "coercion_indicator": False, "trafficking_indicator": False, "indicator_notes": ""},
+    ),
+    (people_models.ReturnAssessment, {"risk_grounds": ""}),
 )
 
 
@@ -168,11 +178,13 @@ def retention_keep(*, review: RetentionReview, actor: Any) -> RetentionReview:
 # --- Anonymisation ------------------------------------------------------------------------------
 
 
-def _stored_files(person: Person) -> list[tuple[Any, str]]:
-    """(storage, name) of every file of the person: photo, document copies, assessment documents."""
+def _stored_files(person: Person, tombstones: list[Person]) -> list[tuple[Any, str]]:
+    """(storage, name) of every file of the person: photos (theirs and their tombstones'), document copies,
+    assessment documents."""
     files = []
-    if person.photo:
-        files.append((person.photo.storage, person.photo.name))
+    for row in (person, *tombstones):
+        if row.photo:
+            files.append((row.photo.storage, row.photo.name))
     for document in people_models.IdentityDocument.objects.filter(person=person).exclude(file=""):
         files.append((document.file.storage, document.file.name))
     for assessment in people_models.Assessment.objects.filter(person=person).exclude(document=""):
@@ -189,31 +201,8 @@ def _purge_history(model: type[models.Model], **lookup: Any) -> int:
     return model.history.model.objects.filter(**lookup)._raw_delete(model.history.model.objects.db)
 
 
-@transaction.atomic
-def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
-    """Remove what identifies `person` and their L3 data, for good; keep the counts. Safe to run twice.
-
-    Set-based writes (no history rows, no per-row signals); files are deleted once the transaction
-    has committed, so a rollback leaves them in place.
-    """
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    files = _stored_files(person)
-    removed: dict[str, int] = {}
-    for model in _DELETED:
-        # The ORM's delete (cascades, history rows), then the history rows go, the deletion's included.
-        removed[model._meta.model_name] = (
-            model.objects.filter(person_id=person.pk).delete()[1].get(model._meta.label, 0)
-        )
-        _purge_history(model, person_id=person.pk)
-    for model, cleared in _KEPT_CLEARED:
-        model.objects.filter(person_id=person.pk).update(**cleared)
-        _purge_history(model, person_id=person.pk)
-    people_models.PersonStatusChange.objects.filter(person_id=person.pk).update(note="")
-    PersonNameKey.objects.filter(person_id=person.pk).delete()
-    ExternalReference.objects.filter(person_id=person.pk).delete()
-    ImportRow.objects.filter(Q(person_id=person.pk) | Q(decision_person_id=person.pk)).update(
-        values={}, changes={}, before={}, duplicates={}, warnings=[], errors=[]
-    )
+def _clear_person(person: Person, *, now: datetime) -> int:
+    """Empty the person row's identifying and L3 fields (the year of birth stays); its history rows removed."""
     birth = {}
     if person.birth_date is not None:
         # The year stays (age bands); the day and month go.
@@ -224,8 +213,42 @@ def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
             "birth_date_earliest": date(year, 1, 1),
             "birth_date_latest": date(year, 12, 31),
         }
-    Person.objects.filter(pk=person.pk).update(**_PERSON_CLEARED, **birth)
-    removed["person_history"] = _purge_history(Person, id=person.pk)
+    Person.objects.filter(pk=person.pk).update(**_PERSON_CLEARED, **birth, updated_at=now)
+    return _purge_history(Person, id=person.pk)
+
+
+@transaction.atomic
+def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
+    """Remove what identifies `person` and their L3 data, for good; keep the counts. Safe to run twice.
+
+    Set-based writes (no history rows, no per-row signals); files are deleted once the transaction
+    has committed, so a rollback leaves them in place.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    # Records merged into the person stay as tombstones with their own names: they go the same way.
+    tombstones = list(Person.objects.select_for_update().filter(merged_into=person.pk).order_by("pk"))
+    files = _stored_files(person, tombstones)
+    removed: dict[str, int] = {}
+    for model in _DELETED:
+        # The ORM's delete (cascades, history rows), then the history rows go, the deletion's included.
+        removed[model._meta.model_name] = (
+            model.objects.filter(person_id=person.pk).delete()[1].get(model._meta.label, 0)
+        )
+        _purge_history(model, person_id=person.pk)
+    # `update()` leaves `auto_now` alone: the new `updated_at` makes an edit page opened before refuse to
+    # write the old values back (optimistic concurrency).
+    now = timezone.now()
+    for model, cleared in _KEPT_CLEARED:
+        model.objects.filter(person_id=person.pk).update(**cleared, updated_at=now)
+        _purge_history(model, person_id=person.pk)
+    people_models.PersonStatusChange.objects.filter(person_id=person.pk).update(note="")
+    PersonNameKey.objects.filter(person_id=person.pk).delete()
+    ExternalReference.objects.filter(person_id=person.pk).delete()
+    ImportRow.objects.filter(Q(person_id=person.pk) | Q(decision_person_id=person.pk)).update(
+        values={}, changes={}, before={}, duplicates={}, warnings=[], errors=[]
+    )
+    PersonNameKey.objects.filter(person_id__in=[row.pk for row in tombstones]).delete()
+    removed["person_history"] = sum(_clear_person(row, now=now) for row in (person, *tombstones))
     removed["files"] = len(files)
     transaction.on_commit(lambda: _delete_files(files))
     audit.record(actor=actor, action="retention.person.anonymised", target=person, data={"removed": removed})

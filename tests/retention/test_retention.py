@@ -147,6 +147,8 @@ def test_anonymising_twice_changes_nothing_and_does_not_fail(
         "screening": 0,
         "dnatest": 0,
         "assessment": 0,
+        "hearing": 0,
+        "legalproceeding": 0,
         "person_history": 0,
         "files": 0,
     }

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import DataError, NotSupportedError, models
@@ -30,7 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from casework.core import access, audit
 from casework.core.exceptions import DomainError
-from casework.core.forms import AdminModelForm
+from casework.core.forms import VersionedAdminForm
 from casework.core.history import save_with_history
 from casework.core.sensitivity import can_view_sensitive, hidden_fields_for, log_sensitive_read, sensitive_fields
 
@@ -136,7 +136,7 @@ def admin_action(model: type[models.Model], verb: str) -> str:
 class ScopedAdminMixin:
     """Scope, choice narrowing and L3 hiding shared by model admins and inlines."""
 
-    form = AdminModelForm
+    form = VersionedAdminForm
 
     def scope_queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         """Narrow `queryset` to the user's scope; fails loudly for a model without `visible_to`."""
@@ -180,7 +180,23 @@ class ScopedAdminMixin:
             fields = _strip_fields(options.get("fields", ()), hidden)
             if fields:
                 fieldsets.append((name, {**options, "fields": fields}))
+        if fieldsets and self._carries_version(request, obj, fieldsets):
+            name, options = fieldsets[-1]
+            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], "version"]})
         return fieldsets
+
+    def _carries_version(self, request: HttpRequest, obj: Any, fieldsets: list[tuple[Any, dict]]) -> bool:
+        """Whether the form gets the hidden version of optimistic concurrency (`VersionedAdminForm`).
+
+        For a form the user may change whose rows have an `updated_at`: a change form (`obj`), or an
+        inline's rows (`obj` is then the parent).
+        """
+        if "version" not in getattr(self.form, "base_fields", {}) or "version" in flatten_fieldsets(fieldsets):
+            return False
+        if not any(field.name == "updated_at" for field in self.model._meta.concrete_fields):
+            return False
+        is_inline = isinstance(self, InlineModelAdmin)
+        return (obj is not None or is_inline) and self.has_change_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
         hidden = self.hidden_fields(request)

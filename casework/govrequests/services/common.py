@@ -47,10 +47,20 @@ def lock_visible_request(gov_request: GovernmentRequest, actor: Any) -> Governme
 
 
 def check_persons(persons: Iterable[Person], *, organisation_id: int, actor: Any) -> list[Person]:
-    """The persons, refused unless all are visible to the actor and belong to the request's organisation."""
+    """The persons, refused unless all are visible to the actor and belong to the request's organisation.
+
+    Their rows are locked (the caller holds the transaction): a merge under way makes this wait, and its
+    tombstone is then no longer visible, instead of being put on the request after the merge moved its rows.
+    """
     persons = list(persons)
     ids = {p.pk for p in persons}
-    visible = set(Person.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = set(
+        Person.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if visible != ids:
         raise PermissionDenied
     if any(p.organisation_id != organisation_id for p in persons):

@@ -24,6 +24,7 @@ from casework.govrequests.models import (
     RequestEvent,
 )
 from casework.outbox.services import outbound_message_create
+from casework.people.models import Person
 
 SEND_FOLLOWUP_PERMISSION = "govrequests.send_followup"
 
@@ -226,6 +227,11 @@ def followup_send(
     # Disclosing a person is acting on their case: the sender must see every one of them.
     if not selectors.persons_all_visible(user=actor, person_ids=person_ids):
         raise PermissionDenied
+    # Locked until the disclosure is recorded: a merge under way makes this wait, and its tombstone is then
+    # refused below instead of being named in the disclosure after the merge moved the person's rows.
+    live = Person.objects.live().select_for_update(of=("self",)).filter(pk__in=person_ids).order_by("pk")
+    if len(live.values_list("pk", flat=True)) != len(person_ids):
+        raise DomainError(_("The persons pending with this authority have changed: refresh the draft and review it."))
     pending = set(
         selectors.followup_pending_rows(
             organisation_id=locked.organisation_id, authority_id=locked.authority_id

@@ -207,6 +207,8 @@ def _commit_chunk(run: CommitRun, rows: list[ImportRow]) -> None:
         checks.person_from_values(row.values, batch.organisation_id, person)
         if row.values.get("household"):
             person.household_id = households[row.values["household"]]
+        # bulk_update() leaves `auto_now` alone: a new version, so that an edit page opened before is refused.
+        person.updated_at = run.now
         updated.append(person)
 
     written = [*to_create, *to_update]

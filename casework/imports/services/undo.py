@@ -161,9 +161,12 @@ def batch_undo(*, batch: ImportBatch, actor: Any) -> ImportBatch:
     ).delete()
     _delete_with_history(Person, created, actor, reason)
     restored = []
+    now = timezone.now()
     for person_id, row in updated.items():
         person = persons[person_id]
         checks.restore_person(person, row.before)
+        # bulk_update() leaves `auto_now` alone: a new version, so that an edit page opened before is refused.
+        person.updated_at = now
         restored.append(person)
     if restored:
         bulk_update_with_history(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.accounts.models import User
 from casework.core.admin import NonOverlappingPeriodsFormSet
-from casework.core.forms import AdminModelForm
+from casework.core.forms import AdminModelForm, VersionedAdminForm
 from casework.people.models import FamilyLink, IdentityDocument
 
 
@@ -98,7 +98,7 @@ class ScopedCopyWidget(AdminFileWidget):
         return context
 
 
-class IdentityDocumentAdminForm(AdminModelForm):
+class IdentityDocumentAdminForm(VersionedAdminForm):
     """A document in the admin: its current copy is linked through `people:document_file`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -462,11 +462,34 @@ def _merge(
     return record
 
 
+# --- Anonymisation ---------------------------------------------------------------------------------------
+
+
+def on_persons_anonymised(*, person_ids: Iterable[int], **_kwargs: Any) -> None:
+    """Receiver of `casework.core.signals.persons_anonymised` (connected in `MergingConfig.ready`).
+
+    A merge record's replay log and the names its summary lists as added aliases are copies of the
+    persons' data: they go with the anonymisation (the merge can then no longer be undone).
+    """
+    ids = list(person_ids)
+    for merge in PersonMerge.objects.select_for_update().filter(Q(survivor_id__in=ids) | Q(merged_id__in=ids)):
+        merge.changes = []
+        merge.summary = {**merge.summary, "aliases": []}
+        merge.save(update_fields=["changes", "summary", "updated_at"])
+
+
 # --- Unmerge -------------------------------------------------------------------------------------------
 
 
 def unmerge_refusals(merge: PersonMerge) -> list[str]:
     """The rows the merge wrote that changed since (or came back): an unmerge would lose that work."""
+    if not merge.changes:
+        # Every merge writes rows; an empty log was erased by the anonymisation of a person in it.
+        return [
+            _(
+                "This merge can no longer be undone: its record of the changes was erased when a person in it was anonymised."
+            )
+        ]
     reasons = []
     by_model: dict[str, list[dict[str, Any]]] = {}
     for entry in merge.changes:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from casework.core import audit
 from casework.core.exceptions import DomainError, TransitionNotAllowed
+from casework.core.signals import persons_anonymised_send
 from casework.imports.models import ExternalReference, ImportRow
 from casework.legal.models import Hearing, LegalProceeding
 from casework.people import models as people_models
@@ -249,6 +250,7 @@ def person_anonymise(*, person: Person, actor: Any) -> dict[str, int]:
     )
     PersonNameKey.objects.filter(person_id__in=[row.pk for row in tombstones]).delete()
     removed["person_history"] = sum(_clear_person(row, now=now) for row in (person, *tombstones))
+    persons_anonymised_send(person_ids=[person.pk, *(row.pk for row in tombstones)])
     removed["files"] = len(files)
     transaction.on_commit(lambda: _delete_files(files))
     audit.record(actor=actor, action="retention.person.anonymised", target=person, data={"removed": removed})

@@ -83,7 +83,9 @@ def _strip_article(word: str, script: str) -> str:
         if word.startswith(ARABIC_ARTICLE) and len(word) > 3:
             return word[2:]
         return word
-    match = re.match(r"^(?:al|el)(?=[bcdfghjklmnpqrstvwxz])", word)
+    # Not before w or y: Alwan (علوان), Elyas are names; the reading without the article (Alwazir,
+    # Alyamani) is added as an alternative by `analysis`.
+    match = re.match(r"^(?:al|el)(?=[bcdfghjklmnpqrstvxz])", word)
     if match and len(word) >= 5:
         return word[2:]
     return word

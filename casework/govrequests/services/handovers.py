@@ -17,7 +17,7 @@ from casework.core.history import save_with_history
 from casework.core.signals import records_changed_send
 from casework.govrequests import family_unity, selectors
 from casework.govrequests.choices import ACCEPTED_DECISIONS, HandoverStatus, RequestStatus
-from casework.govrequests.models import GovernmentRequest, HandoverOperation, HandoverPerson
+from casework.govrequests.models import GovernmentRequest, HandoverOperation, HandoverPerson, RequestedPerson
 from casework.govrequests.services.common import (
     apply_transition,
     check_persons,
@@ -119,6 +119,20 @@ def handover_complete(
     on_operation = set(locked.handed_persons.values_list("person_id", flat=True))
     if not handed_ids or not handed_ids <= on_operation:
         raise DomainError(_("Only persons on this operation can be handed over."))
+    if locked.request_id:
+        # The State may have changed its decision since the plan: only those it still accepts go.
+        accepted = RequestedPerson.objects.filter(
+            request_id=locked.request_id, person_id__in=handed_ids, decision__in=ACCEPTED_DECISIONS
+        ).values_list("person_id", flat=True)
+        withdrawn = handed_ids - set(accepted)
+        if withdrawn:
+            cases = (
+                Person.objects.filter(pk__in=withdrawn).order_by("case_number").values_list("case_number", flat=True)
+            )
+            raise DomainError(
+                _("The State no longer accepts case(s) %(cases)s: they cannot be handed over.")
+                % {"cases": ", ".join(cases)}
+            )
     locked.document_signed_on = signed_on
     locked.status = HandoverStatus.COMPLETED
     locked.full_clean()

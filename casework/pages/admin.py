@@ -42,6 +42,16 @@ class CustodyEntryInline(ScopedInlineMixin, admin.TabularInline):
     fields = ("event", "occurred_on", "place", "screening_point", "population_category", "screening", "notes")
     inline_select_related = ("screening",)
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # The screening of an entry is one of the person's own (none yet on the add page), not any of the
+        # organisation's: a select of them all loaded each one's person for its label, one query each.
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("screening")
+        if field is not None:
+            own = field.queryset.filter(person=obj) if obj is not None and obj.pk else field.queryset.none()
+            field.queryset = own.select_related("person")
+        return formset
+
 
 class LegalProceedingInline(SensitiveOnlyAdminMixin, ScopedInlineMixin, admin.StackedInline):
     """Legal proceedings are L3 as a whole: the inline exists only for users with the permission."""

@@ -20,6 +20,18 @@ from casework.people.models import Person
 from casework.screenings.models import CustodyEntry, Screening
 
 
+def _own_choices(formset: Any, name: str, person: Person | None) -> Any:
+    """Narrow the select `name` of an inline's rows to the person's own records (none yet on the add page).
+
+    Not every record of the organisation: a select of them all loaded each one's person for its label, one
+    query each (705 queries on the person add page with the 2,000-person demo)."""
+    field = formset.form.base_fields.get(name)
+    if field is not None:
+        own = field.queryset.filter(person=person) if person is not None and person.pk else field.queryset.none()
+        field.queryset = own.select_related("person")
+    return formset
+
+
 class ScreeningInline(ScopedInlineMixin, admin.StackedInline):
     model = Screening
     fields = (
@@ -43,14 +55,7 @@ class CustodyEntryInline(ScopedInlineMixin, admin.TabularInline):
     inline_select_related = ("screening",)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        # The screening of an entry is one of the person's own (none yet on the add page), not any of the
-        # organisation's: a select of them all loaded each one's person for its label, one query each.
-        formset = super().get_formset(request, obj, **kwargs)
-        field = formset.form.base_fields.get("screening")
-        if field is not None:
-            own = field.queryset.filter(person=obj) if obj is not None and obj.pk else field.queryset.none()
-            field.queryset = own.select_related("person")
-        return formset
+        return _own_choices(super().get_formset(request, obj, **kwargs), "screening", obj)
 
 
 class LegalProceedingInline(SensitiveOnlyAdminMixin, ScopedInlineMixin, admin.StackedInline):
@@ -71,6 +76,9 @@ class HearingInline(SensitiveOnlyAdminMixin, ScopedInlineMixin, admin.TabularInl
     model = Hearing
     fields = ("proceeding", "hearing_on", "court", "purpose", "held", "notes")
     inline_select_related = ("proceeding",)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return _own_choices(super().get_formset(request, obj, **kwargs), "proceeding", obj)
 
 
 class RequestMembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):

@@ -13,15 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.legal.factories import CustodyEntryFactory
+from tests.legal.factories import CustodyEntryFactory, HearingFactory, LegalProceedingFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _screening_options(html: str) -> set[str]:
-    """The values offered by the custody-entry rows' screening selects (the empty form's included)."""
+def _options(html: str, prefix: str, field: str) -> set[str]:
+    """The values offered by the inline rows' selects of `field` (the empty form's included)."""
     options = set()
-    for select in re.findall(r'<select name="custody_entries-[^"]*screening"[^>]*>(.*?)</select>', html, re.S):
+    for select in re.findall(rf'<select name="{prefix}-[^"]*{field}"[^>]*>(.*?)</select>', html, re.S):
         options |= set(re.findall(r'<option value="(\d+)"', select))
     return options
 
@@ -41,8 +41,20 @@ def test_the_custody_entry_inline_offers_the_persons_own_screenings(client, supe
 
     response, _count = _get(client, reverse("admin:people_person_change", args=[person_a.pk]))
 
-    assert _screening_options(response.content.decode()) == {str(own.pk)}
-    assert not {str(s.pk) for s in others} & _screening_options(response.content.decode())
+    assert _options(response.content.decode(), "custody_entries", "screening") == {str(own.pk)}
+    assert not {str(s.pk) for s in others} & _options(response.content.decode(), "custody_entries", "screening")
+
+
+def test_the_hearing_inline_offers_the_persons_own_proceedings(client, sensitive_supervisor_a, org_a, person_a):
+    own = HearingFactory(person=person_a, proceeding=LegalProceedingFactory(person=person_a)).proceeding
+    others = [LegalProceedingFactory(person=factories.PersonFactory(organisation=org_a)) for _ in range(3)]
+    client.force_login(sensitive_supervisor_a)
+
+    response, _count = _get(client, reverse("admin:people_person_change", args=[person_a.pk]))
+
+    offered = _options(response.content.decode(), "hearings", "proceeding")
+    assert str(own.pk) in offered
+    assert not {str(p.pk) for p in others} & offered
 
 
 def test_the_person_admin_pages_do_not_query_once_per_screening_of_the_organisation(client, supervisor_a, org_a):

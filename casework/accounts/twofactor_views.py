@@ -34,7 +34,7 @@ def _with_next(name: str, request: HttpRequest) -> HttpResponse:
 
 
 @second_factor_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
     """After the password: a code from the app or a backup code; without a device, enrolment first."""
     if sessions.is_verified(request):
@@ -59,7 +59,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 
 @second_factor_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def second_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the key), confirm with a first code; backup codes follow."""
     if twofactor.is_enrolled(request.user):

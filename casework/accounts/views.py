@@ -30,7 +30,7 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """Choose the interface language and how often the reminder digest is e-mailed; see and end own sessions."""
     user = request.user

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casework.core import access
 from casework.core.files import private_file_response
@@ -46,7 +46,7 @@ def _sees_everyone(request: HttpRequest, gov_request: GovernmentRequest) -> bool
     return persons_all_visible(user=request.user, person_ids=gov_request.covered.values_list("person_id", flat=True))
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERMISSION)
 def dossier_section(request: HttpRequest, public_id: UUID) -> HttpResponse:
     gov_request = _request_for(request, public_id)
@@ -68,7 +68,7 @@ def dossier_section(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERMISSION)
 def dossier_preview(request: HttpRequest, public_id: UUID) -> HttpResponse:
     gov_request = _request_for(request, public_id)
@@ -103,7 +103,7 @@ def dossier_generate(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect(_detail(gov_request))
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERMISSION)
 def dossier_file(request: HttpRequest, public_id: UUID, dossier_id: UUID) -> HttpResponse:
     gov_request = _request_for(request, public_id)

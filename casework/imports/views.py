@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casework.camps.models import Facility
 from casework.core import access, audit
@@ -54,7 +54,7 @@ def _batch_action(
     return redirect(batch)
 
 
-@require_GET
+@require_safe
 @permission_required(RUN)
 def batch_list(request: HttpRequest) -> HttpResponse:
     """The organisation's past imports: who, when, file, counts, state."""
@@ -66,7 +66,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(RUN)
 def batch_upload(request: HttpRequest) -> HttpResponse:
     """Upload a file: it is checked (type, size, zip bomb) and stored privately, then mapped."""
@@ -192,7 +192,7 @@ def _report(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 @permission_required(RUN)
 def batch_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One import: its mapping form, the dry run's progress or report, and the commit and undo buttons."""
@@ -267,7 +267,7 @@ def batch_mapping(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return redirect(batch)
 
 
-@require_GET
+@require_safe
 @permission_required(RUN)
 def batch_progress(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The progress bar (htmx polls it); once the work is done the page reloads to show the result."""
@@ -320,7 +320,7 @@ def batch_undo(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _batch_action(request, public_id, services.batch_queue_undo, success=_("The import is being undone."))
 
 
-@require_GET
+@require_safe
 @permission_required(RUN)
 def template_download(request: HttpRequest) -> HttpResponse:
     """The blank import template."""
@@ -329,7 +329,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @permission_required(RUN)
 @permission_required("people.view_person")
 def person_export(request: HttpRequest) -> HttpResponse:

@@ -35,7 +35,7 @@ class SensitiveOnlyAdminMixin:
 @admin.register(LegalProceeding)
 class LegalProceedingAdmin(RecordedByAdminMixin, SensitiveOnlyAdminMixin, AuditedHistoryAdmin):
     list_display = ("person", "kind", "country", "opened_on", "outcome", "outcome_on")
-    list_filter = ("kind", "outcome")
+    # No filter: every field but the person is L3, and core.admin refuses a filter on an L3 field (400).
     list_select_related = ("person",)
     search_fields = ("^person__case_number",)
     autocomplete_fields = ("person",)

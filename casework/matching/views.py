@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casework.core import access
 from casework.core.exceptions import DomainError
@@ -26,7 +26,7 @@ REVIEW_PERMISSION = services.REVIEW_PERMISSION
 PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 @permission_required(REVIEW_PERMISSION)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     """Pairs of possible duplicates, best first; filters on status, score and case number."""

@@ -20,6 +20,18 @@ from casework.people.models import Person
 from casework.screenings.models import CustodyEntry, Screening
 
 
+def _own_choices(formset: Any, name: str, person: Person | None) -> Any:
+    """Narrow the select `name` of an inline's rows to the person's own records (none yet on the add page).
+
+    Not every record of the organisation: a select of them all loaded each one's person for its label, one
+    query each (705 queries on the person add page with the 2,000-person demo)."""
+    field = formset.form.base_fields.get(name)
+    if field is not None:
+        own = field.queryset.filter(person=person) if person is not None and person.pk else field.queryset.none()
+        field.queryset = own.select_related("person")
+    return formset
+
+
 class ScreeningInline(ScopedInlineMixin, admin.StackedInline):
     model = Screening
     fields = (
@@ -42,6 +54,9 @@ class CustodyEntryInline(ScopedInlineMixin, admin.TabularInline):
     fields = ("event", "occurred_on", "place", "screening_point", "population_category", "screening", "notes")
     inline_select_related = ("screening",)
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return _own_choices(super().get_formset(request, obj, **kwargs), "screening", obj)
+
 
 class LegalProceedingInline(SensitiveOnlyAdminMixin, ScopedInlineMixin, admin.StackedInline):
     """Legal proceedings are L3 as a whole: the inline exists only for users with the permission."""
@@ -61,6 +76,9 @@ class HearingInline(SensitiveOnlyAdminMixin, ScopedInlineMixin, admin.TabularInl
     model = Hearing
     fields = ("proceeding", "hearing_on", "court", "purpose", "held", "notes")
     inline_select_related = ("proceeding",)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return _own_choices(super().get_formset(request, obj, **kwargs), "proceeding", obj)
 
 
 class RequestMembershipInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):

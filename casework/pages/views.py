@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView
 
 from casework.camps import selectors as camp_selectors
@@ -104,7 +104,7 @@ RECENT_ACCESS = 5
 ACCESS_LOG_LIMIT = 500
 
 
-@require_GET
+@require_safe
 @permission_required(ACCESS_LOG_PERMISSION)
 def person_access_log(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Who has seen this case: the read log of one person, newest first (supervisors and auditors)."""
@@ -226,7 +226,7 @@ class PersonDetailView(PermissionRequiredMixin, DetailView):
 # --- Two persons who may be one: the comparison of the duplicate review queue ----------------------
 
 
-@require_GET
+@require_safe
 @permission_required(REVIEW_DUPLICATES_PERMISSION)
 def duplicate_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Both records side by side with everything attached, why they look alike, and the decision form.
@@ -313,7 +313,7 @@ def _change_from_form(
     return change_and_return(request, gov_request, change, success=success)
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERMISSION)
 def request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One request: covered persons and their decisions, events, status history, clock, actions."""
@@ -359,7 +359,7 @@ def request_record_decisions(request: HttpRequest, public_id: UUID) -> HttpRespo
 # --- Facilities and their population ------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_FACILITY_PERMISSION)
 def facility_list(request: HttpRequest) -> HttpResponse:
     """Every facility with its kind, the authority in control today and its current population."""
@@ -367,7 +367,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     return render(request, "camps/facility_list.html", {"facilities": facilities})
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_FACILITY_PERMISSION)
 def facility_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """One facility: current population by section, nationality and age band; who controlled it when."""

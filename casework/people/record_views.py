@@ -19,7 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casework.core import access, audit
 from casework.core.editing import conflict_rows, display_value, rebased_data
@@ -101,7 +101,7 @@ def _picker(request: HttpRequest, person: Person | None, data: Any) -> dict[str,
 # --- Views ----------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("people.view_person")
 def record_list(request: HttpRequest, public_id: UUID, kind: RecordKind) -> HttpResponse:
     """The person's records of one kind, with the add form; POST adds a record."""
@@ -213,7 +213,7 @@ def _add(kind: RecordKind, *, person: Person, form: forms.BaseForm, actor: Any) 
     return services.person_record_add(person=person, record=form.instance, actor=actor)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("people.view_person")
 def record_update(request: HttpRequest, public_id: UUID, record_id: UUID, kind: RecordKind) -> HttpResponse:
     """Edit one record, with optimistic concurrency like the person's own edit page.
@@ -353,7 +353,7 @@ def nationality_claim_transition(request: HttpRequest, public_id: UUID, record_i
     return redirect(CLAIMS.url("list", person.public_id))
 
 
-@require_GET
+@require_safe
 @permission_required("people.view_person")
 def identity_document_file(request: HttpRequest, public_id: UUID, record_id: UUID) -> FileResponse:
     """The copy of an identity document, as a download under an opaque name; each download is audited."""
@@ -368,7 +368,7 @@ def identity_document_file(request: HttpRequest, public_id: UUID, record_id: UUI
 ALIAS_FIELDS = ("kind", "name", "script", "armed_group_link")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("people.view_person")
 def alias_formset(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The person's other names as one formset: edit, remove (tick) and add rows, saved all or nothing.

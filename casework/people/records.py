@@ -120,6 +120,7 @@ CLAIMS = RecordKind(
     edit_form=NationalityClaimEditForm,
     add=_claim_add,
     update=services.nationality_claim_update,
+    remove=services.nationality_claim_remove,
     instance_arg="claim",
 )
 DOCUMENTS = form_kind(

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_countries import countries
 from django_filters.views import FilterView
 
@@ -190,7 +190,7 @@ def _export_columns(sensitive: bool) -> list[tuple[str, Any]]:
     return columns
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERSON_PERMISSION)
 def person_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered list as CSV (streamed), in the list's order, with only the fields the user may see.
@@ -468,7 +468,7 @@ def person_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
 PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERSON_PERMISSION)
 def person_photo(request: HttpRequest, public_id: UUID) -> FileResponse:
     """The person's photo, only for users who may see the person; never cached by a shared cache."""

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.core.views import permission_required
 from casework.policies import selectors, services
@@ -34,7 +34,7 @@ def _editable(request: HttpRequest) -> QuerySet[StatePolicy]:
     return queryset.filter(organisation_id=request.user.organisation_id)
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERMISSION)
 def policy_list(request: HttpRequest) -> HttpResponse:
     """Each State with its current policy for the user's organisation and the dated history."""
@@ -61,7 +61,7 @@ def _save(request: HttpRequest, form: StatePolicyForm) -> HttpResponse | None:
     return HttpResponseRedirect(reverse("policies:policy_list") + f"#state-{form.instance.country.code}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(ADD_PERMISSION)
 def policy_create(request: HttpRequest) -> HttpResponse:
     """Record a State's policy from a date on (a change of policy is a new row; the old one stays)."""
@@ -75,7 +75,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
     return render(request, "policies/policy_form.html", {"form": form, "policy": None})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(CHANGE_PERMISSION)
 def policy_update(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Correct a recorded policy of the user's organisation (its history is kept)."""

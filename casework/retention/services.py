@@ -139,9 +139,7 @@ def _locked_review(review: RetentionReview, actor: Any) -> RetentionReview:
 def _move(review: RetentionReview, status: str, *, actor: Any, stamp: str, action: str) -> None:
     """Move the (locked) review to `status`, stamp `<stamp>_by` and `<stamp>_at`, save it and audit `action`."""
     if not review.can_move_to(status):
-        raise TransitionNotAllowed(
-            _("This review cannot be moved from “%(from)s”.") % {"from": review.get_status_display()}
-        )
+        raise TransitionNotAllowed(current=review.status, requested=status, labels=ReviewStatus)
     review.status = status
     setattr(review, f"{stamp}_by", actor)
     setattr(review, f"{stamp}_at", timezone.now())

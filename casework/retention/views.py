@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casework.core import access
 from casework.core.exceptions import DomainError
@@ -22,7 +22,7 @@ ACTIONS = {
 DONE_SHOWN = 50
 
 
-@require_GET
+@require_safe
 @permission_required("retention.view_retentionreview")
 def review_list(request: HttpRequest) -> HttpResponse:
     """Open reviews of the user's organisation, and the latest decided ones."""

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import DataError, NotSupportedError, models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
@@ -73,6 +74,26 @@ def _with_scoped_choices(db_field: Any, request: HttpRequest, kwargs: dict[str, 
         if narrowed is not None:
             kwargs["queryset"] = narrowed
     return kwargs
+
+
+def _is_value_of(field: models.Field, value: Any) -> bool:
+    """Whether `value` (from a query string or a form) can be an id of `field` (type and range)."""
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, less the values that are no id of the related field.
+
+    It looks its value up in the database, and a malformed one raised there: an add page's `?facility=abc`,
+    a form posted back with an error and `person=abc`, 2**63, a NUL byte (found by the probe, 500s)."""
+
+    def optgroups(self, name: str, value: list[Any], attr: dict | None = None) -> list[Any]:
+        target = self.field.target_field
+        return super().optgroups(name, [each for each in value if _is_value_of(target, each)], attr)
 
 
 def owner_organisation_id(obj: models.Model) -> int | None:
@@ -151,6 +172,8 @@ class ScopedAdminMixin:
         return self.scope_queryset(request, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **_with_scoped_choices(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from casework.core import access
 from casework.core.exceptions import DomainError
@@ -33,7 +33,7 @@ def _request_for_followup(request: HttpRequest, public_id: UUID) -> GovernmentRe
     )
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERMISSION)
 def request_followup(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The follow-up draft to the request's authority: recipient, fields disclosed, persons, the letter itself.

@@ -10,7 +10,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casework.core import access, audit
 from casework.core.exceptions import DomainError
@@ -55,7 +55,7 @@ def _handover_change(
     return HttpResponseRedirect(detail_url(gov_request) + "#handovers")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(HANDOVER_ADD_PERMISSION)
 def request_plan_handover(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Plan a handover operation for persons the State accepted (`services.handover_plan`)."""
@@ -101,7 +101,7 @@ def _get_operation(request: HttpRequest, public_id: UUID, operation_id: UUID) ->
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(HANDOVER_CHANGE_PERMISSION)
 def request_complete_handover(request: HttpRequest, public_id: UUID, operation_id: UUID) -> HttpResponse:
     """Record a planned handover as done, with the signed document (`services.handover_complete`).
@@ -137,7 +137,7 @@ def request_complete_handover(request: HttpRequest, public_id: UUID, operation_i
     return render(request, "govrequests/handover_complete.html", context)
 
 
-@require_GET
+@require_safe
 @permission_required(HANDOVER_VIEW_PERMISSION)
 def request_handover_document(request: HttpRequest, public_id: UUID, operation_id: UUID) -> FileResponse:
     """The signed handover document, as a download under an opaque name; each download is audited."""

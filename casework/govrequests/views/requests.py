@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_filters.views import FilterView
 
 from casework.core import access, audit
@@ -130,7 +130,7 @@ def _picker(request: HttpRequest, data: Any) -> dict[str, Any]:
     return {"chosen": chosen, "results": results, "query": query, "picker_limit": PICKER_LIMIT}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(ADD_PERMISSION)
 def request_create(request: HttpRequest) -> HttpResponse:
     """Draft a request for persons picked from a search (or preselected with `?person=<uuid>`).
@@ -287,7 +287,7 @@ def request_transition(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_EVENT_PERMISSION)
 def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID) -> FileResponse:
     """The document attached to an event, as a download under an opaque name; each download is audited."""
@@ -310,7 +310,7 @@ def request_event_document(request: HttpRequest, public_id: UUID, event_id: UUID
 # --- Printable summary --------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @permission_required(VIEW_PERMISSION)
 def request_summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A print-friendly summary for the authority: identity fields of the covered persons only.
@@ -353,7 +353,7 @@ def _draft_or_redirect(request: HttpRequest, gov_request: GovernmentRequest) -> 
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(CHANGE_PERMISSION)
 def request_add_persons(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Add persons to a draft: household members of the covered persons are offered, others found by search.

@@ -53,8 +53,9 @@ class DashboardFilterSet(django_filters.FilterSet):
         """The chosen months (whole months), by default the last twelve."""
         default = default_period(today)
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        start = (data.get("start") or default.start).replace(day=1)
-        end = data.get("end") or default.end
+        # Cut at today: the figures are of past months, and a date far ahead (9999-12-31) walked past the year 9999.
+        start = min(data.get("start") or default.start, today).replace(day=1)
+        end = min(data.get("end") or default.end, today)
         if end < start:  # given the wrong way round
             start, end = end.replace(day=1), start
         if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:

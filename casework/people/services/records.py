@@ -205,6 +205,13 @@ def nationality_claim_update(
     return claim
 
 
+def nationality_claim_remove(
+    *, claim: NationalityClaim, actor: Any, expected_updated_at: datetime | None = None
+) -> None:
+    """Remove a nationality claim (the claim pages call update and remove with `claim=`)."""
+    person_record_remove(record=claim, actor=actor, expected_updated_at=expected_updated_at)
+
+
 @transaction.atomic(durable=True)
 def person_aliases_save(*, person: Person, actor: Any, rows: list[dict[str, Any]]) -> None:
     """Apply the rows of the aliases formset, all or nothing: add new names, edit and remove recorded ones.

@@ -16,17 +16,10 @@ from casework.matching import selectors
 from casework.matching.selectors import rank_candidates
 from casework.people.choices import DatePrecision, Sex
 from casework.people.namekeys import person_name_keys_rebuild
-from casework.people.names import analyse_name, token_similarity
+from casework.people.names import analyse_name
 from casework.people.names.text import LATIN, script_words
 from tests import factories
-
-GOOD = 0.8
-
-
-def best(query: str, record: str) -> float:
-    """The best similarity of the single token of `record` with any token of `query`."""
-    (target,) = analyse_name(record)
-    return max(token_similarity(token, target)[0] for token in analyse_name(query))
+from tests.matching.token_match import GOOD, best
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,7 @@ alternative, as before a vowel or y.
 
 import pytest
 
-from casework.people.names import analyse_name, token_similarity
-
-GOOD = 0.8
-
-
-def best(query: str, record: str) -> float:
-    (target,) = analyse_name(record)
-    return max(token_similarity(token, target)[0] for token in analyse_name(query))
+from tests.matching.token_match import GOOD, best
 
 
 @pytest.mark.parametrize(

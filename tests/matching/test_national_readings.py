@@ -8,16 +8,9 @@ Malay/Indonesian sy and a joined -ul; Maghreb ben- joined; Tajik -ullo; Russian 
 
 import pytest
 
-from casework.people.names import analyse_name, name_keys, token_similarity
+from casework.people.names import name_keys
 from casework.people.names.analysis import _arabic_russian_stem, reading_context
-
-GOOD = 0.8
-
-
-def best(query: str, record: str) -> float:
-    """The best similarity of the single token of `record` with any token of `query`."""
-    (target,) = analyse_name(record)
-    return max(token_similarity(token, target)[0] for token in analyse_name(query))
+from tests.matching.token_match import GOOD, best
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,9 @@ admin.site.site_header = "Casework"
 admin.site.site_title = "Casework"
 admin.site.index_title = "Case administration"
 
+# Django's form views answer PUT like POST: the account pages take only what a browser sends.
+FORM_METHODS = ["get", "post", "head", "options"]
+
 urlpatterns = [
     path("", page_views.home, name="home"),
     # The pages that combine apps (casework.pages) keep the URL names of the app they are about.
@@ -37,21 +40,29 @@ urlpatterns = [
     path("imports/", include("casework.imports.urls")),
     path("retention/", include("casework.retention.urls")),
     path("health/", core_views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(http_method_names=FORM_METHODS), name="login"),
     path("accounts/logout/", twofactor_views.LogoutView.as_view(), name="logout"),
     # After the password: the second factor (enrolment the first time), then backup codes and own sessions.
     path("accounts/second-factor/", twofactor_views.second_factor, name="second_factor"),
     path("accounts/second-factor/setup/", twofactor_views.second_factor_setup, name="second_factor_setup"),
     path("accounts/second-factor/backup-codes/", twofactor_views.backup_codes_renew, name="backup_codes_renew"),
     path("accounts/sessions/end/", twofactor_views.session_end, name="session_end"),
-    path("accounts/password/change/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/change/",
+        account_views.PasswordChangeView.as_view(http_method_names=FORM_METHODS),
+        name="password_change",
+    ),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # A forgotten password: a one-time link to the user's own e-mail address (login not required).
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(http_method_names=FORM_METHODS),
+        name="password_reset",
+    ),
     path("accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        account_views.PasswordResetConfirmView.as_view(),
+        account_views.PasswordResetConfirmView.as_view(http_method_names=FORM_METHODS),
         name="password_reset_confirm",
     ),
     path(

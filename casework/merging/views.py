@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from casework.core import access
 from casework.core.editing import display_value
@@ -52,6 +52,7 @@ def _attached(first: Person, second: Person) -> list[tuple[str, int, int]]:
     return rows
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("people.merge_person")
 def person_merge(request: HttpRequest) -> HttpResponse:
     """GET ?a=&b=: the two records side by side; POST: preview (dry run), then confirm."""
@@ -102,6 +103,7 @@ def _merge_record(request: HttpRequest, public_id: UUID) -> PersonMerge:
     return get_object_or_404(merges, public_id=public_id)
 
 
+@require_safe
 @permission_required("people.merge_person")
 def merge_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A merge: what it did, and whether it can still be undone (and if not, why)."""

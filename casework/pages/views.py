@@ -63,6 +63,7 @@ REVIEW_DUPLICATES_PERMISSION = "matching.review_duplicates"
 # --- Home: my work ------------------------------------------------------------------------------
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """My reminders, my assigned cases by status, overdue requests, recent changes; organisation counts for supervisors."""
     user = request.user

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_safe
 
 from casework.core.views import permission_required
 from casework.pages.dashboard.filters import DashboardFilterSet
@@ -46,6 +47,7 @@ def _table_body(figure: Figure) -> SafeString:
     return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703
 
 
+@require_safe
 @permission_required(DASHBOARD_PERMISSION)
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     filterset, figures = _figures(request)
@@ -60,6 +62,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/dashboard.html", context)
 
 
+@require_safe
 @permission_required(DASHBOARD_PERMISSION)
 def dashboard_csv(request: HttpRequest, key: str) -> HttpResponse:
     """One figure's table as CSV: aggregates only, suppressed as on the page."""

@@ -74,7 +74,7 @@ class StatusChangeModel(models.Model):
     `old_status` and `new_status` with the choices of that record's status.
     """
 
-    actor = user_fk(blank=False)
+    actor = user_fk(_("actor"), blank=False)
     note = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
@@ -95,7 +95,9 @@ class AuditEvent(AppendOnlyModel):
     # trail. A plain id, not a foreign key: core sits below accounts, and the trail outlives what it names.
     organisation_id = models.BigIntegerField(_("organisation id"), null=True, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("target type"), null=True, blank=True, on_delete=models.PROTECT
+    )
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
@@ -124,9 +126,9 @@ class WorkerHeartbeat(models.Model):
         WORKER = "worker", _("worker")
         BEAT = "beat", _("beat")
 
-    worker = models.CharField(max_length=200, unique=True)
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.WORKER)
-    last_seen_at = models.DateTimeField()
+    worker = models.CharField(_("worker"), max_length=200, unique=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.WORKER)
+    last_seen_at = models.DateTimeField(_("last seen at"))
 
     class Meta:
         verbose_name = _("worker heartbeat")
@@ -139,10 +141,10 @@ class WorkerHeartbeat(models.Model):
 class KeyRotationCheckpoint(models.Model):
     """How far `rotate_field_keys` got in one table: a rerun after an interruption starts after `last_pk`."""
 
-    model_label = models.CharField(max_length=200, unique=True)
-    last_pk = models.CharField(max_length=64, blank=True)
-    finished = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    model_label = models.CharField(_("model"), max_length=200, unique=True)
+    last_pk = models.CharField(_("last primary key"), max_length=64, blank=True)
+    finished = models.BooleanField(_("finished"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("key rotation checkpoint")

@@ -28,6 +28,8 @@ def user_fk(
     )
 
 
-def recorded_by_fk() -> models.ForeignKey:
-    """Who recorded the row: stamped by the service that wrote it, not editable, emptied if the user goes."""
-    return user_fk(on_delete=models.SET_NULL, editable=False)
+def recorded_by_fk(verbose_name: Any) -> models.ForeignKey:
+    """Who recorded the row: stamped by the service that wrote it, not editable, emptied if the user goes.
+
+    The label is required: the admin and the record pages show who recorded the row, in the page's language."""
+    return user_fk(verbose_name, on_delete=models.SET_NULL, editable=False)

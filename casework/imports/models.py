@@ -68,17 +68,22 @@ class ImportBatch(PublicModel):
     status = models.CharField(
         _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.UPLOADED, db_index=True
     )
-    cancel_requested = models.BooleanField(default=False)
-    progress_percent = models.PositiveSmallIntegerField(default=0)
-    rows_per_second = models.PositiveIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
+    progress_percent = models.PositiveSmallIntegerField(_("progress"), default=0)
+    rows_per_second = models.PositiveIntegerField(_("rows per second"), default=0)
+    rows_total = models.PositiveIntegerField(_("total rows"), default=0)
     # Errors about the file as a whole (encoding, empty, zip bomb, columns): list of messages.
-    file_errors = models.JSONField(default=list, blank=True)
+    file_errors = models.JSONField(_("file errors"), default=list, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
-    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
     committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("committed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
 
@@ -110,19 +115,28 @@ class ImportRow(models.Model):
 
     # No index of its own: the unique constraint's index (batch, number) starts with it. The dry run writes,
     # and the commit rewrites, every row: one index fewer to maintain each time.
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False)
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     number = models.PositiveIntegerField(_("row"))  # the row number as the spreadsheet shows it
     action = models.CharField(_("action"), max_length=20, choices=RowAction.choices)
     # Parsed values (JSON-safe), the cell errors [{column, message}], warnings, changes {field: [old, new]}.
-    values = models.JSONField(default=dict, blank=True)
-    errors = models.JSONField(default=list, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
     # Possible duplicates: {"persons": [{"id", "case_number"}], "rows": [numbers]}.
-    duplicates = models.JSONField(default=dict, blank=True)
-    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default=Decision.UNDECIDED)
+    duplicates = models.JSONField(_("possible duplicates"), default=dict, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, blank=True, default=Decision.UNDECIDED
+    )
     decision_person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "people.Person",
+        verbose_name=_("chosen person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Filled by the commit: the person created or updated, its state before, the child records created.
     # The person is no database constraint (`db_constraint=False`): the commit sets it on every row it writes,
@@ -130,12 +144,18 @@ class ImportRow(models.Model):
     # the same transaction. A person is deleted only through the ORM (undo, merge, retention), whose
     # collector sets this to NULL (`on_delete=SET_NULL`) with or without a constraint.
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     # What the commit did with the row: "create" or "update" ("" = nothing).
-    committed_as = models.CharField(max_length=10, blank=True)
-    before = models.JSONField(default=dict, blank=True)
-    created_records = models.JSONField(default=dict, blank=True)
+    committed_as = models.CharField(_("committed as"), max_length=10, blank=True)
+    before = models.JSONField(_("values before the commit"), default=dict, blank=True)
+    created_records = models.JSONField(_("created records"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import row")
@@ -159,13 +179,26 @@ class ExternalReference(TimeStampedModel):
     # fewer per row at COMMIT (the ORM still emulates CASCADE and SET_NULL). No index on the organisation
     # alone: the unique constraint's index starts with it.
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=100)
     reference = models.CharField(_("external reference"), max_length=100)
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="external_references")
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="external_references"
+    )
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        ImportBatch,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     objects = OrganisationScopedQuerySet.as_manager()
@@ -184,10 +217,12 @@ class ExternalReference(TimeStampedModel):
 class MappingTemplate(TimeStampedModel):
     """A saved column mapping (and value mappings) of an organisation, reused for the next file of a source."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
-    mapping = models.JSONField(default=dict, blank=True)
-    value_maps = models.JSONField(default=dict, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    value_maps = models.JSONField(_("value mappings"), default=dict, blank=True)
 
     objects = OrganisationScopedQuerySet.as_manager()
 

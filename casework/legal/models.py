@@ -54,7 +54,7 @@ class LegalProceeding(PublicModel, PersonRecord):
         help_text=_("For an appeal against a refusal: the request whose decision is challenged."),
     )
     notes = EncryptedTextField(_("notes"), blank=True)
-    recorded_by = recorded_by_fk()
+    recorded_by = recorded_by_fk(_("recorded by"))
 
     class Meta:
         verbose_name = _("legal proceeding")

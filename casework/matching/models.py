@@ -31,15 +31,21 @@ class DuplicatePair(PublicModel):
     changes (a name or the birth date of either record edited), then the pair is open again.
     """
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    person_a = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    person_b = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    person_a = models.ForeignKey(
+        "people.Person", verbose_name=_("first person"), on_delete=models.CASCADE, related_name="+"
+    )
+    person_b = models.ForeignKey(
+        "people.Person", verbose_name=_("second person"), on_delete=models.CASCADE, related_name="+"
+    )
     score = models.FloatField(_("score"))
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     fingerprint = models.CharField(_("fingerprint of the names and birth dates"), max_length=64)
     status = models.CharField(_("status"), max_length=12, choices=PairStatus.choices, default=PairStatus.OPEN)
     note = models.TextField(_("note"), blank=True)
-    decided_by = user_fk(on_delete=models.SET_NULL)
+    decided_by = user_fk(_("decided by"), on_delete=models.SET_NULL)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # The decision a change of either record set aside (shown to the next reviewer), or "".
     previous_status = models.CharField(_("previous decision"), max_length=12, choices=PairStatus.choices, blank=True)

@@ -37,7 +37,7 @@ class PersonMerge(PublicModel):
     actor = user_fk(_("merged by"), required=True)
     # What the page shows: counts of records moved, duplicates dropped, names added as aliases.
     summary = models.JSONField(_("summary"), default=dict, encoder=DjangoJSONEncoder)
-    changes = models.JSONField(default=list, encoder=DjangoJSONEncoder, editable=False)
+    changes = models.JSONField(_("changes"), default=list, encoder=DjangoJSONEncoder, editable=False)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True, editable=False)
     undone_by = user_fk(_("undone by"), editable=False)
 

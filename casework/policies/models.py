@@ -71,7 +71,7 @@ class StatePolicy(PublicModel):
     sources = models.TextField(
         _("sources"), blank=True, help_text=_("Where this comes from: statement, law, decision, report, with dates.")
     )
-    created_by = recorded_by_fk()
+    created_by = recorded_by_fk(_("created by"))
 
     objects = StatePolicyQuerySet.as_manager()
     history = HistoricalRecords()

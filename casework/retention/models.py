@@ -73,10 +73,10 @@ class RetentionReview(PublicModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DUE)
     due_on = models.DateField(_("due on"))
-    approved_by = user_fk()
-    approved_at = models.DateTimeField(null=True, blank=True)
-    decided_by = user_fk()
-    decided_at = models.DateTimeField(null=True, blank=True)
+    approved_by = user_fk(_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    decided_by = user_fk(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = RetentionReviewQuerySet.as_manager()
 

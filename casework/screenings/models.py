@@ -45,7 +45,7 @@ class Screening(PublicModel, PersonRecord):
     location = models.CharField(_("place (other)"), max_length=200, blank=True)
     outcome = EncryptedCharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     findings = EncryptedTextField(_("findings"), blank=True)
-    recorded_by = recorded_by_fk()
+    recorded_by = recorded_by_fk(_("recorded by"))
 
     class Meta:
         verbose_name = _("screening")

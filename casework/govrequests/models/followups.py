@@ -142,7 +142,7 @@ class AuthorityFollowUp(PublicModel):
     )
     refreshed_at = models.DateTimeField(_("drafted or refreshed at"), editable=False)
     closed_at = models.DateTimeField(_("sent or discarded at"), null=True, blank=True, editable=False)
-    closed_by = user_fk(editable=False)
+    closed_by = user_fk(_("closed by"), editable=False)
     covered = models.ManyToManyField(RequestedPerson, through="FollowUpItem", related_name="followups")
 
     objects = AuthorityFollowUpQuerySet.as_manager()
@@ -168,8 +168,12 @@ class AuthorityFollowUp(PublicModel):
 class FollowUpItem(models.Model):
     """A pending person of one request, listed in a follow-up draft."""
 
-    followup = models.ForeignKey(AuthorityFollowUp, on_delete=models.CASCADE, related_name="items")
-    requested_person = models.ForeignKey(RequestedPerson, on_delete=models.CASCADE, related_name="followup_items")
+    followup = models.ForeignKey(
+        AuthorityFollowUp, verbose_name=_("follow-up"), on_delete=models.CASCADE, related_name="items"
+    )
+    requested_person = models.ForeignKey(
+        RequestedPerson, verbose_name=_("person in request"), on_delete=models.CASCADE, related_name="followup_items"
+    )
 
     class Meta:
         verbose_name = _("person in follow-up")
@@ -240,8 +244,12 @@ class Disclosure(PublicModel):
 class DisclosedPerson(models.Model):
     """One person whose fields went out in a disclosure, with the references of the requests concerned."""
 
-    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="disclosed_persons")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosure_rows")
+    disclosure = models.ForeignKey(
+        Disclosure, verbose_name=_("disclosure"), on_delete=models.CASCADE, related_name="disclosed_persons"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="disclosure_rows"
+    )
     case_number = models.CharField(_("case number (as sent)"), max_length=20)
     request_references = models.JSONField(_("request references"), default=list)
 

@@ -88,8 +88,12 @@ class HandoverOperation(PublicModel):
 class HandoverPerson(PersonRecord):
     """A person on a handover operation."""
 
-    operation = models.ForeignKey(HandoverOperation, on_delete=models.CASCADE, related_name="handed_persons")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="handover_memberships")
+    operation = models.ForeignKey(
+        HandoverOperation, verbose_name=_("handover operation"), on_delete=models.CASCADE, related_name="handed_persons"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="handover_memberships"
+    )
     handed_over = models.BooleanField(_("handed over"), default=False)
 
     class Meta:

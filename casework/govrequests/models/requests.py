@@ -145,7 +145,7 @@ class GovernmentRequest(PublicModel):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     persons = models.ManyToManyField(Person, through="RequestedPerson", related_name="gov_requests")
     notes = models.TextField(_("notes"), blank=True)
-    created_by = recorded_by_fk()
+    created_by = recorded_by_fk(_("created by"))
 
     objects = GovernmentRequestQuerySet.as_manager()
     history = HistoricalRecords()
@@ -232,8 +232,12 @@ class GovernmentRequest(PublicModel):
 class RequestedPerson(PersonRecord):
     """A person covered by a request, with the State's decision about that person."""
 
-    request = models.ForeignKey(GovernmentRequest, on_delete=models.CASCADE, related_name="covered")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="request_memberships")
+    request = models.ForeignKey(
+        GovernmentRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="covered"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="request_memberships"
+    )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
@@ -261,7 +265,9 @@ class RequestScopedQuerySet(models.QuerySet):
 class RequestEvent(PublicModel):
     """Something that happened on a request: sent, acknowledged, information asked, answer, appeal…"""
 
-    request = models.ForeignKey(GovernmentRequest, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(
+        GovernmentRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     occurred_on = models.DateField(_("date"))
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
@@ -269,7 +275,7 @@ class RequestEvent(PublicModel):
     document = models.FileField(
         _("document"), upload_to=document_upload_to, blank=True, validators=[FileExtensionValidator(SCAN_EXTENSIONS)]
     )
-    created_by = recorded_by_fk()
+    created_by = recorded_by_fk(_("created by"))
 
     objects = RequestScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -295,7 +301,9 @@ class RequestEvent(PublicModel):
 class RequestStatusChange(StatusChangeModel):
     """Append-only history of a request's status."""
 
-    request = models.ForeignKey(GovernmentRequest, on_delete=models.CASCADE, related_name="status_changes")
+    request = models.ForeignKey(
+        GovernmentRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     old_status = models.CharField(_("from"), max_length=30, choices=RS.choices)
     new_status = models.CharField(_("to"), max_length=30, choices=RS.choices)
 

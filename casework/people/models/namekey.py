@@ -33,15 +33,25 @@ class PersonNameKey(models.Model):
     # removes any row left pointing to no person. No index on `person` alone: the unique constraint's
     # index starts with it and serves the deletions by person.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="name_keys", db_constraint=False, db_index=False
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="name_keys",
+        db_constraint=False,
+        db_index=False,
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    key = models.CharField(max_length=64)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    part = models.CharField(max_length=12, choices=Part.choices)
-    script = models.CharField(max_length=10)
+    key = models.CharField(_("key"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    part = models.CharField(_("name part"), max_length=12, choices=Part.choices)
+    script = models.CharField(_("script"), max_length=10)
 
     class Meta:
         verbose_name = _("name key")

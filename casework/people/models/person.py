@@ -115,7 +115,7 @@ class Person(PublicModel):
     grandfather_name_lat = models.CharField(_("grandfather's name (Latin)"), max_length=100, blank=True)
     family_name_lat = models.CharField(_("family name (Latin)"), max_length=100, blank=True)
     # Derived: normalised names of both scripts, for search. Kept in step by `refresh_derived_fields`.
-    name_search = models.TextField(editable=False, blank=True)
+    name_search = models.TextField(_("normalised name"), editable=False, blank=True)
 
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True, help_text=_("As given."))
@@ -171,7 +171,7 @@ class Person(PublicModel):
         _("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True, editable=False
     )
     assigned_to = user_fk(_("assigned caseworker"), on_delete=models.SET_NULL, related_name="assigned_persons")
-    created_by = recorded_by_fk()
+    created_by = recorded_by_fk(_("created by"))
     # Set when this record was merged into another (`casework.merging`): a tombstone, never listed
     # or counted; its URL leads to the survivor. Cleared by an unmerge.
     merged_into = models.ForeignKey(
@@ -400,15 +400,23 @@ class Person(PublicModel):
 class PersonStatusChange(StatusChangeModel):
     """Append-only history of a case's status: who moved it, when, from what, to what, and why."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     old_status = models.CharField(_("from"), max_length=30, choices=CaseStatus.choices)
     new_status = models.CharField(_("to"), max_length=30, choices=CaseStatus.choices)
     # What moved the case when nobody moved it by hand: a request's decision, a handover…
     # Generic, because those records live in higher apps (see `casework.people.case_moves`).
     cause_type = models.ForeignKey(
-        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "contenttypes.ContentType",
+        verbose_name=_("cause type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
-    cause_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    cause_id = models.PositiveBigIntegerField(_("cause id"), null=True, blank=True, editable=False)
     cause = GenericForeignKey("cause_type", "cause_id")
 
     objects = PersonScopedQuerySet.as_manager()
@@ -436,7 +444,7 @@ class Alias(PublicModel, PersonRecord):
     kind = models.CharField(_("kind"), max_length=20, choices=AliasKind.choices, default=AliasKind.ALIAS)
     name = models.CharField(_("name"), max_length=200)
     script = models.CharField(_("script"), max_length=10, choices=Script.choices, default=Script.LATIN)
-    name_search = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
+    name_search = models.CharField(_("normalised name"), max_length=200, editable=False, blank=True, db_index=True)
     # A kunya linked to an armed group is highly sensitive (L3).
     armed_group_link = EncryptedBooleanField(_("linked to an armed group"), default=False)
 

@@ -29,6 +29,15 @@ from casework.people.choices import CaseStatus, TransferReason
 from casework.people.models import Person
 
 
+def _accepted_person_ids(request_id: int) -> set[int]:
+    """The persons of the request whom the State accepts (today's decisions)."""
+    return set(
+        RequestedPerson.objects.filter(request_id=request_id, decision__in=ACCEPTED_DECISIONS).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
 @transaction.atomic
 def handover_plan(
     *,
@@ -49,7 +58,7 @@ def handover_plan(
     if not locked.can_plan_handover:
         raise DomainError(_("A handover can be planned only once the State accepted someone."))
     persons = check_persons(persons, organisation_id=locked.organisation_id, actor=actor)
-    accepted = set(locked.covered.filter(decision__in=ACCEPTED_DECISIONS).values_list("person_id", flat=True))
+    accepted = _accepted_person_ids(locked.pk)
     if not persons or any(p.pk not in accepted for p in persons):
         raise DomainError(_("Only persons the State accepted can be handed over."))
     separations = family_unity.handover_separations(locked, persons)
@@ -121,10 +130,7 @@ def handover_complete(
         raise DomainError(_("Only persons on this operation can be handed over."))
     if locked.request_id:
         # The State may have changed its decision since the plan: only those it still accepts go.
-        accepted = RequestedPerson.objects.filter(
-            request_id=locked.request_id, person_id__in=handed_ids, decision__in=ACCEPTED_DECISIONS
-        ).values_list("person_id", flat=True)
-        withdrawn = handed_ids - set(accepted)
+        withdrawn = handed_ids - _accepted_person_ids(locked.request_id)
         if withdrawn:
             cases = (
                 Person.objects.filter(pk__in=withdrawn).order_by("case_number").values_list("case_number", flat=True)

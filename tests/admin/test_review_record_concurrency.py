@@ -29,31 +29,26 @@ def _refused(response):
     return any("Someone else" in message for message in messages_of(response))
 
 
-def test_a_claims_change_form_over_a_newer_edit_is_refused(client_for, caseworker_a, person_a):
-    claim = factories.NationalityClaimFactory(person=person_a, notes="first")
+@pytest.mark.parametrize(
+    ("make", "field", "values"),
+    [
+        (factories.NationalityClaimFactory, "notes", ("first", "mine", "theirs")),
+        (factories.IdentityDocumentFactory, "number", ("A1", "A2", "A3")),
+    ],
+    ids=["claim", "document"],
+)
+def test_a_change_form_over_a_newer_edit_is_refused(client_for, caseworker_a, person_a, make, field, values):
+    first, mine, theirs = values
+    record = make(person=person_a, **{field: first})
     client = client_for(caseworker_a)
-    data = changeform_data(client.get(_change(claim)))
-    data["notes"] = "mine"
-    _someone_else_sets(claim, notes="theirs")
+    data = changeform_data(client.get(_change(record)))
+    data[field] = mine
+    _someone_else_sets(record, **{field: theirs})
 
-    response = client.post(_change(claim), data)
+    response = client.post(_change(record), data)
 
-    claim.refresh_from_db()
-    assert claim.notes == "theirs"
-    assert _refused(response)
-
-
-def test_a_documents_change_form_over_a_newer_edit_is_refused(client_for, caseworker_a, person_a):
-    document = factories.IdentityDocumentFactory(person=person_a, number="A1")
-    client = client_for(caseworker_a)
-    data = changeform_data(client.get(_change(document)))
-    data["number"] = "A2"
-    _someone_else_sets(document, number="A3")
-
-    response = client.post(_change(document), data)
-
-    document.refresh_from_db()
-    assert document.number == "A3"
+    record.refresh_from_db()
+    assert getattr(record, field) == theirs
     assert _refused(response)
 
 
